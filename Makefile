@@ -1,0 +1,55 @@
+# Developer commands. `make demo` and `make test` work on a fresh machine with Python 3.11+ and make.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+HOME_DIR ?= kintrace-data
+DEMO_CHILDREN ?= 2000
+DEMO_SEED ?= 7
+# PostgreSQL for the store tests (trust auth on this machine and in CI). Set it empty to skip them locally.
+KINTRACE_TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export KINTRACE_TEST_PG_URL
+
+.PHONY: help venv install install-dev demo demo-data test lint typecheck lock bench clean
+
+help:            ## list the commands
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "uv==0.13.8"
+
+venv: $(BIN)/python
+
+install: venv    ## install the application (locked dependencies)
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements/main.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+
+install-dev: venv ## install the application with the test and development tools
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements/dev.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+
+demo: install    ## synthetic demo: generate lists, import them, print a summary
+	$(BIN)/kintrace demo-data --children $(DEMO_CHILDREN) --seed $(DEMO_SEED) --out $(HOME_DIR)/demo-lists
+	$(BIN)/kintrace --home $(HOME_DIR) import $(HOME_DIR)/demo-lists/*.csv $(HOME_DIR)/demo-lists/*.jsonl $(HOME_DIR)/demo-lists/*.xlsx
+	$(BIN)/kintrace --home $(HOME_DIR) sources
+	$(BIN)/kintrace --home $(HOME_DIR) audit verify
+
+test: install-dev ## run the whole suite (lint, architecture check, tests on SQLite and PostgreSQL)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+lock:            ## re-resolve requirements/*.lock from pyproject.toml
+	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml -o requirements/main.lock
+	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml --extra dev --extra spark -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) $(HOME_DIR) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,73 @@
+"""Root of the `kintrace` command. Each area registers its commands from its own module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kintrace import __version__
+from kintrace.config import Settings, load_settings
+
+app = typer.Typer(
+    name="kintrace",
+    help=(
+        "Kintrace: register lists of children separated by war, link them across scripts and "
+        "spellings, review matches and follow each child's case."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kintrace {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            envvar="KINTRACE_HOME",
+            help="Data directory (default ./kintrace-data).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Kintrace command line."""
+    ctx.obj = load_settings(home)
+
+
+def settings_from(ctx: typer.Context) -> Settings:
+    """The settings the root callback built; commands take them from the context."""
+    obj = ctx.find_root().obj
+    if not isinstance(obj, Settings):  # pragma: no cover - only when a command is called bare
+        obj = load_settings()
+    return obj
+
+
+def _register_all() -> None:
+    # Imported here, not at module top, so that `kintrace.cli.app` stays cheap to import
+    # and each area owns its own module.
+    from kintrace.cli import linkage, names, registry, web
+
+    for module in (registry, names, linkage, web):
+        module.register(app)
+
+
+_register_all()
+
+
+def main() -> None:
+    app()

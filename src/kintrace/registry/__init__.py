@@ -1,0 +1,1 @@
+"""kintrace.registry"""
