@@ -60,9 +60,9 @@ def settings_from(ctx: typer.Context) -> Settings:
 def _register_all() -> None:
     # Imported here, not at module top, so that `kintrace.cli.app` stays cheap to import
     # and each area owns its own module.
-    from kintrace.cli import demo, linkage, names, registry, web
+    from kintrace.cli import demo, linkage, names, registry, review, web
 
-    for module in (registry, demo, names, linkage, web):
+    for module in (registry, demo, names, linkage, review, web):
         module.register(app)
 
 
