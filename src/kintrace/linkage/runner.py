@@ -1,0 +1,245 @@
+"""Drive Splink for one model spec: train, score every pair, score new records, score one pair.
+
+Inputs are pandas feature tables (one row per record, the columns of the spec); outputs are
+pandas tables of scored pairs with `uid_l`, `uid_r`, `match_weight`, `match_probability` and one
+`mw_<comparison>` column per comparison (its match weight, term-frequency adjustment included).
+The level each weight stands for is read back from the trained model (`model_weights`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from splink import Linker, block_on
+
+from kintrace.linkage.engine import Engine
+from kintrace.linkage.spec import BlockingRule, ModelSpec
+from kintrace.linkage.splink_settings import settings_creator
+
+Progress = Callable[[str], None]
+
+_LOG = logging.getLogger(__name__)
+
+
+def _quiet() -> None:
+    for name in ("splink", "py4j"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _register(engine: Engine, frame: pd.DataFrame, name: str) -> Any:
+    table_name = f"{name}_{uuid.uuid4().hex[:8]}"
+    return engine.db_api.register(frame, dataset_display_name=name, table_name=table_name)
+
+
+def _block(rule: BlockingRule) -> Any:
+    return block_on(*rule.columns)
+
+
+def _linker(engine: Engine, tables: Any, settings: Any) -> Linker:
+    _quiet()
+    return Linker(tables, settings, log_level=None)
+
+
+def train(
+    spec: ModelSpec,
+    features: pd.DataFrame | Sequence[pd.DataFrame],
+    *,
+    engine: Engine,
+    link_type: str = "dedupe_only",
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Estimate λ, u (random sampling) and m (EM); return the trained model as a JSON dict."""
+    say = progress or (lambda _msg: None)
+    tables = _register_inputs(engine, features)
+    linker = _linker(engine, tables, settings_creator(spec, link_type=link_type))
+    t = spec.training
+    say("estimating the prior")
+    linker.training.estimate_probability_two_random_records_match(
+        [_block(r) for r in t.prior_rules], recall=t.prior_recall
+    )
+    say("estimating u by random sampling")
+    linker.training.estimate_u_using_random_sampling(max_pairs=t.u_max_pairs, seed=t.seed)
+    for em_rule in t.em_rules:
+        say(f"EM on {em_rule.name}")
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            _block(em_rule), max_pairs=t.em_max_pairs, estimate_without_term_frequencies=True
+        )
+    model = linker.misc.save_model_to_json()
+    _drop_all(engine)
+    return model
+
+
+def _register_inputs(engine: Engine, features: pd.DataFrame | Sequence[pd.DataFrame]) -> Any:
+    if isinstance(features, pd.DataFrame):
+        return _register(engine, features, "records")
+    return [_register(engine, f, f"records_{i}") for i, f in enumerate(features)]
+
+
+def _drop_all(engine: Engine) -> None:
+    with contextlib.suppress(Exception):  # cleanup is best effort
+        engine.db_api.delete_tables_created_by_splink_from_db()
+    cache = getattr(engine.db_api, "_intermediate_table_cache", None)
+    if cache is not None:
+        cache.invalidate_cache()
+
+
+def predict(
+    spec: ModelSpec,
+    model: dict[str, Any],
+    features: pd.DataFrame | Sequence[pd.DataFrame],
+    *,
+    engine: Engine,
+    floor: float | None = None,
+    chunks: int = 1,
+) -> pd.DataFrame:
+    """Score every candidate pair the blocking rules find; keep those at or above `floor`."""
+    tables = _register_inputs(engine, features)
+    linker = _linker(engine, tables, model)
+    result = linker.inference.predict(
+        threshold_match_probability=floor,
+        num_chunks_left=chunks if chunks > 1 else None,
+        num_chunks_right=chunks if chunks > 1 else None,
+        warning_mode="never",
+    )
+    frame = _pairs_frame(spec, result.as_pandas_dataframe())
+    result.drop_table_from_database_and_remove_from_cache()
+    _drop_all(engine)
+    return frame
+
+
+def predict_incremental(
+    spec: ModelSpec,
+    model: dict[str, Any],
+    *,
+    existing: pd.DataFrame,
+    new: pd.DataFrame,
+    engine: Engine,
+    floor: float | None = None,
+) -> pd.DataFrame:
+    """Score new records against existing ones and among themselves, without retraining.
+
+    Term frequencies are computed over existing and new records together, the same as a full
+    run would see them.
+    """
+    every = pd.concat([existing, new], ignore_index=True)
+    all_table = _register(engine, every, "records_all")
+    linker = _linker(engine, all_table, model)
+    for tf_column in _tf_columns(spec):
+        linker.table_management.compute_tf_table(tf_column)
+    old_table = _register(engine, existing, "records_existing")
+    new_table = _register(engine, new, "records_new")
+    frames = []
+    between = linker.inference.predict_between(
+        old_table, new_table, threshold_match_probability=floor, warning_mode="never"
+    )
+    frames.append(_pairs_frame(spec, between.as_pandas_dataframe()))
+    if len(new) > 1:
+        within = linker.inference.predict_within(
+            new_table, threshold_match_probability=floor, warning_mode="never"
+        )
+        frames.append(_pairs_frame(spec, within.as_pandas_dataframe()))
+    _drop_all(engine)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _tf_columns(spec: ModelSpec) -> list[str]:
+    return sorted({lvl.tf_column for c in spec.comparisons for lvl in c.levels if lvl.tf_column})
+
+
+def _pairs_frame(spec: ModelSpec, raw: pd.DataFrame) -> pd.DataFrame:
+    uid = spec.unique_id
+    extra = [c for c in ("source_dataset_l", "source_dataset_r") if c in raw.columns]
+    frame = pd.DataFrame(
+        {
+            "uid_l": raw[f"{uid}_l"].to_numpy(),
+            "uid_r": raw[f"{uid}_r"].to_numpy(),
+            "match_weight": raw["match_weight"].to_numpy(),
+            "match_probability": raw["match_probability"].to_numpy(),
+        }
+    )
+    for comparison in spec.comparisons:
+        weight = raw[f"mw_{comparison.name}"].fillna(0.0).to_numpy()
+        tf_column = f"mw_tf_adj_{comparison.name}"
+        if tf_column in raw.columns:
+            weight = weight + raw[tf_column].fillna(0.0).to_numpy()
+        frame[f"mw_{comparison.name}"] = weight
+    for column in extra:
+        frame[column] = raw[column].to_numpy()
+    if not extra:
+        # Splink orders each pair by id already; make it explicit for joins and exports.
+        swap = frame["uid_l"] > frame["uid_r"]
+        if swap.any():
+            frame.loc[swap, ["uid_l", "uid_r"]] = frame.loc[swap, ["uid_r", "uid_l"]].to_numpy()
+    return frame
+
+
+@dataclass(frozen=True)
+class LevelWeight:
+    comparison: str
+    level: str
+    gamma: int
+    match_weight: float
+    m_probability: float | None
+    u_probability: float | None
+
+
+def model_weights(model: dict[str, Any]) -> dict[tuple[str, int], LevelWeight]:
+    """(comparison, gamma) -> the level's label and weight, from a trained model JSON."""
+    found: dict[tuple[str, int], LevelWeight] = {}
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = comparison["comparison_levels"]
+        non_null = [lvl for lvl in levels if not lvl.get("is_null_level")]
+        for position, level in enumerate(levels):
+            if level.get("is_null_level"):
+                gamma, weight = -1, 0.0
+                m = u = None
+            else:
+                gamma = len(non_null) - 1 - non_null.index(level)
+                m, u = level.get("m_probability"), level.get("u_probability")
+                weight = math.log2(m / u) if m and u else 0.0
+            del position
+            found[(name, gamma)] = LevelWeight(
+                comparison=name,
+                level=str(level.get("label_for_charts", "")),
+                gamma=gamma,
+                match_weight=weight,
+                m_probability=m,
+                u_probability=u,
+            )
+    return found
+
+
+def prior_weight(model: dict[str, Any]) -> float:
+    """λ as a match weight: the starting bar of the waterfall."""
+    lam = float(model["probability_two_random_records_match"])
+    return math.log2(lam / (1.0 - lam))
+
+
+def score_pair(
+    spec: ModelSpec,
+    model: dict[str, Any],
+    left: dict[str, Any],
+    right: dict[str, Any],
+    *,
+    engine: Engine,
+    features: pd.DataFrame,
+) -> dict[str, Any]:
+    """Score one pair of records with the trained model, whatever the blocking would say.
+
+    `features` is the table the term frequencies come from (the whole registry).
+    """
+    table = _register(engine, features, "records_all")
+    linker = _linker(engine, table, model)
+    for tf_column in _tf_columns(spec):
+        linker.table_management.compute_tf_table(tf_column)
+    result = linker.inference.score_pairs([left], [right]).as_pandas_dataframe()
+    _drop_all(engine)
+    return dict(result.iloc[0])

@@ -1,0 +1,24 @@
+"""The linkage model specification: pure data, bound to Splink only when a run starts."""
+
+from kintrace.linkage.spec.base import (
+    BlockingRule,
+    Comparison,
+    Level,
+    ModelSpec,
+    Thresholds,
+    Training,
+)
+from kintrace.linkage.spec.generic import generic_spec
+from kintrace.linkage.spec.model import FEATURE_COLUMNS, kintrace_spec
+
+__all__ = [
+    "FEATURE_COLUMNS",
+    "BlockingRule",
+    "Comparison",
+    "Level",
+    "ModelSpec",
+    "Thresholds",
+    "Training",
+    "generic_spec",
+    "kintrace_spec",
+]

@@ -1,0 +1,205 @@
+"""The linkage model, described once as data (pure core: no Splink, no database).
+
+A `ModelSpec` says which comparisons the model makes, with which levels, how candidate pairs are
+found (blocking) and where the decision thresholds lie. It is bound to a SQL dialect only when a
+run starts (`kintrace.linkage.splink_settings`), so the same model runs on DuckDB and on Spark.
+
+Rules for anything written here:
+- Columns are feature columns computed before Splink sees the data (`kintrace.linkage.features`):
+  name keys, classes, dates as integers. No dialect-specific date parsing or array functions.
+- Custom SQL uses only `=`, `<>`, arithmetic, `abs()`, `CASE`, `IS NULL`, `AND`/`OR`, on
+  `col_l`/`col_r`; fuzzy string similarity is the abstract `close` level, which the binder turns
+  into each dialect's Jaro-Winkler function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+LevelKind = Literal["null", "exact", "close", "custom", "else"]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a comparison: a condition on a pair and the label a reviewer reads."""
+
+    label: str
+    kind: LevelKind
+    columns: tuple[str, ...] = ()
+    threshold: float | None = None
+    sql: str | None = None
+    tf_column: str | None = None
+    tf_minimum_u: float | None = None
+
+    def condition(self) -> str:
+        """Backend-neutral SQL condition (`close` levels: a placeholder the binder fills)."""
+        if self.kind == "null":
+            return " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in self.columns)
+        if self.kind == "exact":
+            return " AND ".join(f"{c}_l = {c}_r" for c in self.columns)
+        if self.kind == "custom":
+            assert self.sql is not None
+            return self.sql
+        if self.kind == "else":
+            return "ELSE"
+        return f"close({self.columns[0]}, {self.threshold})"
+
+
+def null_level(*columns: str, label: str = "missing") -> Level:
+    """Either side lacks the value: no evidence either way (weight 0)."""
+    return Level(label=label, kind="null", columns=columns)
+
+
+def exact(column: str, *, label: str, tf: bool = False) -> Level:
+    """Same value; with `tf`, the weight depends on how common the value is."""
+    return Level(label=label, kind="exact", columns=(column,), tf_column=column if tf else None)
+
+
+def close(column: str, threshold: float, *, label: str) -> Level:
+    """Jaro-Winkler similarity of the two values at or above `threshold`."""
+    return Level(label=label, kind="close", columns=(column,), threshold=threshold)
+
+
+def custom(sql: str, *, label: str, tf_column: str | None = None) -> Level:
+    """A condition written in backend-neutral SQL on `col_l`/`col_r`."""
+    return Level(label=label, kind="custom", sql=sql, tf_column=tf_column)
+
+
+def else_level(label: str = "different") -> Level:
+    return Level(label=label, kind="else")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One piece of evidence (a name part, the birth date ...) and its levels, best first."""
+
+    name: str
+    description: str
+    levels: tuple[Level, ...]
+
+    def __post_init__(self) -> None:
+        if not self.levels or self.levels[-1].kind != "else":
+            raise ValueError(f"comparison {self.name!r}: the last level must be an else level")
+        if self.levels[0].kind != "null":
+            raise ValueError(f"comparison {self.name!r}: the first level must be a null level")
+
+    @property
+    def labels(self) -> list[str]:
+        return [level.label for level in self.levels]
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """Pairs sharing these values are scored. `sql` uses `l.col`/`r.col`, equality only."""
+
+    name: str
+    columns: tuple[str, ...]
+    why: str
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(f"l.{c} = r.{c}" for c in self.columns)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds on the calibrated match probability.
+
+    At or above `auto_link` a pair links without review; from `review_floor` up to it the pair is
+    `pending` for a person; below `review_floor` it is dropped (not stored, not exported).
+    """
+
+    auto_link: float = 0.99
+    review_floor: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.review_floor <= self.auto_link <= 1.0:
+            raise ValueError(
+                f"thresholds: got review floor {self.review_floor} and auto-link "
+                f"{self.auto_link}; expected 0 < review floor <= auto-link <= 1"
+            )
+
+    def status(self, probability: float) -> str | None:
+        """`auto`, `pending`, or None when the pair falls below the review floor."""
+        if probability >= self.auto_link:
+            return "auto"
+        if probability >= self.review_floor:
+            return "pending"
+        return None
+
+
+@dataclass(frozen=True)
+class Training:
+    """How the model is estimated: u from random sampling, m by EM on a few blocking passes.
+
+    `prior_rules` are near-certain deterministic rules with their assumed `prior_recall`, used to
+    estimate the probability that two random records match (Splink's λ).
+    """
+
+    prior_rules: tuple[BlockingRule, ...]
+    prior_recall: float
+    em_rules: tuple[BlockingRule, ...]
+    u_max_pairs: float = 2e6
+    em_max_pairs: float = 2e6
+    seed: int = 42
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A whole linkage model. `unique_id` names the record key column of the feature table."""
+
+    name: str
+    comparisons: tuple[Comparison, ...]
+    blocking_rules: tuple[BlockingRule, ...]
+    training: Training
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    unique_id: str = "uid"
+    retain_columns: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        names = [c.name for c in self.comparisons]
+        if len(set(names)) != len(names):
+            raise ValueError(f"model {self.name!r}: comparison names repeat: {names}")
+        if not self.blocking_rules:
+            raise ValueError(f"model {self.name!r}: at least one blocking rule is needed")
+
+    def columns(self) -> list[str]:
+        """Every feature column the model reads (comparisons and blocking), sorted."""
+        found: set[str] = set()
+        for comparison in self.comparisons:
+            for level in comparison.levels:
+                found.update(level.columns)
+                if level.tf_column:
+                    found.add(level.tf_column)
+                if level.sql:
+                    found.update(_columns_in_sql(level.sql))
+        for rule in (*self.blocking_rules, *self.training.prior_rules, *self.training.em_rules):
+            found.update(rule.columns)
+        return sorted(found)
+
+    def with_thresholds(self, thresholds: Thresholds) -> ModelSpec:
+        return ModelSpec(
+            name=self.name,
+            comparisons=self.comparisons,
+            blocking_rules=self.blocking_rules,
+            training=self.training,
+            thresholds=thresholds,
+            unique_id=self.unique_id,
+            retain_columns=self.retain_columns,
+        )
+
+
+def _columns_in_sql(sql: str) -> set[str]:
+    """Feature columns referred to as `name_l`/`name_r` in a custom condition."""
+    words = "".join(ch if (ch.isalnum() or ch == "_") else " " for ch in sql).split()
+    return {w[:-2] for w in words if w.endswith(("_l", "_r")) and len(w) > 2}
+
+
+def rule(*columns: str, why: str, name: str | None = None) -> BlockingRule:
+    return BlockingRule(name=name or "+".join(columns), columns=tuple(columns), why=why)
+
+
+def comparison(name: str, description: str, levels: Sequence[Level]) -> Comparison:
+    return Comparison(name=name, description=description, levels=tuple(levels))

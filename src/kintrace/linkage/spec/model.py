@@ -1,0 +1,163 @@
+"""The Kintrace model: one child across Ukrainian, Russian and Latin lists.
+
+Each comparison's levels follow what the lists do to a child's details (see docs/linkage.md):
+names are respelt across scripts, Russified, shortened to diminutives and sometimes replaced;
+birth dates are swapped day/month, mistyped, reduced to a year or an age, and sometimes changed;
+birthplaces are replaced in adoption listings. Every column is precomputed by
+`kintrace.linkage.features` so the SQL below stays the same on every backend.
+"""
+
+from __future__ import annotations
+
+from kintrace.linkage.spec.base import (
+    ModelSpec,
+    Thresholds,
+    Training,
+    close,
+    comparison,
+    custom,
+    else_level,
+    exact,
+    null_level,
+    rule,
+)
+
+#: Feature columns the model reads, with their meaning. `features.py` produces exactly these.
+FEATURE_COLUMNS: dict[str, str] = {
+    "uid": "integer key of the record inside a run",
+    "source": "source of the record (kept for explanations and exports)",
+    "source_kind": "kind of source: family, registry, camp, adoption, partner, other",
+    "given_key": "script-independent matching key of the given name",
+    "given_class": "Ukrainian/Russian equivalence class of the given name (Олександр = Александр)",
+    "given_dim": "class of the full name a diminutive belongs to (Саша -> Олександр's class)",
+    "family_key": "matching key of the family name",
+    "family_stem": "family name key without gender and Russified endings (Ковальова = Ковалев)",
+    "patronymic_key": "matching key of the patronymic",
+    "patronymic_class": "class of the father's given name the patronymic is formed from",
+    "sex": "M or F",
+    "birth_days": "birth date as days since 1970-01-01, only when the day is known",
+    "birth_ym": "year*12 + month - 1, when at least the month is known",
+    "birth_year": "birth year, when a date (full or partial) gives it",
+    "birth_month": "birth month when known",
+    "birth_day": "birth day when known",
+    "birth_year_min": "earliest birth year consistent with the date or the stated age",
+    "birth_year_max": "latest birth year consistent with the date or the stated age",
+    "birth_place_key": "matching key of the birthplace (any script)",
+    "last_place_key": "matching key of the last known place (any script)",
+}
+
+_BIRTH_DATE_LEVELS = [
+    custom("birth_year_min_l IS NULL OR birth_year_min_r IS NULL", label="missing"),
+    exact("birth_days", label="same date"),
+    custom(
+        "birth_day_l = birth_month_r AND birth_month_l = birth_day_r "
+        "AND birth_year_l = birth_year_r AND birth_day_l <> birth_month_l",
+        label="day and month swapped",
+    ),
+    custom(
+        "abs(birth_days_l - birth_days_r) <= 62 OR abs(birth_ym_l - birth_ym_r) <= 2",
+        label="within 2 months",
+    ),
+    exact("birth_year", label="same year"),
+    custom(
+        "birth_year_min_l <= birth_year_max_r AND birth_year_min_r <= birth_year_max_l",
+        label="consistent with stated age",
+    ),
+    custom(
+        "birth_year_min_l <= birth_year_max_r + 1 AND birth_year_min_r <= birth_year_max_l + 1",
+        label="within 1 year",
+    ),
+    else_level(),
+]
+
+
+def _place(column: str, what: str) -> list:  # type: ignore[type-arg]
+    return [
+        null_level(column),
+        exact(column, label=f"same {what} across scripts"),
+        close(column, 0.88, label=f"close {what} spelling"),
+        else_level(),
+    ]
+
+
+def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
+    """The default model for Kintrace registries (dedupe across and within sources)."""
+    comparisons = (
+        comparison(
+            "given_name",
+            "Given name: same key, Ukrainian/Russian equivalent, diminutive, close spelling",
+            [
+                null_level("given_key"),
+                exact("given_key", label="same name", tf=True),
+                exact("given_class", label="Ukrainian/Russian equivalent"),
+                custom(
+                    "given_dim_l = given_dim_r OR given_dim_l = given_class_r "
+                    "OR given_class_l = given_dim_r",
+                    label="diminutive of the same name",
+                ),
+                close("given_key", 0.90, label="close spelling"),
+                else_level(),
+            ],
+        ),
+        comparison(
+            "family_name",
+            "Family name: same key, gender or Russified form of one stem, close spelling",
+            [
+                null_level("family_key"),
+                exact("family_key", label="same surname", tf=True),
+                exact("family_stem", label="gender or Russified form"),
+                close("family_key", 0.88, label="close spelling"),
+                else_level(),
+            ],
+        ),
+        comparison(
+            "patronymic",
+            "Patronymic: same key, formed from the same father's name, close spelling",
+            [
+                null_level("patronymic_key"),
+                exact("patronymic_key", label="same patronymic"),
+                exact("patronymic_class", label="same father's name"),
+                close("patronymic_key", 0.88, label="close spelling"),
+                else_level(),
+            ],
+        ),
+        comparison(
+            "birth_date",
+            "Birth date by precision: day, swapped day/month, months, year, age range",
+            _BIRTH_DATE_LEVELS,
+        ),
+        comparison("sex", "Sex", [null_level("sex"), exact("sex", label="same sex"), else_level()]),
+        comparison("birth_place", "Birthplace across scripts", _place("birth_place_key", "place")),
+        comparison(
+            "last_place", "Last known place across scripts", _place("last_place_key", "place")
+        ),
+    )
+    blocking = (
+        rule(
+            "given_class",
+            "birth_year",
+            "sex",
+            why="survives a replaced surname and a changed birthplace or day",
+        ),
+        rule("birth_days", "sex", why="survives replaced names (adoption listings)"),
+        rule("given_class", "birth_place_key", why="survives a changed or missing birth date"),
+        rule("family_stem", "given_class", why="age-only and undated records of one name"),
+        rule("family_stem", "birth_year", why="survives a changed or mistyped given name"),
+        rule("given_dim", "birth_year", why="a diminutive in one list, the full name in another"),
+    )
+    training = Training(
+        prior_rules=(rule("given_class", "family_stem", "birth_days", why="near-certain matches"),),
+        prior_recall=0.55,
+        em_rules=(
+            rule("birth_days", why="trains names, places and sex"),
+            rule("given_class", "family_stem", why="trains dates, places and sex"),
+        ),
+    )
+    return ModelSpec(
+        name="kintrace",
+        comparisons=comparisons,
+        blocking_rules=blocking,
+        training=training,
+        thresholds=thresholds or Thresholds(),
+        retain_columns=("source",),
+    )
