@@ -1,0 +1,157 @@
+"""The audit log: append-only and hash-chained.
+
+Each entry's hash is SHA-256 over a canonical JSON serialisation of
+[id, at, actor, action, entity_type, entity_id, details, prev_hash], where `details` is itself
+canonical JSON (sorted keys, no spaces, UTF-8). The first entry's `prev_hash` is 64 zeros.
+`verify` recomputes the chain from the start and reports the first entry that does not fit.
+
+Forks are impossible: `prev_hash` is unique in the table, and on PostgreSQL appends are serialised
+by a transaction-scoped advisory lock (SQLite has one writer at a time anyway).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from kintrace.store.audit_tables import AuditEntry
+
+GENESIS_HASH = "0" * 64
+#: Arbitrary constant naming the advisory lock that serialises appends on PostgreSQL.
+_PG_LOCK_KEY = 0x4B494E5452  # "KINTR"
+
+#: A check a later area can register to recompute what an entry's details vouch for
+#: (e.g. the digest of the record versions of an import batch). Returns a problem or None.
+DetailCheck = Callable[[Session, AuditEntry, dict[str, Any]], str | None]
+
+
+def canonical_json(value: Any) -> str:
+    """The one serialisation hashes are computed on: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_hash(
+    *,
+    entry_id: int,
+    at: str,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    details: str,
+    prev_hash: str,
+) -> str:
+    payload = canonical_json(
+        [entry_id, at, actor, action, entity_type, entity_id, details, prev_hash]
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def append(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str | int,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry in the caller's transaction (it is committed or rolled back with it).
+
+    `details` must be JSON-serialisable and must not hold a child's personal data beyond ids.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    last = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    entry_id = (last.id + 1) if last else 1
+    prev_hash = last.hash if last else GENESIS_HASH
+    fields = {
+        "at": _now(),
+        "actor": actor,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        "details": canonical_json(dict(details or {})),
+        "prev_hash": prev_hash,
+    }
+    entry = AuditEntry(id=entry_id, hash=entry_hash(entry_id=entry_id, **fields), **fields)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of `verify`: `ok`, how many entries were checked, and the first broken one."""
+
+    ok: bool
+    entries: int
+    broken_id: int | None = None
+    problem: str | None = None
+
+
+def verify(
+    session: Session,
+    *,
+    checks: Mapping[str, DetailCheck] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> VerifyResult:
+    """Recompute the chain; report the first entry whose hash, link or id sequence is wrong.
+
+    `checks` maps an action name to a function that recomputes what that entry's details vouch
+    for (the registry registers one for imports), so tampering with the data itself is found too.
+    """
+    total = session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)) or 0
+    prev_hash = GENESIS_HASH
+    expected_id = 1
+    count = 0
+    rows = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
+    for entry in rows:
+        count += 1
+        problem = _check_entry(entry, expected_id=expected_id, prev_hash=prev_hash)
+        if problem is None and checks and entry.action in checks:
+            problem = checks[entry.action](session, entry, json.loads(entry.details))
+        if problem is not None:
+            return VerifyResult(ok=False, entries=count, broken_id=entry.id, problem=problem)
+        prev_hash = entry.hash
+        expected_id = entry.id + 1
+        if progress is not None:
+            progress(count, total)
+    return VerifyResult(ok=True, entries=count)
+
+
+def _check_entry(entry: AuditEntry, *, expected_id: int, prev_hash: str) -> str | None:
+    if entry.id != expected_id:
+        return f"entry {expected_id} is missing (the next entry found is {entry.id})"
+    if entry.prev_hash != prev_hash:
+        return "its link to the previous entry does not match the previous entry's hash"
+    try:
+        json.loads(entry.details)
+    except ValueError:
+        return "its details are not valid JSON"
+    recomputed = entry_hash(
+        entry_id=entry.id,
+        at=entry.at,
+        actor=entry.actor,
+        action=entry.action,
+        entity_type=entry.entity_type,
+        entity_id=entry.entity_id,
+        details=entry.details,
+        prev_hash=entry.prev_hash,
+    )
+    if recomputed != entry.hash:
+        return "its content does not match its hash (the entry was changed after it was written)"
+    return None
