@@ -1,0 +1,69 @@
+"""Sign-in throttling per account and per address.
+
+Failures are counted in a window; past the limit the key is blocked for a while. The account
+key is a hash of the submitted name whether or not the account exists, so throttling itself does
+not reveal which names are real.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from kintrace.accounts.errors import Throttled
+from kintrace.store.web_tables import as_utc, sign_in_throttle
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_account: int = 5
+    per_address: int = 20
+    window: timedelta = timedelta(minutes=15)
+    block: timedelta = timedelta(minutes=15)
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def account_key(username: str) -> str:
+    return "user:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()
+
+
+def address_key(address: str) -> str:
+    return "addr:" + address[:100]
+
+
+def check(db: Session, keys: list[str], *, now: datetime) -> None:
+    """Raise Throttled if any key is blocked now."""
+    rows = db.execute(
+        select(sign_in_throttle.c.blocked_until).where(sign_in_throttle.c.key.in_(keys))
+    ).scalars()
+    waits = [as_utc(b) - now for b in rows if b is not None and as_utc(b) > now]
+    if waits:
+        raise Throttled(int(max(waits).total_seconds()) + 1)
+
+
+def record_failure(
+    db: Session, keys: dict[str, int], *, now: datetime, limits: Limits = DEFAULT_LIMITS
+) -> None:
+    """Count one failure for each key; block a key that reaches its limit (key -> limit)."""
+    for key, limit in keys.items():
+        row = db.execute(select(sign_in_throttle).where(sign_in_throttle.c.key == key)).first()
+        if row is None or now - as_utc(row.window_start) > limits.window:
+            failures, start = 1, now
+        else:
+            failures, start = row.failures + 1, as_utc(row.window_start)
+        blocked = now + limits.block if failures >= limit else None
+        values = {"failures": failures, "window_start": start, "blocked_until": blocked}
+        if row is None:
+            db.execute(insert(sign_in_throttle).values(key=key, **values))
+        else:
+            db.execute(update(sign_in_throttle).where(sign_in_throttle.c.key == key).values(values))
+
+
+def clear(db: Session, key: str) -> None:
+    db.execute(delete(sign_in_throttle).where(sign_in_throttle.c.key == key))

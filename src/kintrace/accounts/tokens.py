@@ -1,0 +1,68 @@
+"""API tokens for scripts: shown once, stored as SHA-256, revocable; they act as their user."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from kintrace.store.web_tables import api_tokens, users
+
+PREFIX = "kt_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(db: Session, *, user_id: int, label: str, now: datetime) -> str:
+    token = PREFIX + secrets.token_urlsafe(32)
+    db.execute(
+        insert(api_tokens).values(
+            user_id=user_id, token_hash=_digest(token), label=label[:100], created_at=now
+        )
+    )
+    return token
+
+
+def user_for_token(db: Session, token: str, *, now: datetime) -> int | None:
+    """The user id a live token acts for (not revoked, user not disabled), or None."""
+    if not token.startswith(PREFIX) or len(token) > 100:
+        return None
+    row = db.execute(
+        select(api_tokens.c.id, api_tokens.c.user_id)
+        .join(users, users.c.id == api_tokens.c.user_id)
+        .where(
+            api_tokens.c.token_hash == _digest(token),
+            api_tokens.c.revoked_at.is_(None),
+            users.c.disabled.is_(False),
+            users.c.totp_secret.is_not(None),
+        )
+    ).first()
+    if row is None:
+        return None
+    db.execute(update(api_tokens).where(api_tokens.c.id == row.id).values(last_used_at=now))
+    return int(row.user_id)
+
+
+def list_tokens(db: Session, user_id: int) -> list[dict[str, object]]:
+    rows = db.execute(
+        select(api_tokens.c.id, api_tokens.c.label, api_tokens.c.created_at,
+               api_tokens.c.last_used_at, api_tokens.c.revoked_at)
+        .where(api_tokens.c.user_id == user_id)
+        .order_by(api_tokens.c.id)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+def revoke_token(db: Session, *, user_id: int, token_id: int, now: datetime) -> bool:
+    result = db.execute(
+        update(api_tokens)
+        .where(api_tokens.c.id == token_id, api_tokens.c.user_id == user_id,
+               api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return bool(result.rowcount)
