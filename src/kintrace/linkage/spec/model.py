@@ -47,7 +47,7 @@ FEATURE_COLUMNS: dict[str, str] = {
 }
 
 _BIRTH_DATE_LEVELS = [
-    custom("birth_year_min_l IS NULL OR birth_year_min_r IS NULL", label="missing"),
+    null_level("birth_year_min"),
     exact("birth_days", label="same date"),
     custom(
         "birth_day_l = birth_month_r AND birth_month_l = birth_day_r "
