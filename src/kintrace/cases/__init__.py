@@ -21,9 +21,11 @@ from kintrace.cases.facets import (
     ReturnStage,
     Whereabouts,
 )
-from kintrace.cases.roles import Role, parse_role
+from kintrace.cases.roles import CASE_READERS, CASE_ROLES, DECIDING_ROLES, Role, parse_role
 from kintrace.cases.transitions import RULES, allowed_moves, apply, check
 from kintrace.cases.verdicts import (
+    QUEUED,
+    QUEUED_STATUSES,
     PairState,
     PairStatus,
     RecordKey,
@@ -39,6 +41,11 @@ from kintrace.cases.verdicts import (
 )
 
 __all__ = [
+    "CASE_READERS",
+    "CASE_ROLES",
+    "DECIDING_ROLES",
+    "QUEUED",
+    "QUEUED_STATUSES",
     "RULES",
     "AssignmentRefused",
     "CaseState",

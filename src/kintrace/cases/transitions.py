@@ -169,7 +169,7 @@ def _check_needs(rule: Rule, change: Change, *, what: str, today: date) -> None:
         raise TransitionRefused(f"Refused {what}: it needs {', and '.join(missing)}.")
     if change.on is not None and change.on > today:
         raise TransitionRefused(
-            f"Refused {what}: the date {change.on.isoformat()} is in the future; "
+            f"Refused {what}: the date given is in the future; "
             "give the date the child was known to be there."
         )
 

@@ -30,6 +30,7 @@ class PairStatus(StrEnum):
 
 
 QUEUED: frozenset[PairStatus] = frozenset({PairStatus.PENDING, PairStatus.AWAITING_SECOND})
+QUEUED_STATUSES: tuple[str, ...] = tuple(sorted(s.value for s in QUEUED))
 
 
 class RecordKey(NamedTuple):
@@ -67,6 +68,8 @@ class ReviewPolicy:
     `two_person_rule`: confirming a link between a family report and a record from the other
     side (`other_side_kinds`) needs two different reviewers.
     `review_floor`: the lower end of the review band, used to rank the queue.
+    `lease_seconds`: how long a claimed pair stays with its reviewer before it returns to the
+    queue (a reviewer who closes the laptop does not hold a pair for ever).
     """
 
     auto_link_threshold: float = 0.95
@@ -74,6 +77,18 @@ class ReviewPolicy:
     two_person_rule: bool = True
     family_kinds: frozenset[str] = frozenset({"family_report"})
     other_side_kinds: frozenset[str] = frozenset({"camp_list", "adoption_listing", "ru_registry"})
+    lease_seconds: int = 900
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.review_floor <= self.auto_link_threshold <= 1.0:
+            raise ValueError(
+                f"review policy: got review floor {self.review_floor} and auto-link threshold "
+                f"{self.auto_link_threshold}; expected 0 < review floor <= auto-link <= 1"
+            )
+        if self.lease_seconds <= 0:
+            raise ValueError(
+                f"review policy: lease_seconds must be positive, got {self.lease_seconds}"
+            )
 
     def needs_two_people(self, kind_l: str | None, kind_r: str | None) -> bool:
         if not self.two_person_rule:

@@ -1,0 +1,276 @@
+"""The review queue: pending pairs, best first, each claimed by one reviewer at a time.
+
+A claim is a lease (it expires, so a reviewer who vanishes does not hold a pair for ever) with a
+fencing token: the token grows by one on every claim, and a verdict carrying an older token is
+refused, so a reviewer whose lease ran out and was taken over cannot overwrite the new holder.
+On PostgreSQL the claim skips rows other reviewers are claiming (`FOR UPDATE SKIP LOCKED`); on
+SQLite the caller's write transaction (`store.session(write=True)`, BEGIN IMMEDIATE) makes
+claims one at a time. Either way two reviewers never hold the same pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Row, and_, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from kintrace.cases import (
+    QUEUED_STATUSES,
+    PairStatus,
+    RecordKey,
+    ReviewPolicy,
+    ordered_pair,
+    review_priority,
+)
+from kintrace.store.review_tables import as_utc, cases, review_items
+
+ITEMS = review_items.c
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class PendingPair:
+    """A pair the model scored into the review band."""
+
+    left: RecordKey
+    right: RecordKey
+    probability: float | None = None
+    weight: float | None = None
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    id: int
+    left: RecordKey
+    right: RecordKey
+    probability: float | None
+    weight: float | None
+    status: PairStatus
+    first_reviewer: str | None
+    lease_owner: str | None
+    lease_expires_at: datetime | None
+    token: int
+
+
+def _item(row: Row) -> QueueItem:  # type: ignore[type-arg]
+    return QueueItem(
+        id=row.id,
+        left=RecordKey(row.source_l, row.record_id_l),
+        right=RecordKey(row.source_r, row.record_id_r),
+        probability=row.match_probability,
+        weight=row.match_weight,
+        status=PairStatus(row.status),
+        first_reviewer=row.first_reviewer,
+        lease_owner=row.lease_owner,
+        lease_expires_at=as_utc(row.lease_expires_at) if row.lease_expires_at else None,
+        token=row.fencing_token,
+    )
+
+
+def pair_filter(left: RecordKey, right: RecordKey):  # type: ignore[no-untyped-def]
+    return and_(
+        ITEMS.source_l == left.source,
+        ITEMS.record_id_l == left.record_id,
+        ITEMS.source_r == right.source,
+        ITEMS.record_id_r == right.record_id,
+    )
+
+
+def open_case_subjects(session: Session) -> set[RecordKey]:
+    """Records that open cases follow; pairs touching them are reviewed first."""
+    rows = session.execute(
+        select(cases.c.subject_source, cases.c.subject_record_id).where(
+            cases.c.return_stage != "closed"
+        )
+    )
+    return {RecordKey(r.subject_source, r.subject_record_id) for r in rows}
+
+
+def enqueue(
+    session: Session, pairs: Iterable[PendingPair], *, policy: ReviewPolicy, now: datetime
+) -> tuple[int, int]:
+    """Add pairs to the queue; refresh the score of pairs still waiting; leave decided pairs be.
+
+    Returns (added, refreshed). A pair already decided keeps its decision: a new model run does
+    not reopen what a person settled (undo does).
+    """
+    subjects = open_case_subjects(session)
+    existing = {
+        (RecordKey(r.source_l, r.record_id_l), RecordKey(r.source_r, r.record_id_r)): (
+            r.id,
+            r.status,
+        )
+        for r in session.execute(
+            select(
+                ITEMS.id,
+                ITEMS.source_l,
+                ITEMS.record_id_l,
+                ITEMS.source_r,
+                ITEMS.record_id_r,
+                ITEMS.status,
+            )
+        )
+    }
+    new_rows: list[dict[str, object]] = []
+    refreshed = 0
+    seen: set[tuple[RecordKey, RecordKey]] = set()
+    for pair in pairs:
+        left, right = ordered_pair(pair.left, pair.right)
+        if (left, right) in seen:
+            continue
+        seen.add((left, right))
+        priority = review_priority(
+            pair.probability, policy=policy, touches_open_case=bool({left, right} & subjects)
+        )
+        found = existing.get((left, right))
+        if found is None:
+            new_rows.append(
+                {
+                    "source_l": left.source,
+                    "record_id_l": left.record_id,
+                    "source_r": right.source,
+                    "record_id_r": right.record_id,
+                    "match_probability": pair.probability,
+                    "match_weight": pair.weight,
+                    "status": PairStatus.PENDING.value,
+                    "priority": priority,
+                    "fencing_token": 0,
+                    "enqueued_at": now,
+                    "updated_at": now,
+                }
+            )
+        elif found[1] in QUEUED_STATUSES:
+            session.execute(
+                update(review_items)
+                .where(ITEMS.id == found[0])
+                .values(
+                    match_probability=pair.probability, match_weight=pair.weight, priority=priority
+                )
+            )
+            refreshed += 1
+    for start in range(0, len(new_rows), 5000):
+        session.execute(insert(review_items), new_rows[start : start + 5000])
+    return len(new_rows), refreshed
+
+
+def reprioritise(session: Session, keys: Iterable[RecordKey], *, policy: ReviewPolicy) -> int:
+    """Recompute the priority of waiting pairs that touch `keys` (after a case opens or closes)."""
+    subjects = open_case_subjects(session)
+    touched = 0
+    for key in set(keys):
+        rows = session.execute(
+            select(
+                ITEMS.id,
+                ITEMS.match_probability,
+                ITEMS.source_l,
+                ITEMS.record_id_l,
+                ITEMS.source_r,
+                ITEMS.record_id_r,
+            ).where(
+                ITEMS.status.in_(QUEUED_STATUSES),
+                or_(
+                    and_(ITEMS.source_l == key.source, ITEMS.record_id_l == key.record_id),
+                    and_(ITEMS.source_r == key.source, ITEMS.record_id_r == key.record_id),
+                ),
+            )
+        ).all()
+        for row in rows:
+            ends = {
+                RecordKey(row.source_l, row.record_id_l),
+                RecordKey(row.source_r, row.record_id_r),
+            }
+            priority = review_priority(
+                row.match_probability, policy=policy, touches_open_case=bool(ends & subjects)
+            )
+            session.execute(
+                update(review_items).where(ITEMS.id == row.id).values(priority=priority)
+            )
+            touched += 1
+    return touched
+
+
+def _held_by(session: Session, reviewer: str, now: datetime) -> Row | None:  # type: ignore[type-arg]
+    return session.execute(
+        select(review_items)
+        .where(
+            ITEMS.lease_owner == reviewer,
+            ITEMS.lease_expires_at >= now,
+            ITEMS.status.in_(QUEUED_STATUSES),
+        )
+        .order_by(ITEMS.id)
+        .limit(1)
+    ).first()
+
+
+def claim_next(
+    session: Session, *, reviewer: str, policy: ReviewPolicy, now: datetime
+) -> QueueItem | None:
+    """The best waiting pair, leased to `reviewer`; the pair they already hold, if any.
+
+    Run it in a write transaction of its own (`store.session(write=True)`), committed before
+    the reviewer looks at the pair, so the lease is visible to everyone else.
+    """
+    held = _held_by(session, reviewer, now)
+    if held is not None:
+        return _item(held)
+    candidate = (
+        select(ITEMS.id)
+        .where(
+            ITEMS.status.in_(QUEUED_STATUSES),
+            or_(ITEMS.lease_expires_at.is_(None), ITEMS.lease_expires_at < now),
+            or_(ITEMS.first_reviewer.is_(None), ITEMS.first_reviewer != reviewer),
+        )
+        .order_by(ITEMS.priority.desc(), ITEMS.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    item_id = session.execute(candidate).scalar_one_or_none()
+    if item_id is None:
+        return None
+    row = session.execute(
+        update(review_items)
+        .where(ITEMS.id == item_id)
+        .values(
+            lease_owner=reviewer,
+            lease_expires_at=now + timedelta(seconds=policy.lease_seconds),
+            fencing_token=ITEMS.fencing_token + 1,
+            updated_at=now,
+        )
+        .returning(*review_items.c)
+    ).one()
+    return _item(row)
+
+
+def release(session: Session, *, item_id: int, reviewer: str, token: int, now: datetime) -> bool:
+    """Give a claimed pair back to the queue without a verdict. False if the claim was lost."""
+    result = session.execute(
+        update(review_items)
+        .where(ITEMS.id == item_id, ITEMS.lease_owner == reviewer, ITEMS.fencing_token == token)
+        .values(lease_owner=None, lease_expires_at=None, updated_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def find_item(
+    session: Session, left: RecordKey, right: RecordKey, *, lock: bool = False
+) -> QueueItem | None:
+    a, b = ordered_pair(left, right)
+    query = select(review_items).where(pair_filter(a, b))
+    if lock:
+        query = query.with_for_update()
+    row = session.execute(query).first()
+    return _item(row) if row is not None else None
+
+
+def queue_counts(session: Session) -> dict[str, int]:
+    """How many pairs are in each status (waiting, confirmed, rejected ...)."""
+    rows = session.execute(select(ITEMS.status, func.count()).group_by(ITEMS.status))
+    counts = {s.value: 0 for s in PairStatus}
+    counts.update({status: int(n) for status, n in rows})
+    return counts

@@ -1,0 +1,159 @@
+"""The review queue: order, leases, fencing tokens, expiry (times passed in, never slept)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from review_fixtures import ANN, BOB, POLICY, T0
+
+from kintrace.cases import DecisionRefused, PairStatus, RecordKey, Verdict
+from kintrace.review import decisions, queue
+from kintrace.review.queue import PendingPair
+from kintrace.store.engine import Store
+
+Registry = Callable[[list[str]], list[RecordKey]]
+
+
+def _fill(store: Store, registry: Registry, probabilities: list[float]) -> list[RecordKey]:
+    keys = registry([f"fam:{i}" for i in range(len(probabilities))] + ["camp:x"])
+    with store.session(write=True) as s:
+        queue.enqueue(
+            s,
+            [PendingPair(k, keys[-1], p) for k, p in zip(keys, probabilities, strict=False)],
+            policy=POLICY,
+            now=T0,
+        )
+    return keys
+
+
+def test_claims_come_best_first_and_never_twice(store: Store, registry: Registry) -> None:
+    keys = _fill(store, registry, [0.55, 0.72, 0.9])  # the middle of 0.5..0.95 is 0.725
+    with store.session(write=True) as s:
+        first = queue.claim_next(s, reviewer="ann", policy=POLICY, now=T0)
+    with store.session(write=True) as s:
+        second = queue.claim_next(s, reviewer="bob", policy=POLICY, now=T0)
+    assert first is not None and second is not None
+    assert first.left == keys[1] or first.right == keys[1]
+    assert second.id != first.id
+    with store.session(write=True) as s:  # ann asks again: she gets the pair she holds
+        again = queue.claim_next(s, reviewer="ann", policy=POLICY, now=T0)
+    assert again is not None and again.id == first.id and again.token == first.token
+
+
+def test_enqueue_twice_changes_nothing_and_keeps_decided_pairs(
+    store: Store, registry: Registry
+) -> None:
+    keys = _fill(store, registry, [0.6, 0.7])
+    with store.session(write=True) as s:
+        decisions.decide(
+            s,
+            actor=ANN,
+            left=keys[0],
+            right=keys[-1],
+            verdict=Verdict.DIFFERENT,
+            policy=POLICY,
+            now=T0,
+        )
+    with store.session(write=True) as s:
+        added, refreshed = queue.enqueue(
+            s,
+            [PendingPair(keys[-1], keys[0], 0.8), PendingPair(keys[1], keys[-1], 0.71)],
+            policy=POLICY,
+            now=T0,
+        )
+        counts = queue.queue_counts(s)
+    assert (added, refreshed) == (0, 1)
+    assert counts["rejected"] == 1 and counts["pending"] == 1
+
+
+def test_expired_lease_returns_the_pair_and_fences_the_old_holder(
+    store: Store, registry: Registry
+) -> None:
+    keys = _fill(store, registry, [0.7])
+    with store.session(write=True) as s:
+        held = queue.claim_next(s, reviewer="ann", policy=POLICY, now=T0)
+    assert held is not None
+    with store.session(write=True) as s:
+        assert queue.claim_next(s, reviewer="bob", policy=POLICY, now=T0) is None
+    later = T0 + timedelta(seconds=POLICY.lease_seconds + 1)
+    with store.session(write=True) as s:
+        taken = queue.claim_next(s, reviewer="bob", policy=POLICY, now=later)
+    assert taken is not None and taken.id == held.id and taken.token == held.token + 1
+    with pytest.raises(DecisionRefused, match="no longer valid"), store.session(write=True) as s:
+        decisions.decide(
+            s,
+            actor=ANN,
+            left=keys[0],
+            right=keys[-1],
+            verdict=Verdict.SAME,
+            token=held.token,
+            policy=POLICY,
+            now=later,
+        )
+    with store.session(write=True) as s:
+        done = decisions.decide(
+            s,
+            actor=BOB,
+            left=taken.left,
+            right=taken.right,
+            verdict=Verdict.SAME,
+            token=taken.token,
+            policy=POLICY,
+            now=later,
+        )
+    assert done.status is PairStatus.AWAITING_SECOND  # family report x camp list: two people
+
+
+def test_deciding_a_pair_someone_else_holds_is_refused(store: Store, registry: Registry) -> None:
+    keys = _fill(store, registry, [0.7])
+    with store.session(write=True) as s:
+        queue.claim_next(s, reviewer="ann", policy=POLICY, now=T0)
+    with (
+        pytest.raises(DecisionRefused, match="another reviewer holds"),
+        store.session(write=True) as s,
+    ):
+        decisions.decide(
+            s,
+            actor=BOB,
+            left=keys[0],
+            right=keys[-1],
+            verdict=Verdict.SAME,
+            policy=POLICY,
+            now=T0,
+        )
+
+
+def test_release_gives_the_pair_back(store: Store, registry: Registry) -> None:
+    _fill(store, registry, [0.7])
+    with store.session(write=True) as s:
+        held = queue.claim_next(s, reviewer="ann", policy=POLICY, now=T0)
+        assert held is not None
+        assert queue.release(s, item_id=held.id, reviewer="ann", token=held.token, now=T0)
+    with store.session(write=True) as s:
+        other = queue.claim_next(s, reviewer="bob", policy=POLICY, now=T0)
+    assert other is not None and other.id == held.id
+
+
+def test_first_reviewer_never_gets_their_own_pair_back_for_the_second_look(
+    store: Store, registry: Registry
+) -> None:
+    _fill(store, registry, [0.7])
+    with store.session(write=True) as s:
+        held = queue.claim_next(s, reviewer="ann", policy=POLICY, now=T0)
+        assert held is not None
+        decisions.decide(
+            s,
+            actor=ANN,
+            left=held.left,
+            right=held.right,
+            verdict=Verdict.SAME,
+            token=held.token,
+            policy=POLICY,
+            now=T0,
+        )
+    with store.session(write=True) as s:
+        assert queue.claim_next(s, reviewer="ann", policy=POLICY, now=T0) is None
+        second = queue.claim_next(s, reviewer="bob", policy=POLICY, now=T0)
+    assert second is not None and second.status is PairStatus.AWAITING_SECOND
