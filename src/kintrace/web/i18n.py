@@ -1,0 +1,55 @@
+"""Ukrainian and English message catalogues (Babel .po files, compiled in memory at start-up).
+
+The .po files are the source of truth shipped in the package; compiling them when the app starts
+means no build step and no stale .mo files.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Callable
+from importlib import resources
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LANGUAGES = ("uk", "en")
+LANGUAGE_NAMES = {"uk": "Українська", "en": "English"}
+
+
+def load_translations() -> dict[str, gettext.NullTranslations]:
+    catalogues: dict[str, gettext.NullTranslations] = {}
+    root = resources.files("kintrace.web") / "locale"
+    for lang in LANGUAGES:
+        po = root / lang / "LC_MESSAGES" / "messages.po"
+        if not po.is_file():
+            catalogues[lang] = gettext.NullTranslations()
+            continue
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        catalogues[lang] = gettext.GNUTranslations(buffer)
+    return catalogues
+
+
+def pick_language(
+    *, preference: str | None, cookie: str | None, accept: str | None, default: str
+) -> str:
+    """User preference first, then the language cookie, then Accept-Language, then default."""
+    for candidate in (preference, cookie):
+        if candidate in LANGUAGES:
+            return candidate  # type: ignore[return-value]
+    for part in (accept or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return default
+
+
+def gettext_for(
+    catalogues: dict[str, gettext.NullTranslations], lang: str
+) -> Callable[[str], str]:
+    return catalogues.get(lang, gettext.NullTranslations()).gettext

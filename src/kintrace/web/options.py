@@ -1,0 +1,19 @@
+"""How the web app runs: cookies, time-outs, demo banner. Built at the edge and passed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kintrace.accounts.throttle import DEFAULT_LIMITS, Limits
+
+
+@dataclass(frozen=True)
+class WebOptions:
+    """`secure_cookies`: None decides per request (HTTPS, or a proxy saying so, means Secure and
+    `__Host-` cookies; plain HTTP is refused except on loopback). See docs/security.md."""
+
+    secure_cookies: bool | None = None
+    trust_proxy_headers: bool = False  # honour X-Forwarded-Proto from a TLS-terminating proxy
+    limits: Limits = field(default_factory=lambda: DEFAULT_LIMITS)
+    default_language: str = "uk"
+    max_upload_bytes: int = 50 * 1024 * 1024

@@ -1,0 +1,85 @@
+"""Who may use which route: one table, consulted by every request (deny when a route is missing).
+
+Denied by role or out of the user's agency, the answer is 404, never 403: a user learns nothing
+about what exists outside their remit. The route × role test walks every route in the app
+against this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from kintrace.accounts.roles import Role
+
+
+class Gate(Enum):
+    PUBLIC = "public"  # anyone, signed in or not
+    PENDING = "pending"  # password checked, second factor (or its enrolment) awaited
+    ROLES = "roles"  # a fully signed-in user with one of the listed roles
+
+
+@dataclass(frozen=True)
+class Access:
+    gate: Gate
+    roles: frozenset[Role] = frozenset()
+
+    def allows(self, role: Role) -> bool:
+        return self.gate is Gate.PUBLIC or (self.gate is Gate.ROLES and role in self.roles)
+
+
+PUBLIC = Access(Gate.PUBLIC)
+PENDING = Access(Gate.PENDING)
+EVERYONE = Access(Gate.ROLES, frozenset(Role))
+# Who may see a child's name: everyone but the analyst (aggregate figures only).
+NAME_READERS = Access(
+    Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER, Role.REVIEWER, Role.INVESTIGATOR})
+)
+IMPORTERS = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER}))
+ADMINS = Access(Gate.ROLES, frozenset({Role.ADMIN}))
+
+POLICY: dict[str, Access] = {
+    # public: assets, health, signing in, the language of the sign-in page
+    "static": PUBLIC,
+    "health": PUBLIC,
+    "sign_in_form": PUBLIC,
+    "sign_in": PUBLIC,
+    "set_language": PUBLIC,
+    # between the password and the second factor
+    "second_factor_form": PENDING,
+    "second_factor": PENDING,
+    "enrol_form": PENDING,
+    "enrol_confirm": PENDING,
+    # any signed-in user
+    "sign_out": EVERYONE,
+    "dashboard": EVERYONE,
+    "sources": EVERYONE,
+    "account": EVERYONE,
+    "token_create": EVERYONE,
+    "token_revoke": EVERYONE,
+    "api_docs": EVERYONE,
+    "openapi": EVERYONE,
+    "api_dashboard": EVERYONE,
+    "api_sources": EVERYONE,
+    # names of children
+    "search_form": NAME_READERS,
+    "search": NAME_READERS,
+    "record": NAME_READERS,
+    "person": NAME_READERS,
+    "api_search": NAME_READERS,
+    "api_record": NAME_READERS,
+    "api_person": NAME_READERS,
+    # bringing lists in and correcting rejected rows
+    "import_form": IMPORTERS,
+    "import_upload": IMPORTERS,
+    "quarantine": IMPORTERS,
+    "quarantine_fix": IMPORTERS,
+    "api_import": IMPORTERS,
+    "api_quarantine": IMPORTERS,
+    # accounts of the agency
+    "users": ADMINS,
+}
+
+
+def access_for(route_name: str | None) -> Access | None:
+    return POLICY.get(route_name or "")

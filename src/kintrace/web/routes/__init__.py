@@ -1,0 +1,33 @@
+"""One router per area. Every router runs the policy gate (`deps.guard`) on every route."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from kintrace.web.routes import (
+    account,
+    api,
+    apidocs,
+    auth,
+    dashboard,
+    health,
+    imports,
+    persons,
+    records,
+    search,
+    sources,
+)
+
+ROUTERS: list[APIRouter] = [
+    health.router,
+    auth.router,
+    account.router,
+    dashboard.router,
+    search.router,
+    records.router,
+    persons.router,
+    imports.router,
+    sources.router,
+    api.router,
+    apidocs.router,
+]

@@ -1,0 +1,91 @@
+"""JSON API: the same actions as the pages, for scripts (Authorization: Bearer kt_...) or the
+signed-in browser. Search takes a POST body so names never appear in URLs or access logs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from kintrace.web.deps import DbDep, NotFound, UserDep, guard
+from kintrace.web.routes.imports import run_upload
+from kintrace.web.workspace import overview, persons, records
+from kintrace.web.workspace.imports import UploadRefused
+from kintrace.web.workspace.search import SearchError, SearchQuery, search
+
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(guard)], tags=["api"])
+
+
+class SearchBody(BaseModel):
+    name: str = Field("", max_length=200, description="Any name, any script or romanisation")
+    birth: str = Field("", max_length=20, description="YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY")
+    place: str = Field("", max_length=200)
+    source_id: int | None = None
+
+
+@router.get("/dashboard", name="api_dashboard")
+def api_dashboard(db: DbDep, user: UserDep) -> dict[str, Any]:
+    figures = overview.sources(db, agency_id=user.agency_id)
+    return {
+        "records": sum(f.records for f in figures),
+        "quarantined_open": sum(f.quarantined_open for f in figures),
+        "by_source": {f.name: f.records for f in figures},
+        "review": overview.review_status_counts(db, agency_id=user.agency_id),
+    }
+
+
+@router.get("/sources", name="api_sources")
+def api_sources(db: DbDep, user: UserDep) -> list[dict[str, Any]]:
+    return [asdict(f) for f in overview.sources(db, agency_id=user.agency_id)]
+
+
+@router.post("/search", name="api_search")
+def api_search(body: SearchBody, db: DbDep, user: UserDep) -> dict[str, Any]:
+    query = SearchQuery(name=body.name, birth=body.birth, place=body.place,
+                        source_id=body.source_id)
+    try:
+        result = search(db, agency_id=user.agency_id, actor=user.username, query=query)
+    except SearchError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    return {"hits": [asdict(h) for h in result.hits], "truncated": result.truncated}
+
+
+@router.get("/records/{record_pk}", name="api_record")
+def api_record(record_pk: int, db: DbDep, user: UserDep) -> dict[str, Any]:
+    try:
+        view = records.read(db, agency_id=user.agency_id, actor=user.username, record_pk=record_pk)
+    except records.RecordNotFound:
+        raise NotFound() from None
+    return asdict(view)
+
+
+@router.get("/persons/{person_id}", name="api_person")
+def api_person(person_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
+    try:
+        view = persons.read(db, agency_id=user.agency_id, actor=user.username,
+                            person_id=person_id)
+    except persons.PersonNotFound:
+        raise NotFound() from None
+    return asdict(view)
+
+
+@router.post("/imports", name="api_import")
+def api_import(
+    request: Request, file: UploadFile, db: DbDep, user: UserDep, source: str = ""
+) -> dict[str, Any]:
+    """Import one records file (multipart field `file`); rejected rows go to quarantine."""
+    try:
+        return run_upload(db, home=request.app.state.settings.home, user=user, upload=file,
+                          source=source or None,
+                          max_bytes=request.app.state.options.max_upload_bytes)
+    except UploadRefused as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+
+
+@router.get("/quarantine", name="api_quarantine")
+def api_quarantine(db: DbDep, user: UserDep) -> list[dict[str, Any]]:
+    from kintrace.web.workspace import quarantine
+
+    return [asdict(q) for q in quarantine.open_rows(db, agency_id=user.agency_id)]

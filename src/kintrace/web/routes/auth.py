@@ -1,0 +1,193 @@
+"""Signing in (password, then a TOTP or recovery code; enrolment on first sign-in), signing out,
+and the language of the interface."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kintrace.accounts import sessions, throttle, totp, users
+from kintrace.accounts.errors import AccountError, SignInFailed, Throttled
+from kintrace.web import i18n
+from kintrace.web.deps import (
+    DbDep,
+    IdentityDep,
+    cookie_names,
+    guard,
+    now_utc,
+    options_of,
+    secure_cookies,
+)
+from kintrace.web.rendering import render
+from kintrace.web.security import is_https, is_loopback
+from kintrace.web.workspace import trail
+
+router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _transport_ok(request: Request) -> bool:
+    """Plain HTTP is accepted only on loopback (the demo); elsewhere TLS is required."""
+    opts = options_of(request)
+    return is_https(request, trust_proxy=opts.trust_proxy_headers) or is_loopback(request)
+
+
+def _set_session_cookie(request: Request, response: Response, token: str) -> None:
+    name, csrf_cookie = cookie_names(request)
+    response.set_cookie(
+        name, token, httponly=True, samesite="strict", secure=secure_cookies(request), path="/"
+    )
+    response.delete_cookie(csrf_cookie, path="/")
+
+
+@router.get("/sign-in", name="sign_in_form")
+def sign_in_form(request: Request, identity: IdentityDep) -> Response:
+    if identity.signed_in:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "sign_in.html", {"transport_ok": _transport_ok(request)})
+
+
+@router.post("/sign-in", name="sign_in")
+def sign_in(
+    request: Request,
+    db: DbDep,
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    if not _transport_ok(request):
+        return render(request, "sign_in.html", {"transport_ok": False}, status_code=400)
+    now = now_utc()
+    limits = options_of(request).limits
+    keys = {
+        throttle.account_key(username): limits.per_account,
+        throttle.address_key(_client(request)): limits.per_address,
+    }
+    try:
+        throttle.check(db, list(keys), now=now)
+        user = users.check_password(db, username=username, password=password)
+    except Throttled as exc:
+        return render(request, "sign_in.html", {"error": str(exc), "transport_ok": True},
+                      status_code=429)
+    except SignInFailed:
+        throttle.record_failure(db, keys, now=now, limits=limits)
+        return render(request, "sign_in.html", {"error": "failed", "transport_ok": True},
+                      status_code=401)
+    sessions.end_session(db, request.cookies.get(cookie_names(request)[0]))
+    token, _ = sessions.start_session(db, user_id=user.id, stage="password", now=now)
+    target = "/sign-in/code" if user.totp_enrolled else "/sign-in/enrol"
+    response = RedirectResponse(target, status_code=303)
+    _set_session_cookie(request, response, token)
+    return response
+
+
+@router.get("/sign-in/code", name="second_factor_form")
+def second_factor_form(request: Request, identity: IdentityDep) -> Response:
+    assert identity.user is not None
+    if not identity.user.totp_enrolled:
+        return RedirectResponse("/sign-in/enrol", status_code=303)
+    return render(request, "second_factor.html")
+
+
+def _promote(request: Request, db: DbDep, user_id: int, response: Response) -> None:
+    """Replace the password-stage session by a new full one: the cookie value changes."""
+    sessions.end_session(db, request.cookies.get(cookie_names(request)[0]))
+    token, _ = sessions.start_session(db, user_id=user_id, stage="full", now=now_utc())
+    _set_session_cookie(request, response, token)
+
+
+@router.post("/sign-in/code", name="second_factor")
+def second_factor(
+    request: Request,
+    db: DbDep,
+    identity: IdentityDep,
+    code: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    assert identity.user is not None
+    user = identity.user
+    now = now_utc()
+    limits = options_of(request).limits
+    keys = {
+        throttle.account_key(user.username): limits.per_account,
+        throttle.address_key(_client(request)): limits.per_address,
+    }
+    try:
+        throttle.check(db, list(keys), now=now)
+        users.check_second_factor(db, user_id=user.id, code=code, now=now)
+    except Throttled as exc:
+        return render(request, "second_factor.html", {"error": str(exc)}, status_code=429)
+    except SignInFailed:
+        throttle.record_failure(db, keys, now=now, limits=limits)
+        return render(request, "second_factor.html", {"error": "failed"}, status_code=401)
+    throttle.clear(db, throttle.account_key(user.username))
+    trail.record(db, actor=user.username, action="web.sign_in", entity_type="user",
+                 entity_id=user.id)
+    response = RedirectResponse("/", status_code=303)
+    _promote(request, db, user.id, response)
+    return response
+
+
+@router.get("/sign-in/enrol", name="enrol_form")
+def enrol_form(request: Request, db: DbDep, identity: IdentityDep) -> Response:
+    assert identity.user is not None
+    user = identity.user
+    if user.totp_enrolled:
+        return RedirectResponse("/sign-in/code", status_code=303)
+    secret = users.pending_secret(db, user.id) or users.begin_enrolment(db, user.id)
+    uri = totp.provisioning_uri(secret, username=user.username)
+    return render(request, "enrol.html", {"qr_svg": totp.qr_svg(uri), "secret": secret})
+
+
+@router.post("/sign-in/enrol", name="enrol_confirm")
+def enrol_confirm(
+    request: Request,
+    db: DbDep,
+    identity: IdentityDep,
+    code: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    assert identity.user is not None
+    user = identity.user
+    try:
+        codes = users.confirm_enrolment(db, user_id=user.id, code=code, now=now_utc())
+    except AccountError as exc:
+        secret = users.pending_secret(db, user.id) or users.begin_enrolment(db, user.id)
+        uri = totp.provisioning_uri(secret, username=user.username)
+        return render(request, "enrol.html",
+                      {"qr_svg": totp.qr_svg(uri), "secret": secret, "error": str(exc)},
+                      status_code=400)
+    trail.record(db, actor=user.username, action="accounts.totp_enrolled", entity_type="user",
+                 entity_id=user.id)
+    response = render(request, "recovery_codes.html", {"codes": codes})
+    _promote(request, db, user.id, response)
+    return response
+
+
+@router.post("/sign-out", name="sign_out")
+def sign_out(request: Request, db: DbDep) -> Response:
+    sessions.end_session(db, request.cookies.get(cookie_names(request)[0]))
+    response = RedirectResponse("/sign-in", status_code=303)
+    response.delete_cookie(cookie_names(request)[0], path="/")
+    return response
+
+
+@router.post("/language", name="set_language")
+def set_language(
+    request: Request,
+    db: DbDep,
+    identity: IdentityDep,
+    language: Annotated[str, Form(max_length=8)] = "uk",
+    back: Annotated[str, Form(max_length=300)] = "/",
+) -> Response:
+    if language not in i18n.LANGUAGES:
+        language = options_of(request).default_language
+    if identity.signed_in and identity.user is not None:
+        users.set_language(db, identity.user.id, language)
+    target = back if back.startswith("/") and not back.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie("kt_lang", language, httponly=True, samesite="strict",
+                        secure=secure_cookies(request), path="/", max_age=365 * 86400)
+    return response

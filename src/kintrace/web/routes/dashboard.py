@@ -1,0 +1,27 @@
+"""The dashboard: counts by source and by review status. Aggregates only (analysts see it)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from kintrace.web.deps import DbDep, UserDep, guard
+from kintrace.web.rendering import render
+from kintrace.web.workspace import overview
+
+router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
+
+
+@router.get("/", name="dashboard")
+def dashboard(request: Request, db: DbDep, user: UserDep) -> Response:
+    figures = overview.sources(db, agency_id=user.agency_id)
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "figures": figures,
+            "total_records": sum(f.records for f in figures),
+            "total_quarantined": sum(f.quarantined_open for f in figures),
+            "review": overview.review_status_counts(db, agency_id=user.agency_id),
+        },
+    )

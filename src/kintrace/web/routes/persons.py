@@ -1,0 +1,22 @@
+"""The person page: every record linked to one person, side by side, with agreement shown."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from kintrace.web.deps import DbDep, NotFound, UserDep, guard
+from kintrace.web.rendering import render
+from kintrace.web.workspace import persons
+
+router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
+
+
+@router.get("/persons/{person_id}", name="person")
+def person(request: Request, db: DbDep, user: UserDep, person_id: str) -> Response:
+    try:
+        view = persons.read(db, agency_id=user.agency_id, actor=user.username,
+                            person_id=person_id)
+    except persons.PersonNotFound:
+        raise NotFound() from None
+    return render(request, "person.html", {"person": view})

@@ -1,0 +1,23 @@
+"""The record page: verbatim fields of every version, the source, quarantine reasons."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from kintrace.web.deps import DbDep, NotFound, UserDep, guard
+from kintrace.web.rendering import render
+from kintrace.web.workspace import persons, records
+
+router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
+
+
+@router.get("/records/{record_pk}", name="record")
+def record(request: Request, db: DbDep, user: UserDep, record_pk: int) -> Response:
+    try:
+        view = records.read(db, agency_id=user.agency_id, actor=user.username, record_pk=record_pk)
+    except records.RecordNotFound:
+        raise NotFound() from None
+    person_id = persons.person_of_record(db, record_pk=record_pk)
+    return render(request, "record.html",
+                  {"record": view, "fields": records.FIELDS, "person_id": person_id})

@@ -1,0 +1,73 @@
+"""Aggregate figures: records by source and status. No names: the analyst sees these too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kintrace.store.registry_tables import ImportBatch, QuarantinedRow, Record, Source
+from kintrace.web.workspace.scope import sources_in_scope
+
+
+@dataclass(frozen=True)
+class SourceFigures:
+    id: int
+    name: str
+    kind: str
+    description: str | None
+    received_on: str | None
+    records: int
+    imports: int
+    quarantined_open: int
+
+
+def sources(db: Session, *, agency_id: int) -> list[SourceFigures]:
+    scoped = sources_in_scope(agency_id)
+    records = dict(
+        db.execute(
+            select(Record.source_id, func.count(Record.id))
+            .where(Record.source_id.in_(scoped))
+            .group_by(Record.source_id)
+        ).all()
+    )
+    imports = dict(
+        db.execute(
+            select(ImportBatch.source_id, func.count(ImportBatch.id))
+            .where(ImportBatch.source_id.in_(scoped))
+            .group_by(ImportBatch.source_id)
+        ).all()
+    )
+    rows = db.execute(select(Source).where(Source.id.in_(scoped)).order_by(Source.name)).scalars()
+    result = []
+    for source in rows:
+        open_rows = db.execute(
+            select(func.count(QuarantinedRow.id)).where(
+                QuarantinedRow.source_name == source.name, QuarantinedRow.resolved_at.is_(None)
+            )
+        ).scalar_one()
+        result.append(
+            SourceFigures(
+                id=source.id,
+                name=source.name,
+                kind=source.kind,
+                description=source.description,
+                received_on=source.received_on.isoformat() if source.received_on else None,
+                records=int(records.get(source.id, 0)),
+                imports=int(imports.get(source.id, 0)),
+                quarantined_open=int(open_rows),
+            )
+        )
+    return result
+
+
+def review_status_counts(db: Session, *, agency_id: int) -> dict[str, int]:
+    """Pairs by review status. Pairs may span agencies, so only the home agency sees them."""
+    from kintrace.store.base import Base
+
+    table = Base.metadata.tables.get("review_items")
+    if table is None or agency_id != 1:
+        return {}
+    rows = db.execute(select(table.c.status, func.count()).group_by(table.c.status)).all()
+    return {str(status): int(n) for status, n in rows}

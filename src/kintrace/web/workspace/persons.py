@@ -1,0 +1,140 @@
+"""A person: the records the linkage resolved to one child, side by side, with the pairwise link
+probabilities and, field by field, whether the records agree.
+
+The linkage area owns the tables (`person_id` per record; scored pairs). They are found by their
+columns so this page works as soon as those tables exist; until then no person can be opened.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, and_, or_, select
+from sqlalchemy.orm import Session
+
+from kintrace.names.keys import name_key
+from kintrace.store.base import Base
+from kintrace.store.registry_tables import Record, Source
+from kintrace.web.workspace import trail
+from kintrace.web.workspace.records import FIELDS, RecordView, load_record
+
+COMPARED = ("given_name", "family_name", "patronymic", "sex", "birth_date", "birth_place",
+            "last_known_place")
+_CLUSTER_COLUMNS = {"person_id", "source", "record_id"}
+_PAIR_COLUMNS = {"source_l", "record_id_l", "source_r", "record_id_r", "match_probability"}
+
+
+class PersonNotFound(LookupError):
+    """No such person with a record in the user's agency."""
+
+
+@dataclass(frozen=True)
+class PairView:
+    left: int
+    right: int
+    probability: float | None
+    status: str | None
+
+
+@dataclass(frozen=True)
+class PersonView:
+    person_id: str
+    records: list[RecordView]
+    agreement: dict[str, str]  # field -> "agree" | "differ" | "partial" | "missing"
+    pairs: list[PairView]
+    fields: tuple[str, ...] = FIELDS
+
+
+def _tables() -> tuple[Table | None, Table | None]:
+    for module in ("kintrace.store.linkage_tables", "kintrace.store.link_tables"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            continue
+    clusters = links = None
+    for table in Base.metadata.tables.values():
+        names = set(table.c.keys())
+        if clusters is None and names >= _CLUSTER_COLUMNS:
+            clusters = table
+        if table.name != "review_items" and links is None and names >= _PAIR_COLUMNS:
+            links = table
+    return clusters, links
+
+
+def person_of_record(db: Session, *, record_pk: int) -> str | None:
+    clusters, _ = _tables()
+    if clusters is None:
+        return None
+    row = db.execute(
+        select(clusters.c.person_id)
+        .select_from(Record)
+        .join(Source, Source.id == Record.source_id)
+        .join(clusters, and_(clusters.c.source == Source.name,
+                             clusters.c.record_id == Record.record_id))
+        .where(Record.id == record_pk)
+    ).first()
+    return str(row[0]) if row else None
+
+
+def agreement(values: list[Any], *, field: str) -> str:
+    """How the records' values of one field compare (names by key, so scripts do not matter)."""
+    present = [v for v in values if v not in (None, "")]
+    if len(present) < 2:
+        return "missing"
+    norm = {name_key(str(v)) if field.endswith(("name", "place")) else str(v) for v in present}
+    if len(norm) == 1:
+        return "agree" if len(present) == len(values) else "partial"
+    if field == "birth_date":
+        years = {str(v)[:4] for v in present}
+        return "partial" if len(years) == 1 else "differ"
+    return "differ"
+
+
+def read(db: Session, *, agency_id: int, actor: str, person_id: str) -> PersonView:
+    """The person's records the agency may see (others are left out), audited like records."""
+    clusters, links = _tables()
+    if clusters is None or len(person_id) > 100:
+        raise PersonNotFound()
+    pks = db.execute(
+        select(Record.id)
+        .join(Source, Source.id == Record.source_id)
+        .join(clusters, and_(clusters.c.source == Source.name,
+                             clusters.c.record_id == Record.record_id))
+        .where(clusters.c.person_id == person_id)
+        .order_by(Record.id)
+    ).scalars().all()
+    views = []
+    for pk in pks:
+        try:
+            views.append(load_record(db, agency_id=agency_id, record_pk=pk))
+        except LookupError:
+            continue
+    if not views:
+        raise PersonNotFound()
+    agree = {
+        f: agreement([v.current.fields.get(f) for v in views], field=f) for f in COMPARED
+    }
+    pairs = _pairs(db, links, views) if links is not None else []
+    trail.record(db, actor=actor, action="persons.read", entity_type="person",
+                 entity_id=person_id, details={"record_pks": [v.pk for v in views]})
+    return PersonView(person_id=person_id, records=views, agreement=agree, pairs=pairs)
+
+
+def _pairs(db: Session, links: Table, views: list[RecordView]) -> list[PairView]:
+    by_key = {(v.source, v.record_id): v.pk for v in views}
+    conditions = [
+        and_(links.c.source_l == s, links.c.record_id_l == r) for s, r in by_key
+    ]
+    rows = db.execute(select(links).where(or_(*conditions))).all()
+    result = []
+    for row in rows:
+        left = by_key.get((row.source_l, row.record_id_l))
+        right = by_key.get((row.source_r, row.record_id_r))
+        if left is None or right is None:
+            continue
+        status = getattr(row, "status", None)
+        result.append(PairView(left=left, right=right, probability=row.match_probability,
+                               status=status))
+    return sorted(result, key=lambda p: -(p.probability or 0))

@@ -1,0 +1,127 @@
+"""One record as the workspace shows it: every version verbatim, its source, its quarantine."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kintrace.store.registry_tables import (
+    ImportBatch,
+    QuarantinedRow,
+    Record,
+    RecordVersion,
+    Source,
+)
+from kintrace.web.workspace import trail
+from kintrace.web.workspace.scope import record_in_scope
+
+FIELDS = (
+    "given_name", "family_name", "patronymic", "full_name", "sex", "birth_date", "age",
+    "observed_on", "birth_place", "last_known_place", "group_id", "guardian_name",
+    "guardian_contact", "notes",
+)  # fmt: skip
+
+
+class RecordNotFound(LookupError):
+    """No such record in the user's agency (whether it exists elsewhere is not said)."""
+
+
+@dataclass(frozen=True)
+class VersionView:
+    version: int
+    fields: dict[str, Any]
+    raw: dict[str, Any]
+    extras: dict[str, Any]
+    file_name: str
+    row_number: int
+    imported_at: str
+
+
+@dataclass(frozen=True)
+class RecordView:
+    pk: int
+    source_id: int
+    source: str
+    record_id: str
+    current_version: int
+    versions: list[VersionView]
+    quarantine: list[dict[str, Any]]
+
+    @property
+    def current(self) -> VersionView:
+        return next(v for v in self.versions if v.version == self.current_version)
+
+
+def _loads(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {"_": text}
+    return value if isinstance(value, dict) else {"_": value}
+
+
+def load_record(db: Session, *, agency_id: int, record_pk: int) -> RecordView:
+    """The record if the agency may see it, else RecordNotFound. Does not audit (see `read`)."""
+    row = db.execute(
+        select(Record, Source.name)
+        .join(Source, Source.id == Record.source_id)
+        .where(Record.id == record_pk, record_in_scope(agency_id))
+    ).first()
+    if row is None:
+        raise RecordNotFound()
+    record: Record = row[0]
+    versions = db.execute(
+        select(RecordVersion, ImportBatch.file_name, ImportBatch.started_at)
+        .join(ImportBatch, ImportBatch.id == RecordVersion.batch_id)
+        .where(RecordVersion.record_pk == record.id)
+        .order_by(RecordVersion.version.desc())
+    ).all()
+    quarantine = db.execute(
+        select(QuarantinedRow)
+        .where(QuarantinedRow.source_name == row[1], QuarantinedRow.record_id == record.record_id)
+        .order_by(QuarantinedRow.id)
+    ).scalars()
+    return RecordView(
+        pk=record.id,
+        source_id=record.source_id,
+        source=row[1],
+        record_id=record.record_id,
+        current_version=record.current_version,
+        versions=[
+            VersionView(
+                version=v.version,
+                fields={f: getattr(v, f) for f in FIELDS},
+                raw=_loads(v.raw),
+                extras=_loads(v.extras),
+                file_name=file_name,
+                row_number=v.row_number,
+                imported_at=str(started)[:19],
+            )
+            for v, file_name, started in versions
+        ],
+        quarantine=[
+            {
+                "row_number": q.row_number,
+                "file_name": q.file_name,
+                "column": q.column,
+                "reason": q.reason,
+                "resolved": q.resolved_at is not None,
+            }
+            for q in quarantine
+        ],
+    )
+
+
+def read(db: Session, *, agency_id: int, actor: str, record_pk: int) -> RecordView:
+    """Load a record for a person to look at, and write who looked to the audit log."""
+    view = load_record(db, agency_id=agency_id, record_pk=record_pk)
+    trail.record(
+        db, actor=actor, action="records.read", entity_type="record", entity_id=record_pk
+    )
+    return view

@@ -1,0 +1,44 @@
+"""Agency scope: a source belongs to one agency; its records are seen by that agency only.
+
+A source with no row in `source_agencies` belongs to the home agency (lists imported from the
+command line). Everything outside the user's agency is reported as "not found".
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from kintrace.store.registry_tables import Record, Source
+from kintrace.store.web_tables import HOME_AGENCY_ID, source_agencies
+
+
+def source_agency():  # type: ignore[no-untyped-def]
+    """SQL expression: the agency of `Source` (join `source_agencies` outer first)."""
+    return func.coalesce(source_agencies.c.agency_id, HOME_AGENCY_ID)
+
+
+def sources_in_scope(agency_id: int):  # type: ignore[no-untyped-def]
+    """Select of the ids of the sources `agency_id` may see."""
+    return (
+        select(Source.id)
+        .outerjoin(source_agencies, source_agencies.c.source_id == Source.id)
+        .where(source_agency() == agency_id)
+    )
+
+
+def record_in_scope(agency_id: int) -> ColumnElement[bool]:
+    return Record.source_id.in_(sources_in_scope(agency_id))
+
+
+def agency_of_source(db: Session, source_id: int) -> int:
+    found = db.execute(
+        select(source_agencies.c.agency_id).where(source_agencies.c.source_id == source_id)
+    ).scalar_one_or_none()
+    return int(found) if found is not None else HOME_AGENCY_ID
+
+
+def assign_source(db: Session, *, source_id: int, agency_id: int) -> None:
+    """Give a source (and so its records) to an agency."""
+    db.execute(source_agencies.delete().where(source_agencies.c.source_id == source_id))
+    db.execute(source_agencies.insert().values(source_id=source_id, agency_id=agency_id))

@@ -1,0 +1,164 @@
+"""Search records by name in any script or romanisation, by birth date or year, place and source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, intersect, select
+from sqlalchemy.orm import Session
+
+from kintrace.names.keys import name_key
+from kintrace.store.registry_tables import Record, RecordVersion, Source
+from kintrace.store.web_tables import record_name_keys
+from kintrace.web.workspace import search_index, trail
+from kintrace.web.workspace.scope import record_in_scope
+
+MAX_RESULTS = 100
+_DATE_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+_DATE_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+class SearchError(ValueError):
+    """A search the user can correct (the message says how)."""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    name: str = ""
+    birth: str = ""
+    place: str = ""
+    source_id: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.name.strip() or self.birth.strip() or self.place.strip() or self.source_id)
+
+
+@dataclass(frozen=True)
+class Hit:
+    record_pk: int
+    source: str
+    record_id: str
+    given_name: str | None
+    family_name: str | None
+    patronymic: str | None
+    full_name: str | None
+    sex: str | None
+    birth_date: str | None
+    age: int | None
+    birth_place: str | None
+    last_known_place: str | None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit] = field(default_factory=list)
+    truncated: bool = False
+
+
+def parse_birth(text: str) -> tuple[int, int | None, int | None]:
+    """(year, month, day) from YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY."""
+    text = text.strip()
+    if m := _DATE_ISO.match(text):
+        year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    elif m := _DATE_DOTTED.match(text):
+        year, month, day = int(m[3]), int(m[2]), int(m[1])
+    else:
+        raise SearchError(
+            "The birth date was not understood: write a year (2012), a month (2012-03) "
+            "or a day (2012-03-14 or 14.03.2012)."
+        )
+    if not 1900 <= year <= 2100 or (month and not 1 <= month <= 12) or (day and not 1 <= day <= 31):
+        raise SearchError("The birth date is out of range; check the year, month and day.")
+    return year, month or None, day or None
+
+
+def _word_keys(word: str) -> set[str]:
+    return search_index.given_name_keys(word) | ({name_key(word)} - {""})
+
+
+def search(db: Session, *, agency_id: int, actor: str, query: SearchQuery) -> SearchResult:
+    """Records of the agency matching every word of the name and every filter given.
+
+    Each word may match any name part in any script; the read is written to the audit log
+    (the ids found, never the words searched for).
+    """
+    if query.empty:
+        return SearchResult()
+    search_index.refresh(db)
+    current = and_(
+        RecordVersion.record_pk == Record.id, RecordVersion.version == Record.current_version
+    )
+    stmt = (
+        select(Record.id, Source.name.label("source"), Record.record_id, RecordVersion)
+        .join(RecordVersion, current)
+        .join(Source, Source.id == Record.source_id)
+        .where(record_in_scope(agency_id))
+    )
+    words = [w for w in re.split(r"[\s,]+", query.name.strip()) if w]
+    selects = []
+    for word in words[:6]:
+        keys = _word_keys(word)
+        if not keys:
+            continue
+        selects.append(
+            select(record_name_keys.c.record_pk).where(
+                record_name_keys.c.agency_id == agency_id, record_name_keys.c.key.in_(keys)
+            )
+        )
+    if words and not selects:
+        raise SearchError("The name has no letters to search for.")
+    if selects:
+        matching = selects[0] if len(selects) == 1 else intersect(*selects)
+        stmt = stmt.where(Record.id.in_(matching))
+    if query.birth.strip():
+        year, month, day = parse_birth(query.birth)
+        stmt = stmt.where(RecordVersion.birth_year == year)
+        if month:
+            stmt = stmt.where(RecordVersion.birth_month == month)
+        if day:
+            stmt = stmt.where(RecordVersion.birth_day == day)
+    if query.place.strip():
+        place = name_key(query.place)
+        if not place:
+            raise SearchError("The place has no letters to search for.")
+        stmt = stmt.where(
+            Record.id.in_(
+                select(record_name_keys.c.record_pk).where(
+                    record_name_keys.c.agency_id == agency_id,
+                    record_name_keys.c.key == "p:" + place,
+                )
+            )
+        )
+    if query.source_id:
+        stmt = stmt.where(Record.source_id == query.source_id)
+    rows = db.execute(stmt.order_by(Record.id).limit(MAX_RESULTS + 1)).all()
+    hits = [_hit(row) for row in rows[:MAX_RESULTS]]
+    trail.record(
+        db,
+        actor=actor,
+        action="records.search",
+        entity_type="record",
+        entity_id="-",
+        details={"record_pks": [h.record_pk for h in hits]},
+    )
+    return SearchResult(hits=hits, truncated=len(rows) > MAX_RESULTS)
+
+
+def _hit(row) -> Hit:  # type: ignore[no-untyped-def]
+    v: RecordVersion = row.RecordVersion
+    return Hit(
+        record_pk=row.id,
+        source=row.source,
+        record_id=row.record_id,
+        given_name=v.given_name,
+        family_name=v.family_name,
+        patronymic=v.patronymic,
+        full_name=v.full_name,
+        sex=v.sex,
+        birth_date=v.birth_date,
+        age=v.age,
+        birth_place=v.birth_place,
+        last_known_place=v.last_known_place,
+    )
