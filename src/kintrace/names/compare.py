@@ -1,0 +1,151 @@
+"""`compare(a, b)`: do two whole names name the same child?
+
+Each part is compared on its own level (`kintrace.names.levels`); the score is the weighted mean
+of the levels of the parts present on both sides (given 0.4, family 0.45, patronymic 0.15).
+The decision is "match" only when no part disagrees and no gender signal conflicts:
+
+* a first name both tables know but of different classes (Марія/Марина, Іван/Іванна,
+  Олександр/Олександра) is a different child — twins and siblings differ only there;
+* a different surname, or a patronymic of another father or the other gender, is a different child;
+* gender from the first name, the surname's ending and the patronymic must not disagree
+  (Саша Ковальов / Саша Ковальова are brother and sister).
+
+Parts may come in any order: a string is split with `split_full_name`, and the other order of
+the second name's given and family parts is tried too; the better reading is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kintrace.names.family import family_gender
+from kintrace.names.given import gender_of_classes, given_name_classes
+from kintrace.names.keys import name_key
+from kintrace.names.levels import (
+    LEVEL_SCORE,
+    Level,
+    compare_family,
+    compare_given,
+    compare_patronymic,
+)
+from kintrace.names.parts import NameParts, split_full_name
+from kintrace.names.patronymic import patronymic_class, patronymic_gender
+
+__all__ = ["MATCH", "NO_MATCH", "NameComparison", "compare"]
+
+MATCH = "match"
+NO_MATCH = "no_match"
+MATCH_THRESHOLD = 0.75
+_WEIGHTS = {"given": 0.4, "family": 0.45, "patronymic": 0.15}
+
+
+@dataclass(frozen=True)
+class NameComparison:
+    """The result of `compare`: score 0..1, decision ("match"/"no_match"), reasons, levels."""
+
+    score: float
+    decision: str
+    reasons: tuple[str, ...] = ()
+    levels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_match(self) -> bool:
+        return self.decision == MATCH
+
+
+@dataclass(frozen=True)
+class _Features:
+    given_key: str
+    given_classes: frozenset[str]
+    family_key: str
+    patronymic_key: str
+    patronymic_class: str
+    gender: frozenset[str]  # genders the parts claim ("M", "F"); empty when none
+
+
+@lru_cache(maxsize=300_000)
+def _features(parts: NameParts) -> _Features:
+    classes = given_name_classes(parts.given)
+    genders = {
+        gender_of_classes(classes),
+        family_gender(parts.family) if parts.family and " " not in parts.family.strip() else "",
+        patronymic_gender(parts.patronymic),
+    } - {""}
+    return _Features(
+        given_key=name_key(parts.given),
+        given_classes=classes,
+        family_key=name_key(parts.family),
+        patronymic_key=name_key(parts.patronymic),
+        patronymic_class=patronymic_class(parts.patronymic),
+        gender=frozenset(genders),
+    )
+
+
+def _score(fa: _Features, fb: _Features) -> NameComparison:
+    levels = {
+        "given": compare_given(fa.given_key, fa.given_classes, fb.given_key, fb.given_classes),
+        "family": compare_family(fa.family_key, fb.family_key),
+        "patronymic": compare_patronymic(
+            fa.patronymic_class, fa.patronymic_key, fb.patronymic_class, fb.patronymic_key
+        ),
+    }
+    total = weight = 0.0
+    reasons: list[str] = []
+    blocking: list[str] = []
+    for part, level in levels.items():
+        if level is Level.MISSING:
+            reasons.append(f"{part}: missing on one side")
+            continue
+        total += _WEIGHTS[part] * LEVEL_SCORE[level]
+        weight += _WEIGHTS[part]
+        reasons.append(f"{part}: {level.value}")
+        if level is Level.DIFFERENT:
+            blocking.append(part)
+    score = round(total / weight, 4) if weight else 0.0
+    gender_conflict = len(fa.gender | fb.gender) > 1
+    if gender_conflict:
+        reasons.append("gender: the names point to different genders")
+        score = min(score, 0.3)
+    if weight == 0:
+        reasons.append("no part present on both sides")
+    decision = (
+        MATCH
+        if weight and not blocking and not gender_conflict and score >= MATCH_THRESHOLD
+        else NO_MATCH
+    )
+    return NameComparison(
+        score=score,
+        decision=decision,
+        reasons=tuple(reasons),
+        levels={k: v.value for k, v in levels.items()},
+    )
+
+
+def _as_parts(name: str | NameParts | None) -> NameParts:
+    if isinstance(name, NameParts):
+        return NameParts(*(p if isinstance(p, str) else "" for p in name))
+    if isinstance(name, str):
+        return split_full_name(name)
+    return NameParts()
+
+
+@lru_cache(maxsize=200_000)
+def _compare_parts(a: NameParts, b: NameParts) -> NameComparison:
+    fa, fb = _features(a), _features(b)
+    best = _score(fa, fb)
+    if b.given and b.family:
+        swapped = _score(fa, _features(NameParts(b.family, b.given, b.patronymic)))
+        if (swapped.is_match, swapped.score) > (best.is_match, best.score):
+            best = NameComparison(
+                score=swapped.score,
+                decision=swapped.decision,
+                reasons=(*swapped.reasons, "order: given and family names read swapped"),
+                levels=swapped.levels,
+            )
+    return best
+
+
+def compare(a: str | NameParts, b: str | NameParts) -> NameComparison:
+    """Compare two names (strings in any order of parts, or `NameParts`); never raises."""
+    return _compare_parts(_as_parts(a), _as_parts(b))

@@ -1,0 +1,80 @@
+"""Surnames: gender forms and Russified spellings reduced to one stem.
+
+Rules, applied to each word of the name key (see `kintrace.names.keys`):
+
+* adjectival forms: -ський/-ська/-ский/-ская/-ской (and -цький...) -> "sk"/"ck";
+  -ний/-на/-ный/-ная/-ной -> "n"  (Підгорний, Підгорна, Подгорная)
+* possessive forms: -ов/-ова/-ев/-ева/-ьов/-ьова/-ёв/-ёва/-ів -> "ov"  (Ковальова, Ковалёва, Петрів)
+* -ін/-іна/-ин/-ина/-ын/-ына -> "in"  (Ільїн, Ильина)
+* Russification of vowels: Ukrainian і often stands where Russian writes и, е or о (Білоус/Белоус,
+  Підгорний/Подгорный); the stem writes i, e and o as one vowel "e".
+
+The stem is for comparison and blocking; it is deliberately tolerant, so `compare` uses it as a
+lower level than an equal key, never as proof.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kintrace.names.keys import name_key
+
+__all__ = ["family_gender", "family_name_stem", "family_stem_of_key"]
+
+_ADJ_SK = re.compile(r"(sk|ck|cк)(aia|oi|a|i)$")
+_ADJ_N = re.compile(r"(?<=[aeiou][a-zčšžŝ])n(aia|oi|i|a)$")
+_POSS = re.compile(r"(ova|eva|ov|ev|iv)$")
+_IN = re.compile(r"(ina|in)$")
+_VOWELS = str.maketrans({"i": "e", "o": "e"})
+
+_FEMININE = re.compile(r"((sk|ck)(a|aia)|ova|eva|ina|aia|[aeiou][a-zčšžŝ]na)$")
+_MASCULINE = re.compile(r"((sk|ck)(i|oi)|ov|ev|in|oi|[aeiou][a-zčšžŝ]ni)$")
+
+
+def _stem_word(word: str) -> str:
+    if len(word) <= 3:
+        return word.translate(_VOWELS)
+    stem = _ADJ_SK.sub(r"\1", word)
+    if stem == word:
+        stem = _ADJ_N.sub("n", word)
+    if stem == word:
+        stem = _POSS.sub("ov", word)
+    if stem == word and len(word) > 4:
+        stem = _IN.sub("in", word)
+    return stem.translate(_VOWELS)
+
+
+@lru_cache(maxsize=300_000)
+def family_stem_of_key(key: str) -> str:
+    """`family_name_stem` for an already computed name key."""
+    return " ".join(_stem_word(w) for w in key.split(" ") if w)
+
+
+def family_name_stem(part: str) -> str:
+    """Gender- and Russification-neutral key of a surname; "" when it has no letters.
+
+    Ковальов, Ковальова, Ковалёв, Ковалева, Kovalyova -> one stem; Коваль and Ковальчук keep
+    their own stems.
+    """
+    return family_stem_of_key(name_key(part))
+
+
+@lru_cache(maxsize=300_000)
+def _gender_of_key(key: str) -> str:
+    word = key.rsplit(" ", 1)[-1] if key else ""
+    if len(word) <= 3:
+        return ""
+    if _FEMININE.search(word):
+        return "F"
+    if _MASCULINE.search(word):
+        return "M"
+    return ""
+
+
+def family_gender(part: str) -> str:
+    """ "M"/"F" when the surname's ending has a gender (-ська/-ський, -ова/-ов, -іна/-ін).
+
+    "" when it has none (Коваль, Шевченко, Ковальчук).
+    """
+    return _gender_of_key(name_key(part))

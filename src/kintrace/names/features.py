@@ -1,0 +1,147 @@
+"""Per-record name feature columns for the linkage model (one flat dict per record).
+
+Every column is a pure function of the record's name fields, computed from per-part caches, so
+a million records with repeated names run at the speed of dict look-ups.  Missing values are
+None (Splink's null level), never "".  The columns, their meaning and the SQL levels over them
+are documented in docs/names.md and `kintrace.names.sql`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from kintrace.names.family import family_gender, family_stem_of_key
+from kintrace.names.given import (
+    gender_of_classes,
+    given_is_diminutive,
+    given_name_classes,
+    given_table,
+    is_known_class,
+)
+from kintrace.names.keys import coarse_key, name_key
+from kintrace.names.parts import split_full_name
+from kintrace.names.patronymic import patronymic_class, patronymic_gender
+
+__all__ = ["FEATURE_COLUMNS", "normalise_sex", "record_name_features"]
+
+FEATURE_COLUMNS: tuple[str, ...] = (
+    "given_key",  # name_key of the first name
+    "given_coarse",  # coarse_key of the first name (blocking)
+    "given_classes",  # sorted list of classes ("oleksandr:m"; a bare key when unknown)
+    "given_class_primary",  # first known class (or the key): one value for blocking
+    "given_known",  # True when the first name is in the tables
+    "given_formal",  # True when it is a full form (not only a diminutive) of a known name
+    "given_gender",  # "M"/"F" from the first name, None if it does not tell
+    "given_is_diminutive",  # True for Сашко, Женя, Sasha...
+    "family_key",
+    "family_stem",  # gender- and Russification-neutral stem
+    "family_coarse",
+    "family_gender",  # "M"/"F" from the surname's ending, None if it has none
+    "patronymic_key",
+    "patronymic_class",  # father's class + child's gender ("oleksandr:f")
+    "patronymic_gender",
+    "name_gender",  # "M"/"F" when the name parts agree on one, "X" when they conflict, else None
+    "sex",  # the record's sex normalised to "M"/"F", None if absent or unreadable
+    "full_key",  # keys of given, family, patronymic joined by spaces (None if all missing)
+)
+
+_SEX = {
+    "m": "M", "male": "M", "man": "M", "boy": "M", "ч": "M", "м": "M", "чол": "M", "муж": "M",
+    "f": "F", "female": "F", "woman": "F", "girl": "F", "ж": "F", "жін": "F", "жен": "F",
+}  # fmt: skip
+
+
+def normalise_sex(value: object) -> str | None:
+    """ "M"/"F" from the spellings the records contract allows; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    return _SEX.get(value.strip().lower().rstrip("."))
+
+
+@lru_cache(maxsize=300_000)
+def _given(part: str) -> tuple[object, ...]:
+    key = name_key(part)
+    if not key:
+        return (None, None, None, None, False, False, None, False)
+    classes = given_name_classes(part)
+    known = sorted(c for c in classes if is_known_class(c))
+    formal = bool(given_table().formal.get(key))
+    return (
+        key,
+        coarse_key(part) or None,
+        sorted(classes),
+        known[0] if known else key,
+        bool(known),
+        formal,
+        gender_of_classes(classes) or None,
+        given_is_diminutive(part),
+    )
+
+
+@lru_cache(maxsize=300_000)
+def _family(part: str) -> tuple[str | None, ...]:
+    key = name_key(part)
+    if not key:
+        return (None, None, None, None)
+    return (key, family_stem_of_key(key), coarse_key(part) or None, family_gender(part) or None)
+
+
+@lru_cache(maxsize=100_000)
+def _patronymic(part: str) -> tuple[str | None, ...]:
+    key = name_key(part)
+    if not key:
+        return (None, None, None)
+    return (key, patronymic_class(part) or None, patronymic_gender(part) or None)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def record_name_features(
+    *,
+    given: str | None,
+    family: str | None,
+    patronymic: str | None,
+    full_name: str | None,
+    sex: str | None,
+) -> dict[str, object]:
+    """The name feature columns of one record (see `FEATURE_COLUMNS`); never raises.
+
+    When `given` and `family` are both empty, `full_name` is split with `split_full_name`.
+    A given-name field holding "Олександр Петрович" (name and patronymic) is split too.
+    """
+    g, f, p = _text(given).strip(), _text(family).strip(), _text(patronymic).strip()
+    if not g and not f:
+        parts = split_full_name(_text(full_name))
+        g, f, p = parts.given, parts.family, p or parts.patronymic
+    elif g and not p and " " in g:
+        parts = split_full_name(g)
+        if parts.patronymic and not parts.family:
+            g, p = parts.given, parts.patronymic
+    gv = _given(g)
+    fv = _family(f)
+    pv = _patronymic(p)
+    genders = {gv[6], fv[3] if f and " " not in f else None, pv[2]} - {None}
+    name_gender = None if not genders else ("X" if len(genders) > 1 else genders.pop())
+    keys = [k for k in (gv[0], fv[0], pv[0]) if k]
+    return {
+        "given_key": gv[0],
+        "given_coarse": gv[1],
+        "given_classes": list(gv[2]) if gv[2] is not None else None,  # type: ignore[call-overload]
+        "given_class_primary": gv[3],
+        "given_known": gv[4],
+        "given_formal": gv[5],
+        "given_gender": gv[6],
+        "given_is_diminutive": gv[7],
+        "family_key": fv[0],
+        "family_stem": fv[1],
+        "family_coarse": fv[2],
+        "family_gender": fv[3],
+        "patronymic_key": pv[0],
+        "patronymic_class": pv[1],
+        "patronymic_gender": pv[2],
+        "name_gender": name_gender,
+        "sex": normalise_sex(sex),
+        "full_key": " ".join(keys) if keys else None,
+    }

@@ -1,0 +1,174 @@
+"""First-name knowledge: Ukrainian <-> Russian <-> Latin equivalents, diminutives and gender.
+
+A *class* is one first name across languages, with its gender: "oleksandr:m" covers Олександр,
+Александр, Oleksandr, Alexander, Сашко, Саша, Шура.  A form can belong to several classes: Саша is
+"oleksandr:m" and "oleksandra:f", so a record of Саша may be either, but Олександр ("oleksandr:m")
+never shares a class with Олександра ("oleksandra:f").
+
+The curated table is `data/given_names.csv` (hand-checked).  `data/given_names_evidence.csv`,
+built by scripts/build_name_tables.py from open data (Wikidata groups via rigour, names-translator),
+adds further spellings.  Evidence forms are weaker: `compare` treats a class shared only through
+evidence as a hint, never as a match on its own.
+
+Tables are read once, on first use (nothing at import time).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from kintrace.names.keys import name_key
+from kintrace.names.translit import STANDARDS, transliterate
+
+__all__ = [
+    "GivenNameTable",
+    "given_gender",
+    "given_is_diminutive",
+    "given_name_classes",
+    "given_name_evidence_classes",
+    "given_table",
+]
+
+
+@dataclass
+class GivenNameTable:
+    """Key -> classes, built from the data files."""
+
+    classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    formal: dict[str, frozenset[str]] = field(default_factory=dict)  # key -> classes (full forms)
+    diminutive: dict[str, frozenset[str]] = field(default_factory=dict)
+    evidence: dict[str, frozenset[str]] = field(default_factory=dict)  # open-data-only forms
+    cyrillic_formal: dict[str, frozenset[str]] = field(default_factory=dict)  # uk/ru full forms
+    class_gender: dict[str, str] = field(default_factory=dict)
+
+
+def _read_rows(filename: str) -> list[dict[str, str]]:
+    try:
+        text = resources.files("kintrace.names").joinpath("data", filename).read_text("utf-8")
+    except FileNotFoundError:
+        return []
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return list(csv.DictReader(io.StringIO("\n".join(lines))))
+
+
+def _forms(cell: str | None) -> list[str]:
+    return [f.strip() for f in (cell or "").split("|") if f.strip()]
+
+
+def _add(index: dict[str, set[str]], key: str, cls: str) -> None:
+    if key:
+        index.setdefault(key, set()).add(cls)
+
+
+def _spelling_keys(form: str, prefix: str) -> set[str]:
+    """The key of a Cyrillic form and of its romanisations under the standards of its language."""
+    keys = {name_key(form)}
+    if any("\u0400" <= ch <= "\u04ff" for ch in form):
+        for std in STANDARDS:
+            if std.startswith(prefix):
+                keys.add(name_key(transliterate(form, std)))
+    return keys
+
+
+@lru_cache(maxsize=1)
+def given_table() -> GivenNameTable:
+    """Load the tables (once).  A missing evidence file only means fewer hints."""
+    formal: dict[str, set[str]] = {}
+    dimin: dict[str, set[str]] = {}
+    evidence: dict[str, set[str]] = {}
+    cyr: dict[str, set[str]] = {}
+    genders: dict[str, str] = {}
+    for row in _read_rows("given_names.csv"):
+        gender = (row.get("gender") or "").strip()
+        cls = f"{row['class'].strip()}:{gender}"
+        genders[cls] = gender
+        for lang in ("uk", "ru"):
+            for form in _forms(row.get(lang)):
+                _add(cyr, name_key(form), cls)
+                for key in _spelling_keys(form, lang + "_"):
+                    _add(formal, key, cls)
+        for form in _forms(row.get("latin")):
+            _add(formal, name_key(form), cls)
+        for form in _forms(row.get("diminutives")):
+            for key in _spelling_keys(form, ""):
+                _add(dimin, key, cls)
+    for row in _read_rows("given_names_evidence.csv"):
+        cls = row.get("class", "").strip()
+        if cls in genders:
+            _add(evidence, name_key(row.get("form", "")), cls)
+    classes: dict[str, set[str]] = {}
+    for index in (formal, dimin):
+        for key, value in index.items():
+            classes.setdefault(key, set()).update(value)
+    return GivenNameTable(
+        classes={k: frozenset(v) for k, v in classes.items()},
+        formal={k: frozenset(v) for k, v in formal.items()},
+        diminutive={k: frozenset(v) for k, v in dimin.items()},
+        evidence={k: frozenset(v) for k, v in evidence.items() if k not in classes},
+        class_gender=genders,
+        cyrillic_formal={k: frozenset(v) for k, v in cyr.items()},
+    )
+
+
+@lru_cache(maxsize=200_000)
+def _classes_for_key(key: str) -> frozenset[str]:
+    if not key:
+        return frozenset()
+    table = given_table()
+    found = table.classes.get(key)
+    if found:
+        return found
+    if " " in key:  # a double name ("Анна Марія"): the first name decides
+        first = table.classes.get(key.split(" ", 1)[0])
+        if first:
+            return first
+    return frozenset({key})
+
+
+def given_name_classes(part: str) -> frozenset[str]:
+    """Canonical first-name classes of `part` with gender ("oleksandr:m").
+
+    Known forms give their classes (a shared diminutive gives one per gender); an unknown name
+    gives {name_key(part)} (no ":" in it); no letters gives an empty set.
+    """
+    return _classes_for_key(name_key(part))
+
+
+def given_name_evidence_classes(part: str) -> frozenset[str]:
+    """Classes `part` belongs to only according to the open-data evidence table (hints)."""
+    return given_table().evidence.get(name_key(part), frozenset())
+
+
+def is_known_class(cls: str) -> bool:
+    """True for a class from the tables ("ivan:m"), False for a bare key of an unknown name."""
+    return ":" in cls
+
+
+def gender_of_classes(classes: frozenset[str]) -> str:
+    """ "M" or "F" when every known class has that gender, else ""."""
+    genders = {c.rsplit(":", 1)[1] for c in classes if ":" in c}
+    if genders == {"m"}:
+        return "M"
+    if genders == {"f"}:
+        return "F"
+    return ""
+
+
+def given_gender(part: str) -> str:
+    """ "M"/"F" when the first name tells the gender, "" when it does not (Саша, unknown)."""
+    return gender_of_classes(given_name_classes(part))
+
+
+@lru_cache(maxsize=200_000)
+def _is_dim_key(key: str) -> bool:
+    table = given_table()
+    return key in table.diminutive and key not in table.formal
+
+
+def given_is_diminutive(part: str) -> bool:
+    """True when `part` is only known as a diminutive (Сашко, Женя), never as a full name."""
+    return _is_dim_key(name_key(part))

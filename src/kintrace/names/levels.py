@@ -1,0 +1,125 @@
+"""Per-part comparison levels: how two given names, family names or patronymics agree.
+
+These are the levels `compare` combines and that the linkage model reproduces in SQL
+(`kintrace.names.sql`).  Each function takes two parts already reduced to features (keys and
+classes) so the work per pair is a few set and string operations.
+"""
+
+from __future__ import annotations
+
+import enum
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from kintrace.names.family import family_stem_of_key
+from kintrace.names.given import given_table, is_known_class
+
+__all__ = ["Level", "compare_family", "compare_given", "compare_patronymic", "is_typo"]
+
+
+class Level(enum.StrEnum):
+    """Agreement level of one name part; the value is the word used in reasons and SQL."""
+
+    EXACT = "exact"  # same key: same spelling up to script and standard
+    EQUIVALENT = "equivalent"  # Ukrainian/Russian/Latin forms of one name (Олександр/Alexander)
+    DIMINUTIVE = "diminutive"  # a diminutive of the other (Сашко/Олександр, Саша/Олександра)
+    GENDER_FORM = "gender_form"  # surname in the other gender's form (Ковальов/Ковальова)
+    RUSSIFIED = "russified"  # surname in its Russified spelling (Підгорний/Подгорный)
+    TYPO = "typo"  # one or two letters off, no table says they are different names
+    EVIDENCE = "evidence"  # only the open-data groups relate them: a hint, never a match
+    DIFFERENT = "different"
+    MISSING = "missing"  # absent on at least one side
+
+
+LEVEL_SCORE: dict[Level, float] = {
+    Level.EXACT: 1.0,
+    Level.EQUIVALENT: 0.95,
+    Level.DIMINUTIVE: 0.85,
+    Level.GENDER_FORM: 0.9,
+    Level.RUSSIFIED: 0.9,
+    Level.TYPO: 0.8,
+    Level.EVIDENCE: 0.5,
+    Level.DIFFERENT: 0.0,
+}
+
+
+@lru_cache(maxsize=500_000)
+def is_typo(a: str, b: str) -> bool:
+    """True when keys `a` and `b` are one or two edits apart (two only for long names).
+
+    Length may differ by one letter at most, so an added suffix (Коваль/Ковальчук) is not a typo.
+    """
+    if not a or not b or a == b:
+        return False
+    if abs(len(a) - len(b)) > 1:
+        return False
+    shortest = min(len(a), len(b))
+    if shortest < 4:
+        return False
+    limit = 1 if shortest < 8 else 2
+    if OSA.distance(a, b, score_cutoff=limit) > limit:
+        return False
+    return JaroWinkler.similarity(a, b) >= 0.85
+
+
+def compare_given(
+    key_a: str, classes_a: frozenset[str], key_b: str, classes_b: frozenset[str]
+) -> Level:
+    """Level of two first names from their keys and classes (`given_name_classes`)."""
+    if not key_a or not key_b:
+        return Level.MISSING
+    if key_a == key_b:
+        return Level.EXACT
+    shared = classes_a & classes_b
+    known_a = any(is_known_class(c) for c in classes_a)
+    known_b = any(is_known_class(c) for c in classes_b)
+    if shared and known_a and known_b:
+        table = given_table()
+        formal_a = key_a in table.formal and bool(table.formal[key_a] & shared)
+        formal_b = key_b in table.formal and bool(table.formal[key_b] & shared)
+        return Level.EQUIVALENT if formal_a and formal_b else Level.DIMINUTIVE
+    if known_a and known_b:
+        # both are names we know and they share no class: Марія/Марина, Іван/Іванна
+        return Level.DIFFERENT
+    if is_typo(key_a, key_b):
+        return Level.TYPO
+    evidence = given_table().evidence
+    ev_a = evidence.get(key_a, frozenset()) | classes_a
+    ev_b = evidence.get(key_b, frozenset()) | classes_b
+    if ev_a & ev_b:
+        return Level.EVIDENCE
+    return Level.DIFFERENT
+
+
+def compare_family(key_a: str, key_b: str) -> Level:
+    """Level of two surnames from their keys."""
+    if not key_a or not key_b:
+        return Level.MISSING
+    if key_a == key_b:
+        return Level.EXACT
+    stem_a, stem_b = family_stem_of_key(key_a), family_stem_of_key(key_b)
+    if stem_a == stem_b:
+        # the same stem: either the other gender's form, or a Russified spelling
+        a_end, b_end = key_a[-1], key_b[-1]
+        if (a_end == "a") != (b_end == "a"):
+            return Level.GENDER_FORM
+        return Level.RUSSIFIED
+    if is_typo(key_a, key_b) or is_typo(stem_a, stem_b):
+        return Level.TYPO
+    return Level.DIFFERENT
+
+
+def compare_patronymic(class_a: str, key_a: str, class_b: str, key_b: str) -> Level:
+    """Level of two patronymics from `patronymic_class` and their keys."""
+    if not key_a or not key_b:
+        return Level.MISSING
+    if key_a == key_b:
+        return Level.EXACT
+    if class_a and class_a == class_b:
+        return Level.EQUIVALENT
+    if class_a and class_b and class_a.rsplit(":", 1)[1] != class_b.rsplit(":", 1)[1]:
+        return Level.DIFFERENT  # son's and daughter's forms: not the same child
+    if is_typo(key_a, key_b):
+        return Level.TYPO
+    return Level.DIFFERENT

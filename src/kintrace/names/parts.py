@@ -1,0 +1,108 @@
+"""Splitting a full name written in one field into given name, family name and patronymic.
+
+Order heuristics, in this order:
+1. a comma separates the family name from the rest ("Ковальчук, Олександр Петрович");
+2. a word with a patronymic suffix (-ович, -івна, -ovna, -ovych ...) that is not itself a known
+   first name is the patronymic, and the word just before it is the given name (both the official
+   "Прізвище Ім'я По-батькові" and the "Ім'я По-батькові Прізвище" orders);
+3. a word found in the first-name tables is the given name, the other the family name;
+4. otherwise Cyrillic is read family-first (the order of official lists), Latin given-first.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from kintrace.names.family import family_gender
+from kintrace.names.given import given_name_classes, is_known_class
+from kintrace.names.keys import name_key
+from kintrace.names.patronymic import split_patronymic_key
+from kintrace.names.script import repair_homoglyphs
+
+__all__ = ["NameParts", "split_full_name"]
+
+
+class NameParts(NamedTuple):
+    """A name in parts; "" for a part that is missing."""
+
+    given: str = ""
+    family: str = ""
+    patronymic: str = ""
+
+
+_WORDS = re.compile(r"[^\s,;]+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _is_known_given(word: str) -> bool:
+    return any(is_known_class(c) for c in given_name_classes(word))
+
+
+def _is_patronymic(word: str) -> bool:
+    return bool(split_patronymic_key(name_key(word))[0]) and not _is_known_given(word)
+
+
+def _looks_like_surname(word: str) -> bool:
+    key = name_key(word)
+    return bool(family_gender(word)) or key.endswith(("enko", "uk", "ук", "čuk", "ko", "ak", "ič"))
+
+
+def _two(words: list[str], cyrillic: bool) -> tuple[str, str]:
+    """(given, family) of two words."""
+    a, b = words
+    ka, kb = _is_known_given(a), _is_known_given(b)
+    if ka and not kb:
+        return a, b
+    if kb and not ka:
+        return b, a
+    sa, sb = _looks_like_surname(a), _looks_like_surname(b)
+    if sa and not sb:
+        return b, a
+    if sb and not sa:
+        return a, b
+    return (b, a) if cyrillic else (a, b)
+
+
+@lru_cache(maxsize=200_000)
+def _split(full: str) -> NameParts:
+    text = repair_homoglyphs(full).strip()
+    cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in text)
+    if "," in text:
+        family, _, rest = text.partition(",")
+        rest_words = [w for w in _WORDS.findall(rest) if _LETTER.search(w)]
+        family = " ".join(w for w in _WORDS.findall(family) if _LETTER.search(w))
+        given = rest_words[0] if rest_words else ""
+        patronymic = " ".join(rest_words[1:2])
+        return NameParts(given, family, patronymic)
+    words = [w for w in _WORDS.findall(text) if _LETTER.search(w)]
+    if not words:
+        return NameParts()
+    if len(words) == 1:
+        if _is_known_given(words[0]):
+            return NameParts(given=words[0])
+        return NameParts(family=words[0])
+    patro_at = next((i for i, w in enumerate(words) if i > 0 and _is_patronymic(w)), -1)
+    if patro_at > 0:
+        patronymic = words[patro_at]
+        given = words[patro_at - 1]
+        others = words[: patro_at - 1] + words[patro_at + 1 :]
+        return NameParts(given, " ".join(others), patronymic)
+    if len(words) == 2:
+        given, family = _two(words, cyrillic)
+        return NameParts(given, family)
+    # three or more words and no patronymic: a known first name wins, else by script order
+    for i, w in enumerate(words):
+        if _is_known_given(w):
+            return NameParts(w, " ".join(words[:i] + words[i + 1 :]))
+    if cyrillic:
+        return NameParts(words[1], " ".join(words[:1] + words[2:]))
+    return NameParts(words[0], " ".join(words[1:]))
+
+
+def split_full_name(full: str) -> NameParts:
+    """Split a full name into (given, family, patronymic); never raises."""
+    if not isinstance(full, str) or not full.strip():
+        return NameParts()
+    return _split(full[:300])
