@@ -1,9 +1,222 @@
-"""CLI commands for the web area."""
+"""CLI commands for the web area: `serve`, and `users add|list|disable|reset|demo`."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import UTC, datetime
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from kintrace.cli.app import settings_from
+
+console = Console()
+users_app = typer.Typer(help="Accounts of the web workspace.", no_args_is_help=True)
+
+
+def _store(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    from kintrace.store.engine import StoreError, open_store
+
+    try:
+        return open_store(settings_from(ctx))
+    except StoreError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]{message}[/red]")
+    raise typer.Exit(1)
+
+
+def _new_password() -> str:
+    return "-".join(secrets.token_urlsafe(6) for _ in range(3))
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    behind_tls_proxy: Annotated[
+        bool,
+        typer.Option(help="Trust X-Forwarded-Proto from a TLS-terminating proxy in front."),
+    ] = False,
+) -> None:
+    """Serve the web workspace (http://127.0.0.1:8000 by default)."""
+    import uvicorn
+
+    from kintrace.store.engine import StoreError
+    from kintrace.web.app import create_app
+    from kintrace.web.options import WebOptions
+
+    settings = settings_from(ctx)
+    if host not in ("127.0.0.1", "localhost", "::1") and not behind_tls_proxy:
+        console.print(
+            "[yellow]Listening beyond loopback without --behind-tls-proxy: browsers must reach "
+            "this server over HTTPS, or sign-in is refused.[/yellow]"
+        )
+    try:
+        app = create_app(settings, options=WebOptions(trust_proxy_headers=behind_tls_proxy))
+    except StoreError as exc:
+        _fail(str(exc))
+    console.print(f"Kintrace web workspace on http://{host}:{port}  (Ctrl+C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level="warning",
+                proxy_headers=behind_tls_proxy, server_header=False)
+
+
+@users_app.command("add")
+def users_add(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Login name: a-z, digits, '.', '_', '-'.")],
+    role: Annotated[str, typer.Option(help="admin, caseworker, reviewer, analyst, investigator")],
+    agency: Annotated[str, typer.Option(help="Agency code (created if --agency-name is given).")]
+    = "home",
+    agency_name: Annotated[str | None, typer.Option(help="Create the agency with this name.")]
+    = None,
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+    language: Annotated[str, typer.Option(help="uk or en.")] = "uk",
+) -> None:
+    """Add a user with a generated password (printed once); the second factor is set up at the
+    first sign-in."""
+    from kintrace.accounts import users
+    from kintrace.accounts.errors import AccountError
+    from kintrace.accounts.roles import Role
+
+    now = datetime.now(UTC)
+    try:
+        parsed = Role.parse(role)
+    except ValueError as exc:
+        _fail(str(exc))
+    password = _new_password()
+    store = _store(ctx)
+    try:
+        with store.session(write=True) as db:
+            if agency_name:
+                agency_id = users.ensure_agency(db, code=agency, name=agency_name, now=now)
+            else:
+                agency_id = users.agency_id_for(db, agency)
+            user = users.add_user(db, username=username, password=password, role=parsed,
+                                  agency_id=agency_id, now=now, display_name=name,
+                                  language=language)
+            _audit(db, "accounts.user_added", user.id, {"role": parsed.value})
+    except AccountError as exc:
+        _fail(str(exc))
+    finally:
+        store.close()
+    console.print(f"User [bold]{user.username}[/bold] ({user.role.value}, {user.agency_code}).")
+    console.print(f"Password (shown once): [bold]{password}[/bold]")
+
+
+@users_app.command("list")
+def users_list(ctx: typer.Context) -> None:
+    """List the users, their role, agency, second factor and status."""
+    from kintrace.accounts import users
+
+    store = _store(ctx)
+    try:
+        with store.session() as db:
+            people = users.list_users(db)
+    finally:
+        store.close()
+    table = Table("user", "role", "agency", "second factor", "status")
+    for p in people:
+        status = "disabled" if p.disabled else "active"
+        factor = "yes" if p.totp_enrolled else "not yet"
+        table.add_row(p.username, p.role.value, p.agency_code, factor, status)
+    console.print(table)
+
+
+@users_app.command("disable")
+def users_disable(
+    ctx: typer.Context,
+    username: str,
+    enable: Annotated[bool, typer.Option("--enable", help="Enable again instead.")] = False,
+) -> None:
+    """Disable a user (their sessions end at once), or enable them again."""
+    from kintrace.accounts import users
+    from kintrace.accounts.errors import AccountError
+
+    store = _store(ctx)
+    try:
+        with store.session(write=True) as db:
+            user = users.set_disabled(db, username, disabled=not enable)
+            _audit(db, "accounts.user_enabled" if enable else "accounts.user_disabled",
+                   user.id, {})
+    except AccountError as exc:
+        _fail(str(exc))
+    finally:
+        store.close()
+    console.print(f"{user.username}: {'active' if enable else 'disabled'}.")
+
+
+@users_app.command("reset")
+def users_reset(ctx: typer.Context, username: str) -> None:
+    """New password (printed once), second factor removed (set up again at next sign-in),
+    sessions ended. For a lost phone or a forgotten password."""
+    from kintrace.accounts import users
+    from kintrace.accounts.errors import AccountError
+
+    password = _new_password()
+    store = _store(ctx)
+    try:
+        with store.session(write=True) as db:
+            user = users.reset_user(db, username, password=password, now=datetime.now(UTC))
+            _audit(db, "accounts.user_reset", user.id, {})
+    except AccountError as exc:
+        _fail(str(exc))
+    finally:
+        store.close()
+    console.print(f"{user.username}: new password (shown once): [bold]{password}[/bold]")
+    console.print("The second factor is set up again at the next sign-in.")
+
+
+@users_app.command("demo")
+def users_demo(ctx: typer.Context) -> None:
+    """Create the demo accounts (one per role, and one in a second agency), mark the registry as
+    SYNTHETIC DEMO DATA and print the accounts with their TOTP keys. Demo only."""
+    from kintrace.web.workspace.demo_accounts import create_demo_accounts
+
+    store = _store(ctx)
+    try:
+        with store.session(write=True) as db:
+            accounts = create_demo_accounts(db, now=datetime.now(UTC))
+    finally:
+        store.close()
+    console.print("[bold]Demo accounts[/bold] (synthetic data only; never use them on real data)")
+    console.print(f"password for every account: {accounts[0].password}")
+    for a in accounts:
+        line = f"  {a.username:<20} {a.role:<13} agency {a.agency:<8} TOTP key {a.totp_secret}"
+        console.print(line, soft_wrap=True)
+    console.print("Current code for a demo account: `kintrace users demo-code demo-admin` "
+                  "(or add the key to an authenticator app).")
+
+
+@users_app.command("demo-code")
+def users_demo_code(ctx: typer.Context, username: str) -> None:
+    """Print the current TOTP code of a demo account (only on a registry marked as demo)."""
+    from kintrace.web.workspace.demo_accounts import DemoOnly, current_code
+
+    store = _store(ctx)
+    try:
+        with store.session() as db:
+            code = current_code(db, username=username, now=datetime.now(UTC))
+    except DemoOnly as exc:
+        _fail(str(exc))
+    finally:
+        store.close()
+    console.print(code)
+
+
+def _audit(db, action: str, user_id: int, details: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    from kintrace import audit
+
+    audit.append(db, actor="cli", action=action, entity_type="user", entity_id=user_id,
+                 details=details)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")
