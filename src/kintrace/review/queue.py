@@ -10,11 +10,12 @@ claims one at a time. Either way two reviewers never hold the same pair.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Row, and_, func, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from kintrace.cases import (
@@ -25,7 +26,14 @@ from kintrace.cases import (
     ordered_pair,
     review_priority,
 )
-from kintrace.store.review_tables import as_utc, cases, review_items
+from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
+from kintrace.store.review_tables import (
+    as_utc,
+    cases,
+    review_decisions,
+    review_items,
+    review_sync,
+)
 
 ITEMS = review_items.c
 
@@ -83,13 +91,92 @@ def pair_filter(left: RecordKey, right: RecordKey):  # type: ignore[no-untyped-d
 
 
 def open_case_subjects(session: Session) -> set[RecordKey]:
-    """Records that open cases follow; pairs touching them are reviewed first."""
+    """Records of open cases: the records they follow and every record of the same person (as
+    the last link run resolved it). Pairs touching them are reviewed first."""
     rows = session.execute(
         select(cases.c.subject_source, cases.c.subject_record_id).where(
             cases.c.return_stage != "closed"
         )
     )
-    return {RecordKey(r.subject_source, r.subject_record_id) for r in rows}
+    subjects = {RecordKey(r.subject_source, r.subject_record_id) for r in rows}
+    if not subjects:
+        return subjects
+    lr = linked_records.c
+    persons = set()
+    for chunk in _chunks(sorted(subjects), 400):
+        persons.update(
+            session.scalars(select(lr.person_id).where(tuple_(lr.source, lr.record_id).in_(chunk)))
+        )
+    for chunk in _chunks(sorted(persons), 400):
+        subjects.update(
+            RecordKey(r.source, r.record_id)
+            for r in session.execute(select(lr.source, lr.record_id).where(lr.person_id.in_(chunk)))
+        )
+    return subjects
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def sync_from_links(
+    session: Session, *, policy: ReviewPolicy, now: datetime, force: bool = False
+) -> tuple[int, int, int]:
+    """Bring the queue up to date with the last link run's pending pairs.
+
+    Does nothing if no link run finished since the last sync (unless `force`). Pairs no longer
+    pending (the model now links them itself, or scores them below the floor) leave the queue if
+    nobody has decided or claimed them yet. Returns (added, refreshed, withdrawn).
+    """
+    last_run = session.scalar(select(func.max(link_runs.c.id)).where(link_runs.c.state == "done"))
+    synced = session.execute(select(review_sync).where(review_sync.c.id == 1)).first()
+    if last_run is None or (not force and synced is not None and synced.link_run_id >= last_run):
+        return 0, 0, 0
+    lp = link_pairs.c
+    pending = [
+        PendingPair(
+            RecordKey(r.source_l, r.record_id_l),
+            RecordKey(r.source_r, r.record_id_r),
+            float(r.match_probability),
+            float(r.match_weight),
+        )
+        for r in session.execute(
+            select(
+                lp.source_l,
+                lp.record_id_l,
+                lp.source_r,
+                lp.record_id_r,
+                lp.match_probability,
+                lp.match_weight,
+            ).where(lp.status == "pending")
+        )
+    ]
+    added, refreshed = enqueue(session, pending, policy=policy, now=now)
+    wanted = {ordered_pair(p.left, p.right) for p in pending}
+    decided = set(session.scalars(select(review_decisions.c.item_id).distinct()))
+    stale = [
+        r.id
+        for r in session.execute(
+            select(
+                ITEMS.id, ITEMS.source_l, ITEMS.record_id_l, ITEMS.source_r, ITEMS.record_id_r
+            ).where(ITEMS.status == PairStatus.PENDING.value, ITEMS.lease_owner.is_(None))
+        )
+        if r.id not in decided
+        and (RecordKey(r.source_l, r.record_id_l), RecordKey(r.source_r, r.record_id_r))
+        not in wanted
+    ]
+    for chunk in _chunks(stale, 500):
+        session.execute(delete(review_items).where(ITEMS.id.in_(chunk)))
+    if synced is None:
+        session.execute(insert(review_sync).values(id=1, link_run_id=last_run, synced_at=now))
+    else:
+        session.execute(
+            update(review_sync)
+            .where(review_sync.c.id == 1)
+            .values(link_run_id=last_run, synced_at=now)
+        )
+    return added, refreshed, len(stale)
 
 
 def enqueue(

@@ -132,3 +132,13 @@ case_seen = Table(
     Column("username", String(64), primary_key=True),
     Column("seen_at", DateTime(timezone=True), nullable=False),
 )
+
+review_sync = Table(
+    "review_sync",
+    metadata,
+    Column("id", Integer, primary_key=True),  # one row, id 1
+    Column(
+        "link_run_id", Integer, nullable=False
+    ),  # the last link run whose pending pairs were queued
+    Column("synced_at", DateTime(timezone=True), nullable=False),
+)

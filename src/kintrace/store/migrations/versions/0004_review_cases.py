@@ -126,6 +126,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("case_id", "username", name="pk_case_seen"),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name="fk_case_seen_case_id_cases"),
     )
+    op.create_table(
+        "review_sync",
+        sa.Column("id", sa.Integer, nullable=False),
+        sa.Column("link_run_id", sa.Integer, nullable=False),
+        sa.Column("synced_at", TZ, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_review_sync"),
+    )
 
 
 def downgrade() -> None:
