@@ -1,0 +1,423 @@
+"""Importing one records file: one transaction, streamed, idempotent, versioned, audited.
+
+How it stays fast and bounded on a million rows (see docs/decisions/0001-import-design.md):
+rows are streamed and written in chunks with Core executemany; the only per-record state kept in
+memory is, per source, record_id -> a 62-bit prefix of the content hash plus a "seen in this file"
+bit; everything else (record ids, versions) is fetched per chunk for the rows that need it.
+One audit entry per import carries the counts and a digest of the versions the batch wrote;
+every version carries its batch id, so `audit verify` can recompute that digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from kintrace import audit
+from kintrace.registry.errors import ImportRefused
+from kintrace.registry.quarantine import QuarantineBook
+from kintrace.registry.readers import RowReader, open_reader
+from kintrace.registry.sources import SourceDetails, ensure_source
+from kintrace.registry.validation import ParsedRow, Rejection, RowValidator
+from kintrace.store.engine import Store
+from kintrace.store.registry_tables import ImportBatch, Record, RecordVersion, Source
+
+ProgressFn = Callable[[int, int], None]
+CHUNK_ROWS = 5000
+IMPORT_ACTION = "registry.import"
+_RECORDS = Record.__table__
+_VERSIONS = RecordVersion.__table__
+_SOURCES = Source.__table__
+_SEEN = 1
+
+
+@dataclass
+class ImportSummary:
+    """What one file did to the registry."""
+
+    file_name: str
+    batch_id: int | None = None
+    already_imported: bool = False
+    file_format: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    rows_read: int = 0
+    new: int = 0
+    unchanged: int = 0
+    new_versions: int = 0
+    rejected: int = 0
+    resolved: int = 0
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _SourceState:
+    source_id: int
+    keys: dict[str, int]
+    conflicts: set[str] = field(default_factory=set)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    actor: str,
+    source: str | None = None,
+    sheet: str | None = None,
+    details: SourceDetails | None = None,
+    today: date | None = None,
+    progress: ProgressFn | None = None,
+) -> ImportSummary:
+    """Import one file in one transaction. Raises ImportRefused (nothing written) for a file that
+    cannot be imported at all; rows that break a rule go to the quarantine."""
+    reader = open_reader(path, sheet=sheet)
+    try:
+        sha = file_sha256(path)
+        with store.session() as session:
+            previous = session.scalars(
+                select(ImportBatch.id).where(
+                    ImportBatch.file_sha256 == sha,
+                    _same(ImportBatch.source_option, source),
+                    _same(ImportBatch.sheet, reader.sheet),
+                )
+            ).first()
+        if previous is not None:
+            return ImportSummary(
+                file_name=path.name, batch_id=previous, already_imported=True,
+                file_format=reader.file_format,
+            )  # fmt: skip
+        with store.session(write=True) as session:
+            run = _ImportRun(
+                session,
+                reader=reader,
+                actor=actor,
+                source_option=source,
+                details=details,
+                today=today or date.today(),
+                progress=progress,
+            )
+            return run.execute(sha)
+    finally:
+        reader.close()
+
+
+def _same(column: Any, value: str | None) -> Any:
+    return column.is_(None) if value is None else column == value
+
+
+class _ImportRun:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        reader: RowReader,
+        actor: str,
+        source_option: str | None,
+        details: SourceDetails | None,
+        today: date,
+        progress: ProgressFn | None,
+    ) -> None:
+        self.session = session
+        self.reader = reader
+        self.actor = actor
+        self.source_option = source_option
+        self.details = details
+        self.validator = RowValidator(source_option=source_option, today=today)
+        self.progress = progress
+        self.states: dict[str, _SourceState] = {}
+        self.new_rows: list[tuple[int, ParsedRow, int]] = []
+        self.changed_rows: list[tuple[int, ParsedRow, int]] = []
+        self.now = datetime.now(UTC)
+        self.summary = ImportSummary(
+            file_name=reader.path.name,
+            file_format=reader.file_format,
+            encoding=reader.encoding,
+            delimiter=reader.delimiter,
+            sheet=reader.sheet,
+        )
+
+    def execute(self, sha: str) -> ImportSummary:
+        batch = ImportBatch(
+            file_name=self.reader.path.name,
+            file_sha256=sha,
+            file_format=self.reader.file_format,
+            encoding=self.reader.encoding,
+            delimiter=self.reader.delimiter,
+            sheet=self.reader.sheet,
+            source_option=self.source_option,
+            actor=self.actor,
+            started_at=self.now,
+            rows_read=0, rows_new=0, rows_unchanged=0, rows_new_versions=0,
+            rows_rejected=0, rows_resolved=0,
+        )  # fmt: skip
+        self.session.add(batch)
+        self.session.flush()
+        self.batch_id = batch.id
+        self.quarantine = QuarantineBook(
+            self.session, batch_id=batch.id, file_name=batch.file_name, now=self.now
+        )
+        for raw in self.reader.rows():
+            self.summary.rows_read += 1
+            result = self.validator.parse(raw.cells, raw.problem)
+            if isinstance(result, Rejection):
+                self.quarantine.reject(raw.number, result)
+            else:
+                self._accept(raw.number, result)
+            if len(self.new_rows) + len(self.changed_rows) >= CHUNK_ROWS:
+                self._flush()
+        self._flush()
+        if self.summary.rows_read == 0:
+            raise ImportRefused(
+                f"{batch.file_name}: the file has a header but no rows. Nothing was imported."
+            )
+        self._undo_conflicts()
+        self.summary.rejected = self.quarantine.rejected
+        self.summary.resolved = self.quarantine.resolve(self._valid_key, self.batch_id)
+        self._finish(batch, sha)
+        return self.summary
+
+    # --- classification ------------------------------------------------------------------
+
+    def _accept(self, number: int, row: ParsedRow) -> None:
+        state = self._state(row.source)
+        key = row.record_id
+        if key in state.conflicts:
+            self.quarantine.reject(number, _duplicate(row, "appears more than once"))
+            return
+        marker = (int(row.content_hash[:16], 16) >> 2) << 1 | _SEEN
+        known = state.keys.get(key)
+        if known is None:
+            state.keys[key] = marker
+            self.new_rows.append((state.source_id, row, number))
+        elif known & _SEEN:
+            if known == marker:
+                self.summary.unchanged += 1  # the same row twice: nothing new
+            else:
+                state.conflicts.add(key)
+                self.quarantine.reject(number, _duplicate(row, "appears earlier"))
+        elif known | _SEEN == marker:
+            state.keys[key] = marker
+            self.summary.unchanged += 1
+            self.quarantine.note_valid(row.source, key, row.quarantine_id)
+        else:
+            state.keys[key] = marker
+            self.changed_rows.append((state.source_id, row, number))
+
+    def _state(self, name: str) -> _SourceState:
+        state = self.states.get(name)
+        if state is None:
+            details = self.details if name == self.source_option else None
+            source = ensure_source(self.session, name, actor=self.actor, details=details)
+            keys = {
+                record_id: (int(content_hash[:16], 16) >> 2) << 1
+                for record_id, content_hash in self.session.execute(
+                    select(Record.record_id, Record.content_hash).where(
+                        Record.source_id == source.id
+                    )
+                )
+            }
+            state = self.states[name] = _SourceState(source.id, keys)
+            self.summary.sources.append(name)
+        return state
+
+    def _valid_key(self, source: str | None, record_id: str | None) -> bool:
+        state = self.states.get(source or "")
+        if state is None or record_id is None or record_id in state.conflicts:
+            return False
+        return bool(state.keys.get(record_id, 0) & _SEEN)
+
+    # --- writing -------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        versions: list[dict[str, Any]] = []
+        if self.new_rows:
+            params = [
+                {
+                    "source_id": source_id,
+                    "record_id": row.record_id,
+                    "current_version": 1,
+                    "content_hash": row.content_hash,
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                }
+                for source_id, row, _ in self.new_rows
+            ]
+            statement = insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True)
+            ids = self.session.execute(statement, params).scalars().all()
+            for pk, (_, row, number) in zip(ids, self.new_rows, strict=True):
+                versions.append(self._version(pk, 1, row, number))
+                self.quarantine.note_valid(row.source, row.record_id, row.quarantine_id)
+            self.summary.new += len(self.new_rows)
+        if self.changed_rows:
+            updates = []
+            for pk, current, (_, row, number) in self._current_versions(self.changed_rows):
+                versions.append(self._version(pk, current + 1, row, number))
+                updates.append({"pk": pk, "v": current + 1, "h": row.content_hash})
+                self.quarantine.note_valid(row.source, row.record_id, row.quarantine_id)
+            self.session.execute(
+                update(_RECORDS)
+                .where(_RECORDS.c.id == bindparam("pk"))
+                .values(
+                    current_version=bindparam("v"),
+                    content_hash=bindparam("h"),
+                    updated_at=self.now,
+                ),
+                updates,
+                execution_options={"synchronize_session": False},
+            )
+            self.summary.new_versions += len(self.changed_rows)
+        if versions:
+            self.session.execute(insert(_VERSIONS), versions)
+        self.quarantine.flush()
+        self.new_rows.clear()
+        self.changed_rows.clear()
+        if self.progress is not None:
+            self.progress(self.reader.done(), self.reader.total)
+
+    def _current_versions(
+        self, rows: list[tuple[int, ParsedRow, int]]
+    ) -> list[tuple[int, int, tuple[int, ParsedRow, int]]]:
+        by_source: dict[int, list[str]] = {}
+        for source_id, row, _ in rows:
+            by_source.setdefault(source_id, []).append(row.record_id)
+        found: dict[tuple[int, str], tuple[int, int]] = {}
+        for source_id, keys in by_source.items():
+            query = select(Record.id, Record.record_id, Record.current_version).where(
+                Record.source_id == source_id, Record.record_id.in_(keys)
+            )
+            for pk, record_id, current in self.session.execute(query):
+                found[(source_id, record_id)] = (pk, current)
+        return [(*found[(item[0], item[1].record_id)], item) for item in rows]
+
+    def _version(self, pk: int, version: int, row: ParsedRow, number: int) -> dict[str, Any]:
+        return {
+            "record_pk": pk,
+            "version": version,
+            "batch_id": self.batch_id,
+            "row_number": number,
+            "content_hash": row.content_hash,
+            "raw": row.raw_json,
+            **row.fields,
+        }
+
+    def _undo_conflicts(self) -> None:
+        """Take back the first row of every key that appeared with different contents: nobody
+        can tell which row is right, so all of them go to the quarantine."""
+        for name, state in self.states.items():
+            if not state.conflicts:
+                continue
+            query = (
+                select(RecordVersion, Record)
+                .join(Record, Record.id == RecordVersion.record_pk)
+                .where(
+                    RecordVersion.batch_id == self.batch_id,
+                    Record.source_id == state.source_id,
+                    Record.record_id.in_(sorted(state.conflicts)),
+                )
+            )
+            for version, record in self.session.execute(query).all():
+                self.quarantine.reject_written(
+                    version.row_number,
+                    source=name,
+                    record_id=record.record_id,
+                    raw_json=version.raw,
+                )
+                self.session.execute(delete(RecordVersion).where(RecordVersion.id == version.id))
+                if version.version == 1:
+                    self.session.execute(delete(Record).where(Record.id == record.id))
+                    self.summary.new -= 1
+                else:
+                    previous = self.session.execute(
+                        select(RecordVersion.content_hash).where(
+                            RecordVersion.record_pk == record.id,
+                            RecordVersion.version == version.version - 1,
+                        )
+                    ).scalar_one()
+                    self.session.execute(
+                        update(Record)
+                        .where(Record.id == record.id)
+                        .values(current_version=version.version - 1, content_hash=previous),
+                        execution_options={"synchronize_session": False},
+                    )
+                    self.summary.new_versions -= 1
+        self.quarantine.flush()
+
+    def _finish(self, batch: ImportBatch, sha: str) -> None:
+        digest, count = versions_digest(self.session, self.batch_id)
+        s = self.summary
+        batch.finished_at = datetime.now(UTC)
+        batch.rows_read, batch.rows_new, batch.rows_unchanged = s.rows_read, s.new, s.unchanged
+        batch.rows_new_versions, batch.rows_rejected = s.new_versions, s.rejected
+        batch.rows_resolved, batch.versions_digest = s.resolved, digest
+        if len(self.states) == 1:
+            batch.source_id = next(iter(self.states.values())).source_id
+        for state in self.states.values():
+            self.session.execute(
+                update(_SOURCES).where(_SOURCES.c.id == state.source_id).values(file_sha256=sha)
+            )
+        self.session.flush()
+        audit.append(
+            self.session,
+            actor=self.actor,
+            action=IMPORT_ACTION,
+            entity_type="import_batch",
+            entity_id=batch.id,
+            details={
+                "file_name": batch.file_name,
+                "file_sha256": sha,
+                "format": batch.file_format,
+                "sources": sorted(self.states),
+                "rows_read": s.rows_read,
+                "new": s.new,
+                "unchanged": s.unchanged,
+                "new_versions": s.new_versions,
+                "rejected": s.rejected,
+                "resolved": s.resolved,
+                "versions": count,
+                "versions_digest": digest,
+            },
+        )
+        s.batch_id = batch.id
+
+
+def _duplicate(row: ParsedRow, where: str) -> Rejection:
+    return Rejection(
+        "record_id",
+        f"record_id {where} in this file with different content; nobody can tell which row is "
+        "right, so every such row is held back: keep one and import again",
+        row.source,
+        row.record_id,
+        row.raw_json,
+    )
+
+
+def versions_digest(session: Session, batch_id: int) -> tuple[str, int]:
+    """SHA-256 over 'record_pk:version:content_hash' lines of the batch's versions, in id order."""
+    digest = hashlib.sha256()
+    count = 0
+    query = (
+        select(RecordVersion.record_pk, RecordVersion.version, RecordVersion.content_hash)
+        .where(RecordVersion.batch_id == batch_id)
+        .order_by(RecordVersion.id)
+        .execution_options(yield_per=20000)
+    )
+    for pk, version, content_hash in session.execute(query):
+        digest.update(f"{pk}:{version}:{content_hash}\n".encode())
+        count += 1
+    return digest.hexdigest(), count

@@ -1,0 +1,365 @@
+"""Readers for the records file formats (CONTRACT §1): CSV, XLSX, JSON Lines.
+
+Each reader streams: it holds one row at a time, whatever the size of the file, and reports how
+far it has read for the progress bar. Rows come out verbatim, as {column as written: text}.
+File-level problems (empty, not what the extension says, unknown encoding, duplicate columns)
+raise ImportRefused before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, Any
+
+from kintrace.registry.encoding import detect_encoding
+from kintrace.registry.errors import ImportRefused
+
+SAMPLE_BYTES = 4 * 1024 * 1024
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+_MAGIC = (
+    (b"PK\x03\x04", "an Excel workbook or another ZIP file"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file"),
+    (b"%PDF", "a PDF document"),
+)
+
+
+@dataclass(slots=True)
+class RawRow:
+    """One row as written. `problem` is set when the row cannot even be read as cells."""
+
+    number: int
+    cells: dict[str, str]
+    problem: str | None = None
+
+
+@dataclass
+class RowReader:
+    """An open file being read; `rows()` may be iterated once."""
+
+    path: Path
+    file_format: str
+    rows_iter: Iterator[RawRow]
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    total: int = 0
+    _position: Any = field(default=None, repr=False)
+    _closers: list[Any] = field(default_factory=list, repr=False)
+
+    def rows(self) -> Iterator[RawRow]:
+        return self.rows_iter
+
+    def done(self) -> int:
+        """How far reading has got, in the unit of `total` (bytes, or rows for XLSX)."""
+        return int(self._position()) if self._position is not None else 0
+
+    def close(self) -> None:
+        for closer in self._closers:
+            closer()
+
+
+def open_reader(path: Path, *, sheet: str | None = None) -> RowReader:
+    """Open a records file for streaming, choosing the reader by extension and checking content."""
+    label = path.name
+    if not path.is_file():
+        raise ImportRefused(f"{label}: no such file. Check the path.")
+    suffix = path.suffix.lower()
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SAMPLE_BYTES)
+    except OSError as exc:
+        raise ImportRefused(f"{label}: cannot be read ({exc.strerror}).") from None
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise ImportRefused(f"{label}: the file is empty. Nothing was imported.")
+    if suffix == ".xls":
+        raise ImportRefused(
+            f"{label}: the old Excel format (.xls) is not read. Open it in Excel or LibreOffice "
+            "and save it as .xlsx or 'CSV UTF-8'."
+        )
+    if suffix in XLSX_SUFFIXES:
+        if not head.startswith(b"PK\x03\x04"):
+            raise ImportRefused(
+                f"{label}: the name says Excel workbook (.xlsx) but the content is not one"
+                f"{_looks_like(head)}. If it is a CSV file, rename it to .csv."
+            )
+        return _open_xlsx(path, sheet)
+    if suffix in CSV_SUFFIXES | JSONL_SUFFIXES:
+        for magic, what in _MAGIC:
+            if head.startswith(magic):
+                raise ImportRefused(
+                    f"{label}: the name says {suffix} text but the content is {what}. "
+                    "Give the file its real extension (.xlsx for a workbook) or export it as CSV."
+                )
+        if suffix in JSONL_SUFFIXES:
+            return _open_jsonl(path, head)
+        return _open_csv(path, head)
+    raise ImportRefused(
+        f"{label}: unknown file type '{suffix or '(none)'}'. Kintrace imports .csv (also .tsv, "
+        ".txt), .xlsx and .jsonl (JSON Lines) files."
+    )
+
+
+def _looks_like(head: bytes) -> str:
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return f" (it looks like {what})"
+    return " (it looks like text)" if b"\x00" not in head[:4096] else ""
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def _open_csv(path: Path, head: bytes) -> RowReader:
+    encoding = detect_encoding(head, file_label=path.name)
+    sample = head.decode(encoding, errors="ignore")
+    delimiter = _sniff_delimiter(sample)
+    raw = path.open("rb")
+    text = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
+    csv.field_size_limit(16 * 1024 * 1024)
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error, UnicodeDecodeError) as exc:
+        text.close()
+        raise ImportRefused(
+            f"{path.name}: the first line cannot be read as a header ({exc})."
+        ) from None
+    columns = _header(header, path.name)
+    return RowReader(
+        path=path,
+        file_format="csv",
+        rows_iter=_csv_rows(reader, columns, path.name),
+        encoding=encoding,
+        delimiter=delimiter,
+        total=path.stat().st_size,
+        _position=raw.tell,
+        _closers=[text.close],
+    )
+
+
+def _sniff_delimiter(sample: str) -> str:
+    first = sample.splitlines()[0] if sample else ""
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _header(cells: list[str], label: str) -> list[str]:
+    columns: list[str] = []
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(cells, start=1):
+        name = (cell or "").strip().lstrip("\ufeff").strip()
+        if not name:
+            name = f"column_{index}"
+        key = name.lower()
+        if key in seen:
+            raise ImportRefused(
+                f"{label}: the column '{name}' appears twice in the header (columns {seen[key]} "
+                f"and {index}). Rename or remove one of them."
+            )
+        seen[key] = index
+        columns.append(name)
+    if all(c.startswith("column_") for c in columns):
+        raise ImportRefused(
+            f"{label}: the header line is empty; the first line must name the columns."
+        )
+    return columns
+
+
+def _csv_rows(reader: Any, columns: list[str], label: str) -> Iterator[RawRow]:
+    width = len(columns)
+    number = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            raise ImportRefused(
+                f"{label}: after row {number} the text is no longer in the encoding the start of "
+                "the file uses. Save the whole file as 'CSV UTF-8' and import it again."
+            ) from None
+        except csv.Error as exc:
+            raise ImportRefused(f"{label}: row {number + 1} cannot be read ({exc}).") from None
+        number += 1
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            row = dict(zip(columns, cells, strict=False))
+            for extra, value in enumerate(cells[width:], start=width + 1):
+                row[f"column_{extra}"] = value
+            yield RawRow(
+                number,
+                _non_empty(row),
+                problem=f"the row has {len(cells)} cells but the header names {width} columns: "
+                "a value probably holds an unquoted delimiter",
+            )
+            continue
+        yield RawRow(number, _non_empty(dict(zip(columns, cells, strict=False))))
+
+
+def _non_empty(row: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in row.items() if v != ""}
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> RowReader:
+    import openpyxl  # imported here: only XLSX imports pay for it
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportRefused(
+            f"{path.name}: cannot be opened as an Excel workbook ({type(exc).__name__}). "
+            "Open it in Excel or LibreOffice and save it again as .xlsx, or export it as CSV."
+        ) from None
+    if sheet is not None and sheet not in workbook.sheetnames:
+        names = ", ".join(workbook.sheetnames)
+        workbook.close()
+        raise ImportRefused(f"{path.name}: there is no sheet '{sheet}'. Its sheets are: {names}.")
+    worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+    values = worksheet.iter_rows(values_only=True)
+    counter = {"row": 0}
+    columns: list[str] | None = None
+    for cells in values:
+        counter["row"] += 1
+        texts = [_cell_text(c) for c in cells]
+        if any(t.strip() for t in texts):
+            columns = _header(texts, path.name)
+            break
+    if columns is None:
+        workbook.close()
+        raise ImportRefused(f"{path.name}: the sheet '{worksheet.title}' is empty.")
+    return RowReader(
+        path=path,
+        file_format="xlsx",
+        rows_iter=_xlsx_rows(values, columns, counter),
+        sheet=worksheet.title,
+        total=int(worksheet.max_row or 0),
+        _position=lambda: counter["row"],
+        _closers=[workbook.close],
+    )
+
+
+def _xlsx_rows(
+    values: Iterator[Any], columns: list[str], counter: dict[str, int]
+) -> Iterator[RawRow]:
+    width = len(columns)
+    for cells in values:
+        counter["row"] += 1
+        texts = [_cell_text(c) for c in cells]
+        if not any(t.strip() for t in texts):
+            continue
+        row = dict(zip(columns, texts, strict=False))
+        if len(texts) > width and any(t.strip() for t in texts[width:]):
+            for extra, value in enumerate(texts[width:], start=width + 1):
+                row[f"column_{extra}"] = value
+            yield RawRow(
+                counter["row"],
+                _non_empty(row),
+                problem="the row has values in columns the header does not name",
+            )
+            continue
+        yield RawRow(counter["row"], _non_empty(row))
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- JSON Lines --------------------------------------------------------------------------------
+
+
+def _open_jsonl(path: Path, head: bytes) -> RowReader:
+    try:
+        encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+        first = head.decode(encoding, errors="strict" if len(head) < SAMPLE_BYTES else "ignore")
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            f"{path.name}: JSON Lines files must be UTF-8, and this one is not. "
+            "Save it as UTF-8 and import it again."
+        ) from None
+    stripped = first.lstrip()
+    if stripped.startswith("["):
+        raise ImportRefused(
+            f"{path.name}: this is a JSON array, not JSON Lines. Write one JSON object per line "
+            "(for example with `jq -c '.[]'`) and import that."
+        )
+    if not stripped.startswith("{"):
+        raise ImportRefused(
+            f"{path.name}: the name says JSON Lines but the first line is not a JSON object. "
+            "If it is a CSV file, rename it to .csv."
+        )
+    raw = path.open("rb")
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="strict")
+    return RowReader(
+        path=path,
+        file_format="jsonl",
+        rows_iter=_jsonl_rows(text, path.name),
+        encoding=encoding,
+        total=path.stat().st_size,
+        _position=raw.tell,
+        _closers=[text.close],
+    )
+
+
+def _jsonl_rows(text: IO[str], label: str) -> Iterator[RawRow]:
+    number = 0
+    while True:
+        try:
+            line = text.readline()
+        except UnicodeDecodeError:
+            raise ImportRefused(
+                f"{label}: line {number + 1} is not UTF-8. Save the file as UTF-8."
+            ) from None
+        if not line:
+            return
+        number += 1
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            problem = f"not valid JSON ({exc.msg})"
+            yield RawRow(number, {"line": line.rstrip("\r\n")}, problem=problem)
+            continue
+        if not isinstance(value, dict):
+            yield RawRow(number, {"line": line.rstrip("\r\n")}, problem="not a JSON object")
+            continue
+        cells = {str(k): _json_text(v) for k, v in value.items()}
+        yield RawRow(number, _non_empty(cells))
+
+
+def _json_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

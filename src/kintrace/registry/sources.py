@@ -1,0 +1,159 @@
+"""Sources: the lists Kintrace receives, and a summary of what the registry holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kintrace import audit
+from kintrace.registry.errors import NotFound
+from kintrace.store.registry_tables import (
+    ImportBatch,
+    QuarantinedRow,
+    Record,
+    RecordVersion,
+    Source,
+)
+
+SOURCE_KINDS = ("family", "registry", "camp", "adoption", "partner", "unknown")
+
+
+@dataclass(frozen=True)
+class SourceDetails:
+    """What the importer may say about a source the first time it sees it (or to update it)."""
+
+    kind: str | None = None
+    description: str | None = None
+    received_on: date | None = None
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    name: str
+    kind: str
+    description: str | None
+    received_on: date | None
+    file_sha256: str | None
+    records: int
+    batches: int
+
+
+@dataclass(frozen=True)
+class RegistryStatus:
+    sources: int
+    records: int
+    versions: int
+    batches: int
+    quarantined_open: int
+    audit_entries: int
+
+
+def ensure_source(
+    session: Session, name: str, *, actor: str, details: SourceDetails | None = None
+) -> Source:
+    """The source called `name`, created (and audited) if new; details given update it."""
+    source = session.scalars(select(Source).where(Source.name == name)).one_or_none()
+    details = details or SourceDetails()
+    if source is None:
+        source = Source(
+            name=name,
+            kind=details.kind or "unknown",
+            description=details.description,
+            received_on=details.received_on,
+            created_at=datetime.now(UTC),
+        )
+        session.add(source)
+        session.flush()
+        audit.append(
+            session,
+            actor=actor,
+            action="registry.source.create",
+            entity_type="source",
+            entity_id=source.id,
+            details={"name": name, "kind": source.kind},
+        )
+        return source
+    changes = {
+        field: value
+        for field, value in (
+            ("kind", details.kind),
+            ("description", details.description),
+            ("received_on", details.received_on),
+        )
+        if value is not None and getattr(source, field) != value
+    }
+    if changes:
+        for field, value in changes.items():
+            setattr(source, field, value)
+        session.flush()
+        audit.append(
+            session,
+            actor=actor,
+            action="registry.source.update",
+            entity_type="source",
+            entity_id=source.id,
+            details={k: str(v) for k, v in changes.items()},
+        )
+    return source
+
+
+def get_source(session: Session, name: str) -> Source:
+    source = session.scalars(select(Source).where(Source.name == name)).one_or_none()
+    if source is None:
+        raise NotFound(f"There is no source '{name}'. `kintrace sources` lists them.")
+    return source
+
+
+def list_sources(session: Session) -> list[SourceRow]:
+    records = (
+        select(Record.source_id, func.count().label("n")).group_by(Record.source_id).subquery()
+    )
+    batch_counts = (
+        select(Record.source_id, func.count(func.distinct(RecordVersion.batch_id)).label("n"))
+        .join(RecordVersion, RecordVersion.record_pk == Record.id)
+        .group_by(Record.source_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Source,
+            func.coalesce(records.c.n, 0),
+            func.coalesce(batch_counts.c.n, 0),
+        )
+        .outerjoin(records, records.c.source_id == Source.id)
+        .outerjoin(batch_counts, batch_counts.c.source_id == Source.id)
+        .order_by(Source.name)
+    ).all()
+    return [
+        SourceRow(
+            name=s.name,
+            kind=s.kind,
+            description=s.description,
+            received_on=s.received_on,
+            file_sha256=s.file_sha256,
+            records=int(n_records),
+            batches=int(n_batches),
+        )
+        for s, n_records, n_batches in rows
+    ]
+
+
+def registry_status(session: Session) -> RegistryStatus:
+    from kintrace.store.audit_tables import AuditEntry
+
+    def count(table: type[Any]) -> int:
+        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+    open_rows = select(func.count()).where(QuarantinedRow.resolved_at.is_(None))
+    return RegistryStatus(
+        sources=count(Source),
+        records=count(Record),
+        versions=count(RecordVersion),
+        batches=count(ImportBatch),
+        quarantined_open=int(session.scalar(open_rows) or 0),
+        audit_entries=count(AuditEntry),
+    )
