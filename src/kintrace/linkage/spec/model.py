@@ -29,7 +29,7 @@ FEATURE_COLUMNS: dict[str, str] = {
     "source_kind": "kind of source: family, registry, camp, adoption, partner, other",
     "given_key": "script-independent matching key of the given name",
     "given_class": "Ukrainian/Russian equivalence class of the given name (Олександр = Александр)",
-    "given_dim": "class of the full name a diminutive belongs to (Саша -> Олександр's class)",
+    "given_is_dim": "1 when the given name is only known as a diminutive (Сашко, Женя), else 0",
     "family_key": "matching key of the family name",
     "family_stem": "family name key without gender and Russified endings (Ковальова = Ковалев)",
     "patronymic_key": "matching key of the patronymic",
@@ -54,6 +54,7 @@ _BIRTH_DATE_LEVELS = [
         "AND birth_year_l = birth_year_r AND birth_day_l <> birth_month_l",
         label="day and month swapped",
     ),
+    exact("birth_ym", label="same month (day unknown on one side)"),
     custom(
         "abs(birth_days_l - birth_days_r) <= 62 OR abs(birth_ym_l - birth_ym_r) <= 2",
         label="within 2 months",
@@ -89,12 +90,11 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
             [
                 null_level("given_key"),
                 exact("given_key", label="same name", tf=True),
-                exact("given_class", label="Ukrainian/Russian equivalent"),
                 custom(
-                    "given_dim_l = given_dim_r OR given_dim_l = given_class_r "
-                    "OR given_class_l = given_dim_r",
-                    label="diminutive of the same name",
+                    "given_class_l = given_class_r AND given_is_dim_l = 0 AND given_is_dim_r = 0",
+                    label="Ukrainian/Russian equivalent",
                 ),
+                exact("given_class", label="diminutive of the same name"),
                 close("given_key", 0.90, label="close spelling"),
                 else_level(),
             ],
@@ -143,7 +143,6 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
         rule("given_class", "birth_place_key", why="survives a changed or missing birth date"),
         rule("family_stem", "given_class", why="age-only and undated records of one name"),
         rule("family_stem", "birth_year", why="survives a changed or mistyped given name"),
-        rule("given_dim", "birth_year", why="a diminutive in one list, the full name in another"),
     )
     training = Training(
         prior_rules=(rule("given_class", "family_stem", "birth_days", why="near-certain matches"),),

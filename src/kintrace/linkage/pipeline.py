@@ -1,0 +1,91 @@
+"""The steps of a link run that do not touch the store: shared by the service and the benches."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from kintrace.linkage import runner
+from kintrace.linkage.clustering import Clustering, Link, cluster, sequential_ids
+from kintrace.linkage.constraints import twin_cannot_links
+from kintrace.linkage.engine import Engine
+from kintrace.linkage.spec import ModelSpec
+
+
+def chunks_for(n_records: int, requested: int | None = None) -> int:
+    """Predict in chunks x chunks pieces above ~200k records, to bound memory."""
+    if requested:
+        return requested
+    return 1 if n_records <= 200_000 else max(2, round(n_records / 250_000))
+
+
+def train_and_score(
+    spec: ModelSpec,
+    features: pd.DataFrame,
+    *,
+    engine: Engine,
+    chunks: int | None = None,
+    progress: runner.Progress | None = None,
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Train on `features`, then score every blocked pair at or above the review floor."""
+    say = progress or (lambda _msg: None)
+    say("training the model (u by random sampling, m by EM)")
+    model = runner.train(spec, features, engine=engine, progress=say)
+    say("scoring candidate pairs")
+    pairs = runner.predict(
+        spec,
+        model,
+        features,
+        engine=engine,
+        floor=spec.thresholds.review_floor,
+        chunks=chunks_for(len(features), chunks),
+    )
+    return model, pairs
+
+
+def with_status(spec: ModelSpec, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs with their `status` (auto / pending); pairs below the review floor dropped."""
+    t = spec.thresholds
+    kept = pairs[pairs["match_probability"] >= t.review_floor].copy()
+    kept["status"] = ["auto" if p >= t.auto_link else "pending" for p in kept["match_probability"]]
+    return kept.reset_index(drop=True)
+
+
+def weights_json(spec: ModelSpec, row: dict[str, Any]) -> str:
+    weights = {c.name: round(float(row[f"mw_{c.name}"]), 4) for c in spec.comparisons}
+    return json.dumps(weights, sort_keys=True)
+
+
+def resolve(
+    features: pd.DataFrame,
+    links: Iterable[Link[Hashable]],
+    *,
+    keys: Sequence[Hashable] | None = None,
+    must_link: Iterable[tuple[Hashable, Hashable]] = (),
+    cannot_link: Iterable[tuple[Hashable, Hashable]] = (),
+    previous: dict[Hashable, str] | None = None,
+) -> Clustering[Hashable]:
+    """Cluster records into persons with reviewers' constraints plus the twin rule.
+
+    `keys` names the records (default: their `uid`); links and constraints use the same names.
+    A reviewer's must-link lifts the twin rule for that pair.
+    """
+    uids = [int(u) for u in features["uid"]]
+    names = list(keys) if keys is not None else uids
+    name_of = dict(zip(uids, names, strict=True))
+    must = list(must_link)
+    confirmed = {frozenset(pair) for pair in must}
+    twins = [(name_of[a], name_of[b]) for a, b in twin_cannot_links(features)]
+    cannot = list(cannot_link) + [t for t in twins if frozenset(t) not in confirmed]
+    previous = previous or {}
+    return cluster(
+        names,
+        links,
+        must_link=must,
+        cannot_link=cannot,
+        previous=previous,
+        new_id=sequential_ids(previous.values()),
+    )

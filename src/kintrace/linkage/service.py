@@ -1,0 +1,274 @@
+"""`link`: registry -> features -> Splink -> scored pairs -> persons, as one service function.
+
+The first run trains the model; later runs score only new or changed records against the rest
+(Splink's predict_between / predict_within) with the saved model; `full=True` retrains and
+rescores everything. Results are written in one transaction at the end, so a run interrupted
+half-way leaves the previous results intact.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from kintrace import audit
+from kintrace.linkage import runner
+from kintrace.linkage.clustering import Link
+from kintrace.linkage.engine import EngineConfig, open_engine
+from kintrace.linkage.features import feature_table
+from kintrace.linkage.pipeline import resolve, train_and_score, weights_json
+from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
+from kintrace.linkage.store_io import (
+    Key,
+    RunResults,
+    load_records,
+    previous_state,
+    reviewer_constraints,
+    start_run,
+    stored_auto_links,
+    write_results,
+)
+from kintrace.store.engine import Store
+
+#: Fewer records than this cannot train a model (EM and random sampling need variety).
+MIN_RECORDS_TO_TRAIN = 50
+
+Progress = Callable[[str], None]
+
+
+class LinkInputError(ValueError):
+    """The registry cannot be linked as it is; the message says why and what to do."""
+
+
+@dataclass
+class LinkOptions:
+    full: bool = False
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    thresholds: Thresholds | None = None
+    actor: str = "cli"
+    chunks: int | None = None  # predict in chunks x chunks pieces (None: by size)
+
+
+@dataclass(frozen=True)
+class LinkReport:
+    run_id: int | None
+    mode: str  # full | incremental | nothing-new
+    records_total: int
+    records_new: int
+    pairs_scored: int
+    pairs_auto: int
+    pairs_pending: int
+    persons: int
+    seconds: float
+    refused_by_constraints: int = 0
+
+
+def check_linkable(features: pd.DataFrame, *, training: bool) -> None:
+    """Refuse inputs no model can link, with a message a caseworker can act on."""
+    n = len(features)
+    if n == 0:
+        raise LinkInputError(
+            "The registry has no records, so there is nothing to link. "
+            "Import lists first: kintrace import FILE..."
+        )
+    if n == 1:
+        raise LinkInputError(
+            "The registry has one record; linking needs at least two. Import more lists."
+        )
+    if features[["given_key", "family_key"]].isna().all(axis=None):
+        raise LinkInputError(
+            f"None of the {n} records has a usable given or family name, and names are the "
+            "model's main evidence. Check the name columns of the imported lists "
+            "(given_name, family_name or full_name)."
+        )
+    if features["birth_year_min"].isna().all():
+        raise LinkInputError(
+            f"None of the {n} records has a birth date or an age, and the model needs dates to "
+            "tell children with the same name apart. Check the birth_date / age columns of the "
+            "imported lists."
+        )
+    if training and n < MIN_RECORDS_TO_TRAIN:
+        raise LinkInputError(
+            f"The registry has {n} records; training the model needs at least "
+            f"{MIN_RECORDS_TO_TRAIN}. Import more lists, then run kintrace link again."
+        )
+
+
+def link(
+    store: Store,
+    *,
+    options: LinkOptions | None = None,
+    spec: ModelSpec | None = None,
+    progress: Progress | None = None,
+) -> LinkReport:
+    """Link the registry (see the module docstring); returns the figures of the run."""
+    options = options or LinkOptions()
+    spec = spec or kintrace_spec()
+    if options.thresholds:
+        spec = spec.with_thresholds(options.thresholds)
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    say("reading the registry")
+    with store.session() as session:
+        records = load_records(session)
+        state = previous_state(session)
+        must, cannot = reviewer_constraints(session)
+        old_auto = stored_auto_links(session)
+    full = options.full or state.model is None
+    say("computing name keys and features")
+    features = feature_table(records) if len(records) else pd.DataFrame()
+    check_linkable(features, training=full)
+    keys: list[Key] = list(zip(records["source"], records["record_id"], strict=True))
+    hashes = dict(zip(keys, records["content_hash"], strict=True))
+    key_of_uid = dict(zip(records["uid"].astype(int), keys, strict=True))
+    new_mask = [state.linked_hash.get(k) != hashes[k] for k in keys]
+    n_new = int(sum(new_mask))
+    if not full and n_new == 0:
+        return LinkReport(
+            None,
+            "nothing-new",
+            len(keys),
+            0,
+            0,
+            0,
+            0,
+            len(set(state.person_of.values())),
+            time.perf_counter() - started,
+        )
+    with store.session(write=True) as session:
+        run_id = start_run(
+            session,
+            values={
+                "mode": "full" if full else "incremental",
+                "engine": options.engine.name,
+                "model_name": spec.name,
+                "model_run_id": state.model_run_id,
+                "auto_link": spec.thresholds.auto_link,
+                "review_floor": spec.thresholds.review_floor,
+                "actor": options.actor,
+            },
+        )
+    engine = open_engine(options.engine)
+    try:
+        if full:
+            model, pairs = train_and_score(
+                spec, features, engine=engine, chunks=options.chunks, progress=say
+            )
+        else:
+            assert state.model is not None
+            model = state.model
+            say(f"scoring {n_new} new or changed records against the registry")
+            is_new = pd.Series(new_mask, index=features.index)
+            pairs = runner.predict_incremental(
+                spec,
+                model,
+                existing=features[~is_new],
+                new=features[is_new],
+                engine=engine,
+                floor=spec.thresholds.review_floor,
+            )
+    finally:
+        engine.close()
+    say("clustering records into persons")
+    pair_rows = _pair_rows(spec, pairs, key_of_uid)
+    replaced = set(keys) if full else {k for k, new in zip(keys, new_mask, strict=True) if new}
+    auto_links = [
+        Link(left, right, prob)
+        for left, right, prob in old_auto
+        if not full and left not in replaced and right not in replaced
+    ]
+    auto_links += [
+        Link(
+            (p["source_l"], p["record_id_l"]),
+            (p["source_r"], p["record_id_r"]),
+            p["match_probability"],
+        )
+        for p in pair_rows
+        if p["status"] == "auto"
+    ]
+    result = resolve(
+        features,
+        auto_links,
+        keys=keys,
+        must_link=must,
+        cannot_link=cannot,
+        previous=dict(state.person_of),
+    )
+    persons = len(set(result.person_of.values()))
+    n_auto = sum(1 for p in pair_rows if p["status"] == "auto")
+    run_values = {
+        "model_json": json.dumps(model, ensure_ascii=False) if full else None,
+        "model_run_id": run_id if full else state.model_run_id,
+        "records_total": len(keys),
+        "records_new": n_new,
+        "pairs_scored": len(pairs),
+        "pairs_stored": len(pair_rows),
+        "persons": persons,
+    }
+    say("writing results")
+    with store.session(write=True) as session:
+        write_results(
+            session,
+            RunResults(
+                run_id=run_id,
+                full=full,
+                replaced=replaced,
+                pairs=pair_rows,
+                person_of=result.person_of,
+                content_hash=hashes,
+                previous_person_of=state.person_of,
+                run_values=run_values,
+            ),
+        )
+        audit.append(
+            session,
+            actor=options.actor,
+            action="link.run",
+            entity_type="link_run",
+            entity_id=run_id,
+            details={k: v for k, v in run_values.items() if k != "model_json"}
+            | {"mode": "full" if full else "incremental", "auto": n_auto},
+        )
+    return LinkReport(
+        run_id=run_id,
+        mode="full" if full else "incremental",
+        records_total=len(keys),
+        records_new=n_new,
+        pairs_scored=len(pairs),
+        pairs_auto=n_auto,
+        pairs_pending=len(pair_rows) - n_auto,
+        persons=persons,
+        seconds=time.perf_counter() - started,
+        refused_by_constraints=len(result.refused),
+    )
+
+
+def _pair_rows(
+    spec: ModelSpec, pairs: pd.DataFrame, key_of_uid: dict[int, Key]
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for record in pairs.to_dict("records"):
+        status = spec.thresholds.status(float(record["match_probability"]))
+        if status is None:
+            continue
+        left, right = key_of_uid[int(record["uid_l"])], key_of_uid[int(record["uid_r"])]
+        if right < left:
+            left, right = right, left
+        rows.append(
+            {
+                "source_l": left[0],
+                "record_id_l": left[1],
+                "source_r": right[0],
+                "record_id_r": right[1],
+                "match_probability": float(record["match_probability"]),
+                "match_weight": float(record["match_weight"]),
+                "status": status,
+                "weights": weights_json(spec, record),
+            }
+        )
+    return rows

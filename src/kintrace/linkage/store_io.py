@@ -1,0 +1,195 @@
+"""Reading what linkage needs from the store, and writing a run's results in one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
+from kintrace.store.registry_tables import Record, RecordVersion, Source
+
+Key = tuple[str, str]
+
+
+def load_records(session: Session) -> pd.DataFrame:
+    """The current version of every record, with the columns `features.RECORD_COLUMNS` needs."""
+    query = (
+        select(
+            Record.id.label("uid"),
+            Source.name.label("source"),
+            Record.record_id,
+            Source.kind.label("source_kind"),
+            Record.content_hash,
+            RecordVersion.given_name,
+            RecordVersion.family_name,
+            RecordVersion.patronymic,
+            RecordVersion.full_name,
+            RecordVersion.sex,
+            RecordVersion.birth_year,
+            RecordVersion.birth_month,
+            RecordVersion.birth_day,
+            RecordVersion.age,
+            RecordVersion.observed_on,
+            RecordVersion.birth_place,
+            RecordVersion.last_known_place,
+        )
+        .join(Source, Source.id == Record.source_id)
+        .join(
+            RecordVersion,
+            (RecordVersion.record_pk == Record.id)
+            & (RecordVersion.version == Record.current_version),
+        )
+        .order_by(Record.id)
+    )
+    rows = session.execute(query).all()
+    columns = list(query.selected_columns.keys())
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+@dataclass(frozen=True)
+class PreviousState:
+    """What the last completed runs left: the model, linked record versions, persons, pairs."""
+
+    model_run_id: int | None
+    model: dict[str, Any] | None
+    linked_hash: dict[Key, str]
+    person_of: dict[Key, str]
+
+
+def previous_state(session: Session) -> PreviousState:
+    last_full = session.execute(
+        select(link_runs.c.id, link_runs.c.model_json)
+        .where(link_runs.c.state == "done", link_runs.c.mode == "full")
+        .order_by(link_runs.c.id.desc())
+        .limit(1)
+    ).first()
+    linked: dict[Key, str] = {}
+    persons: dict[Key, str] = {}
+    for source, record_id, content_hash, person_id in session.execute(
+        select(
+            linked_records.c.source,
+            linked_records.c.record_id,
+            linked_records.c.content_hash,
+            linked_records.c.person_id,
+        )
+    ):
+        linked[(source, record_id)] = content_hash
+        persons[(source, record_id)] = person_id
+    return PreviousState(
+        model_run_id=last_full.id if last_full else None,
+        model=json.loads(last_full.model_json) if last_full and last_full.model_json else None,
+        linked_hash=linked,
+        person_of=persons,
+    )
+
+
+def stored_auto_links(session: Session) -> list[tuple[Key, Key, float]]:
+    rows = session.execute(
+        select(
+            link_pairs.c.source_l,
+            link_pairs.c.record_id_l,
+            link_pairs.c.source_r,
+            link_pairs.c.record_id_r,
+            link_pairs.c.match_probability,
+        ).where(link_pairs.c.status == "auto")
+    )
+    return [((r[0], r[1]), (r[2], r[3]), float(r[4])) for r in rows]
+
+
+def reviewer_constraints(session: Session) -> tuple[list[tuple[Key, Key]], list[tuple[Key, Key]]]:
+    """(must-link, cannot-link) from reviewers' decisions: confirmed and rejected pairs."""
+    from kintrace.store.review_tables import review_items
+
+    rows = session.execute(
+        select(
+            review_items.c.source_l,
+            review_items.c.record_id_l,
+            review_items.c.source_r,
+            review_items.c.record_id_r,
+            review_items.c.status,
+        ).where(review_items.c.status.in_(("confirmed", "rejected")))
+    )
+    must: list[tuple[Key, Key]] = []
+    cannot: list[tuple[Key, Key]] = []
+    for row in rows:
+        pair = ((row[0], row[1]), (row[2], row[3]))
+        (must if row[4] == "confirmed" else cannot).append(pair)
+    return must, cannot
+
+
+def start_run(session: Session, *, values: Mapping[str, Any]) -> int:
+    """Record that a run started (its own small transaction); stale `running` runs fail."""
+    session.execute(update(link_runs).where(link_runs.c.state == "running").values(state="failed"))
+    result = session.execute(
+        insert(link_runs).values(started_at=datetime.now(UTC), state="running", **values)
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+@dataclass
+class RunResults:
+    """What a run writes, all in one transaction."""
+
+    run_id: int
+    full: bool
+    replaced: set[Key]  # records whose old pairs are dropped (all, on a full run)
+    pairs: list[dict[str, Any]]
+    person_of: dict[Key, str]
+    content_hash: dict[Key, str]
+    previous_person_of: dict[Key, str]
+    run_values: dict[str, Any]
+
+
+def _chunks(items: list[Any], size: int = 5000) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def write_results(session: Session, results: RunResults) -> None:
+    """Replace the pairs and persons the run recomputed; mark the run done."""
+    run_id = results.run_id
+    if results.full:
+        session.execute(delete(link_pairs))
+    elif results.replaced:
+        keys = list(results.replaced)
+        for chunk in _chunks(keys, 400):
+            for side in ("l", "r"):
+                cols = (link_pairs.c[f"source_{side}"], link_pairs.c[f"record_id_{side}"])
+                session.execute(delete(link_pairs).where(tuple_(*cols).in_(chunk)))
+    for chunk in _chunks(results.pairs):
+        session.execute(insert(link_pairs), [{**p, "run_id": run_id} for p in chunk])
+    changed = [
+        key
+        for key, person in results.person_of.items()
+        if results.full or results.previous_person_of.get(key) != person or key in results.replaced
+    ]
+    if results.full:
+        session.execute(delete(linked_records))
+    else:
+        for chunk in _chunks(changed, 400):
+            cols = (linked_records.c.source, linked_records.c.record_id)
+            session.execute(delete(linked_records).where(tuple_(*cols).in_(chunk)))
+    rows = [
+        {
+            "source": key[0],
+            "record_id": key[1],
+            "content_hash": results.content_hash[key],
+            "person_id": results.person_of[key],
+            "run_id": run_id,
+        }
+        for key in changed
+    ]
+    for chunk in _chunks(rows):
+        session.execute(insert(linked_records), chunk)
+    session.execute(
+        update(link_runs)
+        .where(link_runs.c.id == run_id)
+        .values(state="done", finished_at=datetime.now(UTC), **results.run_values)
+    )
