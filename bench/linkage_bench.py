@@ -241,9 +241,7 @@ def evaluate(
         "f1": f1,
         "ua_camp_in_one_person": together / both if both else 0.0,
         "adoption_offered": offered / len(adoption) if adoption else 0.0,
-        "pending_per_adoption_found": (sum(pending_per_found) / len(pending_per_found))
-        if pending_per_found
-        else 0.0,  # fmt: skip
+        "pending_per_adoption_found": _mean(pending_per_found),
         "max_pending_per_adoption_found": float(max(pending_per_found, default=0)),
     }
     print(f"\n== {name} ==")
