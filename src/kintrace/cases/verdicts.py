@@ -66,7 +66,8 @@ class ReviewPolicy:
 
     `auto_link_threshold`: rejecting a pair the model scored at or above it needs a reason.
     `two_person_rule`: confirming a link between a family report and a record from the other
-    side (`other_side_kinds`) needs two different reviewers.
+    side (`other_side_kinds`: camp lists, adoption listings, and partner lists, which come
+    through mediators from the other side) needs two different reviewers.
     `review_floor`: the lower end of the review band, used to rank the queue.
     `lease_seconds`: how long a claimed pair stays with its reviewer before it returns to the
     queue (a reviewer who closes the laptop does not hold a pair for ever).
@@ -75,8 +76,11 @@ class ReviewPolicy:
     auto_link_threshold: float = 0.95
     review_floor: float = 0.5
     two_person_rule: bool = True
-    family_kinds: frozenset[str] = frozenset({"family_report"})
-    other_side_kinds: frozenset[str] = frozenset({"camp_list", "adoption_listing", "ru_registry"})
+    # Source kinds as the registry spells them, and as the demo data spells them.
+    family_kinds: frozenset[str] = frozenset({"family", "family_report"})
+    other_side_kinds: frozenset[str] = frozenset(
+        {"camp", "camp_list", "adoption", "adoption_listing", "partner", "partner_list"}
+    )
     lease_seconds: int = 900
 
     def __post_init__(self) -> None:

@@ -18,10 +18,10 @@ from kintrace.store.registry_tables import Record, Source
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 SOURCES = {
-    "fam": "family_report",
-    "camp": "camp_list",
+    "fam": "family",
+    "camp": "camp",
     "adopt": "adoption_listing",
-    "reg": "ua_registry",
+    "reg": "registry",
 }
 
 ADMIN = Actor("admin1", Role.ADMIN)
