@@ -37,7 +37,7 @@ def demo_data(
     and two partner lists (JSON Lines). The ground truth goes to OUT/truth/ground_truth.csv.
     Every row is marked SYNTHETIC; no real child is described.
     """
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     if not 1 <= children <= MAX_CHILDREN:
         err.print(
             f"[red]--children must be between 1 and {MAX_CHILDREN:,}; got {children:,}.[/red] "
@@ -85,7 +85,7 @@ def demo_data(
         spec = SOURCES_BY_NAME[name]
         fmt = spec.format if not spec.encoding or spec.format != "csv" else spec.encoding
         table.add_row(name, spec.file_name, fmt, f"{rows:,}")
-    console = Console()
+    console = Console(soft_wrap=True)
     console.print(table)
     console.print(
         f"{summary.children:,} children, {summary.records:,} records in {elapsed:.1f} s. "

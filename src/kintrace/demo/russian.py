@@ -68,7 +68,8 @@ def _camp_row(
         record.tag("age_only")
     else:
         birth = child.birth_date
-        if can_swap(birth) and ctx.chance(props.camp_date_swap):
+        swappable = can_swap(birth) and swap_day_month(birth) < observed
+        if swappable and ctx.chance(props.camp_date_swap):
             birth = swap_day_month(birth)
             record.tag("date_swapped")
         f["birth_date"] = dotted(birth)
@@ -141,6 +142,7 @@ def _adoption_row(
     birth = child.birth_date
     if ctx.chance(props.adoption_birthdate_changed):
         birth = birth + timedelta(days=rng.choice((-1, 1)) * rng.randrange(20, 400))
+        birth = min(birth, observed - timedelta(days=60))  # never born after the listing
         record.tag("birthdate_changed")
     if ctx.chance(props.adoption_age_inflated):
         years = max(2, 18 - age_at(birth, observed)) if rng.random() < 0.5 else 2

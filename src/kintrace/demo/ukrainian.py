@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from kintrace.demo.children import Child, Family, Guardian, pick
 from kintrace.demo.latin import spellers
@@ -141,13 +141,14 @@ def state_registry(ctx: Context, family: Family) -> list[Record]:
             else:
                 surname = typo(surname, rng)
             record.tag("typo")
+        updated_from = max(date(2022, 1, 10), child.birth_date + timedelta(days=14))
         record.fields = {
             "given_name": given,
             "family_name": surname,
             "patronymic": kmu(child.ua_patronymic),
             "sex": child.sex,
             "birth_date": child.birth_date.isoformat(),
-            "observed_on": random_day(rng, date(2022, 1, 10), date(2024, 12, 20)).isoformat(),
+            "observed_on": random_day(rng, updated_from, date(2024, 12, 20)).isoformat(),
             "birth_place": kmu(child.birth_place.ua),
             "last_known_place": kmu(child.home_place.ua),
             "registry_no": f"SYN-UA-{rng.randrange(10**8):08d}",

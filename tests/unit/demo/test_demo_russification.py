@@ -1,0 +1,115 @@
+"""Russian lists show Russified names; adoption listings show renamed children."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kintrace.demo import DemoDataset
+from kintrace.demo.tables import load_tables
+
+CAMP_A, ADOPT = "demo_ru_camp_list_a", "demo_ru_adoption_listing"
+UKRAINIAN_ONLY_LETTERS = re.compile("[іїєґІЇЄҐ]")
+
+
+@pytest.mark.parametrize(
+    ("ukrainian", "russian", "why"),
+    [
+        ("Олександр", "Александр", "given name: О→А, the Russian equivalent"),
+        ("Олексій", "Алексей", "given name: different ending"),
+        ("Микола", "Николай", "given name: different name form"),
+        ("Анастасія", "Анастасия", "given name: і→и"),
+        ("Дарина", "Дарья", "given name: the Russian form"),
+        ("Катерина", "Екатерина", "given name: initial Е"),
+    ],
+)
+def test_given_name_equivalents(ukrainian: str, russian: str, why: str) -> None:
+    assert load_tables().given_by_ua[ukrainian].ru == russian, why
+
+
+SURNAMES = {s.ua_male: s for s in load_tables().surnames.items}
+
+
+@pytest.mark.parametrize(
+    ("ua_male", "sex", "ukrainian", "russian", "why"),
+    [
+        ("Ковальов", "F", "Ковальова", "Ковалева", "-льов/-льова becomes -лев/-лева"),
+        ("Білоус", "M", "Білоус", "Белоус", "і becomes е"),
+        ("Підгорний", "M", "Підгорний", "Подгорный", "Під- becomes Под-, -ий becomes -ый"),
+        ("Підгорний", "F", "Підгорна", "Подгорная", "feminine adjectival form"),
+        ("Олійник", "M", "Олійник", "Олейник", "ій becomes ей"),
+        ("Лисенко", "F", "Лисенко", "Лысенко", "-енко is invariant; и becomes ы"),
+        ("Шевченко", "F", "Шевченко", "Шевченко", "unchanged"),
+    ],
+)
+def test_surname_forms(ua_male: str, sex: str, ukrainian: str, russian: str, why: str) -> None:
+    surname = SURNAMES[ua_male]
+    assert (surname.ua(sex), surname.ru(sex)) == (ukrainian, russian), why
+
+
+def test_camp_lists_write_russian_forms(dataset: DemoDataset) -> None:
+    by_id = {c.child_id: c for c in dataset.children}
+    rows = {str(r["record_id"]): r for r in dataset.records[CAMP_A]}
+    clean = [
+        t
+        for t in dataset.truth
+        if t.source == CAMP_A and not {"typo", "diminutive", "ukrainian_spelling"} & set(t.tags)
+    ]
+    assert len(clean) > 100
+    for t in clean:
+        child, row = by_id[t.child_id], rows[t.record_id]
+        assert row["given_name"] == child.given.ru
+        assert row["family_name"] in (child.surname.ru(child.sex), child.ua_surname)
+        assert row["patronymic"] in (child.ru_patronymic, child.ua_patronymic)
+    with_letters = sum(
+        bool(UKRAINIAN_ONLY_LETTERS.search(f"{r['family_name']}{r['given_name']}{r['patronymic']}"))
+        for r in dataset.records[CAMP_A]
+    )
+    assert with_letters / len(dataset.records[CAMP_A]) < 0.2
+
+
+def test_olexandr_becomes_aleksandr_in_camp_lists(dataset: DemoDataset) -> None:
+    by_id = {c.child_id: c for c in dataset.children}
+    rows = {str(r["record_id"]): r for r in dataset.records[CAMP_A]}
+    written = {
+        rows[t.record_id]["given_name"]
+        for t in dataset.truth
+        if t.source == CAMP_A
+        and by_id[t.child_id].given.ua == "Олександр"
+        and not t.tags.count("typo")
+    }
+    assert "Александр" in written
+
+
+def test_adoption_renames_surname_and_patronymic(dataset: DemoDataset) -> None:
+    by_id = {c.child_id: c for c in dataset.children}
+    rows = {str(r["record_id"]): r for r in dataset.records[ADOPT]}
+    renamed = [t for t in dataset.truth if t.source == ADOPT and "adoption_renamed" in t.tags]
+    assert renamed
+    for t in renamed:
+        child, row = by_id[t.child_id], rows[t.record_id]
+        assert row["family_name"] not in (child.ua_surname, child.surname.ru(child.sex))
+    places = [
+        rows[t.record_id]["birth_place"] for t in dataset.truth if "birthplace_changed" in t.tags
+    ]
+    assert "Подольск" in places, "the documented pattern: re-registered with Podolsk as birthplace"
+    russia = {p.ru for p in load_tables().russia_places.items}
+    assert all(p in russia for p in places)
+
+
+def test_renamed_siblings_keep_one_new_surname(dataset: DemoDataset) -> None:
+    by_id = {c.child_id: c for c in dataset.children}
+    rows = {str(r["record_id"]): r for r in dataset.records[ADOPT]}
+    groups: dict[str, set[str]] = {}
+    for t in dataset.truth:
+        row = rows.get(t.record_id) if t.source == ADOPT else None
+        if row and row.get("group_id") and "adoption_renamed" in t.tags:
+            male_form = (
+                str(row["family_name"]).removesuffix("а")
+                if by_id[t.child_id].sex == "F"
+                else row["family_name"]
+            )
+            groups.setdefault(str(row["group_id"]), set()).add(str(male_form))
+    assert groups
+    assert all(len(names) == 1 for names in groups.values())
