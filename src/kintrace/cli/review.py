@@ -1,9 +1,509 @@
-"""CLI commands for review decisions and cases."""
+"""CLI commands for review decisions and cases: `kintrace review ...` and `kintrace cases ...`.
+
+A few lines per command over the services in kintrace.review; refusals and bad input are printed
+as one clear message and exit with status 1, never a stack trace.
+"""
 
 from __future__ import annotations
 
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from kintrace.cases import (
+    Change,
+    Facet,
+    RecordKey,
+    ReviewPolicy,
+    Verdict,
+    WorkflowRefused,
+    parse_record_key,
+)
+from kintrace.cli.app import settings_from
+from kintrace.review import casework, decisions, pairs, queue, worklists
+from kintrace.review.actors import Actor, actor_named
+from kintrace.review.policy import load_policy
+from kintrace.store.engine import Store, open_store
+from kintrace.store.errors import StoreError
+
+out = Console()
+err = Console(stderr=True)
+
+review_app = typer.Typer(
+    help="Review pairs the model could not decide: claim one, give a verdict, undo.",
+    no_args_is_help=True,
+)
+cases_app = typer.Typer(
+    help="Cases: one per sought child, with identity, whereabouts and return facets.",
+    no_args_is_help=True,
+)
+
+AsUser = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        envvar="KINTRACE_USER",
+        help="Act as this user (default: your login name). Their role decides what is allowed.",
+        show_default=False,
+    ),
+]
+
+
+class VerdictChoice(StrEnum):
+    same = "same"
+    different = "different"
+    unsure = "unsure"
+
+
+class FacetChoice(StrEnum):
+    identity = "identity"
+    whereabouts = "whereabouts"
+    ret = "return"
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(1)
+
+
+@contextmanager
+def _store(ctx: typer.Context) -> Iterator[tuple[Store, ReviewPolicy]]:
+    settings = settings_from(ctx)
+    try:
+        policy = load_policy(settings.home)
+        store = open_store(settings)
+    except (StoreError, WorkflowRefused) as exc:
+        raise _fail(str(exc)) from None
+    try:
+        yield store, policy
+    except (StoreError, WorkflowRefused) as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def _actor(store: Store, name: str | None) -> Actor:
+    with store.session() as session:
+        return actor_named(session, name or _login())
+
+
+def _key(text: str) -> RecordKey:
+    try:
+        return parse_record_key(text)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# ---------------------------------------------------------------- review
+
+
+def _print_pair(view: pairs.PairView, item: queue.QueueItem | None) -> None:
+    table = Table(title="Pair to review (SYNTHETIC if demo data)", show_lines=False)
+    table.add_column("field")
+    table.add_column(f"{view.left.key} ({view.left.kind})", overflow="fold")
+    table.add_column(f"{view.right.key} ({view.right.kind})", overflow="fold")
+    names = dict.fromkeys([*view.left.fields, *view.right.fields])
+    for name in names:
+        table.add_row(name, view.left.fields.get(name, ""), view.right.fields.get(name, ""))
+        if name in view.left.latin or name in view.right.latin:
+            table.add_row(
+                "  latin",
+                view.left.latin.get(name, ""),
+                view.right.latin.get(name, ""),
+                style="dim",
+            )
+    out.print(table)
+    if view.probability is not None:
+        out.print(f"model: probability {view.probability:.4f}, match weight {view.weight:+.2f}")
+        for comparison, weight in view.weights.items():
+            colour = "green" if weight > 0 else "red" if weight < 0 else "white"
+            out.print(f"  {comparison:<24} [{colour}]{weight:+.2f}[/]")
+    else:
+        out.print("model: this pair was not scored by the last link run")
+    if view.others:
+        out.print("other candidates of either record:")
+        for c in view.others:
+            out.print(f"  {c.left} ~ {c.right}  {c.probability:.3f}  {c.status}")
+    if item is not None:
+        until = f"{item.lease_expires_at:%H:%M} UTC" if item.lease_expires_at else "?"
+        waiting = " (second confirmation wanted)" if item.first_reviewer else ""
+        out.print(f"claimed by you until {until}, token {item.token}{waiting}")
+    out.print(
+        f"decide with: kintrace review decide {view.left.key} {view.right.key} "
+        "same|different|unsure [--note TEXT]"
+    )
+
+
+@review_app.command("next")
+def next_command(ctx: typer.Context, as_user: AsUser = None) -> None:
+    """Claim the most valuable waiting pair (or the one you hold) and show it."""
+    with _store(ctx) as (store, policy):
+        actor = _actor(store, as_user)
+        with store.session(write=True) as session:
+            queue.sync_from_links(session, policy=policy, now=_now())
+        with store.session(write=True) as session:
+            item = queue.claim_next(session, reviewer=actor.name, policy=policy, now=_now())
+        if item is None:
+            out.print("No pair is waiting for you. Run `kintrace link` to score new records.")
+            return
+        with store.session(write=True) as session:
+            view = pairs.pair_view(session, actor=actor, left=item.left, right=item.right)
+        _print_pair(view, item)
+
+
+@review_app.command("show")
+def show_command(
+    ctx: typer.Context,
+    left: Annotated[str, typer.Argument(help="First record, SOURCE:ID.")],
+    right: Annotated[str, typer.Argument(help="Second record, SOURCE:ID.")],
+    as_user: AsUser = None,
+) -> None:
+    """Show a pair side by side without claiming it."""
+    a, b = _key(left), _key(right)
+    with _store(ctx) as (store, _policy):
+        actor = _actor(store, as_user)
+        with store.session(write=True) as session:
+            view = pairs.pair_view(session, actor=actor, left=a, right=b)
+        _print_pair(view, None)
+
+
+@review_app.command("decide")
+def decide_command(
+    ctx: typer.Context,
+    left: Annotated[str, typer.Argument(help="First record, SOURCE:ID.")],
+    right: Annotated[str, typer.Argument(help="Second record, SOURCE:ID.")],
+    verdict: Annotated[
+        VerdictChoice, typer.Argument(help="same (one child), different, or unsure.")
+    ],
+    note: Annotated[
+        str, typer.Option(help="Why; required to reject a pair above the auto-link threshold.")
+    ] = "",
+    as_user: AsUser = None,
+) -> None:
+    """Give a verdict on a pair (the one you claimed, or any two records)."""
+    a, b = _key(left), _key(right)
+    with _store(ctx) as (store, policy):
+        actor = _actor(store, as_user)
+        now = _now()
+        with store.session(write=True) as session:
+            held = queue.find_item(session, a, b)
+            token = None
+            if (
+                held
+                and held.lease_owner == actor.name
+                and held.lease_expires_at
+                and held.lease_expires_at >= now
+            ):
+                token = held.token
+            result = decisions.decide(
+                session,
+                actor=actor,
+                left=a,
+                right=b,
+                verdict=Verdict(verdict.value),
+                note=note,
+                token=token,
+                policy=policy,
+                now=now,
+            )
+    out.print(
+        f"decision {result.decision_id}: {result.left} ~ {result.right} -> {result.status.value}"
+    )
+    if result.status.value == "awaiting_second":
+        out.print("the two-person rule applies: a second reviewer must confirm this pair.")
+
+
+@review_app.command("undo")
+def undo_command(
+    ctx: typer.Context,
+    decision_id: Annotated[
+        int | None,
+        typer.Argument(help="Decision to undo (default: your latest).", show_default=False),
+    ] = None,
+    note: Annotated[str, typer.Option(help="Why the decision is undone.")] = "",
+    as_user: AsUser = None,
+) -> None:
+    """Undo a decision: a new decision supersedes it; nothing is deleted."""
+    with _store(ctx) as (store, policy):
+        actor = _actor(store, as_user)
+        with store.session(write=True) as session:
+            result = decisions.undo(
+                session, actor=actor, decision_id=decision_id, note=note, policy=policy, now=_now()
+            )
+    out.print(
+        f"decision {result.decision_id} undoes an earlier one: "
+        f"{result.left} ~ {result.right} -> {result.status.value}"
+    )
+
+
+@review_app.command("decisions")
+def decisions_command(
+    ctx: typer.Context,
+    mine: Annotated[bool, typer.Option("--mine", help="Only my decisions.")] = False,
+    record: Annotated[
+        str | None, typer.Option(help="Only decisions touching SOURCE:ID.", show_default=False)
+    ] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+    as_user: AsUser = None,
+) -> None:
+    """List decisions, newest first (undone ones marked)."""
+    key = _key(record) if record else None
+    with _store(ctx) as (store, _policy):
+        actor = _actor(store, as_user)
+        with store.session() as session:
+            casework.require_reader(actor)
+            rows = decisions.decisions_for(
+                session, reviewer=actor.name if mine else None, key=key, limit=limit
+            )
+    table = Table()
+    for column in ("id", "when (UTC)", "reviewer", "pair", "verdict", "pair after", "undone"):
+        table.add_column(column)
+    for r in rows:
+        verdict = f"undo of {r.undoes_id}" if r.undoes_id else r.verdict
+        table.add_row(
+            str(r.id),
+            f"{r.decided_at:%Y-%m-%d %H:%M}",
+            r.reviewer,
+            f"{r.left} ~ {r.right}",
+            verdict,
+            r.status_after,
+            "yes" if r.undone else "",
+        )
+    out.print(table)
+
+
+@review_app.command("status")
+def status_command(ctx: typer.Context) -> None:
+    """How many pairs wait, and how many are confirmed, rejected or unsure."""
+    with _store(ctx) as (store, policy), store.session(write=True) as session:
+        queue.sync_from_links(session, policy=policy, now=_now())
+        counts = queue.queue_counts(session)
+    for status, n in counts.items():
+        out.print(f"{status:<16} {n}")
+
+
+# ---------------------------------------------------------------- cases
+
+
+def _print_case(view: casework.CaseView) -> None:
+    s = view.state
+    out.print(
+        f"[bold]case {view.id}[/] follows {view.subject}; assigned to {view.assignee or 'nobody'}"
+    )
+    out.print(f"  identity     {s.identity.value}")
+    where = s.whereabouts.value
+    if s.place:
+        where += f" ({s.place}, {s.place_date})"
+    out.print(f"  whereabouts  {where}")
+    stage = s.return_stage.value + (f" ({s.closed_reason})" if s.closed_reason else "")
+    out.print(f"  return       {stage}")
+
+
+@cases_app.command("open")
+def open_command(
+    ctx: typer.Context,
+    subject: Annotated[
+        str,
+        typer.Argument(help="The record the case follows, SOURCE:ID (usually a family's report)."),
+    ],
+    assign: Annotated[
+        str | None, typer.Option(help="Caseworker to assign.", show_default=False)
+    ] = None,
+    note: Annotated[str, typer.Option(help="A note on the timeline.")] = "",
+    as_user: AsUser = None,
+) -> None:
+    """Open a case for a sought child."""
+    key = _key(subject)
+    with _store(ctx) as (store, policy):
+        actor = _actor(store, as_user)
+        with store.session(write=True) as session:
+            view = casework.open_case(
+                session,
+                actor=actor,
+                subject=key,
+                now=_now(),
+                policy=policy,
+                assignee=assign,
+                note=note,
+            )
+    _print_case(view)
+
+
+@cases_app.command("list")
+def list_command(
+    ctx: typer.Context,
+    mine: Annotated[bool, typer.Option("--mine", help="Only cases assigned to me.")] = False,
+    stalled: Annotated[
+        int | None,
+        typer.Option(help="Only cases without progress for this many days.", show_default=False),
+    ] = None,
+    new: Annotated[
+        bool, typer.Option("--new", help="Only cases with records new since I last looked.")
+    ] = False,
+    closed: Annotated[bool, typer.Option("--closed", help="Include closed cases.")] = False,
+    as_user: AsUser = None,
+) -> None:
+    """List cases, optionally one of the work lists."""
+    if stalled is not None and stalled < 0:
+        raise _fail(f"--stalled takes a number of days, 0 or more; got {stalled}.")
+    with _store(ctx) as (store, _policy):
+        actor = _actor(store, as_user)
+        with store.session() as session:
+            lines = worklists.list_cases(
+                session,
+                actor=actor,
+                now=_now(),
+                mine=mine,
+                stalled_days=stalled,
+                new_records=new,
+                include_closed=closed,
+            )
+    table = Table()
+    for column in (
+        "case",
+        "record",
+        "assignee",
+        "identity",
+        "whereabouts",
+        "return",
+        "last progress",
+        "new records",
+    ):
+        table.add_column(column)
+    for line in lines:
+        c = line.case
+        table.add_row(
+            str(c.id),
+            str(c.subject),
+            c.assignee or "",
+            c.state.identity.value,
+            c.state.whereabouts.value,
+            c.state.return_stage.value,
+            f"{c.last_progress_at:%Y-%m-%d}",
+            ", ".join(map(str, line.new_records)),
+        )
+    out.print(table)
+    out.print(f"{len(lines)} case(s)")
+
+
+@cases_app.command("show")
+def show_case_command(
+    ctx: typer.Context,
+    case_id: Annotated[int, typer.Argument(help="Case number.")],
+    as_user: AsUser = None,
+) -> None:
+    """Show a case: its facets, the records behind it and its timeline."""
+    with _store(ctx) as (store, _policy):
+        actor = _actor(store, as_user)
+        with store.session(write=True) as session:
+            casework.mark_seen(session, actor=actor, case_id=case_id, now=_now())
+            view = casework.get_case(session, case_id)
+            joined = casework.confirmed_component(session, view.subject)
+            events = casework.timeline(session, case_id)
+            behind = decisions.decisions_for(session, key=view.subject, limit=20)
+    _print_case(view)
+    out.print("records (confirmed by reviewers):")
+    for key, at in joined.items():
+        out.print(f"  {key}" + (f"  joined {at:%Y-%m-%d}" if at else "  (the case's record)"))
+    if behind:
+        out.print("decisions on the case's record:")
+        for d in behind:
+            out.print(
+                f"  {d.id}: {d.left} ~ {d.right} {d.verdict} by {d.reviewer} -> {d.status_after}"
+                + (" (undone)" if d.undone else "")
+            )
+    out.print("timeline:")
+    for e in events:
+        what = e.kind
+        if e.kind == "transition":
+            what = f"{e.facet}: {e.from_state} -> {e.to_state}"
+        elif e.kind == "assigned":
+            what = f"assigned: {e.from_state or 'nobody'} -> {e.to_state}"
+        extra = "".join(f" {k}={v}" for k, v in e.details.items())
+        basis = f" (decision {e.decision_id})" if e.decision_id else ""
+        note = f" — {e.note}" if e.note else ""
+        out.print(f"  {e.at:%Y-%m-%d %H:%M} {e.actor}: {what}{extra}{basis}{note}")
+
+
+@cases_app.command("set")
+def set_command(
+    ctx: typer.Context,
+    case_id: Annotated[int, typer.Argument(help="Case number.")],
+    facet: Annotated[FacetChoice, typer.Argument(help="identity, whereabouts or return.")],
+    state: Annotated[
+        str, typer.Argument(help="New state, e.g. verified, known, requested, closed.")
+    ],
+    note: Annotated[str, typer.Option(help="Why (required for verification and steps back).")] = "",
+    place: Annotated[
+        str | None, typer.Option(help="Where the child is (whereabouts known).", show_default=False)
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(help="Date the child was known to be there, YYYY-MM-DD.", show_default=False),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Why the case is closed.", show_default=False)
+    ] = None,
+    decision: Annotated[
+        int | None,
+        typer.Option(help="Id of the confirmed decision the change rests on.", show_default=False),
+    ] = None,
+    as_user: AsUser = None,
+) -> None:
+    """Move one facet of a case; forbidden moves are refused with what is allowed."""
+    with _store(ctx) as (store, _policy):
+        day = casework.parse_day(on) if on else None
+        change = Change(
+            Facet(facet.value),
+            state.strip().lower(),
+            note=note,
+            place=place,
+            on=day,
+            reason=reason,
+            decision_id=decision,
+        )
+        actor = _actor(store, as_user)
+        with store.session(write=True) as session:
+            view = casework.set_facet(
+                session, actor=actor, case_id=case_id, change=change, now=_now()
+            )
+    _print_case(view)
+
+
+@cases_app.command("assign")
+def assign_command(
+    ctx: typer.Context,
+    case_id: Annotated[int, typer.Argument(help="Case number.")],
+    user: Annotated[str, typer.Argument(help="Caseworker to assign.")],
+    as_user: AsUser = None,
+) -> None:
+    """Assign a case to a caseworker."""
+    with _store(ctx) as (store, _policy):
+        actor = _actor(store, as_user)
+        with store.session(write=True) as session:
+            view = casework.assign(session, actor=actor, case_id=case_id, assignee=user, now=_now())
+    _print_case(view)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.add_typer(review_app, name="review")
+    app.add_typer(cases_app, name="cases")
