@@ -27,9 +27,9 @@ from kintrace.demo.dataset import generate
 from kintrace.linkage.clustering import Link
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.features import feature_table
-from kintrace.linkage.pipeline import resolve
+from kintrace.linkage.pipeline import resolve, with_status
 from kintrace.linkage.runner import predict, train
-from kintrace.linkage.spec import ModelSpec, kintrace_spec
+from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
 from kintrace.registry.validation import DateProblem, parse_partial_date
 
 UA_SOURCES = ("family_report", "state_registry")
@@ -193,7 +193,12 @@ def evaluate(
         by_child[child].append(uid)
     true_pairs = sum(len(v) * (len(v) - 1) // 2 for v in by_child.values())
     found = int(pairs["is_match"].sum())
-    auto = pairs[pairs["match_probability"] >= t.auto_link]
+    auto = with_status(spec, pairs) if twins else pairs
+    auto = (
+        auto[auto["status"] == "auto"]
+        if twins
+        else pairs[pairs["match_probability"] >= t.auto_link]
+    )
     links = [Link(int(a), int(b), float(p)) for a, b, p in
              zip(auto["uid_l"], auto["uid_r"], auto["match_probability"], strict=True)]  # fmt: skip
     feats = records[["uid"]].assign(family_key=None, birth_days=None, given_key=None,
@@ -283,10 +288,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--auto-link", type=float, default=None, help="auto-link threshold")
+    parser.add_argument("--review-floor", type=float, default=None, help="review floor")
     args = parser.parse_args()
     records, _kinds = timed("generate", lambda: records_frame(args.children, args.seed))
     print(f"{args.children:,} children, {len(records):,} records (synthetic, seed {args.seed})")
     spec = kintrace_spec()
+    if args.auto_link or args.review_floor:
+        spec = spec.with_thresholds(
+            Thresholds(
+                auto_link=args.auto_link or spec.thresholds.auto_link,
+                review_floor=args.review_floor or spec.thresholds.review_floor,
+            )
+        )
     features = timed("features", lambda: feature_table(records))
     FEATURES["kintrace model"] = features
     engine = open_engine(EngineConfig(name=args.engine))

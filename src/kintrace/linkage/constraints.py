@@ -1,9 +1,11 @@
-"""Cannot-links the data itself implies: twins.
+"""Cannot-links the data itself implies: twins and siblings.
 
-Twins share a surname, a birth date, a birthplace and parents; only the given name tells them
-apart, so a model that sums evidence will happily merge them. Two records with the same family
-name key, the same full birth date and clearly different given names (no key, class or diminutive
-in common) are therefore kept apart, unless a reviewer confirmed them as one child.
+Twins share a surname, a birth date, a birthplace and parents; siblings share all but the date.
+Only the given name tells them apart, so a model that sums evidence will happily merge them. Two
+records of one family, that is with the same surname stem and either the same full birth date
+(twins) or a patronymic from the same father (siblings), whose given names are clearly different
+(both known names, no key or class in common), are kept apart, unless a reviewer confirmed them
+as one child.
 """
 
 from __future__ import annotations
@@ -13,10 +15,31 @@ from itertools import combinations
 import pandas as pd
 
 
-def _same_given(a: pd.Series, b: pd.Series) -> bool:
-    left = {a["given_key"], a["given_class"]} - {None}
-    right = {b["given_key"], b["given_class"]} - {None}
-    return bool(left & right) or not left or not right
+def _different_given(a: tuple[object, object], b: tuple[object, object]) -> bool:
+    key_a, class_a = a
+    key_b, class_b = b
+    if not (key_a and key_b and class_a and class_b):
+        return False
+    return key_a != key_b and class_a != class_b
+
+
+def _pairs_in_groups(
+    features: pd.DataFrame, keys: list[str], max_group: int
+) -> set[tuple[int, int]]:
+    have = features.dropna(subset=[*keys, "given_class"])
+    if have.empty:
+        return set()
+    spread = have.groupby(keys, sort=False)["given_class"].transform("nunique")
+    have = have[spread > 1]
+    found: set[tuple[int, int]] = set()
+    for _key, group in have.groupby(keys, sort=False):
+        if len(group) > max_group:
+            continue
+        rows = list(zip(group["uid"], group["given_key"], group["given_class"], strict=True))
+        for (uid_a, key_a, class_a), (uid_b, key_b, class_b) in combinations(rows, 2):
+            if _different_given((key_a, class_a), (key_b, class_b)):
+                found.add((min(int(uid_a), int(uid_b)), max(int(uid_a), int(uid_b))))
+    return found
 
 
 def twin_cannot_links(features: pd.DataFrame, *, max_group: int = 12) -> list[tuple[int, int]]:
@@ -25,16 +48,6 @@ def twin_cannot_links(features: pd.DataFrame, *, max_group: int = 12) -> list[tu
     Groups larger than `max_group` (a common surname on a common date in a huge registry) are
     skipped: the rule is for families, not for coincidences.
     """
-    have = features[features["family_key"].notna() & features["birth_days"].notna()]
-    keys = ["family_key", "birth_days"]
-    sizes = have.groupby(keys, sort=False)["given_key"].transform("nunique")
-    have = have[sizes > 1]
-    pairs: list[tuple[int, int]] = []
-    for _key, group in have.groupby(keys, sort=False):
-        if len(group) < 2 or len(group) > max_group:
-            continue
-        rows = [row for _, row in group.iterrows()]
-        for a, b in combinations(rows, 2):
-            if not _same_given(a, b):
-                pairs.append((int(a["uid"]), int(b["uid"])))
-    return pairs
+    twins = _pairs_in_groups(features, ["family_stem", "birth_days"], max_group)
+    siblings = _pairs_in_groups(features, ["family_stem", "patronymic_class"], max_group)
+    return sorted(twins | siblings)

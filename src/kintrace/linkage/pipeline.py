@@ -13,6 +13,7 @@ from kintrace.linkage.clustering import Clustering, Link, cluster, sequential_id
 from kintrace.linkage.constraints import twin_cannot_links
 from kintrace.linkage.engine import Engine
 from kintrace.linkage.spec import ModelSpec
+from kintrace.linkage.spec.model import ADOPTION_KIND
 
 
 def chunks_for(n_records: int, requested: int | None = None) -> int:
@@ -46,12 +47,29 @@ def train_and_score(
     return model, pairs
 
 
+def status_of(spec: ModelSpec, pair: dict[str, Any]) -> str | None:
+    """`auto`, `pending` or None (below the floor), for one scored pair.
+
+    Two kinds of pair are never linked without a person looking at them, however strong the
+    rest: given names that disagree (what siblings and twins look like), and a surname that
+    disagrees with a record from an adoption listing (where names are replaced).
+    """
+    status = spec.thresholds.status(float(pair["match_probability"]))
+    if status != "auto":
+        return status
+    if float(pair.get("mw_given_name", 0.0)) < 0:
+        return "pending"
+    kinds = {pair.get("source_kind_l"), pair.get("source_kind_r")}
+    if ADOPTION_KIND in kinds and float(pair.get("mw_family_name", 1.0)) <= 1.0:
+        return "pending"
+    return status
+
+
 def with_status(spec: ModelSpec, pairs: pd.DataFrame) -> pd.DataFrame:
     """Pairs with their `status` (auto / pending); pairs below the review floor dropped."""
-    t = spec.thresholds
-    kept = pairs[pairs["match_probability"] >= t.review_floor].copy()
-    kept["status"] = ["auto" if p >= t.auto_link else "pending" for p in kept["match_probability"]]
-    return kept.reset_index(drop=True)
+    statuses = [status_of(spec, row) for row in pairs.to_dict("records")]
+    kept = pairs.assign(status=statuses)
+    return kept[kept["status"].notna()].reset_index(drop=True)
 
 
 def weights_json(spec: ModelSpec, row: dict[str, Any]) -> str:

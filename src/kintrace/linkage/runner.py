@@ -172,6 +172,10 @@ def _pairs_frame(spec: ModelSpec, raw: pd.DataFrame) -> pd.DataFrame:
         frame[f"mw_{comparison.name}"] = weight
     for column in extra:
         frame[column] = raw[column].to_numpy()
+    for column in spec.retain_columns:
+        for side in ("l", "r"):
+            if f"{column}_{side}" in raw.columns:
+                frame[f"{column}_{side}"] = raw[f"{column}_{side}"].to_numpy()
     if not extra:
         # Splink orders each pair by id already; make it explicit for joins and exports.
         swap = frame["uid_l"] > frame["uid_r"]

@@ -21,7 +21,7 @@ from kintrace.linkage import runner
 from kintrace.linkage.clustering import Link
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.features import feature_table
-from kintrace.linkage.pipeline import resolve, train_and_score, weights_json
+from kintrace.linkage.pipeline import resolve, status_of, train_and_score, weights_json
 from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
 from kintrace.linkage.store_io import (
     Key,
@@ -253,7 +253,7 @@ def _pair_rows(
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for record in pairs.to_dict("records"):
-        status = spec.thresholds.status(float(record["match_probability"]))
+        status = status_of(spec, float(record["match_probability"]), record.get("mw_given_name"))
         if status is None:
             continue
         left, right = key_of_uid[int(record["uid_l"])], key_of_uid[int(record["uid_r"])]

@@ -32,6 +32,8 @@ def _level(level: Level) -> ComparisonLevelCreator:
     else:
         creator = cll.ElseLevel()
     creator = creator.configure(label_for_charts=level.label)
+    if level.fixed_m is not None:
+        creator = creator.configure(m_probability=level.fixed_m, fix_m_probability=True)
     if level.tf_column:
         creator = creator.configure(tf_adjustment_column=level.tf_column, tf_adjustment_weight=1.0)
         if level.tf_minimum_u is not None:

@@ -32,6 +32,7 @@ class Level:
     sql: str | None = None
     tf_column: str | None = None
     tf_minimum_u: float | None = None
+    fixed_m: float | None = None  # domain knowledge EM must not override (see the model docs)
 
     def condition(self) -> str:
         """Backend-neutral SQL condition (`close` levels: a placeholder the binder fills)."""
@@ -67,8 +68,8 @@ def custom(sql: str, *, label: str, tf_column: str | None = None) -> Level:
     return Level(label=label, kind="custom", sql=sql, tf_column=tf_column)
 
 
-def else_level(label: str = "different") -> Level:
-    return Level(label=label, kind="else")
+def else_level(label: str = "different", *, fixed_m: float | None = None) -> Level:
+    return Level(label=label, kind="else", fixed_m=fixed_m)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ birthplaces are replaced in adoption listings. Every column is precomputed by
 from __future__ import annotations
 
 from kintrace.linkage.spec.base import (
+    Level,
     ModelSpec,
     Thresholds,
     Training,
@@ -72,13 +73,26 @@ _BIRTH_DATE_LEVELS = [
 ]
 
 
-def _place(column: str, what: str) -> list:  # type: ignore[type-arg]
-    return [
+#: Adoption listings replace the surname and patronymic and often the birthplace of a child
+#: (the documented pattern); in a pair with such a record those differences are expected, so they
+#: get their own level and EM learns how little they say there.
+ADOPTION_KIND = "adoption_listing"
+_IN_ADOPTION = f"source_kind_l = '{ADOPTION_KIND}' OR source_kind_r = '{ADOPTION_KIND}'"
+
+
+def _replaced_in_adoption() -> Level:
+    return custom(_IN_ADOPTION, label="different, one record from an adoption listing")
+
+
+def _place(column: str, what: str, *, adoption: bool) -> list[Level]:
+    levels = [
         null_level(column),
         exact(column, label=f"same {what} across scripts"),
         close(column, 0.88, label=f"close {what} spelling"),
-        else_level(),
     ]
+    if adoption:
+        levels.append(_replaced_in_adoption())
+    return [*levels, else_level()]
 
 
 def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
@@ -96,7 +110,10 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
                 ),
                 exact("given_class", label="diminutive of the same name"),
                 close("given_key", 0.90, label="close spelling"),
-                else_level(),
+                # Siblings and twins share everything but the given name, so EM (which sees them
+                # as matches inside a family) learns too mild a penalty; a child's given name is
+                # rarely replaced, even in adoption listings.
+                else_level(fixed_m=0.01),
             ],
         ),
         comparison(
@@ -107,6 +124,7 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
                 exact("family_key", label="same surname", tf=True),
                 exact("family_stem", label="gender or Russified form"),
                 close("family_key", 0.88, label="close spelling"),
+                _replaced_in_adoption(),
                 else_level(),
             ],
         ),
@@ -118,6 +136,7 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
                 exact("patronymic_key", label="same patronymic"),
                 exact("patronymic_class", label="same father's name"),
                 close("patronymic_key", 0.88, label="close spelling"),
+                _replaced_in_adoption(),
                 else_level(),
             ],
         ),
@@ -127,9 +146,15 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
             _BIRTH_DATE_LEVELS,
         ),
         comparison("sex", "Sex", [null_level("sex"), exact("sex", label="same sex"), else_level()]),
-        comparison("birth_place", "Birthplace across scripts", _place("birth_place_key", "place")),
         comparison(
-            "last_place", "Last known place across scripts", _place("last_place_key", "place")
+            "birth_place",
+            "Birthplace across scripts",
+            _place("birth_place_key", "place", adoption=True),
+        ),
+        comparison(
+            "last_place",
+            "Last known place across scripts",
+            _place("last_place_key", "place", adoption=False),
         ),
     )
     blocking = (
@@ -158,5 +183,5 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
         blocking_rules=blocking,
         training=training,
         thresholds=thresholds or Thresholds(),
-        retain_columns=("source",),
+        retain_columns=("source_kind",),
     )
