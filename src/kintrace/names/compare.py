@@ -7,8 +7,10 @@ The decision is "match" only when no part disagrees and no gender signal conflic
 * a first name both tables know but of different classes (Марія/Марина, Іван/Іванна,
   Олександр/Олександра) is a different child — twins and siblings differ only there;
 * a different surname, or a patronymic of another father or the other gender, is a different child;
-* gender from the first name, the surname's ending and the patronymic must not disagree
-  (Саша Ковальов / Саша Ковальова are brother and sister).
+* the two names must not point to different genders.  Each name's gender comes from its first
+  name if that tells it, else from the patronymic, else from the surname's ending, so
+  Саша Ковальов / Саша Ковальова (brother and sister) differ, while a girl's surname written in
+  the masculine form by a foreign registry (Anna Kovalskyi / Ганна Ковальська) does not.
 
 Parts may come in any order: a string is split with `split_full_name`, and the other order of
 the second name's given and family parts is tried too; the better reading is kept.
@@ -61,24 +63,24 @@ class _Features:
     family_key: str
     patronymic_key: str
     patronymic_class: str
-    gender: frozenset[str]  # genders the parts claim ("M", "F"); empty when none
+    gender: str  # "M"/"F" from the most telling part (see module doc), "" when none tells
 
 
 @lru_cache(maxsize=300_000)
 def _features(parts: NameParts) -> _Features:
     classes = given_name_classes(parts.given)
-    genders = {
-        gender_of_classes(classes),
-        family_gender(parts.family) if parts.family and " " not in parts.family.strip() else "",
-        patronymic_gender(parts.patronymic),
-    } - {""}
+    gender = (
+        gender_of_classes(classes)
+        or patronymic_gender(parts.patronymic)
+        or (family_gender(parts.family) if " " not in parts.family.strip() else "")
+    )
     return _Features(
         given_key=name_key(parts.given),
         given_classes=classes,
         family_key=name_key(parts.family),
         patronymic_key=name_key(parts.patronymic),
         patronymic_class=patronymic_class(parts.patronymic),
-        gender=frozenset(genders),
+        gender=gender,
     )
 
 
@@ -103,7 +105,7 @@ def _score(fa: _Features, fb: _Features) -> NameComparison:
         if level is Level.DIFFERENT:
             blocking.append(part)
     score = round(total / weight, 4) if weight else 0.0
-    gender_conflict = len(fa.gender | fb.gender) > 1
+    gender_conflict = bool(fa.gender and fb.gender and fa.gender != fb.gender)
     if gender_conflict:
         reasons.append("gender: the names point to different genders")
         score = min(score, 0.3)

@@ -40,7 +40,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "patronymic_key",
     "patronymic_class",  # father's class + child's gender ("oleksandr:f")
     "patronymic_gender",
-    "name_gender",  # "M"/"F" when the name parts agree on one, "X" when they conflict, else None
+    "name_gender",  # "M"/"F" from the first name, else the patronymic, else the surname; or None
     "sex",  # the record's sex normalised to "M"/"F", None if absent or unreadable
     "full_key",  # keys of given, family, patronymic joined by spaces (None if all missing)
 )
@@ -122,8 +122,7 @@ def record_name_features(
     gv = _given(g)
     fv = _family(f)
     pv = _patronymic(p)
-    genders = {gv[6], fv[3] if f and " " not in f else None, pv[2]} - {None}
-    name_gender = None if not genders else ("X" if len(genders) > 1 else genders.pop())
+    name_gender = gv[6] or pv[2] or (fv[3] if " " not in f else None)
     keys = [k for k in (gv[0], fv[0], pv[0]) if k]
     return {
         "given_key": gv[0],

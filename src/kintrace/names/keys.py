@@ -9,8 +9,10 @@ disagree on has one letter:
     ж / zh ž (j in French)     -> ž      ч / ch tch tsch č cz -> č
     ш / sh sch š sz            -> š      щ / shch schtsch shh ŝ -> ŝ
     ц / ts tz c                -> c      ь ъ ' ’ ʼ · ′ and hyphens inside a word -> dropped
+    x -> ks, except at the start before a, o, u, i, y (GOST 7.79 B's х: Xabarov)
     ё, ьо / yo io (after a consonant) -> e (Ковальова, Ковалёва, Kovaleva, Kovalyova)
-    doubled letters collapse (Hanna/Hana, Filippov/Filipov); ou -> u; w -> v; x -> ks; ph -> f
+    doubled letters collapse (Hanna/Hana, Filippov/Filipov); w -> v; ph -> f
+    French-looking words (tch, iou, initial ou): ou -> u, ch -> š, j -> ž (Kovaltchouk)
 
 "зг" is kept apart from "ж" (z + h, never ž), as the Ukrainian 2010 rules require (zgh).
 The coarse key drops the vowels after the first letter and merges the hushing sounds: it is for
@@ -51,13 +53,17 @@ _DIGRAPHS = [
     ("schtsch", "ŝ"), ("shtsh", "ŝ"), ("chtch", "ŝ"), ("szcz", "ŝ"), ("shch", "ŝ"), ("shh", "ŝ"),
     ("tsch", "č"), ("tch", "č"), ("zgh", "zh"), ("z·h", "zh"), ("sch", "š"), ("ch", "č"),
     ("cz", "č"), ("sh", "š"), ("sz", "š"), ("zh", "ž"), ("kh", "h"), ("gh", "h"), ("ph", "f"),
-    ("th", "t"), ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ou", "u"), ("x", "ks"), ("q", "k"),
+    ("th", "t"), ("ts", "c"), ("tz", "c"), ("ck", "k"), ("x", "ks"), ("q", "k"),
     ("w", "v"), ("g", "h"), ("y", "i"), ("j", "i"),
 ]  # fmt: skip
 _DIGRAPH_MAP = dict(_DIGRAPHS)
 _DIGRAPH_RE = re.compile("|".join(re.escape(k) for k, _ in _DIGRAPHS))
-# French spelling (ou, tch) writes ш as "ch" and ж as "j".
-_FRENCH_DIGRAPH_MAP = {**_DIGRAPH_MAP, "ch": "š", "j": "ž"}
+# French spelling (tch, iou, initial ou) writes у as "ou", ш as "ch" and ж as "j".  Elsewhere
+# "ou" is о + у (Bilous, Belousov), so the rule only applies to words that look French.
+_FRENCH_DIGRAPH_MAP = {**_DIGRAPH_MAP, "ch": "š", "j": "ž", "ou": "u"}
+_FRENCH_DIGRAPH_RE = re.compile(
+    "|".join(re.escape(k) for k in sorted(_FRENCH_DIGRAPH_MAP, key=len, reverse=True))
+)
 _C_HARD = re.compile(r"c(?=[aoulrtkmnbdfpvsz]|$)")
 _DOUBLE = re.compile(r"(.)\1+")
 _CONS = "bcčdfhklmnprsštvzžŝ"
@@ -71,13 +77,18 @@ def _latin_token(tok: str) -> str:
     # anything else with a diacritic: strip the mark
     if not tok.isascii():
         tok = "".join(ch if ch in "žčšŝ·" else unicodedata.normalize("NFKD", ch)[0] for ch in tok)
-    table = _FRENCH_DIGRAPH_MAP if ("ou" in tok or "tch" in tok) else _DIGRAPH_MAP
-    tok = _DIGRAPH_RE.sub(lambda m: table[m.group(0)], tok)
+    if tok.startswith("x") and tok[1:2] in ("a", "o", "u", "i", "y"):
+        tok = "h" + tok[1:]  # GOST 7.79 system B writes х as x (Xabarov); Xenia keeps ks
+    if "tch" in tok or "iou" in tok or tok.startswith("ou"):
+        tok = _FRENCH_DIGRAPH_RE.sub(lambda m: _FRENCH_DIGRAPH_MAP[m.group(0)], tok)
+    else:
+        tok = _DIGRAPH_RE.sub(lambda m: _DIGRAPH_MAP[m.group(0)], tok)
     tok = _C_HARD.sub("k", tok)
     return tok
 
 
 def _cyrillic_token(tok: str) -> str:
+    tok = tok.replace("ьо", "ё")  # Ukrainian ьо is the sound of Russian ё (Ковальова/Ковалёва)
     return "".join(_CYR.get(ch, ch if ch in "abcdefhiklmnoprstuvz" else "") for ch in tok)
 
 

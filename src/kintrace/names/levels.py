@@ -82,6 +82,8 @@ def compare_given(
     if known_a and known_b:
         # both are names we know and they share no class: Марія/Марина, Іван/Іванна
         return Level.DIFFERENT
+    if key_a + "a" == key_b or key_b + "a" == key_a:
+        return Level.DIFFERENT  # Роман/Романа, Станіслав/Станіслава: the other gender's form
     if is_typo(key_a, key_b):
         return Level.TYPO
     evidence = given_table().evidence
@@ -118,8 +120,14 @@ def compare_patronymic(class_a: str, key_a: str, class_b: str, key_b: str) -> Le
         return Level.EXACT
     if class_a and class_a == class_b:
         return Level.EQUIVALENT
-    if class_a and class_b and class_a.rsplit(":", 1)[1] != class_b.rsplit(":", 1)[1]:
-        return Level.DIFFERENT  # son's and daughter's forms: not the same child
+    if class_a and class_b:
+        father_a, child_a = class_a.rsplit(":", 1)
+        father_b, child_b = class_b.rsplit(":", 1)
+        if child_a != child_b:
+            return Level.DIFFERENT  # son's and daughter's forms: not the same child
+        genders = given_table().class_gender
+        if f"{father_a}:m" in genders and f"{father_b}:m" in genders:
+            return Level.DIFFERENT  # two different fathers we know (Ігорович/Єгорович)
     if is_typo(key_a, key_b):
         return Level.TYPO
     return Level.DIFFERENT

@@ -2,9 +2,11 @@
 
 Order heuristics, in this order:
 1. a comma separates the family name from the rest ("Ковальчук, Олександр Петрович");
-2. a word with a patronymic suffix (-ович, -івна, -ovna, -ovych ...) that is not itself a known
-   first name is the patronymic, and the word just before it is the given name (both the official
-   "Прізвище Ім'я По-батькові" and the "Ім'я По-батькові Прізвище" orders);
+2. a word (not the first) with a patronymic suffix (-ович, -івна, -ovna, -ovych ...) that is not
+   itself a known first name is the patronymic, and the word just before it is the given name (both
+   the official "Прізвище Ім'я По-батькові" and the "Ім'я По-батькові Прізвище" orders).  A suffix
+   on a father's name we know beats a bare suffix (surnames in -вич have one); with only two words
+   the father's name must be known;
 3. a word found in the first-name tables is the given name, the other the family name;
 4. otherwise Cyrillic is read family-first (the order of official lists), Latin given-first.
 """
@@ -16,9 +18,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from kintrace.names.family import family_gender
-from kintrace.names.given import given_name_classes, is_known_class
+from kintrace.names.given import given_name_classes, given_table, is_known_class
 from kintrace.names.keys import name_key
-from kintrace.names.patronymic import split_patronymic_key
+from kintrace.names.patronymic import patronymic_class, split_patronymic_key
 from kintrace.names.script import repair_homoglyphs
 
 __all__ = ["NameParts", "split_full_name"]
@@ -40,8 +42,15 @@ def _is_known_given(word: str) -> bool:
     return any(is_known_class(c) for c in given_name_classes(word))
 
 
-def _is_patronymic(word: str) -> bool:
-    return bool(split_patronymic_key(name_key(word))[0]) and not _is_known_given(word)
+def _patronymic_strength(word: str) -> int:
+    """2: a patronymic of a father name we know; 1: only the suffix looks like one; 0: not one.
+
+    Surnames in -вич (Гриневич, Шкуратович) have the suffix too, hence the strength.
+    """
+    if not split_patronymic_key(name_key(word))[0] or _is_known_given(word):
+        return 0
+    father = patronymic_class(word).rsplit(":", 1)[0]
+    return 2 if f"{father}:m" in given_table().class_gender else 1
 
 
 def _looks_like_surname(word: str) -> bool:
@@ -83,12 +92,19 @@ def _split(full: str) -> NameParts:
         if _is_known_given(words[0]):
             return NameParts(given=words[0])
         return NameParts(family=words[0])
-    patro_at = next((i for i, w in enumerate(words) if i > 0 and _is_patronymic(w)), -1)
-    if patro_at > 0:
+    strength = [_patronymic_strength(w) if i > 0 else 0 for i, w in enumerate(words)]
+    best = max(strength)
+    # with two words, only a patronymic of a known father name counts (else: Ганна Гриневич)
+    if best == 2 or (best == 1 and len(words) > 2):
+        patro_at = strength.index(best)
         patronymic = words[patro_at]
-        given = words[patro_at - 1]
-        others = words[: patro_at - 1] + words[patro_at + 1 :]
-        return NameParts(given, " ".join(others), patronymic)
+        rest = words[:patro_at] + words[patro_at + 1 :]
+        given_at = patro_at - 1  # the given name usually stands just before the patronymic
+        if not _is_known_given(words[given_at]):
+            known = [i for i, w in enumerate(rest) if _is_known_given(w)]
+            given_at = known[0] if known else given_at
+        given = rest[given_at]
+        return NameParts(given, " ".join(rest[:given_at] + rest[given_at + 1 :]), patronymic)
     if len(words) == 2:
         given, family = _two(words, cyrillic)
         return NameParts(given, family)

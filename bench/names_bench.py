@@ -1,0 +1,205 @@
+"""Benchmark of kintrace.names: quality on the labelled pairs and speed.
+
+    .venv/bin/python bench/names_bench.py [--pairs tests/data/name_pairs.csv] [--records 50000]
+
+Prints precision, recall and specificity per category of the labelled file, then the speed of
+`record_name_features` (cold cache: distinct synthetic names; warm: repeated names), of the keys
+of full names, and of `compare`, each on one core, next to a plain peer (lower-casing the same
+strings) measured in the same run.  The figures are printed, not asserted: the quality thresholds
+are asserted by tests/unit/names/test_labelled_pairs.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from kintrace.names import compare, name_key, record_name_features, split_full_name
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def read_pairs(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def quality(rows: list[dict[str, str]]) -> dict[str, dict[str, float]]:
+    """Per category (and "ALL"): tp, fp, fn, tn, precision, recall, specificity."""
+    counts: dict[str, dict[str, float]] = defaultdict(
+        lambda: dict.fromkeys(("tp", "fp", "fn", "tn"), 0)
+    )
+    for row in rows:
+        predicted = compare(row["name_a"], row["name_b"]).is_match
+        actual = row["label"] == "1"
+        cell = ("tp" if actual else "fp") if predicted else ("fn" if actual else "tn")
+        for cat in (row["category"], "ALL"):
+            counts[cat][cell] += 1
+    for c in counts.values():
+        c["precision"] = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else float("nan")
+        c["recall"] = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else float("nan")
+        c["specificity"] = c["tn"] / (c["tn"] + c["fp"]) if c["tn"] + c["fp"] else float("nan")
+    return dict(counts)
+
+
+_GIVEN = [
+    "Олександр",
+    "Марія",
+    "Іван",
+    "Ганна",
+    "Дмитро",
+    "Софія",
+    "Андрій",
+    "Юлія",
+    "Максим",
+    "Анна",
+    "Алексей",
+    "Наталья",
+    "Sasha",
+    "Oleksandr",
+    "Mariia",
+    "Petro",
+    "Женя",
+    "Kateryna",
+]
+_FAMILY_ROOTS = [
+    "Коваль",
+    "Шевч",
+    "Бонд",
+    "Ткач",
+    "Мельн",
+    "Крав",
+    "Олійн",
+    "Лис",
+    "Петр",
+    "Сидор",
+    "Гончар",
+    "Kovalch",
+    "Shevch",
+    "Bondar",
+    "Tkach",
+    "Melnych",
+    "Rud",
+    "Mar",
+    "Pavl",
+]
+_ENDS = ["енко", "ук", "ар", "ович", "ченко", "ишин", "ець", "ко", "enko", "uk", "yshyn", "ets"]
+_PATRO = ["Петрович", "Іванівна", "Олександрович", "Андріївна", "", "", "Сергеевич", "Николаевна"]
+
+
+def synthetic_names(n: int, seed: int = 7) -> list[tuple[str, str, str]]:
+    """n (given, family, patronymic) triples, mostly distinct surnames (synthetic)."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        family = rng.choice(_FAMILY_ROOTS) + rng.choice(_ENDS) + (str(i) if False else "")
+        family += "".join(rng.choice("абвгдеклмнор") for _ in range(rng.randint(0, 2)))
+        out.append((rng.choice(_GIVEN), family, rng.choice(_PATRO)))
+    return out
+
+
+def rate(label: str, fn: Callable[[], int], peer: Callable[[], int] | None = None) -> float:
+    start = time.perf_counter()
+    n = fn()
+    per_s = n / (time.perf_counter() - start)
+    line = f"{label:<52} {per_s:>12,.0f} /s"
+    if peer is not None:
+        start = time.perf_counter()
+        m = peer()
+        line += (
+            f"   (peer: str.lower on the same strings {m / (time.perf_counter() - start):,.0f} /s)"
+        )
+    print(line)
+    return per_s
+
+
+def _run(items: Iterable[object], fn: Callable[[object], object]) -> int:
+    n = 0
+    for item in items:
+        fn(item)
+        n += 1
+    return n
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=Path, default=ROOT / "tests" / "data" / "name_pairs.csv")
+    parser.add_argument("--records", type=int, default=50_000)
+    args = parser.parse_args(argv)
+
+    rows = read_pairs(args.pairs)
+    print(f"labelled pairs: {len(rows)} from {args.pairs}")
+    print(
+        f"{'category':<24}{'n':>5}{'tp':>5}{'fp':>5}{'fn':>5}{'tn':>5}"
+        f"{'precision':>11}{'recall':>8}{'specif.':>9}"
+    )
+    for cat, c in sorted(quality(rows).items(), key=lambda kv: (kv[0] == "ALL", kv[0])):
+        n = int(c["tp"] + c["fp"] + c["fn"] + c["tn"])
+        print(
+            f"{cat:<24}{n:>5}{int(c['tp']):>5}{int(c['fp']):>5}{int(c['fn']):>5}{int(c['tn']):>5}"
+            f"{c['precision']:>11.3f}{c['recall']:>8.3f}{c['specificity']:>9.3f}"
+        )
+    for row in rows:
+        result = compare(row["name_a"], row["name_b"])
+        if result.is_match != (row["label"] == "1"):
+            print(
+                f"  wrong [{row['category']}] label={row['label']} score={result.score:.2f} "
+                f"levels={result.levels}: {row['name_a']} / {row['name_b']} ({row['reason']})"
+            )
+
+    names = synthetic_names(args.records)
+    fulls = [f"{g} {f} {p}".strip() for g, f, p in names]
+    print(f"\nspeed on {len(names):,} synthetic names, one core:")
+    rate(
+        "record_name_features, cold cache (first pass)",
+        lambda: _run(
+            names,
+            lambda t: record_name_features(
+                given=t[0],
+                family=t[1],
+                patronymic=t[2],  # type: ignore[index]
+                full_name=None,
+                sex=None,
+            ),
+        ),
+        lambda: _run(names, lambda t: (t[0].lower(), t[1].lower(), t[2].lower())),
+    )  # type: ignore[index]
+    rate(
+        "record_name_features, warm cache (second pass)",
+        lambda: _run(
+            names,
+            lambda t: record_name_features(
+                given=t[0],
+                family=t[1],
+                patronymic=t[2],  # type: ignore[index]
+                full_name=None,
+                sex=None,
+            ),
+        ),
+    )
+    rate(
+        "keys of full names (split + name_key per part), warm",
+        lambda: _run(fulls, lambda s: [name_key(p) for p in split_full_name(s)]),
+    )  # type: ignore[arg-type]
+    rng = random.Random(3)
+    pairs = [(rng.choice(fulls), rng.choice(fulls)) for _ in range(args.records)]
+    rate(
+        "compare on random pairs of those names",
+        lambda: _run(pairs, lambda ab: compare(ab[0], ab[1])),
+    )  # type: ignore[index]
+    rate(
+        "compare on random pairs, repeated (warm)",
+        lambda: _run(pairs, lambda ab: compare(ab[0], ab[1])),
+    )  # type: ignore[index]
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
