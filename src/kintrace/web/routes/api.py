@@ -77,7 +77,7 @@ def api_import(
 ) -> dict[str, Any]:
     """Import one records file (multipart field `file`); rejected rows go to quarantine."""
     try:
-        return run_upload(db, home=request.app.state.settings.home, user=user, upload=file,
+        return run_upload(db, store=request.app.state.store, user=user, upload=file,
                           source=source or None,
                           max_bytes=request.app.state.options.max_upload_bytes)
     except UploadRefused as exc:

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.users import User
+from kintrace.store.engine import Store
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.rendering import render
 from kintrace.web.workspace import imports as import_service
@@ -30,7 +31,7 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 def run_upload(
     db: Session,
     *,
-    home: Path,
+    store: Store,
     user: User,
     upload: UploadFile,
     source: str | None,
@@ -43,10 +44,10 @@ def run_upload(
         raise import_service.UploadRefused(
             f"The file is larger than {max_bytes // (1 << 20)} MiB; split it into smaller files."
         )
-    target = import_service.upload_dir(home) / f"{uuid.uuid4().hex[:12]}-{name}"
+    target = import_service.upload_dir(store.settings.home) / f"{uuid.uuid4().hex[:12]}-{name}"
     target.write_bytes(data)
     return import_service.import_for_agency(
-        db, path=target, display_name=name, source=source, user=user
+        db, store=store, path=target, display_name=name, source=source, user=user
     )
 
 
@@ -67,7 +68,7 @@ def import_upload(
     try:
         report = run_upload(
             db,
-            home=request.app.state.settings.home,
+            store=request.app.state.store,
             user=user,
             upload=file,
             source=source.strip() or None,
@@ -106,7 +107,9 @@ async def quarantine_fix(request: Request, db: DbDep, user: UserDep, row_id: int
     target.write_text(buffer.getvalue(), encoding="utf-8")
     try:
         report = import_service.import_for_agency(
-            db, path=target, display_name=row.file_name, source=row.source_name, user=user
+            db, store=request.app.state.store, path=target, display_name=row.file_name,
+            source=None if any(k.lower() == "source" for k in row.raw) else row.source_name,
+            user=user,
         )
     except import_service.UploadRefused as exc:
         return render(request, "quarantine.html",

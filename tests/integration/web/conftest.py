@@ -1,0 +1,120 @@
+"""A web app over a real store with synthetic records in two agencies, and signed-in clients.
+
+All names below are synthetic test data.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyotp
+import pytest
+from fastapi.testclient import TestClient
+
+from kintrace.accounts import users
+from kintrace.accounts.roles import Role
+from kintrace.config import Settings
+from kintrace.registry.importer import import_file
+from kintrace.store.engine import Store
+from kintrace.store.registry_tables import Source
+from kintrace.web.app import create_app
+from kintrace.web.options import WebOptions
+from kintrace.web.workspace import scope
+
+PASSWORD = "correct horse battery staple"
+SYNTHETIC_ROWS = [  # (source, record_id, given, family, birth_date, birth_place)
+    ("list-a", "a1", "Олександр", "Ковальчук", "2012-03-14", "Херсон"),
+    ("list-a", "a2", "Марія", "Шевченко", "2010-07-01", "Маріуполь"),
+    ("list-r", "r1", "Александр", "Ковальчук", "2012-03-14", "Херсон"),
+    ("list-r", "r2", "Дарья", "Бондаренко", "2011", "Мелитополь"),
+]
+PARTNER_ROWS = [("list-p", "p1", "Oleksandr", "Kovalchuk", "2012-03-14", "Kherson")]
+
+
+def write_csv(path: Path, rows: list[tuple[str, ...]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "record_id", "given_name", "family_name", "birth_date",
+                         "birth_place"])
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def seeded(sqlite_store: Store, tmp_path: Path) -> dict[str, int]:
+    """Records of the home agency (list-a, list-r) and of a partner agency (list-p)."""
+    import_file(sqlite_store, write_csv(tmp_path / "home.csv", SYNTHETIC_ROWS), actor="test")
+    import_file(sqlite_store, write_csv(tmp_path / "partner.csv", PARTNER_ROWS), actor="test")
+    now = datetime.now(UTC)
+    with sqlite_store.session(write=True) as db:
+        partner = users.ensure_agency(db, code="partner", name="Partner", now=now)
+        partner_source = db.query(Source).filter(Source.name == "list-p").one()
+        scope.assign_source(db, source_id=partner_source.id, agency_id=partner)
+        for role in Role:
+            user = users.add_user(db, username=f"u-{role.value}", password=PASSWORD, role=role,
+                                  agency_id=1, now=now, language="en")
+            users.set_totp_secret_for_demo(db, user_id=user.id, secret=secret_of(user.username))
+        user = users.add_user(db, username="u-partner", password=PASSWORD, role=Role.CASEWORKER,
+                              agency_id=partner, now=now, language="en")
+        users.set_totp_secret_for_demo(db, user_id=user.id, secret=secret_of("u-partner"))
+    return {"partner_agency": partner}
+
+
+def secret_of(username: str) -> str:
+    import base64
+    import hashlib
+
+    return base64.b32encode(hashlib.sha256(username.encode()).digest()[:20]).decode()
+
+
+@pytest.fixture
+def app(sqlite_settings: Settings, sqlite_store: Store, seeded: dict[str, int]):  # type: ignore[no-untyped-def]
+    return create_app(sqlite_settings, store=sqlite_store, options=WebOptions())
+
+
+@pytest.fixture
+def client_factory(app) -> Iterator[Callable[[], TestClient]]:  # type: ignore[no-untyped-def]
+    clients: list[TestClient] = []
+
+    def make() -> TestClient:
+        client = TestClient(app, base_url="http://127.0.0.1")
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+def csrf_of(client: TestClient, path: str = "/sign-in") -> str:
+    import re
+
+    html = client.get(path).text
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, username: str, *, code: str | None = None) -> None:
+    token = csrf_of(client)
+    r = client.post("/sign-in", data={"username": username, "password": PASSWORD,
+                                      "csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    token = csrf_of(client, "/sign-in/code")
+    code = code or pyotp.TOTP(secret_of(username)).now()
+    r = client.post("/sign-in/code", data={"code": code, "csrf_token": token},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/", r.text[:500]
+
+
+@pytest.fixture
+def signed_in(client_factory) -> Callable[[str], TestClient]:  # type: ignore[no-untyped-def]
+    def make(username: str) -> TestClient:
+        client = client_factory()
+        sign_in(client, username)
+        return client
+
+    return make
