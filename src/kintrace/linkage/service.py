@@ -253,7 +253,7 @@ def _pair_rows(
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for record in pairs.to_dict("records"):
-        status = status_of(spec, float(record["match_probability"]), record.get("mw_given_name"))
+        status = status_of(spec, record)
         if status is None:
             continue
         left, right = key_of_uid[int(record["uid_l"])], key_of_uid[int(record["uid_r"])]
