@@ -32,9 +32,12 @@ _PG_LOCK_KEY = 0x4B494E5452  # "KINTR"
 DetailCheck = Callable[[Session, AuditEntry, dict[str, Any]], str | None]
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_json(value: Any) -> str:
     """The one serialisation hashes are computed on: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL.encode(value)
 
 
 def entry_hash(

@@ -17,24 +17,41 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kintrace import audit
+from kintrace.registry.bulk import BulkWriter
 from kintrace.registry.errors import ImportRefused
 from kintrace.registry.quarantine import QuarantineBook
 from kintrace.registry.readers import RowReader, open_reader
 from kintrace.registry.sources import SourceDetails, ensure_source
-from kintrace.registry.validation import ParsedRow, Rejection, RowValidator
+from kintrace.registry.validation import FIELD_COLUMNS, ParsedRow, Rejection, RowValidator
 from kintrace.store.engine import Store
 from kintrace.store.registry_tables import ImportBatch, Record, RecordVersion, Source
 
 ProgressFn = Callable[[int, int], None]
 CHUNK_ROWS = 5000
 IMPORT_ACTION = "registry.import"
-_RECORDS = Record.__table__
-_VERSIONS = RecordVersion.__table__
 _SOURCES = Source.__table__
+RECORD_COLUMNS = (
+    "id",
+    "source_id",
+    "record_id",
+    "current_version",
+    "content_hash",
+    "created_at",
+    "updated_at",
+)
+VERSION_COLUMNS = (
+    "record_pk",
+    "version",
+    "batch_id",
+    "row_number",
+    "content_hash",
+    "raw",
+    *FIELD_COLUMNS,
+)
 _SEEN = 1
 
 
@@ -141,6 +158,9 @@ class _ImportRun:
         self.validator = RowValidator(source_option=source_option, today=today)
         self.progress = progress
         self.states: dict[str, _SourceState] = {}
+        # Digest of the versions written, in insertion (= id) order; see versions_digest().
+        self.digest = hashlib.sha256()
+        self.digest_count = 0
         self.new_rows: list[tuple[int, ParsedRow, int]] = []
         self.changed_rows: list[tuple[int, ParsedRow, int]] = []
         self.now = datetime.now(UTC)
@@ -166,6 +186,7 @@ class _ImportRun:
             rows_read=0, rows_new=0, rows_unchanged=0, rows_new_versions=0,
             rows_rejected=0, rows_resolved=0,
         )  # fmt: skip
+        self.bulk = BulkWriter(self.session, now=self.now)
         self.session.add(batch)
         self.session.flush()
         self.batch_id = batch.id
@@ -245,45 +266,28 @@ class _ImportRun:
     # --- writing -------------------------------------------------------------------------
 
     def _flush(self) -> None:
-        versions: list[dict[str, Any]] = []
+        versions: list[tuple[Any, ...]] = []
+        bulk = self.bulk
         if self.new_rows:
-            params = [
-                {
-                    "source_id": source_id,
-                    "record_id": row.record_id,
-                    "current_version": 1,
-                    "content_hash": row.content_hash,
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
-                for source_id, row, _ in self.new_rows
-            ]
-            statement = insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True)
-            ids = self.session.execute(statement, params).scalars().all()
-            for pk, (_, row, number) in zip(ids, self.new_rows, strict=True):
+            ids = bulk.allocate_record_ids(len(self.new_rows))
+            records = []
+            for pk, (source_id, row, number) in zip(ids, self.new_rows, strict=True):
+                records.append(
+                    (pk, source_id, row.record_id, 1, row.content_hash, bulk.now, bulk.now)
+                )
                 versions.append(self._version(pk, 1, row, number))
                 self.quarantine.note_valid(row.source, row.record_id, row.quarantine_id)
+            bulk.insert("records", RECORD_COLUMNS, records)
             self.summary.new += len(self.new_rows)
         if self.changed_rows:
             updates = []
             for pk, current, (_, row, number) in self._current_versions(self.changed_rows):
                 versions.append(self._version(pk, current + 1, row, number))
-                updates.append({"pk": pk, "v": current + 1, "h": row.content_hash})
+                updates.append((current + 1, row.content_hash, pk))
                 self.quarantine.note_valid(row.source, row.record_id, row.quarantine_id)
-            self.session.execute(
-                update(_RECORDS)
-                .where(_RECORDS.c.id == bindparam("pk"))
-                .values(
-                    current_version=bindparam("v"),
-                    content_hash=bindparam("h"),
-                    updated_at=self.now,
-                ),
-                updates,
-                execution_options={"synchronize_session": False},
-            )
+            bulk.update_current_versions(updates)
             self.summary.new_versions += len(self.changed_rows)
-        if versions:
-            self.session.execute(insert(_VERSIONS), versions)
+        bulk.insert("record_versions", VERSION_COLUMNS, versions)
         self.quarantine.flush()
         self.new_rows.clear()
         self.changed_rows.clear()
@@ -305,16 +309,10 @@ class _ImportRun:
                 found[(source_id, record_id)] = (pk, current)
         return [(*found[(item[0], item[1].record_id)], item) for item in rows]
 
-    def _version(self, pk: int, version: int, row: ParsedRow, number: int) -> dict[str, Any]:
-        return {
-            "record_pk": pk,
-            "version": version,
-            "batch_id": self.batch_id,
-            "row_number": number,
-            "content_hash": row.content_hash,
-            "raw": row.raw_json,
-            **row.fields,
-        }
+    def _version(self, pk: int, version: int, row: ParsedRow, number: int) -> tuple[Any, ...]:
+        self.digest.update(f"{pk}:{version}:{row.content_hash}\n".encode())
+        self.digest_count += 1
+        return (pk, version, self.batch_id, number, row.content_hash, row.raw_json, *row.values)
 
     def _undo_conflicts(self) -> None:
         """Take back the first row of every key that appeared with different contents: nobody
@@ -359,7 +357,10 @@ class _ImportRun:
         self.quarantine.flush()
 
     def _finish(self, batch: ImportBatch, sha: str) -> None:
-        digest, count = versions_digest(self.session, self.batch_id)
+        if any(state.conflicts for state in self.states.values()):
+            digest, count = versions_digest(self.session, self.batch_id)  # some were taken back
+        else:
+            digest, count = self.digest.hexdigest(), self.digest_count
         s = self.summary
         batch.finished_at = datetime.now(UTC)
         batch.rows_read, batch.rows_new, batch.rows_unchanged = s.rows_read, s.new, s.unchanged

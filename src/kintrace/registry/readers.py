@@ -204,7 +204,7 @@ def _csv_rows(reader: Any, columns: list[str], label: str) -> Iterator[RawRow]:
                 "a value probably holds an unquoted delimiter",
             )
             continue
-        yield RawRow(number, _non_empty(dict(zip(columns, cells, strict=False))))
+        yield RawRow(number, {k: v for k, v in zip(columns, cells, strict=False) if v})
 
 
 def _non_empty(row: dict[str, str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ in the access-controlled quarantine) but must never be logged.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -103,16 +104,40 @@ def parse_partial_date(text: str, *, column: str) -> PartialDate:
     return PartialDate(year, month, day)
 
 
+#: Parsed columns of record_versions, in the order of `ParsedRow.values`.
+FIELD_COLUMNS = (
+    *NAME_COLUMNS,
+    *TEXT_COLUMNS,
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "observed_on",
+    "age",
+    "extras",
+    "search_text",
+)
+_DATE_CACHE_LIMIT = 200_000
+#: The verbatim row is kept as JSON in the file's own column order.
+_VERBATIM = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 @dataclass(slots=True)
 class ParsedRow:
-    """A valid row: its key, the fields for record_versions, its hash and its verbatim JSON."""
+    """A valid row: its key, the parsed values (FIELD_COLUMNS order), hash and verbatim JSON."""
 
     source: str
     record_id: str
-    fields: dict[str, Any]
+    values: tuple[Any, ...]
     content_hash: str
     raw_json: str
     quarantine_id: int | None = None
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return dict(zip(FIELD_COLUMNS, self.values, strict=True))
 
 
 @dataclass(slots=True)
@@ -134,6 +159,8 @@ class RowValidator:
         self.source_option = source_option
         self.today = today
         self._canonical: dict[str, str] = {}
+        self._dates: dict[tuple[str, str], tuple[Any, ...] | str] = {}
+        self._good_sources: set[str] = set()
 
     def canonical(self, header: str) -> str:
         name = self._canonical.get(header)
@@ -145,30 +172,32 @@ class RowValidator:
         row: dict[str, str] = {}
         extras: dict[str, str] = {}
         quarantine_id: int | None = None
-        for header, value in list(cells.items()):
-            name = self.canonical(header)
-            if name in QUARANTINE_COLUMNS:
-                del cells[header]
-                if name == "quarantine_id" and value.strip().isdigit():
-                    quarantine_id = int(value.strip())
-                continue
+        canonical = self._canonical
+        for header, value in cells.items():
+            name = canonical.get(header) or self.canonical(header)
             text = value.strip()
             if not text:
                 continue
             if name in KNOWN_COLUMNS:
                 row[name] = text
+            elif name in QUARANTINE_COLUMNS:
+                if name == "quarantine_id" and text.isdigit():
+                    quarantine_id = int(text)
             else:
                 extras[header.strip()] = text
-        raw_json = canonical_json(cells)
-        source = row.get("source") or self.source_option
-        record_id = row.get("record_id")
+        if len(row) + len(extras) != len(cells):
+            cells = {h: v for h, v in cells.items() if self.canonical(h) not in QUARANTINE_COLUMNS}
+        raw_json = _VERBATIM.encode(cells)
+        get = row.get
+        source = get("source") or self.source_option
+        record_id = get("record_id")
 
         def reject(column: str | None, reason: str) -> Rejection:
             return Rejection(column, reason, source, record_id, raw_json)
 
         if problem is not None:
             return reject(None, problem)
-        if self.source_option and row.get("source") and row["source"] != self.source_option:
+        if self.source_option and get("source") and row["source"] != self.source_option:
             return reject(
                 "source",
                 f"source '{row['source']}' differs from the import's --source "
@@ -176,35 +205,46 @@ class RowValidator:
             )
         if not source:
             return reject("source", "no source: the row has none and the import names none")
-        if not SOURCE_NAME.match(source):
-            return reject(
-                "source",
-                f"source '{source[:80]}' is not a short id (letters, digits, '_', '-', '.'; "
-                "at most 64)",
-            )
+        if source not in self._good_sources:
+            if not SOURCE_NAME.match(source):
+                return reject(
+                    "source",
+                    f"source '{source[:80]}' is not a short id (letters, digits, '_', '-', '.'; "
+                    "at most 64)",
+                )
+            self._good_sources.add(source)
         if not record_id:
             return reject("record_id", "record_id is empty: a row needs an id unique in its source")
         if len(record_id) > MAX_KEY_LENGTH:
             return reject("record_id", f"record_id is longer than {MAX_KEY_LENGTH} characters")
-        if not (row.get("given_name") or row.get("family_name") or row.get("full_name")):
+        given, family, patronymic, full = (
+            get("given_name"), get("family_name"), get("patronymic"), get("full_name")
+        )  # fmt: skip
+        if not (given or family or full):
             return reject(
                 "given_name", "no name: given_name, family_name and full_name are all empty"
             )
-        fields: dict[str, Any] = {name: row.get(name) for name in NAME_COLUMNS + TEXT_COLUMNS}
         try:
-            self._parse_facts(row, fields)
+            facts = self._facts(row)
         except FieldProblem as exc:
             return reject(exc.column, exc.reason)
-        fields["extras"] = canonical_json(extras) if extras else None
-        fields["search_text"] = " ".join(
-            row[n] for n in NAME_COLUMNS if n in row
-        ).casefold()
-        basis = {k: v for k, v in row.items() if k != "source"}
-        basis.update({f"+{k}": v for k, v in extras.items()})
-        content_hash = hashlib.sha256(canonical_json(basis).encode("utf-8")).hexdigest()
-        return ParsedRow(source, record_id, fields, content_hash, raw_json, quarantine_id)
+        search_text = " ".join(n for n in (given, family, patronymic, full) if n).casefold()
+        values = (
+            given, family, patronymic, full,
+            get("birth_place"), get("last_known_place"), get("group_id"), get("guardian_name"),
+            get("guardian_contact"), get("notes"),
+            *facts,
+            canonical_json(extras) if extras else None,
+            search_text,
+        )  # fmt: skip
+        row.pop("source", None)
+        if extras:
+            row.update({f"+{k}": v for k, v in extras.items()})
+        content_hash = hashlib.sha256(canonical_json(row).encode("utf-8")).hexdigest()
+        return ParsedRow(source, record_id, values, content_hash, raw_json, quarantine_id)
 
-    def _parse_facts(self, row: dict[str, str], fields: dict[str, Any]) -> None:
+    def _facts(self, row: dict[str, str]) -> tuple[Any, ...]:
+        """sex, birth_date, precision, year, month, day, observed_on, age."""
         sex = row.get("sex")
         if sex is not None:
             mapped = SEX_VALUES.get(sex.lower())
@@ -214,41 +254,53 @@ class RowValidator:
                 raise FieldProblem(
                     "sex", f"sex '{sex[:20]}' is not one of M, F (also m/f, male/female, ч/ж, м/ж)"
                 )
-        fields["sex"] = mapped if sex is not None else None
+            sex = mapped
         birth = self._date(row, "birth_date")
         observed = self._date(row, "observed_on")
-        fields["birth_date"] = birth.iso() if birth else None
-        fields["birth_date_precision"] = birth.precision if birth else None
-        fields["birth_year"] = birth.year if birth else None
-        fields["birth_month"] = birth.month if birth else None
-        fields["birth_day"] = birth.day if birth else None
-        fields["observed_on"] = observed.iso() if observed else None
-        fields["age"] = self._age(row)
-        if birth and observed and observed.earliest() < birth.earliest():
-            raise FieldProblem("observed_on", "observed_on is before birth_date")
-        if birth and observed and observed.year - birth.year - 1 > MAX_AGE:
-            raise FieldProblem(
-                "birth_date",
-                f"birth_date makes the person over {MAX_AGE} at observed_on; Kintrace registers "
-                "children: check the dates",
-            )
+        age = self._age(row) if "age" in row else None
+        if birth is not None and observed is not None:
+            if observed[5] < birth[5]:
+                raise FieldProblem("observed_on", "observed_on is before birth_date")
+            if observed[2] - birth[2] - 1 > MAX_AGE:
+                raise FieldProblem(
+                    "birth_date",
+                    f"birth_date makes the person over {MAX_AGE} at observed_on; Kintrace "
+                    "registers children: check the dates",
+                )
+        observed_iso = observed[0] if observed is not None else None
+        if birth is None:
+            return (sex, None, None, None, None, None, observed_iso, age)
+        return (sex, *birth[:5], observed_iso, age)
 
-    def _date(self, row: dict[str, str], column: str) -> PartialDate | None:
+    def _date(self, row: dict[str, str], column: str) -> tuple[Any, ...] | None:
+        """(iso, precision, year, month, day, earliest) of a date cell; cached per text."""
         text = row.get(column)
         if text is None:
             return None
-        try:
-            parsed = parse_partial_date(text, column=column)
-        except DateProblem as exc:
-            raise FieldProblem(column, str(exc)) from None
-        if parsed.earliest() > self.today:
-            raise FieldProblem(column, f"{column} '{text}' is in the future")
-        return parsed
+        key = (column, text)
+        cached = self._dates.get(key)
+        if cached is None:
+            try:
+                parsed = parse_partial_date(text, column=column)
+                earliest = parsed.earliest()
+                if earliest > self.today:
+                    cached = f"{column} '{text}' is in the future"
+                else:
+                    cached = (
+                        parsed.iso(), parsed.precision, parsed.year, parsed.month, parsed.day,
+                        earliest,
+                    )  # fmt: skip
+            except DateProblem as exc:
+                cached = str(exc)
+            if len(self._dates) > _DATE_CACHE_LIMIT:
+                self._dates.clear()
+            self._dates[key] = cached
+        if isinstance(cached, str):
+            raise FieldProblem(column, cached)
+        return cached
 
     def _age(self, row: dict[str, str]) -> int | None:
-        text = row.get("age")
-        if text is None:
-            return None
+        text = row["age"]
         if not re.fullmatch(r"\d{1,3}", text):
             raise FieldProblem("age", f"age '{text[:20]}' is not a whole number of years")
         age = int(text)

@@ -1,0 +1,180 @@
+"""Import benchmark: generate N synthetic rows, import them, print rows/s and peak memory.
+
+Usage: .venv/bin/python bench/import_bench.py [--rows 1000000] [--pg-url URL | --no-pg]
+
+Each measurement runs in its own child process, so "peak RSS" is that import's own high-water
+mark (ru_maxrss). Figures printed, per run:
+  sqlite      kintrace import into a fresh SQLite home (acceptance: >= 20,000 rows/s, < 1 GiB)
+  sqlite-re   the same file again into the same home (nothing changes: the idempotence path)
+  postgresql  kintrace import into a fresh PostgreSQL schema
+  peer        plain `csv` + sqlite3 executemany of the same rows into one table (no parsing,
+              validation, versions or audit) - the floor the importer is compared with
+All data is synthetic (SYNTHETIC in every row's notes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+GIVEN = ["Олександр", "Марія", "Іван", "Анна", "Дмитро", "Софія", "Oleksandr", "Mariia", "Artem"]
+FAMILY = ["Коваленко", "Шевченко", "Бондаренко", "Ткаченко", "Kovalenko", "Shevchenko", "Мельник"]
+PLACES = ["Херсон", "Маріуполь", "Kharkiv", "Бердянськ", "Мелітополь"]
+HEADER = [
+    "source", "record_id", "given_name", "family_name", "patronymic", "sex", "birth_date",
+    "observed_on", "birth_place", "group_id", "notes",
+]  # fmt: skip
+
+
+def generate(path: Path, rows: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for n in range(rows):
+            year = rng.randint(2005, 2021)
+            writer.writerow(
+                [
+                    "bench",
+                    f"B{n:08d}",
+                    rng.choice(GIVEN),
+                    rng.choice(FAMILY),
+                    "",
+                    rng.choice("MF"),
+                    f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                    "2024-05-01",
+                    rng.choice(PLACES),
+                    f"G{n // 3}",
+                    "SYNTHETIC",
+                ]
+            )
+
+
+def child_kintrace(path: Path, home: Path, url: str | None) -> dict[str, float]:
+    from kintrace.config import load_settings
+    from kintrace.registry.importer import import_file
+    from kintrace.store.engine import open_store
+
+    store = open_store(load_settings(home, database_url=url, env={}))
+    start = time.perf_counter()
+    summary = import_file(store, path, actor="bench")
+    seconds = time.perf_counter() - start
+    store.close()
+    return {"seconds": seconds, "new": summary.new, "unchanged": summary.unchanged}
+
+
+def child_peer(path: Path, home: Path) -> dict[str, float]:
+    import sqlite3
+
+    home.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(home / "peer.db")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute(f"CREATE TABLE rows ({', '.join(HEADER)}, UNIQUE(source, record_id))")
+    start = time.perf_counter()
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        placeholders = ", ".join("?" * len(HEADER))
+        batch: list[list[str]] = []
+        for row in reader:
+            batch.append(row)
+            if len(batch) == 5000:
+                connection.executemany(f"INSERT INTO rows VALUES ({placeholders})", batch)
+                batch.clear()
+        connection.executemany(f"INSERT INTO rows VALUES ({placeholders})", batch)
+    connection.commit()
+    seconds = time.perf_counter() - start
+    connection.close()
+    return {"seconds": seconds, "new": 0, "unchanged": 0}
+
+
+def run_child(kind: str, path: Path, home: Path, url: str | None) -> dict[str, float]:
+    command = [sys.executable, __file__, "--child", kind, str(path), str(home), url or ""]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--pg-url", default=os.environ.get("KINTRACE_TEST_PG_URL", ""))
+    parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, path, home, url = args.child
+        if kind == "peer":
+            result = child_peer(Path(path), Path(home))
+        else:
+            result = child_kintrace(Path(path), Path(home), url or None)
+        result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+
+    with tempfile.TemporaryDirectory(prefix="kintrace-bench-") as tmp:
+        work = Path(tmp)
+        data = work / "bench.csv"
+        generate(data, args.rows)
+        size = data.stat().st_size / 2**20
+        print(f"rows: {args.rows:,}  file: {size:.1f} MiB (synthetic)")
+        results = {
+            "peer": run_child("peer", data, work / "peer", None),
+            "sqlite": run_child("sqlite", data, work / "home", None),
+            "sqlite-re": run_child("sqlite", data.with_name("bench.csv"), work / "home", None),
+        }
+        schema = None
+        if args.pg_url and not args.no_pg:
+            schema, url = _pg_schema(args.pg_url)
+            try:
+                results["postgresql"] = run_child("postgresql", data, work / "pg", url)
+            finally:
+                _drop_schema(args.pg_url, schema)
+    peer_rate = args.rows / results["peer"]["seconds"]
+    print(f"{'run':<11} {'seconds':>8} {'rows/s':>10} {'peak RSS MiB':>13} {'vs peer':>8}")
+    for name, result in results.items():
+        rate = args.rows / result["seconds"]
+        print(
+            f"{name:<11} {result['seconds']:>8.1f} {rate:>10,.0f} {result['peak_rss_mib']:>13.0f} "
+            f"{rate / peer_rate:>7.2f}x"
+        )
+    sqlite = results["sqlite"]
+    rate = args.rows / sqlite["seconds"]
+    verdict = rate >= 20_000 and sqlite["peak_rss_mib"] < 1024
+    print(f"acceptance (SQLite >= 20,000 rows/s and < 1024 MiB): {'PASS' if verdict else 'FAIL'}")
+
+
+def _pg_schema(admin_url: str) -> tuple[str, str]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(admin_url)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    return schema, url.render_as_string(hide_password=False)
+
+
+def _drop_schema(admin_url: str, schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(admin_url)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
