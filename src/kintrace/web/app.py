@@ -8,10 +8,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kintrace.config import Settings
-from kintrace.store.engine import Store, open_store
+from kintrace.store.engine import WRITE_OPTION, Store, open_store
 from kintrace.store.web_tables import SYNTHETIC_DEMO_FLAG, instance_flags
 from kintrace.web import i18n
 from kintrace.web.deps import CsrfFailed, NotFound, SignInRequired
@@ -40,6 +41,10 @@ def create_app(
     app.state.settings = settings
     app.state.options = opts
     app.state.store = store
+    app.state.read_sessions = sessionmaker(store.engine, expire_on_commit=False)
+    app.state.write_sessions = sessionmaker(
+        store.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+    )
     app.state.translations = i18n.load_translations()
     app.state.jinja = make_environment()
     demo = _read_demo_flag(store)

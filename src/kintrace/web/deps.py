@@ -82,10 +82,20 @@ def secure_cookies(request: Request) -> bool:
 def get_db(request: Request) -> Iterator[Session]:
     """One transaction per request, committed when the route returns without an error.
 
-    State-changing requests take SQLite's write lock up front (no failure half-way)."""
-    store = request.app.state.store
-    with store.session(write=request.method not in SAFE_METHODS) as db:
+    State-changing requests take SQLite's write lock up front (no failure half-way); a route may
+    commit early to release it (the web import does, as the registry's import takes it itself).
+    """
+    state = request.app.state
+    factory = state.read_sessions if request.method in SAFE_METHODS else state.write_sessions
+    db: Session = factory()
+    try:
         yield db
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        db.close()
 
 
 DbDep = Annotated[Session, Depends(get_db)]

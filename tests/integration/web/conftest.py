@@ -118,3 +118,25 @@ def signed_in(client_factory) -> Callable[[str], TestClient]:  # type: ignore[no
         return client
 
     return make
+
+
+@pytest.fixture
+def linked(sqlite_store: Store, seeded: dict[str, int]) -> str:
+    """Person P1 = list-a/a1 + list-r/r1 (home) + list-p/p1 (partner), as a link run would."""
+    from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
+
+    now = datetime.now(UTC)
+    with sqlite_store.session(write=True) as db:
+        run = db.execute(link_runs.insert().values(
+            started_at=now, state="done", mode="full", engine="duckdb", model_name="test",
+            auto_link=0.99, review_floor=0.5,
+        )).inserted_primary_key[0]
+        for source, record_id in (("list-a", "a1"), ("list-r", "r1"), ("list-p", "p1")):
+            db.execute(linked_records.insert().values(
+                source=source, record_id=record_id, content_hash="x", person_id="P1", run_id=run,
+            ))
+        db.execute(link_pairs.insert().values(
+            run_id=run, source_l="list-a", record_id_l="a1", source_r="list-r", record_id_r="r1",
+            match_probability=0.987, match_weight=6.3, status="auto", weights="{}",
+        ))
+    return "P1"

@@ -34,3 +34,42 @@ def test_record_page_shows_verbatim_fields_and_is_audited(signed_in, sqlite_stor
         query = select(AuditEntry.actor, AuditEntry.entity_id)
         reads = db.execute(query.where(AuditEntry.action == "records.read")).all()
     assert ("u-reviewer", pks[0]) in [(a, e) for a, e in reads]
+
+
+def test_person_page_shows_linked_records_side_by_side(signed_in, linked: str) -> None:  # type: ignore[no-untyped-def]
+    home = signed_in("u-caseworker")
+    page = home.get(f"/persons/{linked}")
+    assert page.status_code == 200
+    assert "Олександр" in page.text and "Александр" in page.text
+    assert "Oleksandr" not in page.text  # the partner agency's record is left out
+    assert "0.987" in page.text
+    assert 'class="agree"' in page.text  # family name and birth date agree across scripts
+    api = home.get(f"/api/v1/persons/{linked}").json()
+    assert len(api["records"]) == 2 and api["agreement"]["family_name"] == "agree"
+    partner = signed_in("u-partner")
+    assert "Oleksandr" in partner.get(f"/persons/{linked}").text
+    assert home.get("/persons/P404").status_code == 404
+
+
+def test_upload_with_a_bad_row_puts_it_in_quarantine_and_it_can_be_corrected(signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in("u-caseworker")
+    token = csrf_of(client, "/import")
+    body = (
+        "source,record_id,given_name,family_name,birth_date\n"
+        "upload-1,u1,Іван,Петренко,2013-05-02\n"
+        "upload-1,u2,Петро,Іваненко,31.02.2013\n"
+    ).encode()
+    r = client.post("/import", data={"csrf_token": token},
+                    files={"file": ("synthetic.csv", body, "text/csv")})
+    assert r.status_code == 200, r.text[-500:]
+    assert "Validation report" in r.text and "birth_date" in r.text
+    page = client.get("/quarantine").text
+    row_id = re.search(r'action="/quarantine/(\d+)"', page).group(1)
+    fix = {"csrf_token": token, "f_source": "upload-1", "f_record_id": "u2",
+           "f_given_name": "Петро", "f_family_name": "Іваненко", "f_birth_date": "2013-02-28"}
+    r = client.post(f"/quarantine/{row_id}", data=fix)
+    assert r.status_code == 200, r.text[-500:]
+    assert f'action="/quarantine/{row_id}"' not in r.text
+    partner = signed_in("u-partner")
+    assert "upload-1" not in partner.get("/sources").text
+    assert partner.get("/quarantine").text.count('action="/quarantine/') == 0

@@ -1,29 +1,27 @@
 """A person: the records the linkage resolved to one child, side by side, with the pairwise link
 probabilities and, field by field, whether the records agree.
 
-The linkage area owns the tables (`person_id` per record; scored pairs). They are found by their
-columns so this page works as soon as those tables exist; until then no person can be opened.
+The linkage area owns the tables: `linked_records` (person id per record) and `link_pairs`
+(scored pairs with the model's status). Records outside the user's agency are left out; a person
+with none inside it is "not found".
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, and_, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from kintrace.names.keys import name_key
-from kintrace.store.base import Base
+from kintrace.store.linkage_tables import link_pairs, linked_records
 from kintrace.store.registry_tables import Record, Source
 from kintrace.web.workspace import trail
 from kintrace.web.workspace.records import FIELDS, RecordView, load_record
 
 COMPARED = ("given_name", "family_name", "patronymic", "sex", "birth_date", "birth_place",
             "last_known_place")
-_CLUSTER_COLUMNS = {"person_id", "source", "record_id"}
-_PAIR_COLUMNS = {"source_l", "record_id_l", "source_r", "record_id_r", "match_probability"}
 
 
 class PersonNotFound(LookupError):
@@ -47,26 +45,8 @@ class PersonView:
     fields: tuple[str, ...] = FIELDS
 
 
-def _tables() -> tuple[Table | None, Table | None]:
-    for module in ("kintrace.store.linkage_tables", "kintrace.store.link_tables"):
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            continue
-    clusters = links = None
-    for table in Base.metadata.tables.values():
-        names = set(table.c.keys())
-        if clusters is None and names >= _CLUSTER_COLUMNS:
-            clusters = table
-        if table.name != "review_items" and links is None and names >= _PAIR_COLUMNS:
-            links = table
-    return clusters, links
-
-
 def person_of_record(db: Session, *, record_pk: int) -> str | None:
-    clusters, _ = _tables()
-    if clusters is None:
-        return None
+    clusters = linked_records
     row = db.execute(
         select(clusters.c.person_id)
         .select_from(Record)
@@ -94,8 +74,8 @@ def agreement(values: list[Any], *, field: str) -> str:
 
 def read(db: Session, *, agency_id: int, actor: str, person_id: str) -> PersonView:
     """The person's records the agency may see (others are left out), audited like records."""
-    clusters, links = _tables()
-    if clusters is None or len(person_id) > 100:
+    clusters = linked_records
+    if len(person_id) > 32:
         raise PersonNotFound()
     pks = db.execute(
         select(Record.id)
@@ -116,13 +96,14 @@ def read(db: Session, *, agency_id: int, actor: str, person_id: str) -> PersonVi
     agree = {
         f: agreement([v.current.fields.get(f) for v in views], field=f) for f in COMPARED
     }
-    pairs = _pairs(db, links, views) if links is not None else []
+    pairs = _pairs(db, views)
     trail.record(db, actor=actor, action="persons.read", entity_type="person",
                  entity_id=person_id, details={"record_pks": [v.pk for v in views]})
     return PersonView(person_id=person_id, records=views, agreement=agree, pairs=pairs)
 
 
-def _pairs(db: Session, links: Table, views: list[RecordView]) -> list[PairView]:
+def _pairs(db: Session, views: list[RecordView]) -> list[PairView]:
+    links = link_pairs
     by_key = {(v.source, v.record_id): v.pk for v in views}
     conditions = [
         and_(links.c.source_l == s, links.c.record_id_l == r) for s, r in by_key
