@@ -1,9 +1,210 @@
-"""CLI commands for the linkage area."""
+"""CLI commands for linkage: link, explain, export links / clusters.
+
+A few lines each over the services in kintrace.linkage; errors a user can fix are one clear
+message and exit status 1, never a stack trace.
+"""
 
 from __future__ import annotations
 
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kintrace.cli.app import settings_from
+from kintrace.linkage.engine import EngineConfig, EngineError
+from kintrace.linkage.service import LinkInputError, LinkOptions, link
+from kintrace.linkage.spec import Thresholds
+from kintrace.store.engine import Store, open_store
+from kintrace.store.errors import StoreError
+
+out = Console()
+err = Console(stderr=True)
+export_app = typer.Typer(help="Write links or persons as CSV (CONTRACT §3).", no_args_is_help=True)
+
+LINK_HELP = (
+    "Link every imported record: score pairs with the model, store them, resolve persons.\n\n"
+    "The first run trains the model; later runs score only new or changed records against the "
+    "registry with the saved model. [bold]--full[/] retrains and rescores everything. Pairs at "
+    "or above the auto-link threshold are linked; pairs from the review floor up to it wait for "
+    "review (pending). An interrupted run leaves the previous results as they were."
+)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(1)
+
+
+@contextmanager
+def _store(ctx: typer.Context) -> Iterator[Store]:
+    try:
+        store = open_store(settings_from(ctx))
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        yield store
+    except (StoreError, LinkInputError, EngineError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _ref(text: str) -> tuple[str, str]:
+    source, sep, record_id = text.partition(":")
+    if not sep or not source or not record_id:
+        raise _fail(f"'{text}' is not a record reference: write SOURCE:RECORD_ID.")
+    return source, record_id
+
+
+def link_command(
+    ctx: typer.Context,
+    full: Annotated[bool, typer.Option("--full", help="Retrain and rescore everything.")] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="duckdb (default) or spark.", show_default=True)
+    ] = "duckdb",
+    auto_link: Annotated[
+        float, typer.Option("--auto-link", help="Probability at or above which pairs link.")
+    ] = Thresholds().auto_link,
+    review_floor: Annotated[
+        float, typer.Option("--review-floor", help="Probability from which pairs go to review.")
+    ] = Thresholds().review_floor,
+    memory_limit: Annotated[
+        str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 6GB.")
+    ] = None,
+) -> None:
+    if engine not in ("duckdb", "spark"):
+        raise _fail(f"--engine {engine!r} is not known; use duckdb or spark.")
+    try:
+        thresholds = Thresholds(auto_link=auto_link, review_floor=review_floor)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    settings = settings_from(ctx)
+    options = LinkOptions(
+        full=full,
+        engine=EngineConfig(
+            name=engine,  # type: ignore[arg-type]
+            memory_limit=memory_limit,
+            temp_dir=settings.home / "link-tmp",
+        ),
+        thresholds=thresholds,
+        actor=_actor(),
+    )
+    with (
+        _store(ctx) as store,
+        Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+            console=err, transient=True,
+        ) as progress,
+    ):  # fmt: skip
+        task = progress.add_task("linking", total=None)
+        report = link(
+            store, options=options, progress=lambda msg: progress.update(task, description=msg)
+        )
+    if report.mode == "nothing-new":
+        out.print(
+            f"Nothing new to link: {report.records_total} records, {report.persons} persons. "
+            "Use --full to retrain and rescore everything."
+        )
+        return
+    table = Table(title=f"link run {report.run_id} ({report.mode}, {engine})")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for label, value in (
+        ("records", report.records_total),
+        ("new or changed records", report.records_new),
+        ("pairs scored", report.pairs_scored),
+        ("auto-linked pairs", report.pairs_auto),
+        ("pairs pending review", report.pairs_pending),
+        ("persons", report.persons),
+        ("links refused by cannot-links", report.refused_by_constraints),
+        ("seconds", f"{report.seconds:.1f}"),
+    ):
+        table.add_row(label, str(value))
+    out.print(table)
+
+
+def explain_command(
+    ctx: typer.Context,
+    left: Annotated[str, typer.Argument(metavar="SOURCE:ID", help="First record.")],
+    right: Annotated[str, typer.Argument(metavar="SOURCE:ID", help="Second record.")],
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the waterfall chart to this file.")
+    ] = None,
+) -> None:
+    """Why two records are (or are not) one child: each comparison's level and weight."""
+    from kintrace.linkage.explain import explain_pair, waterfall_html
+
+    a, b = _ref(left), _ref(right)
+    with _store(ctx) as store:
+        explanation = explain_pair(store, a, b)
+    table = Table(title=f"{left}  vs  {right}")
+    table.add_column("comparison")
+    table.add_column("level")
+    table.add_column("weight", justify="right")
+    table.add_row(
+        "prior", "how rare a match is among all pairs", f"{explanation.prior_weight:+.2f}"
+    )
+    for step in explanation.steps:
+        table.add_row(step.comparison, step.level, f"{step.match_weight:+.2f}")
+    table.add_row("total", "match weight", f"{explanation.match_weight:+.2f}")
+    out.print(table)
+    status = explanation.stored_status or "not stored (below the review floor or not blocked)"
+    out.print(f"match probability {explanation.match_probability:.4f}; status: {status}")
+    if html is not None:
+        try:
+            html.write_text(waterfall_html(explanation), encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write {html}: {exc.strerror}") from None
+        out.print(f"waterfall written to {html}")
+
+
+def _export(ctx: typer.Context, out_path: Path, which: str) -> None:
+    from kintrace.linkage.exports import export_clusters, export_links
+
+    writer = export_links if which == "links" else export_clusters
+    with _store(ctx) as store:
+        try:
+            with out_path.open("w", encoding="utf-8", newline="") as handle:
+                count = writer(store, handle)
+        except OSError as exc:
+            raise _fail(f"cannot write {out_path}: {exc.strerror}") from None
+    out.print(f"{count} rows written to {out_path}")
+
+
+@export_app.command("links")
+def export_links_command(
+    ctx: typer.Context,
+    out_path: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+) -> None:
+    """Scored pairs: source_l, record_id_l, source_r, record_id_r, probability, weight, status."""
+    _export(ctx, out_path, "links")
+
+
+@export_app.command("clusters")
+def export_clusters_command(
+    ctx: typer.Context,
+    out_path: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+) -> None:
+    """Every record with the person it is resolved to: source, record_id, person_id."""
+    _export(ctx, out_path, "clusters")
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.command("link", help=LINK_HELP)(link_command)
+    app.command("explain")(explain_command)
+    app.add_typer(export_app, name="export")

@@ -1,0 +1,182 @@
+"""Why two records were (or were not) linked: each comparison's level and weight (a waterfall).
+
+The pair is scored with the model of the last full run, whatever the blocking would say, so a
+reviewer can also ask about a pair the model never proposed. Term frequencies come from the
+whole registry, as in a run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from kintrace.linkage import runner
+from kintrace.linkage.engine import EngineConfig, open_engine
+from kintrace.linkage.features import feature_table
+from kintrace.linkage.service import LinkInputError
+from kintrace.linkage.spec import ModelSpec, kintrace_spec
+from kintrace.linkage.store_io import Key, load_records, previous_state
+from kintrace.store.engine import Store
+from kintrace.store.linkage_tables import link_pairs
+
+
+@dataclass(frozen=True)
+class Step:
+    comparison: str
+    level: str
+    match_weight: float  # the level's weight, term-frequency adjustment included
+    tf_adjustment: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    left: Key
+    right: Key
+    prior_weight: float
+    steps: list[Step]
+    match_weight: float
+    match_probability: float
+    stored_status: str | None  # auto / pending when the run stored the pair, else None
+
+
+def _level_label(weights: dict[tuple[str, int], runner.LevelWeight], name: str, mw: float) -> str:
+    candidates = [w for (comp, _g), w in weights.items() if comp == name]
+    if not candidates:
+        return "?"
+    best = min(candidates, key=lambda w: abs(w.match_weight - mw))
+    return best.level
+
+
+def explain_pair(
+    store: Store,
+    left: Key,
+    right: Key,
+    *,
+    spec: ModelSpec | None = None,
+    engine: EngineConfig | None = None,
+) -> Explanation:
+    spec = spec or kintrace_spec()
+    with store.session() as session:
+        records = load_records(session)
+        state = previous_state(session)
+        stored = session.execute(
+            select(link_pairs.c.status).where(
+                link_pairs.c.source_l == min(left, right)[0],
+                link_pairs.c.record_id_l == min(left, right)[1],
+                link_pairs.c.source_r == max(left, right)[0],
+                link_pairs.c.record_id_r == max(left, right)[1],
+            )
+        ).scalar_one_or_none()
+    if state.model is None:
+        raise LinkInputError("No model yet: run kintrace link first, then ask for explanations.")
+    keys = list(zip(records["source"], records["record_id"], strict=True))
+    for key in (left, right):
+        if key not in keys:
+            raise LinkInputError(
+                f"No record {key[0]}:{key[1]} in the registry; check the source name and id "
+                "(kintrace records search helps)."
+            )
+    features = feature_table(records)
+    position = {k: i for i, k in enumerate(keys)}
+    rec_l = _plain(features.iloc[position[left]].to_dict())
+    rec_r = _plain(features.iloc[position[right]].to_dict())
+    opened = open_engine(engine or EngineConfig())
+    try:
+        scored = runner.score_pair(
+            spec, state.model, rec_l, rec_r, engine=opened, features=features
+        )
+    finally:
+        opened.close()
+    weights = runner.model_weights(state.model)
+    steps = []
+    for comparison in spec.comparisons:
+        raw = float(scored.get(f"mw_{comparison.name}") or 0.0)
+        tf = float(scored.get(f"mw_tf_adj_{comparison.name}") or 0.0)
+        steps.append(
+            Step(comparison.name, _level_label(weights, comparison.name, raw), raw + tf, tf)
+        )
+    return Explanation(
+        left=left,
+        right=right,
+        prior_weight=runner.prior_weight(state.model),
+        steps=steps,
+        match_weight=float(scored["match_weight"]),
+        match_probability=float(scored["match_probability"]),
+        stored_status=stored,
+    )
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            out[key] = None
+        elif hasattr(value, "item"):
+            out[key] = value.item()
+        elif str(value) == "<NA>":
+            out[key] = None
+        else:
+            out[key] = value
+    return out
+
+
+def waterfall_html(explanation: Explanation) -> str:
+    """A self-contained HTML page with the waterfall as inline SVG (no scripts, no network)."""
+    bars = [("prior (how rare a match is)", explanation.prior_weight, "")]
+    bars += [(s.comparison, s.match_weight, s.level) for s in explanation.steps]
+    width, row_h, left_pad = 760, 28, 220
+    values = [0.0]
+    running = 0.0
+    for _name, weight, _lvl in bars:
+        running += weight
+        values.append(running)
+    lo, hi = min(values) - 1, max(values) + 1
+    scale = (width - left_pad - 20) / (hi - lo)
+
+    def x(v: float) -> float:
+        return left_pad + (v - lo) * scale
+
+    parts = []
+    running = 0.0
+    for i, (name, weight, level) in enumerate(bars):
+        start, end = running, running + weight
+        running = end
+        y = 10 + i * row_h
+        colour = "#2e7d32" if weight >= 0 else "#c62828"
+        label = html.escape(f"{name}: {level}" if level else name)
+        parts.append(
+            f'<text x="4" y="{y + 17}" font-size="12">{label}</text>'
+            f'<rect x="{min(x(start), x(end)):.1f}" y="{y + 4}" '
+            f'width="{max(abs(x(end) - x(start)), 1):.1f}" height="{row_h - 8}" fill="{colour}"/>'
+            f'<text x="{max(x(start), x(end)) + 4:.1f}" y="{y + 17}" font-size="11">'
+            f"{weight:+.2f}</text>"
+        )
+    y = 10 + len(bars) * row_h
+    zero = x(0)
+    parts.append(
+        f'<line x1="{zero:.1f}" y1="5" x2="{zero:.1f}" y2="{y}" stroke="#999" '
+        'stroke-dasharray="3"/>'
+    )
+    height = y + 30
+    title = html.escape(
+        f"{explanation.left[0]}:{explanation.left[1]} and "
+        f"{explanation.right[0]}:{explanation.right[1]}"
+    )
+    summary = html.escape(
+        f"total match weight {explanation.match_weight:+.2f}, match probability "
+        f"{explanation.match_probability:.4f}"
+    )
+    data = html.escape(json.dumps([s.__dict__ for s in explanation.steps]))
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>Kintrace explanation</title></head><body style='font-family:sans-serif'>"
+        f"<h1 style='font-size:16px'>Why {title}</h1><p>{summary}</p>"
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}'>"
+        + "".join(parts)
+        + f"</svg><script type='application/json' id='steps'>{data}</script></body></html>"
+    )

@@ -1,0 +1,83 @@
+"""`links` and `clusters` files, exactly as CONTRACT §3 specifies (extra columns only at the end).
+
+A pair's status is the model's (`auto`, `pending`) unless reviewers decided it (`confirmed`,
+`rejected` from the review queue). Every imported record is in `clusters`; one imported after the
+last link run has an empty person_id until the next run.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import IO
+
+from sqlalchemy import select
+
+from kintrace.store.engine import Store
+from kintrace.store.linkage_tables import link_pairs, linked_records
+from kintrace.store.registry_tables import Record, Source
+
+LINKS_COLUMNS = (
+    "source_l", "record_id_l", "source_r", "record_id_r",
+    "match_probability", "match_weight", "status",
+)  # fmt: skip
+CLUSTERS_COLUMNS = ("source", "record_id", "person_id")
+
+
+def _decided(store: Store) -> dict[tuple[str, str, str, str], str]:
+    from kintrace.store.review_tables import review_items
+
+    with store.session() as session:
+        rows = session.execute(
+            select(
+                review_items.c.source_l, review_items.c.record_id_l,
+                review_items.c.source_r, review_items.c.record_id_r, review_items.c.status,
+            ).where(review_items.c.status.in_(("confirmed", "rejected")))
+        )  # fmt: skip
+        decided: dict[tuple[str, str, str, str], str] = {}
+        for sl, rl, sr, rr, status in rows:
+            decided[(sl, rl, sr, rr)] = status
+            decided[(sr, rr, sl, rl)] = status
+        return decided
+
+
+def export_links(store: Store, out: IO[str]) -> int:
+    """Write the links file; returns the number of pairs written."""
+    decided = _decided(store)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(LINKS_COLUMNS)
+    count = 0
+    with store.session() as session:
+        rows = session.execute(
+            select(
+                link_pairs.c.source_l, link_pairs.c.record_id_l,
+                link_pairs.c.source_r, link_pairs.c.record_id_r,
+                link_pairs.c.match_probability, link_pairs.c.match_weight, link_pairs.c.status,
+            ).order_by(link_pairs.c.match_probability.desc(), link_pairs.c.id)
+        )  # fmt: skip
+        for sl, rl, sr, rr, prob, weight, status in rows:
+            status = decided.get((sl, rl, sr, rr), status)
+            writer.writerow([sl, rl, sr, rr, f"{prob:.6f}", f"{weight:.4f}", status])
+            count += 1
+    return count
+
+
+def export_clusters(store: Store, out: IO[str]) -> int:
+    """Write the clusters file (every imported record); returns the number of rows."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CLUSTERS_COLUMNS)
+    count = 0
+    with store.session() as session:
+        rows = session.execute(
+            select(Source.name, Record.record_id, linked_records.c.person_id)
+            .join(Source, Source.id == Record.source_id)
+            .outerjoin(
+                linked_records,
+                (linked_records.c.source == Source.name)
+                & (linked_records.c.record_id == Record.record_id),
+            )
+            .order_by(Source.name, Record.record_id)
+        )
+        for source, record_id, person_id in rows:
+            writer.writerow([source, record_id, person_id or ""])
+            count += 1
+    return count
