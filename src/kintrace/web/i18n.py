@@ -53,3 +53,20 @@ def gettext_for(
     catalogues: dict[str, gettext.NullTranslations], lang: str
 ) -> Callable[[str], str]:
     return catalogues.get(lang, gettext.NullTranslations()).gettext
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+# Words the templates translate from data (roles, field names, states), listed so that
+# `pybabel extract -k N_` puts them in the catalogue.
+DYNAMIC_TERMS = (
+    N_("admin"), N_("caseworker"), N_("reviewer"), N_("analyst"), N_("investigator"),
+    N_("given_name"), N_("family_name"), N_("patronymic"), N_("full_name"), N_("sex"),
+    N_("birth_date"), N_("age"), N_("observed_on"), N_("birth_place"), N_("last_known_place"),
+    N_("group_id"), N_("guardian_name"), N_("guardian_contact"), N_("notes"),
+    N_("agree"), N_("partial"), N_("differ"), N_("missing"),
+    N_("auto"), N_("pending"), N_("confirmed"), N_("rejected"),
+)  # fmt: skip

@@ -73,3 +73,19 @@ def test_upload_with_a_bad_row_puts_it_in_quarantine_and_it_can_be_corrected(sig
     partner = signed_in("u-partner")
     assert "upload-1" not in partner.get("/sources").text
     assert partner.get("/quarantine").text.count('action="/quarantine/') == 0
+
+
+def test_language_is_a_saved_preference(signed_in, client_factory) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in("u-caseworker")  # created with language "en"
+    assert "Search" in client.get("/").text
+    token = csrf_of(client, "/")
+    r = client.post("/language", data={"language": "uk", "back": "/sources",
+                                       "csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/sources"
+    client.cookies.delete("kt_lang")  # the preference is stored with the account, not only here
+    page = client.get("/sources").text
+    assert '<html lang="uk">' in page and "Джерела" in page
+    anonymous = client_factory()
+    assert "Увійти" in anonymous.get("/sign-in").text  # Ukrainian by default
+    english = anonymous.get("/sign-in", headers={"Accept-Language": "en"}).text
+    assert "Sign in" in english and "SYNTHETIC" not in english  # not a demo registry
