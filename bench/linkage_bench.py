@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from kintrace.demo.dataset import generate
-from kintrace.linkage.clustering import Link
+from kintrace.linkage.clustering import Link, cluster, sequential_ids
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.features import feature_table
 from kintrace.linkage.pipeline import resolve, with_status
@@ -201,9 +201,10 @@ def evaluate(
     )
     links = [Link(int(a), int(b), float(p)) for a, b, p in
              zip(auto["uid_l"], auto["uid_r"], auto["match_probability"], strict=True)]  # fmt: skip
-    feats = records[["uid"]].assign(family_key=None, birth_days=None, given_key=None,
-                                    given_class=None) if not twins else FEATURES[name]  # fmt: skip
-    clustering = resolve(feats, links)
+    if twins:
+        clustering = resolve(FEATURES[name], links)
+    else:  # the baseline: plain connected components, no constraints
+        clustering = cluster(records["uid"].tolist(), links, new_id=sequential_ids([]))
     person = clustering.person_of
     tp = fp = 0
     by_person: dict[str, list[int]] = defaultdict(list)
