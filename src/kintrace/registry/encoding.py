@@ -46,11 +46,11 @@ def detect_encoding(sample: bytes, *, file_label: str) -> str:
     for bom, name in _BOMS:
         if sample.startswith(bom):
             return name
-    if _is_utf8(sample):
-        return "utf-8"
     if b"\x00" in sample:
         why = "it contains NUL bytes (UTF-16 without a BOM, or binary)"
         raise _unknown(sample, file_label, why)
+    if _is_utf8(sample):
+        return "utf-8"
     best: tuple[float, str] | None = None
     for name in ("cp1251", "koi8_u"):
         text = sample.decode(name, errors="replace")
@@ -91,7 +91,7 @@ def _unknown(sample: bytes, file_label: str, why: str) -> ImportRefused:
     guess = from_bytes(sample[:65536]).best()
     hint = f" (it looks like {guess.encoding})" if guess is not None else ""
     return ImportRefused(
-        f"{file_label}: cannot tell the text encoding{hint}: it is not UTF-8, and {why}. "
+        f"{file_label}: cannot tell the text encoding{hint}: it is not UTF-8: {why}. "
         "Kintrace reads UTF-8, UTF-16 with a BOM, Windows-1251 and KOI8-U. "
         "Save the file as 'CSV UTF-8' and import it again."
     )

@@ -21,7 +21,7 @@ from typing import IO, Any
 from kintrace.registry.encoding import detect_encoding
 from kintrace.registry.errors import ImportRefused
 
-SAMPLE_BYTES = 4 * 1024 * 1024
+SAMPLE_BYTES = 1024 * 1024
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
@@ -120,8 +120,7 @@ def _looks_like(head: bytes) -> str:
 
 def _open_csv(path: Path, head: bytes) -> RowReader:
     encoding = detect_encoding(head, file_label=path.name)
-    sample = head.decode(encoding, errors="ignore")
-    delimiter = _sniff_delimiter(sample)
+    delimiter = _sniff_delimiter(head[:65536].decode(encoding, errors="ignore"))
     raw = path.open("rb")
     text = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
     csv.field_size_limit(16 * 1024 * 1024)
@@ -147,7 +146,7 @@ def _open_csv(path: Path, head: bytes) -> RowReader:
 
 
 def _sniff_delimiter(sample: str) -> str:
-    first = sample.splitlines()[0] if sample else ""
+    first = sample.lstrip("\ufeff").split("\n", 1)[0]
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
