@@ -160,7 +160,7 @@ def next_command(ctx: typer.Context, as_user: AsUser = None) -> None:
         with store.session(write=True) as session:
             queue.sync_from_links(session, policy=policy, now=_now())
         with store.session(write=True) as session:
-            item = queue.claim_next(session, reviewer=actor.name, policy=policy, now=_now())
+            item = queue.claim_for(session, actor=actor, policy=policy, now=_now())
         if item is None:
             out.print("No pair is waiting for you. Run `kintrace link` to score new records.")
             return

@@ -19,13 +19,16 @@ from sqlalchemy import Row, and_, delete, func, insert, or_, select, tuple_, upd
 from sqlalchemy.orm import Session
 
 from kintrace.cases import (
+    DECIDING_ROLES,
     QUEUED_STATUSES,
+    DecisionRefused,
     PairStatus,
     RecordKey,
     ReviewPolicy,
     ordered_pair,
     review_priority,
 )
+from kintrace.review.actors import Actor
 from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
 from kintrace.store.review_tables import (
     as_utc,
@@ -293,6 +296,18 @@ def _held_by(session: Session, reviewer: str, now: datetime) -> Row | None:  # t
         .order_by(ITEMS.id)
         .limit(1)
     ).first()
+
+
+def claim_for(
+    session: Session, *, actor: Actor, policy: ReviewPolicy, now: datetime
+) -> QueueItem | None:
+    """`claim_next` for a person, refused unless their role may decide pairs."""
+    if actor.role not in DECIDING_ROLES:
+        raise DecisionRefused(
+            f"Refused: the role '{actor.role.value}' may not review pairs; roles that may: "
+            f"{', '.join(sorted(r.value for r in DECIDING_ROLES))}."
+        )
+    return claim_next(session, reviewer=actor.name, policy=policy, now=now)
 
 
 def claim_next(

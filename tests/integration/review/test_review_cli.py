@@ -1,0 +1,163 @@
+"""The review and cases commands end to end on SQLite: a link run's pending pairs reach the
+queue, two reviewers confirm a pair, a case moves on it, refusals are clear messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from review_fixtures import T0, add_records, key
+from sqlalchemy import insert
+from typer.testing import CliRunner
+
+from kintrace.cli.app import app
+from kintrace.config import load_settings
+from kintrace.store.engine import open_store
+from kintrace.store.linkage_tables import link_pairs, link_runs
+from kintrace.store.web_tables import users
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    store = open_store(load_settings(home, env={}))
+    with store.session(write=True) as s:
+        add_records(s, [key(k) for k in ("fam:1", "camp:1", "fam:2", "reg:1")])
+        for name, role in (("ann", "reviewer"), ("bob", "reviewer"), ("casey", "caseworker")):
+            s.execute(
+                insert(users).values(
+                    username=name,
+                    display_name=name,
+                    agency_id=1,
+                    role=role,
+                    password_hash="x",
+                    language="en",
+                    disabled=False,
+                    created_at=T0,
+                    password_changed_at=T0,
+                )
+            )
+        run = s.execute(
+            insert(link_runs).values(
+                started_at=T0,
+                finished_at=T0,
+                state="done",
+                mode="full",
+                engine="duckdb",
+                model_name="test",
+                auto_link=0.99,
+                review_floor=0.5,
+            )
+        ).inserted_primary_key[0]
+        s.execute(
+            insert(link_pairs),
+            [
+                {
+                    "run_id": run,
+                    "source_l": "camp",
+                    "record_id_l": "1",
+                    "source_r": "fam",
+                    "record_id_r": "1",
+                    "match_probability": 0.74,
+                    "match_weight": 1.5,
+                    "status": "pending",
+                    "weights": json.dumps({"given_name": 3.2, "birth_date": -1.1}),
+                },
+                {
+                    "run_id": run,
+                    "source_l": "fam",
+                    "record_id_l": "2",
+                    "source_r": "reg",
+                    "record_id_r": "1",
+                    "match_probability": 0.55,
+                    "match_weight": 0.3,
+                    "status": "pending",
+                    "weights": "{}",
+                },
+            ],
+        )
+    store.close()
+    return home
+
+
+def kt(home: Path, *args: str, ok: bool = True) -> str:
+    result = runner.invoke(app, ["--home", str(home), *args])
+    assert (result.exit_code == 0) is ok, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def test_two_reviewers_confirm_and_a_case_moves_on_their_decision(home: Path) -> None:
+    shown = kt(home, "review", "next", "--as", "ann")
+    assert "camp:1" in shown and "fam:1" in shown and "given_name" in shown and "token 1" in shown
+    assert "awaiting_second" in kt(
+        home, "review", "decide", "fam:1", "camp:1", "same", "--as", "ann"
+    )
+    refused = kt(home, "review", "decide", "fam:1", "camp:1", "same", "--as", "ann", ok=False)
+    assert "second, different reviewer" in refused
+    assert "camp:1" in kt(home, "review", "next", "--as", "bob")
+    confirmed = kt(home, "review", "decide", "camp:1", "fam:1", "same", "--as", "bob")
+    assert "confirmed" in confirmed
+    decision_id = confirmed.split(":")[0].split()[-1]
+
+    assert "case 1" in kt(home, "cases", "open", "fam:1", "--as", "casey", "--assign", "casey")
+    refused = kt(home, "cases", "set", "1", "return", "returned", "--as", "casey", ok=False)
+    assert "not an allowed transition" in refused and "requested, closed" in refused
+    kt(
+        home,
+        "cases",
+        "set",
+        "1",
+        "identity",
+        "verified",
+        "--decision",
+        decision_id,
+        "--as",
+        "casey",
+    )
+    shown = kt(home, "cases", "show", "1", "--as", "casey")
+    assert "identity: reported -> verified" in shown and "camp:1" in shown
+    assert "case(s)" in kt(home, "cases", "list", "--mine", "--as", "casey")
+    assert "awaiting_second" in kt(home, "review", "undo", "--as", "bob")  # ann's first stands
+    assert "undo of" in kt(home, "review", "decisions", "--as", "ann")
+    assert "may not review pairs" in kt(home, "review", "next", "--as", "casey", ok=False)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("review", "decide", "fam:1", "fam:1", "same", "--as", "ann"), "two different records"),
+        (("review", "decide", "fam1", "camp:1", "same", "--as", "ann"), "SOURCE:ID"),
+        (("review", "decide", "fam:1", "camp:404", "same", "--as", "ann"), "No record camp:404"),
+        (("review", "decide", "fam:1", "camp:1", "maybe", "--as", "ann"), "maybe"),
+        (("review", "next", "--as", "nobody"), "There is no user 'nobody'"),
+        (("cases", "set", "99", "identity", "verified", "--as", "casey"), "no case 99"),
+        (("cases", "open", "fam:1", "--as", "ann"), "may not open cases"),
+        (("review", "undo", "--as", "ann"), "no decision left to undo"),
+    ],
+)
+def test_bad_input_gets_a_clear_message(home: Path, args: tuple[str, ...], message: str) -> None:
+    assert message in kt(home, *args, ok=False)
+
+
+def test_a_bad_date_is_refused_without_a_trace(home: Path) -> None:
+    kt(home, "cases", "open", "fam:2", "--as", "casey")
+    out = kt(
+        home,
+        "cases",
+        "set",
+        "1",
+        "whereabouts",
+        "known",
+        "--place",
+        "p",
+        "--on",
+        "2026-13-01",
+        "--as",
+        "casey",
+        ok=False,
+    )
+    assert "YYYY-MM-DD" in out
