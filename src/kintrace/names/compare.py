@@ -28,8 +28,8 @@ from kintrace.names.levels import (
     LEVEL_SCORE,
     Level,
     compare_family,
-    compare_given,
     compare_patronymic,
+    given_level_of_keys,
 )
 from kintrace.names.parts import NameParts, split_full_name
 from kintrace.names.patronymic import patronymic_class, patronymic_gender
@@ -86,7 +86,7 @@ def _features(parts: NameParts) -> _Features:
 
 def _score(fa: _Features, fb: _Features) -> NameComparison:
     levels = {
-        "given": compare_given(fa.given_key, fa.given_classes, fb.given_key, fb.given_classes),
+        "given": given_level_of_keys(fa.given_key, fb.given_key),
         "family": compare_family(fa.family_key, fb.family_key),
         "patronymic": compare_patronymic(
             fa.patronymic_class, fa.patronymic_key, fb.patronymic_class, fb.patronymic_key
@@ -96,13 +96,13 @@ def _score(fa: _Features, fb: _Features) -> NameComparison:
     reasons: list[str] = []
     blocking: list[str] = []
     for part, level in levels.items():
-        if level is Level.MISSING:
+        if level == Level.MISSING:
             reasons.append(f"{part}: missing on one side")
             continue
         total += _WEIGHTS[part] * LEVEL_SCORE[level]
         weight += _WEIGHTS[part]
-        reasons.append(f"{part}: {level.value}")
-        if level is Level.DIFFERENT:
+        reasons.append(f"{part}: {level}")
+        if level == Level.DIFFERENT:
             blocking.append(part)
     score = round(total / weight, 4) if weight else 0.0
     gender_conflict = bool(fa.gender and fb.gender and fa.gender != fb.gender)
@@ -120,7 +120,7 @@ def _score(fa: _Features, fb: _Features) -> NameComparison:
         score=score,
         decision=decision,
         reasons=tuple(reasons),
-        levels={k: v.value for k, v in levels.items()},
+        levels=levels,
     )
 
 
@@ -132,11 +132,19 @@ def _as_parts(name: str | NameParts | None) -> NameParts:
     return NameParts()
 
 
+def _may_be_swapped(fa: _Features, fb: _Features) -> bool:
+    """Whether reading b's given and family names the other way round could agree with a."""
+    given_vs_family = given_level_of_keys(fa.given_key, fb.family_key)
+    if given_vs_family in (Level.MISSING, Level.DIFFERENT, Level.EVIDENCE):
+        return False
+    return compare_family(fa.family_key, fb.given_key) not in (Level.MISSING, Level.DIFFERENT)
+
+
 @lru_cache(maxsize=200_000)
 def _compare_parts(a: NameParts, b: NameParts) -> NameComparison:
     fa, fb = _features(a), _features(b)
     best = _score(fa, fb)
-    if b.given and b.family:
+    if not best.is_match and b.given and b.family and _may_be_swapped(fa, fb):
         swapped = _score(fa, _features(NameParts(b.family, b.given, b.patronymic)))
         if (swapped.is_match, swapped.score) > (best.is_match, best.score):
             best = NameComparison(

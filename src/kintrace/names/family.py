@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from kintrace.names.keys import name_key
 
-__all__ = ["family_gender", "family_name_stem", "family_stem_of_key"]
+__all__ = ["family_gender", "family_gender_of_key", "family_name_stem", "family_stem_of_key"]
 
 _ADJ_SK = re.compile(r"(sk|ck|cк)(aia|oi|a|i)$")
 _ADJ_N = re.compile(r"(?<=[aeiou][a-zčšžŝ])n(aia|oi|i|a)$")
@@ -61,7 +61,8 @@ def family_name_stem(part: str) -> str:
 
 
 @lru_cache(maxsize=300_000)
-def _gender_of_key(key: str) -> str:
+def family_gender_of_key(key: str) -> str:
+    """`family_gender` for an already computed name key."""
     word = key.rsplit(" ", 1)[-1] if key else ""
     if len(word) <= 3:
         return ""
@@ -77,4 +78,4 @@ def family_gender(part: str) -> str:
 
     "" when it has none (Коваль, Шевченко, Ковальчук).
     """
-    return _gender_of_key(name_key(part))
+    return family_gender_of_key(name_key(part))

@@ -10,17 +10,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kintrace.names.family import family_gender, family_stem_of_key
-from kintrace.names.given import (
-    gender_of_classes,
-    given_is_diminutive,
-    given_name_classes,
-    given_table,
-    is_known_class,
-)
-from kintrace.names.keys import coarse_key, name_key
+from kintrace.names.family import family_gender_of_key, family_stem_of_key
+from kintrace.names.given import classes_for_key, gender_of_classes, given_table, is_known_class
+from kintrace.names.keys import coarse_of_key, name_key
 from kintrace.names.parts import split_full_name
-from kintrace.names.patronymic import patronymic_class, patronymic_gender
+from kintrace.names.patronymic import patronymic_class_of_key
 
 __all__ = ["FEATURE_COLUMNS", "normalise_sex", "record_name_features"]
 
@@ -59,39 +53,42 @@ def normalise_sex(value: object) -> str | None:
 
 
 @lru_cache(maxsize=300_000)
-def _given(part: str) -> tuple[object, ...]:
-    key = name_key(part)
+def _given(key: str) -> tuple[object, ...]:
     if not key:
         return (None, None, None, None, False, False, None, False)
-    classes = given_name_classes(part)
+    classes = classes_for_key(key)
     known = sorted(c for c in classes if is_known_class(c))
-    formal = bool(given_table().formal.get(key))
+    table = given_table()
     return (
         key,
-        coarse_key(part) or None,
+        coarse_of_key(key) or None,
         sorted(classes),
         known[0] if known else key,
         bool(known),
-        formal,
+        key in table.formal,
         gender_of_classes(classes) or None,
-        given_is_diminutive(part),
+        key in table.diminutive and key not in table.formal,
     )
 
 
 @lru_cache(maxsize=300_000)
-def _family(part: str) -> tuple[str | None, ...]:
-    key = name_key(part)
+def _family(key: str) -> tuple[str | None, ...]:
     if not key:
         return (None, None, None, None)
-    return (key, family_stem_of_key(key), coarse_key(part) or None, family_gender(part) or None)
+    return (
+        key,
+        family_stem_of_key(key),
+        coarse_of_key(key) or None,
+        family_gender_of_key(key) or None,
+    )
 
 
 @lru_cache(maxsize=100_000)
-def _patronymic(part: str) -> tuple[str | None, ...]:
-    key = name_key(part)
+def _patronymic(key: str) -> tuple[str | None, ...]:
     if not key:
         return (None, None, None)
-    return (key, patronymic_class(part) or None, patronymic_gender(part) or None)
+    stem_class = patronymic_class_of_key(key)
+    return (key, stem_class or None, stem_class.rsplit(":", 1)[1].upper() if stem_class else None)
 
 
 def _text(value: object) -> str:
@@ -119,9 +116,9 @@ def record_name_features(
         parts = split_full_name(g)
         if parts.patronymic and not parts.family:
             g, p = parts.given, parts.patronymic
-    gv = _given(g)
-    fv = _family(f)
-    pv = _patronymic(p)
+    gv = _given(name_key(g))
+    fv = _family(name_key(f))
+    pv = _patronymic(name_key(p))
     name_gender = gv[6] or pv[2] or (fv[3] if " " not in f else None)
     keys = [k for k in (gv[0], fv[0], pv[0]) if k]
     return {

@@ -26,6 +26,7 @@ from kintrace.names.translit import STANDARDS, transliterate
 
 __all__ = [
     "GivenNameTable",
+    "classes_for_key",
     "given_gender",
     "given_is_diminutive",
     "given_name_classes",
@@ -114,8 +115,9 @@ def given_table() -> GivenNameTable:
     )
 
 
-@lru_cache(maxsize=200_000)
-def _classes_for_key(key: str) -> frozenset[str]:
+@lru_cache(maxsize=300_000)
+def classes_for_key(key: str) -> frozenset[str]:
+    """`given_name_classes` for an already computed name key."""
     if not key:
         return frozenset()
     table = given_table()
@@ -135,7 +137,7 @@ def given_name_classes(part: str) -> frozenset[str]:
     Known forms give their classes (a shared diminutive gives one per gender); an unknown name
     gives {name_key(part)} (no ":" in it); no letters gives an empty set.
     """
-    return _classes_for_key(name_key(part))
+    return classes_for_key(name_key(part))
 
 
 def given_name_evidence_classes(part: str) -> frozenset[str]:
@@ -148,6 +150,7 @@ def is_known_class(cls: str) -> bool:
     return ":" in cls
 
 
+@lru_cache(maxsize=100_000)
 def gender_of_classes(classes: frozenset[str]) -> str:
     """ "M" or "F" when every known class has that gender, else ""."""
     genders = {c.rsplit(":", 1)[1] for c in classes if ":" in c}

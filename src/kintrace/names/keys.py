@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from kintrace.names.script import repair_homoglyphs
 
-__all__ = ["coarse_key", "name_key", "token_key"]
+__all__ = ["coarse_key", "coarse_of_key", "name_key", "token_key"]
 
 _CYR = {
     "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "h", "д": "d", "е": "e", "є": "ie", "ё": "io",
@@ -73,7 +73,8 @@ _SPLIT = re.compile(r"[\s\-‐‑–—_/.,;:()]+")
 
 
 def _latin_token(tok: str) -> str:
-    tok = "".join(_LAT_CHARS.get(ch, ch) for ch in tok)
+    if not tok.isascii():
+        tok = "".join(_LAT_CHARS.get(ch, ch) for ch in tok)
     # anything else with a diacritic: strip the mark
     if not tok.isascii():
         tok = "".join(ch if ch in "žčšŝ·" else unicodedata.normalize("NFKD", ch)[0] for ch in tok)
@@ -87,9 +88,13 @@ def _latin_token(tok: str) -> str:
     return tok
 
 
+_CYR_TABLE = str.maketrans(_CYR)
+_NOT_KEY_LETTER = re.compile(r"[^a-zčšžŝ]+")
+
+
 def _cyrillic_token(tok: str) -> str:
-    tok = tok.replace("ьо", "ё")  # Ukrainian ьо is the sound of Russian ё (Ковальова/Ковалёва)
-    return "".join(_CYR.get(ch, ch if ch in "abcdefhiklmnoprstuvz" else "") for ch in tok)
+    # Ukrainian ьо is the sound of Russian ё (Ковальова/Ковалёва)
+    return tok.replace("ьо", "ё").translate(_CYR_TABLE)
 
 
 @lru_cache(maxsize=500_000)
@@ -98,10 +103,10 @@ def token_key(token: str) -> str:
     token = _APOSTROPHES.sub("", token)
     cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in token)
     out = _cyrillic_token(token) if cyrillic else _latin_token(token)
-    out = "".join(ch for ch in out if ch.isalpha())
-    out = _DOUBLE.sub(r"\1", out)
+    out = _DOUBLE.sub(r"\1", _NOT_KEY_LETTER.sub("", out))
     out = out.replace("ie", "e")
-    out = _IO_AFTER_CONSONANT.sub("e", out)
+    if "io" in out:
+        out = _IO_AFTER_CONSONANT.sub("e", out)
     return _DOUBLE.sub(r"\1", out)
 
 
@@ -128,7 +133,8 @@ _COARSE_MAP = str.maketrans({"ž": "z", "š": "s", "ŝ": "s", "č": "c", "h": No
 
 
 @lru_cache(maxsize=500_000)
-def _coarse(key: str) -> str:
+def coarse_of_key(key: str) -> str:
+    """`coarse_key` for an already computed name key."""
     words = []
     for word in key.split(" "):
         if not word:
@@ -144,4 +150,4 @@ def coarse_key(part: str) -> str:
 
     Joins Підгорний/Подгорный, Білоус/Белоус, Olexandr/Aleksandr; too coarse to decide a match.
     """
-    return _coarse(name_key(part))
+    return coarse_of_key(name_key(part))

@@ -7,32 +7,42 @@ classes) so the work per pair is a few set and string operations.
 
 from __future__ import annotations
 
-import enum
 from functools import lru_cache
+from typing import Final
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from kintrace.names.family import family_stem_of_key
-from kintrace.names.given import given_table, is_known_class
+from kintrace.names.given import classes_for_key, given_table, is_known_class
 
-__all__ = ["Level", "compare_family", "compare_given", "compare_patronymic", "is_typo"]
-
-
-class Level(enum.StrEnum):
-    """Agreement level of one name part; the value is the word used in reasons and SQL."""
-
-    EXACT = "exact"  # same key: same spelling up to script and standard
-    EQUIVALENT = "equivalent"  # Ukrainian/Russian/Latin forms of one name (Олександр/Alexander)
-    DIMINUTIVE = "diminutive"  # a diminutive of the other (Сашко/Олександр, Саша/Олександра)
-    GENDER_FORM = "gender_form"  # surname in the other gender's form (Ковальов/Ковальова)
-    RUSSIFIED = "russified"  # surname in its Russified spelling (Підгорний/Подгорный)
-    TYPO = "typo"  # one or two letters off, no table says they are different names
-    EVIDENCE = "evidence"  # only the open-data groups relate them: a hint, never a match
-    DIFFERENT = "different"
-    MISSING = "missing"  # absent on at least one side
+__all__ = [
+    "Level",
+    "compare_family",
+    "compare_given",
+    "compare_patronymic",
+    "given_level_of_keys",
+    "is_typo",
+]
 
 
-LEVEL_SCORE: dict[Level, float] = {
+class Level:
+    """Agreement levels of one name part: plain strings, used as is in reasons and SQL labels.
+
+    (Strings rather than an Enum: `compare` looks them up millions of times.)
+    """
+
+    EXACT: Final = "exact"  # same key: same spelling up to script and standard
+    EQUIVALENT: Final = "equivalent"  # forms of one name across languages (Олександр/Alexander)
+    DIMINUTIVE: Final = "diminutive"  # a diminutive of the other (Сашко/Олександр, Саша/Олександра)
+    GENDER_FORM: Final = "gender_form"  # surname in the other gender's form (Ковальов/Ковальова)
+    RUSSIFIED: Final = "russified"  # surname in its Russified spelling (Підгорний/Подгорный)
+    TYPO: Final = "typo"  # one or two letters off, no table says they are different names
+    EVIDENCE: Final = "evidence"  # only the open-data groups relate them: a hint, never a match
+    DIFFERENT: Final = "different"
+    MISSING: Final = "missing"  # absent on at least one side
+
+
+LEVEL_SCORE: dict[str, float] = {
     Level.EXACT: 1.0,
     Level.EQUIVALENT: 0.95,
     Level.DIMINUTIVE: 0.85,
@@ -65,7 +75,7 @@ def is_typo(a: str, b: str) -> bool:
 
 def compare_given(
     key_a: str, classes_a: frozenset[str], key_b: str, classes_b: frozenset[str]
-) -> Level:
+) -> str:
     """Level of two first names from their keys and classes (`given_name_classes`)."""
     if not key_a or not key_b:
         return Level.MISSING
@@ -94,7 +104,13 @@ def compare_given(
     return Level.DIFFERENT
 
 
-def compare_family(key_a: str, key_b: str) -> Level:
+@lru_cache(maxsize=200_000)
+def given_level_of_keys(key_a: str, key_b: str) -> str:
+    """`compare_given` from the two keys alone (classes looked up); cached, first names repeat."""
+    return compare_given(key_a, classes_for_key(key_a), key_b, classes_for_key(key_b))
+
+
+def compare_family(key_a: str, key_b: str) -> str:
     """Level of two surnames from their keys."""
     if not key_a or not key_b:
         return Level.MISSING
@@ -112,7 +128,7 @@ def compare_family(key_a: str, key_b: str) -> Level:
     return Level.DIFFERENT
 
 
-def compare_patronymic(class_a: str, key_a: str, class_b: str, key_b: str) -> Level:
+def compare_patronymic(class_a: str, key_a: str, class_b: str, key_b: str) -> str:
     """Level of two patronymics from `patronymic_class` and their keys."""
     if not key_a or not key_b:
         return Level.MISSING

@@ -15,7 +15,12 @@ from functools import lru_cache
 from kintrace.names.given import given_table
 from kintrace.names.keys import name_key
 
-__all__ = ["patronymic_class", "patronymic_gender", "split_patronymic_key"]
+__all__ = [
+    "patronymic_class",
+    "patronymic_class_of_key",
+    "patronymic_gender",
+    "split_patronymic_key",
+]
 
 # Suffixes on the key alphabet, longest first.  (Keys collapse "ii", turn "ie" into "e" and
 # consonant + "io" into "e", so Андрійович -> andrevič, Андреевич -> andrevič.)
@@ -59,7 +64,8 @@ def split_patronymic_key(key: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=200_000)
-def _class_of_key(key: str) -> str:
+def patronymic_class_of_key(key: str) -> str:
+    """`patronymic_class` for an already computed name key."""
     stem, gender = split_patronymic_key(key)
     if not stem:
         return ""
@@ -76,7 +82,7 @@ def patronymic_class(part: str) -> str:
 
     "" when `part` is not a patronymic.
     """
-    return _class_of_key(name_key(part))
+    return patronymic_class_of_key(name_key(part))
 
 
 def patronymic_gender(part: str) -> str:

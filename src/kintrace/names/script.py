@@ -9,6 +9,7 @@ moves each word to the alphabet most of its unambiguous letters are written in.
 from __future__ import annotations
 
 import enum
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -86,6 +87,10 @@ def detect_script(text: str) -> Script:
     return Script.NONE
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ`ʹ′][^\W\d_]+)*")
+
+
+@lru_cache(maxsize=100_000)
 def _repair_word(word: str) -> str:
     cyr = lat = 0
     for ch in word:
@@ -114,22 +119,19 @@ def _repair_word(word: str) -> str:
     return word
 
 
+_ASCII_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+_CYRILLIC_LETTER = re.compile("[\u0400-\u052f]")
+
+
 @lru_cache(maxsize=200_000)
 def _repair_cached(text: str) -> str:
+    if text.isascii():
+        return text
     text = unicodedata.normalize("NFC", text)
-    out: list[str] = []
-    word: list[str] = []
-    for ch in text:
-        if ch.isalpha() or ch in APOSTROPHES:
-            word.append(ch)
-        else:
-            if word:
-                out.append(_repair_word("".join(word)))
-                word = []
-            out.append(ch)
-    if word:
-        out.append(_repair_word("".join(word)))
-    return "".join(out)
+    if not _ASCII_LETTER.search(text) or not _CYRILLIC_LETTER.search(text):
+        # one alphabet only (the usual case): nothing to move
+        return text
+    return _WORD.sub(lambda m: _repair_word(m.group(0)), text)
 
 
 def repair_homoglyphs(text: str) -> str:
