@@ -35,8 +35,13 @@ def _russified_names(ctx: Context, child: Child, record: Record) -> tuple[str, s
     )
     if (given, surname, patronymic) != (child.given.ua, child.ua_surname, child.ua_patronymic):
         record.tag("russified")
-    if given == child.given.ua and child.given.ru != child.given.ua:
-        record.tag("ukrainian_spelling")
+    kept = (
+        (given, child.given.ua, child.given.ru),
+        (surname, child.ua_surname, child.surname.ru(child.sex)),
+        (patronymic, child.ua_patronymic, child.ru_patronymic),
+    )
+    if any(written == ua != ru for written, ua, ru in kept):
+        record.tag("ukrainian_spelling")  # a part left as the Ukrainian document spells it
     if child.given.ru_diminutives and ctx.chance(props.camp_diminutive):
         given = rng.choice(child.given.ru_diminutives)
         record.tag("diminutive")

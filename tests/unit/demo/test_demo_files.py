@@ -144,3 +144,8 @@ def test_ground_truth_is_kept_apart_from_the_lists(written: Path) -> None:
     top_level = {p.name for p in written.iterdir() if p.is_file()}
     assert GROUND_TRUTH not in top_level
     assert top_level == {s.file_name for s in SOURCES} | {README, MANIFEST}
+
+
+def test_source_kinds_are_the_registry_kinds() -> None:
+    registry_sources = pytest.importorskip("kintrace.registry.sources")
+    assert {spec.kind for spec in SOURCES} <= set(registry_sources.SOURCE_KINDS)
