@@ -83,7 +83,7 @@ class CaseEvent:
     decision_id: int | None
 
 
-def case_view(row: Row) -> CaseView:  # type: ignore[type-arg]
+def case_view(row: Row[Any]) -> CaseView:
     return CaseView(
         id=row.id,
         subject=RecordKey(row.subject_source, row.subject_record_id),
@@ -130,7 +130,8 @@ def _add_event(
     decision_id: int | None = None,
 ) -> int:
     result = session.execute(
-        insert(case_events).values(
+        insert(case_events)
+        .values(
             case_id=case_id,
             at=now,
             actor=actor,
@@ -142,8 +143,9 @@ def _add_event(
             details=details or {},
             decision_id=decision_id,
         )
+        .returning(case_events.c.id)
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return int(result.scalar_one())
 
 
 def open_case(
@@ -179,7 +181,8 @@ def open_case(
     state = CaseState()
     case_id = int(
         session.execute(
-            insert(cases).values(
+            insert(cases)
+            .values(
                 agency_id=agency_id,
                 subject_source=subject.source,
                 subject_record_id=subject.record_id,
@@ -191,7 +194,8 @@ def open_case(
                 return_stage=state.return_stage.value,
                 last_progress_at=now,
             )
-        ).inserted_primary_key[0]  # type: ignore[index]
+            .returning(C.id)
+        ).scalar_one()
     )
     event_id = _add_event(
         session, case_id=case_id, actor=actor.name, kind="opened", now=now, note=note

@@ -199,7 +199,8 @@ def _insert_decision(
     undoes_id: int | None = None,
 ) -> int:
     result = session.execute(
-        insert(review_decisions).values(
+        insert(review_decisions)
+        .values(
             item_id=item.id,
             source_l=item.left.source,
             record_id_l=item.left.record_id,
@@ -214,8 +215,9 @@ def _insert_decision(
             undoes_id=undoes_id,
             status_after=status_after.value,
         )
+        .returning(DEC.id)
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return int(result.scalar_one())
 
 
 def _set_item_state(

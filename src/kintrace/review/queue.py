@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Row, and_, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from kintrace.cases import (
@@ -69,7 +69,7 @@ class QueueItem:
     token: int
 
 
-def _item(row: Row) -> QueueItem:  # type: ignore[type-arg]
+def _item(row: Row[Any]) -> QueueItem:
     return QueueItem(
         id=row.id,
         left=RecordKey(row.source_l, row.record_id_l),
@@ -84,7 +84,7 @@ def _item(row: Row) -> QueueItem:  # type: ignore[type-arg]
     )
 
 
-def pair_filter(left: RecordKey, right: RecordKey):  # type: ignore[no-untyped-def]
+def pair_filter(left: RecordKey, right: RecordKey) -> ColumnElement[bool]:
     return and_(
         ITEMS.source_l == left.source,
         ITEMS.record_id_l == left.record_id,
@@ -105,7 +105,7 @@ def open_case_subjects(session: Session) -> set[RecordKey]:
     if not subjects:
         return subjects
     lr = linked_records.c
-    persons = set()
+    persons: set[str] = set()
     for chunk in _chunks(sorted(subjects), 400):
         persons.update(
             session.scalars(select(lr.person_id).where(tuple_(lr.source, lr.record_id).in_(chunk)))
@@ -285,7 +285,7 @@ def reprioritise(session: Session, keys: Iterable[RecordKey], *, policy: ReviewP
     return touched
 
 
-def _held_by(session: Session, reviewer: str, now: datetime) -> Row | None:  # type: ignore[type-arg]
+def _held_by(session: Session, reviewer: str, now: datetime) -> Row[Any] | None:
     return session.execute(
         select(review_items)
         .where(
