@@ -182,7 +182,8 @@ class DatasetWriter:
             "sources": [
                 {
                     "name": spec.name,
-                    "kind": spec.kind,
+                    "kind": spec.registry_kind,
+                    "demo_kind": spec.kind,
                     "file": spec.file_name,
                     "format": spec.format,
                     "encoding": spec.encoding or None,

@@ -148,4 +148,4 @@ def test_ground_truth_is_kept_apart_from_the_lists(written: Path) -> None:
 
 def test_source_kinds_are_the_registry_kinds() -> None:
     registry_sources = pytest.importorskip("kintrace.registry.sources")
-    assert {spec.kind for spec in SOURCES} <= set(registry_sources.SOURCE_KINDS)
+    assert {spec.registry_kind for spec in SOURCES} <= set(registry_sources.SOURCE_KINDS)
