@@ -26,7 +26,13 @@ from kintrace.registry.errors import ImportRefused
 from kintrace.registry.quarantine import QuarantineBook
 from kintrace.registry.readers import RowReader, open_reader
 from kintrace.registry.sources import SourceDetails, ensure_source
-from kintrace.registry.validation import FIELD_COLUMNS, ParsedRow, Rejection, RowValidator
+from kintrace.registry.validation import (
+    FIELD_COLUMNS,
+    ParsedRow,
+    Rejection,
+    RowValidator,
+    check_columns,
+)
 from kintrace.store.engine import Store
 from kintrace.store.registry_tables import ImportBatch, Record, RecordVersion, Source
 
@@ -105,6 +111,8 @@ def import_file(
     cannot be imported at all; rows that break a rule go to the quarantine."""
     reader = open_reader(path, sheet=sheet)
     try:
+        if reader.columns is not None:
+            check_columns(reader.columns, source_option=source, label=path.name)
         sha = file_sha256(path)
         with store.session() as session:
             previous = session.scalars(

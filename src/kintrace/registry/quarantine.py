@@ -19,7 +19,7 @@ from typing import IO, Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from kintrace.registry.validation import QUARANTINE_COLUMNS, Rejection
+from kintrace.registry.validation import QUARANTINE_COLUMNS, Rejection, canonical_column
 from kintrace.store.registry_tables import QuarantinedRow
 
 _TABLE = QuarantinedRow.__table__
@@ -177,6 +177,9 @@ def export_quarantine(entries: list[QuarantineEntry], out: IO[str]) -> int:
         for name in entry.raw:
             if name not in columns:
                 columns.append(name)
+    # The key columns are always there (empty cells are not kept in the verbatim row).
+    present = {canonical_column(c) for c in columns}
+    columns = [c for c in ("source", "record_id") if c not in present] + columns
     writer = csv.writer(out)
     writer.writerow([*columns, *EXPORT_COLUMNS])
     for entry in entries:

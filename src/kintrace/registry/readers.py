@@ -51,6 +51,7 @@ class RowReader:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    columns: list[str] | None = None
     total: int = 0
     _position: Any = field(default=None, repr=False)
     _closers: list[Any] = field(default_factory=list, repr=False)
@@ -139,6 +140,7 @@ def _open_csv(path: Path, head: bytes) -> RowReader:
         rows_iter=_csv_rows(reader, columns, path.name),
         encoding=encoding,
         delimiter=delimiter,
+        columns=columns,
         total=path.stat().st_size,
         _position=raw.tell,
         _closers=[text.close],
@@ -245,6 +247,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> RowReader:
         file_format="xlsx",
         rows_iter=_xlsx_rows(values, columns, counter),
         sheet=worksheet.title,
+        columns=columns,
         total=int(worksheet.max_row or 0),
         _position=lambda: counter["row"],
         _closers=[workbook.close],

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from kintrace.audit import canonical_json
+from kintrace.registry.errors import ImportRefused
 
 MAX_AGE = 25
 MIN_BIRTH_YEAR = 1900
@@ -53,6 +54,27 @@ DATE_FORMATS = "YYYY-MM-DD, YYYY-MM, YYYY or DD.MM.YYYY"
 def canonical_column(header: str) -> str:
     """Header as matched against the contract: case-insensitive; spaces and hyphens as '_'."""
     return re.sub(r"[\s\-]+", "_", header.strip().lstrip("\ufeff").strip()).lower()
+
+
+def check_columns(columns: list[str], *, source_option: str | None, label: str) -> None:
+    """Refuse a header that cannot give a single valid row (the file is not a records file)."""
+    names = {canonical_column(c) for c in columns}
+    found = ", ".join(columns[:12]) + (" ..." if len(columns) > 12 else "")
+    if "record_id" not in names:
+        raise ImportRefused(
+            f"{label}: there is no record_id column (found: {found}). Every row needs an id "
+            "unique within its source: add or rename the column."
+        )
+    if "source" not in names and not source_option:
+        raise ImportRefused(
+            f"{label}: there is no source column and the import names no source. "
+            "Add --source NAME, or a source column."
+        )
+    if not names & {"given_name", "family_name", "full_name"}:
+        raise ImportRefused(
+            f"{label}: there is no name column (given_name, family_name or full_name; found: "
+            f"{found}). Rename the name columns as in docs/formats.md."
+        )
 
 
 @dataclass(frozen=True, slots=True)
