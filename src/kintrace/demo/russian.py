@@ -20,6 +20,9 @@ CAMP_LIST_B = "demo_ru_camp_list_b"
 ADOPTION_LISTING = "demo_ru_adoption_listing"
 
 _CAMP_NOTES = ("", "", "", "прибыл организованной группой", "без документов", "документы утеряны")
+_LISTINGS_FROM = date(2023, 1, 10)
+# Children born before this were adults before the first listing: adoption listings skip them.
+_ADULT_BEFORE_LISTINGS = date(2005, 3, 1)
 _LISTING_STATUS = ("ищет семью", "ищет семью", "передан под опеку", "передан в приемную семью")
 
 
@@ -143,7 +146,9 @@ def _adoption_row(
         pool = tables.boys if child.sex == "M" else tables.girls
         given = next(g.ru for g in iter(lambda: pick(rng, pool), None) if g.ua != child.given.ua)
         record.tag("given_name_changed")
-    observed = random_day(rng, date(2023, 1, 10), date(2025, 9, 30))
+    # Listed while still a minor (an inflated age may make them look adult).
+    latest = min(date(2025, 9, 30), _years_earlier(child.birth_date, -18) - timedelta(days=1))
+    observed = random_day(rng, _LISTINGS_FROM, latest)
     birth = child.birth_date
     if ctx.chance(props.adoption_birthdate_changed):
         birth = birth + timedelta(days=rng.choice((-1, 1)) * rng.randrange(20, 400))
@@ -191,10 +196,11 @@ def _adoption_row(
 def adoption_listing(ctx: Context, family: Family) -> list[Record]:
     """Children offered for adoption in Russia, often under a new surname and patronymic."""
     props, rng, tables = ctx.props, ctx.rng, ctx.tables
-    listed = [c for c in family.children if ctx.chance(props.adoption)]
+    minors = [c for c in family.children if c.birth_date > _ADULT_BEFORE_LISTINGS]
+    listed = [c for c in minors if ctx.chance(props.adoption)]
     if not listed:
         return []
-    for child in family.children:
+    for child in minors:
         if child not in listed and ctx.chance(props.adoption_sibling_along):
             listed.append(child)
     listed.sort(key=lambda c: c.child_id)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 import pytest
 
 from kintrace.demo import DemoDataset
+from kintrace.demo.noise import age_at
 from kintrace.demo.tables import load_tables
 
 CAMP_A, ADOPT = "demo_ru_camp_list_a", "demo_ru_adoption_listing"
@@ -113,3 +115,21 @@ def test_renamed_siblings_keep_one_new_surname(dataset: DemoDataset) -> None:
             groups.setdefault(str(row["group_id"]), set()).add(str(male_form))
     assert groups
     assert all(len(names) == 1 for names in groups.values())
+
+
+def test_adoption_listings_show_minors_unless_the_age_was_inflated(dataset: DemoDataset) -> None:
+    by_id = {c.child_id: c for c in dataset.children}
+    rows = {str(r["record_id"]): r for r in dataset.records[ADOPT]}
+    inflated = 0
+    for t in dataset.truth:
+        if t.source != ADOPT:
+            continue
+        child, row = by_id[t.child_id], rows[t.record_id]
+        observed = date.fromisoformat(str(row["observed_on"]))
+        assert age_at(child.birth_date, observed) < 18, "listed while a minor"
+        changed = "birthdate_changed" in t.tags
+        if "age_inflated" in t.tags and not changed and len(str(row["birth_date"])) == 10:
+            shown = datetime.strptime(str(row["birth_date"]), "%d.%m.%Y").date()
+            assert age_at(shown, observed) >= age_at(child.birth_date, observed) + 1
+            inflated += 1
+    assert inflated > 0
