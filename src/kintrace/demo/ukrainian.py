@@ -68,6 +68,7 @@ def _family_row(
     f["observed_on"] = observed.isoformat()
     if rng.random() < 0.85:
         f["birth_place"] = child.birth_place.ua
+    _vary_apostrophes(f, rng.random())
     if rng.random() < 0.8:
         f["last_known_place"] = child.home_place.ua
     else:
@@ -82,6 +83,18 @@ def _family_row(
     f["notes"] = f.get("notes") or rng.choice(_NOTES)
     f["synthetic"] = SYNTHETIC_MARK
     return record
+
+
+# Ukrainian writes the apostrophe three ways: ASCII ', the typographic ’ and the letter ʼ.
+_APOSTROPHES = ("'", "’", "ʼ")
+
+
+def _vary_apostrophes(fields: dict[str, str | int], roll: float) -> None:
+    mark = _APOSTROPHES[int(roll * len(_APOSTROPHES))]
+    for column in ("family_name", "full_name", "birth_place"):
+        value = fields.get(column)
+        if isinstance(value, str) and "'" in value:
+            fields[column] = value.replace("'", mark)
 
 
 def family_reports(ctx: Context, family: Family) -> list[Record]:

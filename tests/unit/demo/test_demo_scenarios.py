@@ -149,3 +149,11 @@ def test_every_documented_tag_occurs(dataset: DemoDataset) -> None:
         "translit_ru_bgn", "translit_ru_passport", "translit_ru_icao",
     }  # fmt: skip
     assert seen == documented
+
+
+def test_family_reports_write_the_apostrophe_three_ways(dataset: DemoDataset) -> None:
+    text = " ".join(
+        f"{r.get('family_name', '')} {r.get('full_name', '')} {r.get('birth_place', '')}"
+        for r in dataset.records[FAM]
+    )
+    assert all(mark in text for mark in ("'", "’", "ʼ"))
