@@ -120,8 +120,9 @@ def _print_pair(view: pairs.PairView, item: queue.QueueItem | None) -> None:
     table.add_column("field")
     table.add_column(f"{view.left.key} ({view.left.kind})", overflow="fold")
     table.add_column(f"{view.right.key} ({view.right.kind})", overflow="fold")
-    names = dict.fromkeys([*view.left.fields, *view.right.fields])
-    for name in names:
+    for name in pairs.SHOWN:
+        if name not in view.left.fields and name not in view.right.fields:
+            continue
         table.add_row(name, view.left.fields.get(name, ""), view.right.fields.get(name, ""))
         if name in view.left.latin or name in view.right.latin:
             table.add_row(
