@@ -98,7 +98,9 @@ def test_read_only_home_gives_a_clear_message(
         # root writes through permission bits; simulate the read-only mount it would meet.
         real_access = os.access
         monkeypatch.setattr(
-            os, "access", lambda p, m: False if Path(p) == home else real_access(p, m)
+            os,
+            "access",
+            lambda p, m: False if Path(p) == home and m & os.W_OK else real_access(p, m),
         )
     try:
         with pytest.raises(ReadOnlyHomeError, match="read-only"):
