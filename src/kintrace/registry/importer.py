@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from kintrace import audit
@@ -39,7 +39,7 @@ from kintrace.store.registry_tables import ImportBatch, Record, RecordVersion, S
 ProgressFn = Callable[[int, int], None]
 CHUNK_ROWS = 5000
 IMPORT_ACTION = "registry.import"
-_SOURCES = Source.__table__
+_SOURCES = cast(Table, Source.__table__)
 RECORD_COLUMNS = (
     "id",
     "source_id",

@@ -14,15 +14,15 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from kintrace.registry.validation import QUARANTINE_COLUMNS, Rejection, canonical_column
 from kintrace.store.registry_tables import QuarantinedRow
 
-_TABLE = QuarantinedRow.__table__
+_TABLE = cast(Table, QuarantinedRow.__table__)
 #: Columns the export adds after the row's own columns; the importer ignores them as data.
 EXPORT_COLUMNS = QUARANTINE_COLUMNS
 

@@ -344,7 +344,7 @@ def _jsonl_rows(text: IO[str], label: str) -> Iterator[RawRow]:
             continue
         try:
             value = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             problem = f"not valid JSON ({exc.msg})"
             yield RawRow(number, {"line": line.rstrip("\r\n")}, problem=problem)
             continue
