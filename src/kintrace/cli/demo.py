@@ -13,6 +13,15 @@ from rich.table import Table
 
 from kintrace.demo import MAX_CHILDREN, SOURCES_BY_NAME, stream_dataset
 
+_HELP = (
+    "Write [bold]synthetic[/bold] source lists that look like the real problem, with ground "
+    "truth.\n\n"
+    "Lists: Ukrainian family reports (Cyrillic, UTF-8), a Ukrainian registry (Latin, national "
+    "2010 system), two Russian camp lists (Windows-1251 with ';', KOI8-U with tabs), a Russian "
+    "adoption listing (XLSX) and two partner lists (JSON Lines). The answers go to "
+    "OUT/truth/ground_truth.csv, apart from the lists.\n\n"
+    "Every row is marked SYNTHETIC; no real child is described. See docs/demo-data.md."
+)
 # Below this many children a run takes well under a second: no progress bar.
 _PROGRESS_FROM = 20_000
 
@@ -30,13 +39,7 @@ def demo_data(
         typer.Option("--out", "-o", help="Directory to write the lists into (created if needed)."),
     ] = Path("demo-lists"),
 ) -> None:
-    """Write [bold]synthetic[/bold] source lists that look like the real problem, with ground truth.
-
-    Lists: Ukrainian family reports (Cyrillic, UTF-8), a Ukrainian registry (Latin, 2010 system),
-    two Russian camp lists (Windows-1251 ';' and KOI8-U tab), a Russian adoption listing (XLSX)
-    and two partner lists (JSON Lines). The ground truth goes to OUT/truth/ground_truth.csv.
-    Every row is marked SYNTHETIC; no real child is described.
-    """
+    """Write synthetic source lists with ground truth (see _HELP)."""
     err = Console(stderr=True, soft_wrap=True)
     if not 1 <= children <= MAX_CHILDREN:
         err.print(
@@ -95,4 +98,4 @@ def demo_data(
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
-    app.command("demo-data")(demo_data)
+    app.command("demo-data", help=_HELP)(demo_data)
