@@ -83,6 +83,7 @@ def _open_spark(config: EngineConfig) -> Engine:
     try:
         from pyspark.sql import SparkSession
         from splink import SparkAPI
+        from splink.backends.spark import similarity_jar_location
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
         raise EngineError(
             "the Spark engine needs pyspark; install the extra: pip install 'kintrace[spark]'"
@@ -95,6 +96,8 @@ def _open_spark(config: EngineConfig) -> Engine:
         .config("spark.ui.enabled", "false")
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.driver.memory", "2g")
+        # Splink's string-similarity UDFs (jaro_winkler ...), shipped inside the splink wheel.
+        .config("spark.jars", similarity_jar_location())
     )
     if config.temp_dir:
         config.temp_dir.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ The level each weight stands for is read back from the trained model (`model_wei
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import math
 import uuid
@@ -45,6 +46,28 @@ def _block(rule: BlockingRule) -> Any:
 def _linker(engine: Engine, tables: Any, settings: Any) -> Linker:
     _quiet()
     return Linker(tables, settings, log_level=None)
+
+
+def bind_model(spec: ModelSpec, model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """The trained model with its SQL rendered for `dialect` (the parameters unchanged).
+
+    A saved model holds SQL in the dialect it was trained on (DuckDB's `jaro_winkler_similarity`
+    with double-quoted columns is a string literal on Spark); the spec renders it afresh.
+    """
+    if model.get("sql_dialect") == dialect:
+        return model
+    fresh = settings_creator(spec).get_settings(dialect).as_dict()
+    bound = copy.deepcopy(model)
+    bound["sql_dialect"] = dialect
+    by_name = {c["output_column_name"]: c for c in fresh["comparisons"]}
+    for comparison in bound["comparisons"]:
+        levels = by_name[comparison["output_column_name"]]["comparison_levels"]
+        for level, rendered in zip(comparison["comparison_levels"], levels, strict=True):
+            level["sql_condition"] = rendered["sql_condition"]
+    bound["blocking_rules_to_generate_predictions"] = fresh[
+        "blocking_rules_to_generate_predictions"
+    ]
+    return bound
 
 
 def train(
@@ -101,7 +124,7 @@ def predict(
 ) -> pd.DataFrame:
     """Score every candidate pair the blocking rules find; keep those at or above `floor`."""
     tables = _register_inputs(engine, features)
-    linker = _linker(engine, tables, model)
+    linker = _linker(engine, tables, bind_model(spec, model, engine.name))
     result = linker.inference.predict(
         threshold_match_probability=floor,
         num_chunks_left=chunks if chunks > 1 else None,
@@ -130,7 +153,7 @@ def predict_incremental(
     """
     every = pd.concat([existing, new], ignore_index=True)
     all_table = _register(engine, every, "records_all")
-    linker = _linker(engine, all_table, model)
+    linker = _linker(engine, all_table, bind_model(spec, model, engine.name))
     for tf_column in _tf_columns(spec):
         linker.table_management.compute_tf_table(tf_column)
     old_table = _register(engine, existing, "records_existing")
@@ -241,7 +264,7 @@ def score_pair(
     `features` is the table the term frequencies come from (the whole registry).
     """
     table = _register(engine, features, "records_all")
-    linker = _linker(engine, table, model)
+    linker = _linker(engine, table, bind_model(spec, model, engine.name))
     for tf_column in _tf_columns(spec):
         linker.table_management.compute_tf_table(tf_column)
     result = linker.inference.score_pairs([left], [right]).as_pandas_dataframe()
