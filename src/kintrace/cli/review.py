@@ -322,9 +322,16 @@ def _print_case(view: casework.CaseView) -> None:
 def open_command(
     ctx: typer.Context,
     subject: Annotated[
-        str,
-        typer.Argument(help="The record the case follows, SOURCE:ID (usually a family's report)."),
-    ],
+        str | None,
+        typer.Argument(
+            help="The record the case follows, SOURCE:ID (usually a family's report).",
+            show_default=False,
+        ),
+    ] = None,
+    person: Annotated[
+        str | None,
+        typer.Option(help="Open the case on a person (its family report).", show_default=False),
+    ] = None,
     assign: Annotated[
         str | None, typer.Option(help="Caseworker to assign.", show_default=False)
     ] = None,
@@ -332,10 +339,14 @@ def open_command(
     as_user: AsUser = None,
 ) -> None:
     """Open a case for a sought child."""
-    key = _key(subject)
+    if (subject is None) == (person is None):
+        raise _fail("Give a record (SOURCE:ID) or --person PERSON_ID: one of them, not both.")
+    key = _key(subject) if subject else None
     with _store(ctx) as (store, policy):
         actor = _actor(store, as_user)
         with store.session(write=True) as session:
+            if key is None:
+                key = casework.subject_for_person(session, str(person))
             view = casework.open_case(
                 session,
                 actor=actor,
@@ -417,13 +428,19 @@ def show_case_command(
         with store.session(write=True) as session:
             casework.mark_seen(session, actor=actor, case_id=case_id, now=_now())
             view = casework.get_case(session, case_id)
-            joined = casework.confirmed_component(session, view.subject)
+            records = casework.case_records(session, view)
             events = casework.timeline(session, case_id)
             behind = decisions.decisions_for(session, key=view.subject, limit=20)
     _print_case(view)
-    out.print("records (confirmed by reviewers):")
-    for key, at in joined.items():
-        out.print(f"  {key}" + (f"  joined {at:%Y-%m-%d}" if at else "  (the case's record)"))
+    out.print("records:")
+    labels = {
+        "subject": "the case's record",
+        "confirmed": "confirmed by reviewers",
+        "linked": "linked automatically, not confirmed",
+    }
+    for r in records:
+        since = f", {r.joined_at:%Y-%m-%d}" if r.joined_at else ""
+        out.print(f"  {r.key}  ({labels[r.how]}{since})")
     if behind:
         out.print("decisions on the case's record:")
         for d in behind:

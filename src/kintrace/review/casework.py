@@ -37,6 +37,8 @@ from kintrace.cases import (
 from kintrace.review.actors import Actor, role_of
 from kintrace.review.queue import reprioritise
 from kintrace.review.records import require_records
+from kintrace.store.linkage_tables import linked_records
+from kintrace.store.registry_tables import Source
 from kintrace.store.review_tables import (
     as_utc,
     case_events,
@@ -398,6 +400,66 @@ def confirmed_component(session: Session, start: RecordKey) -> dict[RecordKey, d
                     joined[other] = as_utc(r.updated_at)
                     frontier.append(other)
     return joined
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A record behind a case and how it got there."""
+
+    key: RecordKey
+    how: str  # "subject" | "confirmed" (a person's decision) | "linked" (automatic link only)
+    joined_at: datetime | None  # when a confirmation brought it in
+
+
+def person_of(session: Session, key: RecordKey) -> str | None:
+    """The person the last link run resolved the record to, if any."""
+    lr = linked_records.c
+    found = session.scalar(
+        select(lr.person_id).where(lr.source == key.source, lr.record_id == key.record_id)
+    )
+    return str(found) if found is not None else None
+
+
+def case_records(session: Session, case: CaseView) -> list[CaseRecord]:
+    """Every record behind the case: its own, those people confirmed into it, and those the
+    linker put in the same person (shown, but the case's facts never rest on them alone)."""
+    found = [
+        CaseRecord(key, "subject" if at is None else "confirmed", at)
+        for key, at in confirmed_component(session, case.subject).items()
+    ]
+    known = {r.key for r in found}
+    person = person_of(session, case.subject)
+    if person is not None:
+        lr = linked_records.c
+        for r in session.execute(
+            select(lr.source, lr.record_id)
+            .where(lr.person_id == person)
+            .order_by(lr.source, lr.record_id)
+        ):
+            key = RecordKey(r.source, r.record_id)
+            if key not in known:
+                found.append(CaseRecord(key, "linked", None))
+    return found
+
+
+def subject_for_person(session: Session, person_id: str) -> RecordKey:
+    """The record a case opened on a person follows: its family report if it has one (the
+    family is who is searching), else its earliest record."""
+    lr = linked_records.c
+    rows = session.execute(
+        select(lr.source, lr.record_id, Source.kind)
+        .join(Source, Source.name == lr.source)
+        .where(lr.person_id == person_id)
+        .order_by(lr.source, lr.record_id)
+    ).all()
+    if not rows:
+        raise WorkflowRefused(
+            f"There is no person {person_id}; persons come from `kintrace link` "
+            "(`kintrace export clusters` lists them)."
+        )
+    families = [r for r in rows if r.kind in ("family", "family_report")]
+    chosen = (families or rows)[0]
+    return RecordKey(chosen.source, chosen.record_id)
 
 
 def mark_seen(session: Session, *, actor: Actor, case_id: int, now: datetime) -> None:

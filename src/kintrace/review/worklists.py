@@ -2,8 +2,8 @@
 
 - my cases: open cases assigned to me;
 - stalled cases: open cases whose facets have not moved for N days;
-- cases with new records: open cases whose child gained a record (a new record confirmed into
-  the case, or a record of it arriving) since I last opened the case.
+- cases with new records: open cases whose child gained a record since I last opened the case
+  (a record confirmed into the case, or a newly arrived record the linker put in its person).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from kintrace.cases import RecordKey, ReturnStage
 from kintrace.review.actors import Actor
 from kintrace.review.casework import (
     CaseView,
+    case_records,
     case_view,
-    confirmed_component,
     require_reader,
 )
 from kintrace.review.records import arrival_times
@@ -87,12 +87,13 @@ def list_cases(
 
 
 def new_records_since(session: Session, case: CaseView, since: datetime) -> list[RecordKey]:
-    """Records of the case that arrived in the registry, or joined the case, after `since`."""
-    joined = confirmed_component(session, case.subject)
-    arrived = arrival_times(session, joined)
+    """Records of the case (confirmed into it, or in its person) that are new after `since`:
+    confirmed into the case after it, or arrived in the registry after it."""
+    records = case_records(session, case)
+    arrived = arrival_times(session, [r.key for r in records])
     fresh = []
-    for key, joined_at in joined.items():
-        times = [t for t in (joined_at, arrived.get(key)) if t is not None]
+    for record in records:
+        times = [t for t in (record.joined_at, arrived.get(record.key)) if t is not None]
         if times and max(as_utc(t) for t in times) > since:
-            fresh.append(key)
+            fresh.append(record.key)
     return sorted(fresh)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from review_fixtures import ADMIN, ANN, BOB, CASEY, POLICY, T0
+from review_fixtures import ADMIN, ANN, BOB, CASEY, POLICY, T0, add_records
 from sqlalchemy import insert, select
 
 from kintrace import audit
@@ -24,6 +24,7 @@ from kintrace.review import casework, decisions, worklists
 from kintrace.review.actors import Actor
 from kintrace.store.audit_tables import AuditEntry
 from kintrace.store.engine import Store
+from kintrace.store.linkage_tables import link_runs, linked_records
 from kintrace.store.web_tables import users
 
 Registry = Callable[[list[str]], list[RecordKey]]
@@ -202,3 +203,68 @@ def test_a_confirmation_awaiting_its_second_reviewer_brings_no_new_record(
             view = casework.get_case(s, case_id)
             fresh = worklists.new_records_since(s, view, seen_at)
             assert fresh == ([] if actor is ANN else [camp])
+
+
+def _persons(store: Store, members: dict[str, list[RecordKey]]) -> None:
+    """Write persons as a finished link run would (linked_records)."""
+    with store.session(write=True) as s:
+        run = s.execute(
+            insert(link_runs)
+            .values(
+                started_at=T0,
+                finished_at=T0,
+                state="done",
+                mode="full",
+                engine="duckdb",
+                model_name="test",
+                auto_link=0.99,
+                review_floor=0.5,
+            )
+            .returning(link_runs.c.id)
+        ).scalar_one()
+        s.execute(
+            insert(linked_records),
+            [
+                {
+                    "source": k.source,
+                    "record_id": k.record_id,
+                    "content_hash": "0" * 64,
+                    "person_id": person,
+                    "run_id": run,
+                }
+                for person, keys in members.items()
+                for k in keys
+            ],
+        )
+
+
+def test_a_case_on_a_person_follows_its_family_report_and_shows_linked_records(
+    store: Store, registry: Registry
+) -> None:
+    camp, fam, reg = registry(["camp:1", "fam:1", "reg:1"])
+    _persons(store, {"P1": [camp, fam, reg]})
+    with store.session(write=True) as s:
+        subject = casework.subject_for_person(s, "P1")
+        assert subject == fam  # the family is who is searching
+        with pytest.raises(WorkflowRefused, match="no person P404"):
+            casework.subject_for_person(s, "P404")
+        view = casework.open_case(s, actor=CASEY, subject=subject, now=T0, policy=POLICY)
+        records = {r.key: r.how for r in casework.case_records(s, view)}
+        assert records == {fam: "subject", camp: "linked", reg: "linked"}
+        # an automatic link shows the record but changes no fact of the case
+        assert view.state.identity.value == "reported"
+
+
+def test_a_record_arriving_in_the_person_after_my_last_look_is_new(
+    store: Store, registry: Registry
+) -> None:
+    (fam,) = registry(["fam:1"])
+    late = RecordKey("camp", "late")
+    with store.session(write=True) as s:
+        add_records(s, [late], at=T0 + timedelta(days=5))
+    _persons(store, {"P1": [fam, late]})
+    case_id = _open(store, fam)
+    with store.session(write=True) as s:
+        view = casework.get_case(s, case_id)
+        assert worklists.new_records_since(s, view, T0 + timedelta(days=1)) == [late]
+        assert worklists.new_records_since(s, view, T0 + timedelta(days=6)) == []
