@@ -49,7 +49,7 @@ LEVEL_SCORE: dict[str, float] = {
     Level.GENDER_FORM: 0.9,
     Level.RUSSIFIED: 0.9,
     Level.TYPO: 0.8,
-    Level.EVIDENCE: 0.5,
+    Level.EVIDENCE: 0.4,
     Level.DIFFERENT: 0.0,
 }
 
@@ -123,7 +123,7 @@ def compare_family(key_a: str, key_b: str) -> str:
         if (a_end == "a") != (b_end == "a"):
             return Level.GENDER_FORM
         return Level.RUSSIFIED
-    if is_typo(key_a, key_b) or is_typo(stem_a, stem_b):
+    if is_typo(key_a, key_b) or (is_typo(stem_a, stem_b) and OSA.distance(stem_a, stem_b) == 1):
         return Level.TYPO
     return Level.DIFFERENT
 

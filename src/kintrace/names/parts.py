@@ -38,10 +38,12 @@ _WORDS = re.compile(r"[^\s,;]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+@lru_cache(maxsize=200_000)
 def _is_known_given(word: str) -> bool:
     return any(is_known_class(c) for c in given_name_classes(word))
 
 
+@lru_cache(maxsize=200_000)
 def _patronymic_strength(word: str) -> int:
     """2: a patronymic of a father name we know; 1: only the suffix looks like one; 0: not one.
 
@@ -53,6 +55,7 @@ def _patronymic_strength(word: str) -> int:
     return 2 if f"{father}:m" in given_table().class_gender else 1
 
 
+@lru_cache(maxsize=100_000)
 def _looks_like_surname(word: str) -> bool:
     key = name_key(word)
     return bool(family_gender(word)) or key.endswith(("enko", "uk", "ук", "čuk", "ko", "ak", "ič"))

@@ -1,0 +1,197 @@
+"""`compare` (issue 3, item 6): decisions, levels and reasons; bad input never raises."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kintrace.names import MATCH, NO_MATCH, NameParts, compare, split_full_name
+
+CASES = [
+    # a, b, decision, expected levels (given, family, patronymic), why
+    (
+        "Олександр Ковальчук",
+        "Oleksandr Kovalchuk",
+        MATCH,
+        ("exact", "exact", "missing"),
+        "script only",
+    ),
+    (
+        "Олександр Ковальчук",
+        "Александр Ковальчук",
+        MATCH,
+        ("equivalent", "exact", "missing"),
+        "Ukrainian vs Russian first name",
+    ),
+    (
+        "Sasha Kovalchuk",
+        "Олександр Ковальчук",
+        MATCH,
+        ("diminutive", "exact", "missing"),
+        "diminutive in Latin",
+    ),
+    (
+        "Олександр Ковальчук",
+        "Олександра Ковальчук",
+        NO_MATCH,
+        ("different", "exact", "missing"),
+        "Олександр is not Олександра",
+    ),
+    (
+        "Іван Коваль",
+        "Іван Ковальчук",
+        NO_MATCH,
+        ("exact", "different", "missing"),
+        "Коваль is not Ковальчук",
+    ),
+    (
+        "Марія Мельник",
+        "Марина Мельник",
+        NO_MATCH,
+        ("different", "exact", "missing"),
+        "Марія is not Марина",
+    ),
+    (
+        "Саша Ковальов",
+        "Саша Ковальова",
+        NO_MATCH,
+        ("exact", "gender_form", "missing"),
+        "brother and sister",
+    ),
+    (
+        "Ганна Підгорна",
+        "Анна Подгорная",
+        MATCH,
+        ("equivalent", "russified", "missing"),
+        "Russified feminine adjectival surname",
+    ),
+    (
+        "Олексій Білоус",
+        "Алексей Белоус",
+        MATCH,
+        ("equivalent", "russified", "missing"),
+        "Russified surname",
+    ),
+    (
+        "Ковальова Марія Іванівна",
+        "Ковалёва Мария Ивановна",
+        MATCH,
+        ("exact", "exact", "equivalent"),
+        "patronymic in both languages",
+    ),
+    (
+        "Ковальова Марія Іванівна",
+        "Ковальова Марія Петрівна",
+        NO_MATCH,
+        ("exact", "exact", "different"),
+        "different father",
+    ),
+    (
+        "Олексанр Ковальчук",
+        "Олександр Ковальчук",
+        MATCH,
+        ("typo", "exact", "missing"),
+        "one letter dropped",
+    ),
+    (
+        "Ковальчук Олександр",
+        "Oleksandr Kovalchuk",
+        MATCH,
+        ("exact", "exact", "missing"),
+        "parts in another order",
+    ),
+    (
+        "Роман Коваленко",
+        "Романа Коваленко",
+        NO_MATCH,
+        ("different", "exact", "missing"),
+        "the other gender's form of an unknown name",
+    ),
+    (
+        "Бойко Дмитро Іванович",
+        "Бойко Денис Іванович",
+        NO_MATCH,
+        ("different", "exact", "exact"),
+        "twins differ only in the first name",
+    ),
+    (
+        "Кравчук Олег Ігорович",
+        "Кравчук Олег Єгорович",
+        NO_MATCH,
+        ("exact", "exact", "different"),
+        "Ігор and Єгор are two fathers",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "decision", "levels", "why"), CASES, ids=[c[-1] for c in CASES])
+def test_compare(a: str, b: str, decision: str, levels: tuple[str, str, str], why: str) -> None:
+    result = compare(a, b)
+    assert result.decision == decision, (why, result)
+    assert (result.levels["given"], result.levels["family"], result.levels["patronymic"]) == levels
+    assert 0.0 <= result.score <= 1.0
+    assert result.reasons
+
+
+def test_compare_is_symmetric_in_its_decision() -> None:
+    for a, b, decision, _levels, why in CASES:
+        assert compare(b, a).decision == decision, why
+
+
+def test_name_parts_are_accepted() -> None:
+    a = NameParts(given="Олександр", family="Ковальчук")
+    assert compare(a, "Alexander Kovalchuk").is_match
+
+
+def test_match_scores_above_no_match() -> None:
+    good = compare("Олександр Ковальчук", "Oleksandr Kovalchuk").score
+    bad = compare("Олександр Ковальчук", "Олександра Ковальчук").score
+    assert good > bad
+
+
+def test_gender_conflict_is_a_reason() -> None:
+    result = compare("Саша Ковальов", "Саша Ковальова")
+    assert any("gender" in r for r in result.reasons)
+
+
+SPLITS = [
+    ("Ковальчук Олександр Петрович", NameParts("Олександр", "Ковальчук", "Петрович")),
+    ("Олександр Петрович Ковальчук", NameParts("Олександр", "Ковальчук", "Петрович")),
+    ("Ковальчук, Олександр Петрович", NameParts("Олександр", "Ковальчук", "Петрович")),
+    ("Oleksandr Kovalchuk", NameParts("Oleksandr", "Kovalchuk", "")),
+    ("KOVALCHUK OLEKSANDR", NameParts("OLEKSANDR", "KOVALCHUK", "")),
+    ("Ганна Гриневич", NameParts("Ганна", "Гриневич", "")),
+    ("Іра Лисенко Петрівна", NameParts("Іра", "Лисенко", "Петрівна")),
+    ("Ковальчук", NameParts("", "Ковальчук", "")),
+    ("Саша", NameParts("Саша", "", "")),
+    ("", NameParts()),
+]
+
+
+@pytest.mark.parametrize(("full", "parts"), SPLITS)
+def test_split_full_name(full: str, parts: NameParts) -> None:
+    assert split_full_name(full) == parts
+
+
+BAD = ["", " ", "123", "😀", "😀 😀 😀", "a" * 500, "Олександр" * 60, "Oleksandr Олександр",
+       "\x00", "Ковальчук,,,", ",", "-", "'''", "Ё" * 3]  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", BAD)
+def test_bad_input_gives_a_defined_result(bad: str) -> None:
+    result = compare(bad, "Олександр Ковальчук")
+    assert result.decision in (MATCH, NO_MATCH)
+    assert 0.0 <= result.score <= 1.0
+    assert compare(bad, bad).decision in (MATCH, NO_MATCH)
+
+
+def test_none_is_no_name() -> None:
+    assert compare(None, None).decision == NO_MATCH  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_compare_never_raises(a: str, b: str) -> None:
+    result = compare(a, b)
+    assert 0.0 <= result.score <= 1.0
