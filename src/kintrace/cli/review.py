@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from kintrace.cases import (
     Change,
@@ -85,6 +86,13 @@ def _store(ctx: typer.Context) -> Iterator[tuple[Store, ReviewPolicy]]:
         yield store, policy
     except (StoreError, WorkflowRefused) as exc:
         raise _fail(str(exc)) from None
+    except (IntegrityError, OperationalError) as exc:
+        # Another reviewer's change collided with this one (same pair created at the same
+        # moment, a lock wait that timed out): nothing was written; trying again is safe.
+        raise _fail(
+            f"Another change to the same data happened at the same moment "
+            f"({type(exc.orig).__name__}); nothing was changed. Run the command again."
+        ) from None
     finally:
         store.close()
 

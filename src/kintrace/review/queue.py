@@ -15,7 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from kintrace.cases import (
@@ -39,6 +51,8 @@ from kintrace.store.review_tables import (
 )
 
 ITEMS = review_items.c
+#: Arbitrary constant naming the advisory lock that serialises queue syncs on PostgreSQL.
+_SYNC_LOCK_KEY = 0x4B54_5259
 
 
 def now_utc() -> datetime:
@@ -132,6 +146,9 @@ def sync_from_links(
     pending (the model now links them itself, or scores them below the floor) leave the queue if
     nobody has decided or claimed them yet. Returns (added, refreshed, withdrawn).
     """
+    if session.get_bind().dialect.name == "postgresql":
+        # Two reviewers asking for work right after a link run must not both queue its pairs.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SYNC_LOCK_KEY})
     last_run = session.scalar(select(func.max(link_runs.c.id)).where(link_runs.c.state == "done"))
     synced = session.execute(select(review_sync).where(review_sync.c.id == 1)).first()
     if last_run is None or (not force and synced is not None and synced.link_run_id >= last_run):

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from review_fixtures import ANN, BOB, POLICY, T0
+from review_fixtures import ANN, BOB, POLICY, T0, add_records
+from sqlalchemy import delete, insert
 
 from kintrace.cases import DecisionRefused, PairStatus, RecordKey, Verdict
+from kintrace.config import load_settings
 from kintrace.review import decisions, queue
 from kintrace.review.queue import PendingPair
-from kintrace.store.engine import Store
+from kintrace.store.engine import Store, open_store
+from kintrace.store.linkage_tables import link_pairs, link_runs
 
 Registry = Callable[[list[str]], list[RecordKey]]
 
@@ -157,3 +162,84 @@ def test_first_reviewer_never_gets_their_own_pair_back_for_the_second_look(
         assert queue.claim_next(s, reviewer="ann", policy=POLICY, now=T0) is None
         second = queue.claim_next(s, reviewer="bob", policy=POLICY, now=T0)
     assert second is not None and second.status is PairStatus.AWAITING_SECOND
+
+
+def _link_run(store: Store, pairs: list[tuple[RecordKey, RecordKey, float]]) -> None:
+    """Write a finished link run with these pending pairs, as `kintrace link` would."""
+    with store.session(write=True) as s:
+        run = s.execute(
+            insert(link_runs)
+            .values(
+                started_at=T0,
+                finished_at=T0,
+                state="done",
+                mode="full",
+                engine="duckdb",
+                model_name="test",
+                auto_link=0.99,
+                review_floor=0.5,
+            )
+            .returning(link_runs.c.id)
+        ).scalar_one()
+        s.execute(delete(link_pairs))
+        for a, b, p in pairs:
+            s.execute(
+                insert(link_pairs).values(
+                    run_id=run,
+                    source_l=a.source,
+                    record_id_l=a.record_id,
+                    source_r=b.source,
+                    record_id_r=b.record_id,
+                    match_probability=p,
+                    match_weight=0.0,
+                    status="pending",
+                    weights="{}",
+                )
+            )
+
+
+def test_sync_takes_each_run_once_and_withdraws_what_is_no_longer_pending(
+    store: Store, registry: Registry
+) -> None:
+    a, b, c, d = registry(["fam:1", "camp:1", "camp:2", "camp:3"])
+    _link_run(store, [(a, b, 0.7), (a, c, 0.6), (a, d, 0.8)])
+    with store.session(write=True) as s:
+        assert queue.sync_from_links(s, policy=POLICY, now=T0) == (3, 0, 0)
+        assert queue.sync_from_links(s, policy=POLICY, now=T0) == (0, 0, 0)  # same run
+        decisions.decide(
+            s, actor=ANN, left=a, right=d, verdict=Verdict.DIFFERENT, policy=POLICY, now=T0
+        )
+    _link_run(store, [(b, a, 0.75)])  # the next run: a-c and a-d no longer pending
+    with store.session(write=True) as s:
+        assert queue.sync_from_links(s, policy=POLICY, now=T0) == (0, 1, 1)
+        counts = queue.queue_counts(s)
+    assert counts["pending"] == 1 and counts["rejected"] == 1  # the decided pair stays
+
+
+@pytest.mark.postgres
+def test_concurrent_syncs_queue_each_pair_once(pg_schema_url: str, tmp_path: Path) -> None:
+    store = open_store(load_settings(tmp_path, database_url=pg_schema_url, env={}))
+    try:
+        keys = [RecordKey("fam", str(i)) for i in range(60)] + [RecordKey("camp", "x")]
+        with store.session(write=True) as s:
+            add_records(s, keys)
+        _link_run(store, [(k, keys[-1], 0.7) for k in keys[:-1]])
+        errors: list[str] = []
+
+        def sync() -> None:
+            try:
+                with store.session(write=True) as s:
+                    queue.sync_from_links(s, policy=POLICY, now=T0)
+            except Exception as exc:  # reported below
+                errors.append(type(exc).__name__)
+
+        threads = [threading.Thread(target=sync) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        with store.session() as s:
+            counts = queue.queue_counts(s)
+        assert errors == [] and counts["pending"] == 60
+    finally:
+        store.close()
