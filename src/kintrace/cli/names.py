@@ -78,11 +78,13 @@ def keys_command(
 
     repaired = repair_homoglyphs(name)
     parts = split_full_name(name)
-    info = {
+    spellings = transliterations(name)
+    given_classes = sorted(given_name_classes(parts.given))
+    info: dict[str, object] = {
         "script": detect_script(name).value,
         "repaired": repaired,
         "script_after_repair": detect_script(repaired).value,
-        "transliterations": transliterations(name),
+        "transliterations": spellings,
         "name_key": name_key(name),
         "coarse_key": coarse_key(name),
         "parts": {
@@ -90,7 +92,7 @@ def keys_command(
                 "text": parts.given,
                 "key": name_key(parts.given),
                 "coarse": coarse_key(parts.given),
-                "classes": sorted(given_name_classes(parts.given)),
+                "classes": given_classes,
             },
             "family": {
                 "text": parts.family,
@@ -116,14 +118,13 @@ def keys_command(
     if repaired != name:
         console.print(f"repaired: {repaired}", markup=False)
     translit_table = Table("standard", "spelling", header_style="bold")
-    for standard, spelling in info["transliterations"].items():  # type: ignore[attr-defined]
+    for standard, spelling in spellings.items():
         translit_table.add_row(standard, spelling)
     console.print(translit_table)
     parts_table = Table("part", "as written", "key", "coarse", "class / stem", header_style="bold")
-    p = info["parts"]
     parts_table.add_row(
         "given", parts.given, name_key(parts.given), coarse_key(parts.given),
-        ", ".join(p["given"]["classes"]),  # type: ignore[index]
+        ", ".join(given_classes),
     )  # fmt: skip
     parts_table.add_row(
         "family", parts.family, name_key(parts.family), coarse_key(parts.family),

@@ -120,11 +120,11 @@ def record_name_features(
     fv = _family(name_key(f))
     pv = _patronymic(name_key(p))
     name_gender = gv[6] or pv[2] or (fv[3] if " " not in f else None)
-    keys = [k for k in (gv[0], fv[0], pv[0]) if k]
+    keys = [k for k in (gv[0], fv[0], pv[0]) if isinstance(k, str) and k]
     return {
         "given_key": gv[0],
         "given_coarse": gv[1],
-        "given_classes": list(gv[2]) if gv[2] is not None else None,  # type: ignore[call-overload]
+        "given_classes": list(gv[2]) if isinstance(gv[2], list) else None,
         "given_class_primary": gv[3],
         "given_known": gv[4],
         "given_formal": gv[5],

@@ -101,13 +101,13 @@ def _split(full: str) -> NameParts:
     if best == 2 or (best == 1 and len(words) > 2):
         patro_at = strength.index(best)
         patronymic = words[patro_at]
-        rest = words[:patro_at] + words[patro_at + 1 :]
+        others = words[:patro_at] + words[patro_at + 1 :]
         given_at = patro_at - 1  # the given name usually stands just before the patronymic
         if not _is_known_given(words[given_at]):
-            known = [i for i, w in enumerate(rest) if _is_known_given(w)]
+            known = [i for i, w in enumerate(others) if _is_known_given(w)]
             given_at = known[0] if known else given_at
-        given = rest[given_at]
-        return NameParts(given, " ".join(rest[:given_at] + rest[given_at + 1 :]), patronymic)
+        given = others[given_at]
+        return NameParts(given, " ".join(others[:given_at] + others[given_at + 1 :]), patronymic)
     if len(words) == 2:
         given, family = _two(words, cyrillic)
         return NameParts(given, family)
