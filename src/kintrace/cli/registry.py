@@ -218,8 +218,12 @@ def sources_command(ctx: typer.Context) -> None:
         rows = list_sources(session)
         status = registry_status(session)
     table = Table(title="Sources")
-    for column in ("source", "kind", "records", "imports", "received on", "last file SHA-256"):
-        table.add_column(column, justify="right" if column in ("records", "imports") else "left")
+    table.add_column("source", no_wrap=True)
+    table.add_column("kind")
+    table.add_column("records", justify="right")
+    table.add_column("imports", justify="right")
+    table.add_column("received on")
+    table.add_column("file SHA-256")
     for row in rows:
         table.add_row(
             row.name,
@@ -227,7 +231,7 @@ def sources_command(ctx: typer.Context) -> None:
             str(row.records),
             str(row.batches),
             row.received_on.isoformat() if row.received_on else "",
-            (row.file_sha256 or "")[:16],
+            (row.file_sha256 or "")[:12],
         )
     out.print(table)
     _print_status(status)

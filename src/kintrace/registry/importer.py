@@ -166,6 +166,7 @@ class _ImportRun:
         self.validator = RowValidator(source_option=source_option, today=today)
         self.progress = progress
         self.states: dict[str, _SourceState] = {}
+        self.deferred_audit: list[dict[str, Any]] = []
         # Digest of the versions written, in insertion (= id) order; see versions_digest().
         self.digest = hashlib.sha256()
         self.digest_count = 0
@@ -252,7 +253,13 @@ class _ImportRun:
         state = self.states.get(name)
         if state is None:
             details = self.details if name == self.source_option else None
-            source = ensure_source(self.session, name, actor=self.actor, details=details)
+            source = ensure_source(
+                self.session,
+                name,
+                actor=self.actor,
+                details=details,
+                deferred_audit=self.deferred_audit,
+            )
             keys = {
                 record_id: (int(content_hash[:16], 16) >> 2) << 1
                 for record_id, content_hash in self.session.execute(
@@ -381,6 +388,9 @@ class _ImportRun:
                 update(_SOURCES).where(_SOURCES.c.id == state.source_id).values(file_sha256=sha)
             )
         self.session.flush()
+        # Audit entries last: on PostgreSQL the audit lock is then held only until the commit.
+        for entry in self.deferred_audit:
+            audit.append(self.session, **entry)
         audit.append(
             self.session,
             actor=self.actor,

@@ -53,9 +53,25 @@ class RegistryStatus:
 
 
 def ensure_source(
-    session: Session, name: str, *, actor: str, details: SourceDetails | None = None
+    session: Session,
+    name: str,
+    *,
+    actor: str,
+    details: SourceDetails | None = None,
+    deferred_audit: list[dict[str, Any]] | None = None,
 ) -> Source:
-    """The source called `name`, created (and audited) if new; details given update it."""
+    """The source called `name`, created (and audited) if new; details given update it.
+
+    With `deferred_audit`, the audit entries are collected there for the caller to append later
+    (the importer appends them at the end, so it holds the audit lock only briefly).
+    """
+
+    def record(entry: dict[str, Any]) -> None:
+        if deferred_audit is not None:
+            deferred_audit.append(entry)
+        else:
+            audit.append(session, **entry)
+
     source = session.scalars(select(Source).where(Source.name == name)).one_or_none()
     details = details or SourceDetails()
     if source is None:
@@ -68,13 +84,14 @@ def ensure_source(
         )
         session.add(source)
         session.flush()
-        audit.append(
-            session,
-            actor=actor,
-            action="registry.source.create",
-            entity_type="source",
-            entity_id=source.id,
-            details={"name": name, "kind": source.kind},
+        record(
+            dict(
+                actor=actor,
+                action="registry.source.create",
+                entity_type="source",
+                entity_id=source.id,
+                details={"name": name, "kind": source.kind},
+            )
         )
         return source
     changes = {
@@ -90,13 +107,14 @@ def ensure_source(
         for field, value in changes.items():
             setattr(source, field, value)
         session.flush()
-        audit.append(
-            session,
-            actor=actor,
-            action="registry.source.update",
-            entity_type="source",
-            entity_id=source.id,
-            details={k: str(v) for k, v in changes.items()},
+        record(
+            dict(
+                actor=actor,
+                action="registry.source.update",
+                entity_type="source",
+                entity_id=source.id,
+                details={k: str(v) for k, v in changes.items()},
+            )
         )
     return source
 
