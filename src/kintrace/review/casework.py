@@ -47,6 +47,7 @@ from kintrace.store.review_tables import (
     review_decisions,
     review_items,
 )
+from kintrace.store.web_tables import HOME_AGENCY_ID, source_agencies
 
 C = cases.c
 
@@ -168,6 +169,8 @@ def open_case(
             "admin, caseworker."
         )
     require_records(session, [subject])
+    if agency_id is None:
+        agency_id = agency_of_record(session, subject)
     existing = session.execute(
         select(C.id).where(
             C.subject_source == subject.source,
@@ -216,8 +219,24 @@ def open_case(
     return get_case(session, case_id)
 
 
-def get_case(session: Session, case_id: int, *, lock: bool = False) -> CaseView:
+def agency_of_record(session: Session, key: RecordKey) -> int:
+    """The agency that may see the record: its source's agency, else the home agency."""
+    found = session.scalar(
+        select(source_agencies.c.agency_id)
+        .join(Source, Source.id == source_agencies.c.source_id)
+        .where(Source.name == key.source)
+    )
+    return int(found) if found is not None else HOME_AGENCY_ID
+
+
+def get_case(
+    session: Session, case_id: int, *, lock: bool = False, agency_ids: set[int] | None = None
+) -> CaseView:
+    """The case; CaseNotFound if there is none, or if it is outside `agency_ids` (the agencies
+    the reader may see: out of scope looks the same as absent)."""
     query = select(cases).where(C.id == case_id)
+    if agency_ids is not None:
+        query = query.where(C.agency_id.in_(agency_ids))
     if lock:
         query = query.with_for_update()
     row = session.execute(query).first()

@@ -268,3 +268,15 @@ def test_a_record_arriving_in_the_person_after_my_last_look_is_new(
         view = casework.get_case(s, case_id)
         assert worklists.new_records_since(s, view, T0 + timedelta(days=1)) == [late]
         assert worklists.new_records_since(s, view, T0 + timedelta(days=6)) == []
+
+
+def test_a_case_carries_its_records_agency_and_is_absent_outside_it(
+    store: Store, registry: Registry
+) -> None:
+    (fam,) = registry(["fam:1"])
+    case_id = _open(store, fam)
+    with store.session() as s:
+        assert casework.get_case(s, case_id).agency_id == 1  # the home agency
+        assert casework.get_case(s, case_id, agency_ids={1}).id == case_id
+        with pytest.raises(casework.CaseNotFound, match=f"no case {case_id}"):
+            casework.get_case(s, case_id, agency_ids={2})
