@@ -4,7 +4,7 @@ PostgreSQL comes from KINTRACE_TEST_PG_URL (default: the local server the Makefi
 Each PostgreSQL test gets a fresh schema, dropped afterwards. If the server is unreachable the
 test FAILS with a message; to run without PostgreSQL on a workstation set KINTRACE_TEST_PG_URL to
 an empty string, and the PostgreSQL half is skipped with a visible reason. Under CI=true an empty
-or missing URL fails.
+or missing URL fails; outside CI a missing one means the local default server.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ def pg_admin_url() -> str:
     url = os.environ.get(PG_ENV)
     in_ci = os.environ.get("CI", "").lower() == "true"
     if url is None:
+        if in_ci:
+            pytest.fail(f"CI=true but {PG_ENV} is not set: the PostgreSQL tests must run in CI.")
         url = DEFAULT_PG_URL
     if not url:
         if in_ci:
