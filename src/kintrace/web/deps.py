@@ -98,7 +98,8 @@ def get_db(request: Request) -> Iterator[Session]:
         db.close()
 
 
-DbDep = Annotated[Session, Depends(get_db)]
+# scope="function": commit before the response is sent, so a redirect never outruns it.
+DbDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def _identify(request: Request, db: Session, now: datetime) -> Identity:

@@ -67,6 +67,6 @@ DYNAMIC_TERMS = (
     N_("given_name"), N_("family_name"), N_("patronymic"), N_("full_name"), N_("sex"),
     N_("birth_date"), N_("age"), N_("observed_on"), N_("birth_place"), N_("last_known_place"),
     N_("group_id"), N_("guardian_name"), N_("guardian_contact"), N_("notes"),
-    N_("agree"), N_("partial"), N_("differ"), N_("missing"),
+    N_("agree"), N_("equivalent"), N_("partial"), N_("differ"), N_("missing"),
     N_("auto"), N_("pending"), N_("confirmed"), N_("rejected"),
 )  # fmt: skip

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from kintrace.names import given_name_classes
 from kintrace.names.keys import name_key
 from kintrace.store.linkage_tables import link_pairs, linked_records
 from kintrace.store.registry_tables import Record, Source
@@ -59,13 +60,23 @@ def person_of_record(db: Session, *, record_pk: int) -> str | None:
 
 
 def agreement(values: list[Any], *, field: str) -> str:
-    """How the records' values of one field compare (names by key, so scripts do not matter)."""
+    """How the records' values of one field compare; names by key, so scripts do not matter.
+
+    "agree": same value (or same name key); "equivalent": given names that differ in spelling
+    but share a first-name class (Олександр / Александр / Sasha); "partial": agree where present
+    but some records lack the field, or birth dates agree on the year only; "differ";
+    "missing": fewer than two records have it.
+    """
     present = [v for v in values if v not in (None, "")]
     if len(present) < 2:
         return "missing"
     norm = {name_key(str(v)) if field.endswith(("name", "place")) else str(v) for v in present}
     if len(norm) == 1:
         return "agree" if len(present) == len(values) else "partial"
+    if field == "given_name":
+        shared = frozenset.intersection(*(given_name_classes(str(v)) for v in present))
+        if shared:
+            return "equivalent"
     if field == "birth_date":
         years = {str(v)[:4] for v in present}
         return "partial" if len(years) == 1 else "differ"

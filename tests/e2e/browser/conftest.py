@@ -1,0 +1,116 @@
+"""A real server (`kintrace serve` in a subprocess) over a registry of synthetic records, and
+Debian's Chromium driven by Playwright. Screenshots go to test-artifacts/browser/."""
+
+from __future__ import annotations
+
+import csv
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
+PASSWORD = "synthetic e2e passphrase"
+REVIEWER_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # test-only key
+ROWS = [  # synthetic
+    ("camp-list", "c1", "Олександр", "Ковальчук", "2012-03-14", "Херсон"),
+    ("adoption-list", "d1", "Александр", "Ковальчук", "2012-03-14", "Херсон"),
+    ("camp-list", "c2", "Марія", "Шевченко", "2010-07-01", "Маріуполь"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _seed(home: Path) -> None:
+    from kintrace.accounts import users
+    from kintrace.accounts.roles import Role
+    from kintrace.config import load_settings
+    from kintrace.registry.importer import import_file
+    from kintrace.store.engine import open_store
+    from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
+    from kintrace.web.workspace.demo_accounts import mark_synthetic
+
+    store = open_store(load_settings(home, env={}))
+    path = home / "synthetic.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "record_id", "given_name", "family_name", "birth_date",
+                         "birth_place"])
+        writer.writerows(ROWS)
+    import_file(store, path, actor="e2e")
+    now = datetime.now(UTC)
+    with store.session(write=True) as db:
+        mark_synthetic(db)
+        users.add_user(db, username="e2e-caseworker", password=PASSWORD, role=Role.CASEWORKER,
+                       agency_id=1, now=now, language="en")
+        reviewer = users.add_user(db, username="e2e-reviewer", password=PASSWORD,
+                                  role=Role.REVIEWER, agency_id=1, now=now, language="uk")
+        users.set_totp_secret_for_demo(db, user_id=reviewer.id, secret=REVIEWER_SECRET)
+        run = db.execute(link_runs.insert().values(
+            started_at=now, state="done", mode="full", engine="duckdb", model_name="e2e",
+            auto_link=0.99, review_floor=0.5)).inserted_primary_key[0]
+        for source, record_id in (("camp-list", "c1"), ("adoption-list", "d1")):
+            db.execute(linked_records.insert().values(
+                source=source, record_id=record_id, content_hash="x", person_id="P000001",
+                run_id=run))
+        db.execute(link_pairs.insert().values(
+            run_id=run, source_l="adoption-list", record_id_l="d1", source_r="camp-list",
+            record_id_r="c1", match_probability=0.991, match_weight=7.0, status="auto",
+            weights="{}"))
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it)")
+    home = tmp_path_factory.mktemp("e2e-home")
+    _seed(home)
+    port = _free_port()
+    kintrace = Path(sys.executable).with_name("kintrace")
+    process = subprocess.Popen(
+        [str(kintrace), "--home", str(home), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            process.kill()
+            pytest.fail("the server did not start: " + process.stderr.read().decode()[-2000:])
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
