@@ -18,11 +18,12 @@ the second name's given and family parts is tried too; the better reading is kep
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from kintrace.names.family import family_gender
-from kintrace.names.given import gender_of_classes, given_name_classes
+from kintrace.names.given import gender_of_classes, given_name_classes, given_table
 from kintrace.names.keys import name_key
 from kintrace.names.levels import (
     LEVEL_SCORE,
@@ -40,16 +41,22 @@ MATCH = "match"
 NO_MATCH = "no_match"
 MATCH_THRESHOLD = 0.75
 _WEIGHTS = {"given": 0.4, "family": 0.45, "patronymic": 0.15}
+_REASON = {
+    (part, level): f"{part}: missing on one side" if level == Level.MISSING else f"{part}: {level}"
+    for part in _WEIGHTS
+    for level in (*LEVEL_SCORE, Level.MISSING)
+}
 
 
-@dataclass(frozen=True)
-class NameComparison:
-    """The result of `compare`: score 0..1, decision ("match"/"no_match"), reasons, levels."""
+class NameComparison(NamedTuple):
+    """The result of `compare`: score 0..1, decision ("match"/"no_match"), reasons, and the level
+    of each part ({"given": ..., "family": ..., "patronymic": ...}; results are cached and shared,
+    so treat `levels` as read-only)."""
 
     score: float
     decision: str
     reasons: tuple[str, ...] = ()
-    levels: dict[str, str] = field(default_factory=dict)
+    levels: dict[str, str] = {}  # noqa: RUF012 - NamedTuple default, never mutated
 
     @property
     def is_match(self) -> bool:
@@ -94,16 +101,15 @@ def _score(fa: _Features, fb: _Features) -> NameComparison:
     }
     total = weight = 0.0
     reasons: list[str] = []
-    blocking: list[str] = []
+    blocking = False
     for part, level in levels.items():
+        reasons.append(_REASON[part, level])
         if level == Level.MISSING:
-            reasons.append(f"{part}: missing on one side")
             continue
         total += _WEIGHTS[part] * LEVEL_SCORE[level]
         weight += _WEIGHTS[part]
-        reasons.append(f"{part}: {level}")
         if level == Level.DIFFERENT:
-            blocking.append(part)
+            blocking = True
     score = round(total / weight, 4) if weight else 0.0
     gender_conflict = bool(fa.gender and fb.gender and fa.gender != fb.gender)
     if gender_conflict:
@@ -133,7 +139,13 @@ def _as_parts(name: str | NameParts | None) -> NameParts:
 
 
 def _may_be_swapped(fa: _Features, fb: _Features) -> bool:
-    """Whether reading b's given and family names the other way round could agree with a."""
+    """Whether reading b's given and family names the other way round could agree with a.
+
+    Only when b's family name is a first name we know (or a's first name as written): a swap
+    is a clerical slip between two fields, not a guess.
+    """
+    if fb.family_key != fa.given_key and fb.family_key not in given_table().classes:
+        return False
     given_vs_family = given_level_of_keys(fa.given_key, fb.family_key)
     if given_vs_family in (Level.MISSING, Level.DIFFERENT, Level.EVIDENCE):
         return False
