@@ -178,6 +178,22 @@ def next_command(ctx: typer.Context, as_user: AsUser = None) -> None:
         _print_pair(view, item)
 
 
+@review_app.command("skip")
+def skip_command(ctx: typer.Context, as_user: AsUser = None) -> None:
+    """Give the pair you hold back to the queue without a verdict."""
+    with _store(ctx) as (store, _policy):
+        actor = _actor(store, as_user)
+        with store.session(write=True) as session:
+            held = queue.held_by(session, actor.name, _now())
+            if held is None:
+                out.print("You hold no pair.")
+                return
+            queue.release(
+                session, item_id=held.id, reviewer=actor.name, token=held.token, now=_now()
+            )
+    out.print(f"{held.left} ~ {held.right} is back in the queue.")
+
+
 @review_app.command("show")
 def show_command(
     ctx: typer.Context,
@@ -495,7 +511,7 @@ def set_command(
     as_user: AsUser = None,
 ) -> None:
     """Move one facet of a case; forbidden moves are refused with what is allowed."""
-    with _store(ctx) as (store, _policy):
+    with _store(ctx) as (store, policy):
         day = casework.parse_day(on) if on else None
         change = Change(
             Facet(facet.value),
@@ -509,7 +525,7 @@ def set_command(
         actor = _actor(store, as_user)
         with store.session(write=True) as session:
             view = casework.set_facet(
-                session, actor=actor, case_id=case_id, change=change, now=_now()
+                session, actor=actor, case_id=case_id, change=change, now=_now(), policy=policy
             )
     _print_case(view)
 

@@ -213,7 +213,8 @@ def open_case(
         entity_id=case_id,
         details={"subject": str(subject), "event_id": event_id, "agency_id": agency_id},
     )
-    reprioritise(session, [subject], policy=policy)
+    view = get_case(session, case_id)
+    reprioritise(session, [r.key for r in case_records(session, view)], policy=policy)
     if assignee:
         return assign(session, actor=actor, case_id=case_id, assignee=assignee, now=now)
     return get_case(session, case_id)
@@ -274,9 +275,17 @@ def _check_basis(session: Session, case: CaseView, decision_id: int) -> None:
 
 
 def set_facet(
-    session: Session, *, actor: Actor, case_id: int, change: Change, now: datetime
+    session: Session,
+    *,
+    actor: Actor,
+    case_id: int,
+    change: Change,
+    now: datetime,
+    policy: ReviewPolicy,
 ) -> CaseView:
-    """Move one facet of the case, if the transition table allows it for the actor's role."""
+    """Move one facet of the case, if the transition table allows it for the actor's role.
+
+    Closing or reopening a case re-ranks the waiting pairs of its records (`policy`)."""
     case = get_case(session, case_id, lock=True)
     if change.decision_id is not None:
         _check_basis(session, case, change.decision_id)
@@ -332,7 +341,10 @@ def set_facet(
             "content_sha256": _digest(repr((change.note, sorted(details.items())))),
         },
     )
-    return get_case(session, case_id)
+    view = get_case(session, case_id)
+    if ReturnStage.CLOSED in (case.state.return_stage, after.return_stage):
+        reprioritise(session, [r.key for r in case_records(session, view)], policy=policy)
+    return view
 
 
 def assign(

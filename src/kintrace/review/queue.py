@@ -302,8 +302,9 @@ def reprioritise(session: Session, keys: Iterable[RecordKey], *, policy: ReviewP
     return touched
 
 
-def _held_by(session: Session, reviewer: str, now: datetime) -> Row[Any] | None:
-    return session.execute(
+def held_by(session: Session, reviewer: str, now: datetime) -> QueueItem | None:
+    """The waiting pair `reviewer` holds a live lease on, if any."""
+    row = session.execute(
         select(review_items)
         .where(
             ITEMS.lease_owner == reviewer,
@@ -313,6 +314,7 @@ def _held_by(session: Session, reviewer: str, now: datetime) -> Row[Any] | None:
         .order_by(ITEMS.id)
         .limit(1)
     ).first()
+    return _item(row) if row is not None else None
 
 
 def claim_for(
@@ -335,9 +337,9 @@ def claim_next(
     Run it in a write transaction of its own (`store.session(write=True)`), committed before
     the reviewer looks at the pair, so the lease is visible to everyone else.
     """
-    held = _held_by(session, reviewer, now)
+    held = held_by(session, reviewer, now)
     if held is not None:
-        return _item(held)
+        return held
     candidate = (
         select(ITEMS.id)
         .where(

@@ -20,8 +20,9 @@ from kintrace.cases import (
     Verdict,
     WorkflowRefused,
 )
-from kintrace.review import casework, decisions, worklists
+from kintrace.review import casework, decisions, queue, worklists
 from kintrace.review.actors import Actor
+from kintrace.review.queue import PendingPair
 from kintrace.store.audit_tables import AuditEntry
 from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_runs, linked_records
@@ -39,7 +40,12 @@ def _open(store: Store, subject: RecordKey, actor: Actor = CASEY) -> int:
 def _set(store: Store, case_id: int, change: Change, actor: Actor = CASEY, days: int = 1):  # type: ignore[no-untyped-def]
     with store.session(write=True) as s:
         return casework.set_facet(
-            s, actor=actor, case_id=case_id, change=change, now=T0 + timedelta(days=days)
+            s,
+            actor=actor,
+            case_id=case_id,
+            change=change,
+            now=T0 + timedelta(days=days),
+            policy=POLICY,
         )
 
 
@@ -280,3 +286,29 @@ def test_a_case_carries_its_records_agency_and_is_absent_outside_it(
         assert casework.get_case(s, case_id, agency_ids={1}).id == case_id
         with pytest.raises(casework.CaseNotFound, match=f"no case {case_id}"):
             casework.get_case(s, case_id, agency_ids={2})
+
+
+def test_opening_a_case_puts_its_pairs_first_and_closing_it_puts_them_back(
+    store: Store, registry: Registry
+) -> None:
+    fam, camp, other, reg = registry(["fam:1", "camp:1", "fam:2", "reg:2"])
+    with store.session(write=True) as s:
+        queue.enqueue(
+            s,
+            [PendingPair(fam, camp, 0.9), PendingPair(other, reg, 0.725)],
+            policy=POLICY,
+            now=T0,
+        )
+
+    def first() -> set[RecordKey]:
+        with store.session(write=True) as s:
+            item = queue.claim_next(s, reviewer="probe", policy=POLICY, now=T0)
+            assert item is not None
+            queue.release(s, item_id=item.id, reviewer="probe", token=item.token, now=T0)
+            return {item.left, item.right}
+
+    assert first() == {other, reg}  # closest to the middle of the band
+    case_id = _open(store, fam)
+    assert first() == {fam, camp}  # touches an open case
+    _set(store, case_id, Change(Facet.RETURN, "closed", reason="duplicate"), actor=ADMIN)
+    assert first() == {other, reg}

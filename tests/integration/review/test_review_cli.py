@@ -99,6 +99,9 @@ def test_two_reviewers_confirm_and_a_case_moves_on_their_decision(home: Path) ->
     refused = kt(home, "review", "decide", "fam:1", "camp:1", "same", "--as", "ann", ok=False)
     assert "second, different reviewer" in refused
     assert "camp:1" in kt(home, "review", "next", "--as", "bob")
+    assert "back in the queue" in kt(home, "review", "skip", "--as", "bob")
+    assert "You hold no pair" in kt(home, "review", "skip", "--as", "bob")
+    assert "camp:1" in kt(home, "review", "next", "--as", "bob")
     confirmed = kt(home, "review", "decide", "camp:1", "fam:1", "same", "--as", "bob")
     assert "confirmed" in confirmed
     decision_id = confirmed.split(":")[0].split()[-1]
