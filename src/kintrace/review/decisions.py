@@ -33,7 +33,7 @@ from kintrace.cases import (
     replay,
 )
 from kintrace.review.actors import Actor
-from kintrace.review.queue import ITEMS, QueueItem, find_item
+from kintrace.review.queue import ITEMS, QueueItem, find_item, model_score
 from kintrace.review.records import require_records
 from kintrace.store.review_tables import as_utc, review_decisions, review_items
 
@@ -102,12 +102,17 @@ def _check_claim(item: QueueItem, *, actor: Actor, token: int | None, now: datet
 
 
 def _create_item(session: Session, left: RecordKey, right: RecordKey, now: datetime) -> QueueItem:
+    """A queue row for a pair decided by hand, with the model's score if it scored the pair
+    (an auto-linked pair keeps its probability, so rejecting it needs a reason)."""
+    probability, weight = model_score(session, left, right)
     session.execute(
         insert(review_items).values(
             source_l=left.source,
             record_id_l=left.record_id,
             source_r=right.source,
             record_id_r=right.record_id,
+            match_probability=probability,
+            match_weight=weight,
             status=PairStatus.PENDING.value,
             priority=0.0,
             fencing_token=0,

@@ -395,3 +395,27 @@ def queue_counts(session: Session) -> dict[str, int]:
     counts = {s.value: 0 for s in PairStatus}
     counts.update({status: int(n) for status, n in rows})
     return counts
+
+
+def model_score(
+    session: Session, left: RecordKey, right: RecordKey
+) -> tuple[float | None, float | None]:
+    """(probability, match weight) the last link run gave the pair, in either order, if any."""
+    lp = link_pairs.c
+
+    def side(a: RecordKey, b: RecordKey) -> ColumnElement[bool]:
+        return and_(
+            lp.source_l == a.source,
+            lp.record_id_l == a.record_id,
+            lp.source_r == b.source,
+            lp.record_id_r == b.record_id,
+        )
+
+    row = session.execute(
+        select(lp.match_probability, lp.match_weight).where(
+            or_(side(left, right), side(right, left))
+        )
+    ).first()
+    if row is None:
+        return None, None
+    return float(row.match_probability), float(row.match_weight)

@@ -70,6 +70,17 @@ def home(tmp_path: Path) -> Path:
                     "run_id": run,
                     "source_l": "fam",
                     "record_id_l": "2",
+                    "source_r": "camp",
+                    "record_id_r": "1",
+                    "match_probability": 0.998,
+                    "match_weight": 9.0,
+                    "status": "auto",
+                    "weights": "{}",
+                },
+                {
+                    "run_id": run,
+                    "source_l": "fam",
+                    "record_id_l": "2",
                     "source_r": "reg",
                     "record_id_r": "1",
                     "match_probability": 0.55,
@@ -132,6 +143,10 @@ def test_two_reviewers_confirm_and_a_case_moves_on_their_decision(home: Path) ->
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (
+            ("review", "decide", "camp:1", "fam:2", "different", "--as", "ann"),
+            "auto-link threshold",
+        ),
         (("review", "decide", "fam:1", "fam:1", "same", "--as", "ann"), "two different records"),
         (("review", "decide", "fam1", "camp:1", "same", "--as", "ann"), "SOURCE:ID"),
         (("review", "decide", "fam:1", "camp:404", "same", "--as", "ann"), "No record camp:404"),
