@@ -4,7 +4,7 @@ Keys come from `kintrace.names`: each word of each name part gives its `name_key
 Ковальчук, Kovalchuk and Kowaltschuk) and, for given names, the first-name classes that join
 Олександр, Александр, Oleksandr and Sasha. Places give keys prefixed "p:".
 
-The index is refreshed when the records change (a cheap watermark: count and last update), so
+The index is refreshed when the records change (a cheap watermark: the newest import batch), so
 imports from the command line are searchable without restarting the server.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from kintrace.names.keys import name_key
-from kintrace.store.registry_tables import Record, RecordVersion
+from kintrace.store.registry_tables import ImportBatch, Record, RecordVersion
 from kintrace.store.web_tables import instance_flags, record_name_keys, source_agencies
 from kintrace.web.workspace.scope import source_agency
 
@@ -70,8 +70,10 @@ def record_keys(version: RecordVersion | object) -> set[str]:
 
 
 def _watermark(db: Session) -> str:
-    count, last = db.execute(select(func.count(Record.id), func.max(Record.updated_at))).one()
-    return f"{count}|{last}"
+    """Records change only through imports, one batch each, committed with its records: the
+    newest batch id says whether the index may be stale (a primary-key lookup, O(1))."""
+    last = db.execute(select(func.max(ImportBatch.id))).scalar_one_or_none()
+    return f"batch:{last or 0}"
 
 
 def refresh(db: Session, *, force: bool = False) -> int:
