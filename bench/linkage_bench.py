@@ -27,7 +27,7 @@ from kintrace.demo.dataset import generate
 from kintrace.linkage.clustering import Link, cluster, sequential_ids
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.features import feature_table
-from kintrace.linkage.pipeline import resolve, with_status
+from kintrace.linkage.pipeline import promote_unambiguous, resolve, with_status
 from kintrace.linkage.runner import predict, train
 from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
 from kintrace.registry.validation import DateProblem, parse_partial_date
@@ -193,14 +193,19 @@ def evaluate(
         by_child[child].append(uid)
     true_pairs = sum(len(v) * (len(v) - 1) // 2 for v in by_child.values())
     found = int(pairs["is_match"].sum())
-    auto = with_status(spec, pairs) if twins else pairs
-    auto = (
-        auto[auto["status"] == "auto"]
-        if twins
-        else pairs[pairs["match_probability"] >= t.auto_link]
-    )
-    links = [Link(int(a), int(b), float(p)) for a, b, p in
-             zip(auto["uid_l"], auto["uid_r"], auto["match_probability"], strict=True)]  # fmt: skip
+    if twins:
+        scored = with_status(spec, pairs)
+        first = resolve(FEATURES[name], _auto_links(scored))
+        scored = promote_unambiguous(spec, scored, first.person_of)
+        links = _auto_links(scored)
+    else:
+        links = _auto_links(
+            pairs.assign(
+                status=[
+                    "auto" if p >= t.auto_link else "pending" for p in pairs["match_probability"]
+                ]
+            )
+        )
     if twins:
         clustering = resolve(FEATURES[name], links)
     else:  # the baseline: plain connected components, no constraints
@@ -270,6 +275,14 @@ def evaluate(
 
 
 FEATURES: dict[str, pd.DataFrame] = {}
+
+
+def _auto_links(scored: pd.DataFrame) -> list[Link[int]]:
+    auto = scored[scored["status"] == "auto"]
+    return [
+        Link(int(a), int(b), float(p))
+        for a, b, p in zip(auto["uid_l"], auto["uid_r"], auto["match_probability"], strict=True)
+    ]
 
 
 def _mean(values: list[int]) -> float:

@@ -4,8 +4,8 @@ Twins share a surname, a birth date, a birthplace and parents; siblings share al
 Only the given name tells them apart, so a model that sums evidence will happily merge them. Two
 records of one family, that is with the same surname stem and either the same full birth date
 (twins) or a patronymic from the same father (siblings), whose given names are clearly different
-(both known names, no key or class in common), are kept apart, unless a reviewer confirmed them
-as one child.
+(both names the tables know, no key or class in common), are kept apart, unless a reviewer
+confirmed them as one child.
 """
 
 from __future__ import annotations
@@ -18,7 +18,11 @@ import pandas as pd
 def _different_given(a: tuple[object, object], b: tuple[object, object]) -> bool:
     key_a, class_a = a
     key_b, class_b = b
-    if not (key_a and key_b and class_a and class_b):
+    if not (key_a and key_b and isinstance(class_a, str) and isinstance(class_b, str)):
+        return False
+    # Only names the tables know ("ivan:m") are surely different names; a bare key is an unknown
+    # spelling, a typo or a diminutive the tables lack (Феір, Діанка), and proves nothing.
+    if ":" not in class_a or ":" not in class_b:
         return False
     return key_a != key_b and class_a != class_b
 

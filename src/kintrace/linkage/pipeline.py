@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -70,6 +70,50 @@ def with_status(spec: ModelSpec, pairs: pd.DataFrame) -> pd.DataFrame:
     statuses = [status_of(spec, row) for row in pairs.to_dict("records")]
     kept = pairs.assign(status=statuses)
     return kept[kept["status"].notna()].reset_index(drop=True)
+
+
+def _eligible(spec: ModelSpec, row: dict[str, Any]) -> bool:
+    """Would this pair be auto-linked at a high enough probability (the same safety rules)?"""
+    return status_of(spec, {**row, "match_probability": 1.0}) == "auto"
+
+
+def promote_unambiguous(
+    spec: ModelSpec,
+    pairs: pd.DataFrame,
+    person_of: Mapping[Hashable, str],
+    *,
+    key_l: str = "uid_l",
+    key_r: str = "uid_r",
+) -> pd.DataFrame:
+    """Mark as `auto` the pending pairs that are each record's only plausible match.
+
+    `person_of` is the clustering from the auto links alone. A pending pair at or above
+    `thresholds.unambiguous_link` is promoted when both records have no candidate pair (at or
+    above the review floor) with a record of any other person: a partner list's year-only
+    record of a child then joins the child's person, while a record that could be either of two
+    look-alike children stays pending for a person to decide.
+    """
+    floor = spec.thresholds.unambiguous_link
+    if floor >= 1.0 or pairs.empty:
+        return pairs
+    rivals: dict[Hashable, set[str]] = {}
+    for left, right in zip(pairs[key_l], pairs[key_r], strict=True):
+        if person_of.get(left) == person_of.get(right):
+            continue
+        rivals.setdefault(left, set()).add(person_of.get(right, f"?{right}"))
+        rivals.setdefault(right, set()).add(person_of.get(left, f"?{left}"))
+    status = pairs["status"].to_list()
+    for i, row in enumerate(pairs.to_dict("records")):
+        if status[i] != "pending" or float(row["match_probability"]) < floor:
+            continue
+        left, right = row[key_l], row[key_r]
+        if (
+            len(rivals.get(left, ())) <= 1
+            and len(rivals.get(right, ())) <= 1
+            and _eligible(spec, row)
+        ):
+            status[i] = "auto"
+    return pairs.assign(status=status)
 
 
 def weights_json(spec: ModelSpec, row: dict[str, Any]) -> str:

@@ -21,7 +21,13 @@ from kintrace.linkage import runner
 from kintrace.linkage.clustering import Link
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.features import feature_table
-from kintrace.linkage.pipeline import resolve, status_of, train_and_score, weights_json
+from kintrace.linkage.pipeline import (
+    promote_unambiguous,
+    resolve,
+    train_and_score,
+    weights_json,
+    with_status,
+)
 from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
 from kintrace.linkage.store_io import (
     Key,
@@ -175,30 +181,33 @@ def link(
     finally:
         engine.close()
     say("clustering records into persons")
-    pair_rows = _pair_rows(spec, pairs, key_of_uid)
     replaced = set(keys) if full else {k for k, new in zip(keys, new_mask, strict=True) if new}
-    auto_links = [
+    kept_links = [
         Link(left, right, prob)
         for left, right, prob in old_auto
         if not full and left not in replaced and right not in replaced
     ]
-    auto_links += [
-        Link(
-            (p["source_l"], p["record_id_l"]),
-            (p["source_r"], p["record_id_r"]),
-            p["match_probability"],
-        )
-        for p in pair_rows
-        if p["status"] == "auto"
-    ]
-    result = resolve(
-        features,
-        auto_links,
-        keys=keys,
-        must_link=must,
-        cannot_link=cannot,
-        previous=dict(state.person_of),
-    )
+    scored = with_status(spec, pairs)
+    scored["key_l"] = [key_of_uid[int(u)] for u in scored["uid_l"]]
+    scored["key_r"] = [key_of_uid[int(u)] for u in scored["uid_r"]]
+
+    def cluster_with(frame: pd.DataFrame) -> Any:
+        auto = frame[frame["status"] == "auto"]
+        links = kept_links + [
+            Link(left, right, float(prob))
+            for left, right, prob in zip(
+                auto["key_l"], auto["key_r"], auto["match_probability"], strict=True
+            )
+        ]
+        return resolve(
+            features, links, keys=keys, must_link=must, cannot_link=cannot,
+            previous=dict(state.person_of),
+        )  # fmt: skip
+
+    provisional = cluster_with(scored)
+    scored = promote_unambiguous(spec, scored, provisional.person_of, key_l="key_l", key_r="key_r")
+    result = cluster_with(scored)
+    pair_rows = _pair_rows(spec, scored)
     persons = len(set(result.person_of.values()))
     n_auto = sum(1 for p in pair_rows if p["status"] == "auto")
     run_values = {
@@ -248,15 +257,10 @@ def link(
     )
 
 
-def _pair_rows(
-    spec: ModelSpec, pairs: pd.DataFrame, key_of_uid: dict[int, Key]
-) -> list[dict[str, Any]]:
+def _pair_rows(spec: ModelSpec, scored: pd.DataFrame) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for record in pairs.to_dict("records"):
-        status = status_of(spec, record)
-        if status is None:
-            continue
-        left, right = key_of_uid[int(record["uid_l"])], key_of_uid[int(record["uid_r"])]
+    for record in scored.to_dict("records"):
+        left, right = record["key_l"], record["key_r"]
         if right < left:
             left, right = right, left
         rows.append(
@@ -267,7 +271,7 @@ def _pair_rows(
                 "record_id_r": right[1],
                 "match_probability": float(record["match_probability"]),
                 "match_weight": float(record["match_weight"]),
-                "status": status,
+                "status": record["status"],
                 "weights": weights_json(spec, record),
             }
         )

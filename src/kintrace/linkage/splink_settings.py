@@ -32,6 +32,10 @@ def _level(level: Level) -> ComparisonLevelCreator:
     else:
         creator = cll.ElseLevel()
     creator = creator.configure(label_for_charts=level.label)
+    if level.neutral:
+        creator = creator.configure(
+            m_probability=0.05, u_probability=0.05, fix_m_probability=True, fix_u_probability=True
+        )
     if level.fixed_m is not None:
         creator = creator.configure(m_probability=level.fixed_m, fix_m_probability=True)
     if level.tf_column:

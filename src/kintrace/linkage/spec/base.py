@@ -33,6 +33,7 @@ class Level:
     tf_column: str | None = None
     tf_minimum_u: float | None = None
     fixed_m: float | None = None  # domain knowledge EM must not override (see the model docs)
+    neutral: bool = False  # weight fixed at 0: this outcome says nothing either way
 
     def condition(self) -> str:
         """Backend-neutral SQL condition (`close` levels: a placeholder the binder fills)."""
@@ -63,9 +64,12 @@ def close(column: str, threshold: float, *, label: str) -> Level:
     return Level(label=label, kind="close", columns=(column,), threshold=threshold)
 
 
-def custom(sql: str, *, label: str, tf_column: str | None = None) -> Level:
-    """A condition written in backend-neutral SQL on `col_l`/`col_r`."""
-    return Level(label=label, kind="custom", sql=sql, tf_column=tf_column)
+def custom(sql: str, *, label: str, tf_column: str | None = None, neutral: bool = False) -> Level:
+    """A condition written in backend-neutral SQL on `col_l`/`col_r`.
+
+    A `neutral` level has its weight fixed at 0 (m = u, not trained).
+    """
+    return Level(label=label, kind="custom", sql=sql, tf_column=tf_column, neutral=neutral)
 
 
 def else_level(label: str = "different", *, fixed_m: float | None = None) -> Level:
@@ -110,16 +114,25 @@ class Thresholds:
 
     At or above `auto_link` a pair links without review; from `review_floor` up to it the pair is
     `pending` for a person; below `review_floor` it is dropped (not stored, not exported).
+    A pending pair at or above `unambiguous_link` also links without review when neither record
+    has a candidate in any other person (the only plausible match on both sides); 1.0 turns
+    this off.
     """
 
     auto_link: float = 0.99
     review_floor: float = 0.5
+    unambiguous_link: float = 0.8
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review_floor <= self.auto_link <= 1.0:
             raise ValueError(
                 f"thresholds: got review floor {self.review_floor} and auto-link "
                 f"{self.auto_link}; expected 0 < review floor <= auto-link <= 1"
+            )
+        if not self.review_floor <= self.unambiguous_link <= 1.0:
+            raise ValueError(
+                f"thresholds: got unambiguous-link {self.unambiguous_link}; expected a value "
+                f"from the review floor ({self.review_floor}) to 1"
             )
 
     def status(self, probability: float) -> str | None:

@@ -74,14 +74,18 @@ _BIRTH_DATE_LEVELS = [
 
 
 #: Adoption listings replace the surname and patronymic and often the birthplace of a child
-#: (the documented pattern); in a pair with such a record those differences are expected, so they
-#: get their own level and EM learns how little they say there.
+#: (the documented pattern); in a pair with such a record those differences are expected and say
+#: nothing about whether it is the same child, so they get their own level with weight 0. (EM
+#: would instead learn how rare adoption records are among matches, which is a prior, not
+#: evidence, and would push every renamed child below the review floor.)
 ADOPTION_KIND = "adoption_listing"
 _IN_ADOPTION = f"source_kind_l = '{ADOPTION_KIND}' OR source_kind_r = '{ADOPTION_KIND}'"
 
 
 def _replaced_in_adoption() -> Level:
-    return custom(_IN_ADOPTION, label="different, one record from an adoption listing")
+    return custom(
+        _IN_ADOPTION, label="different, one record from an adoption listing", neutral=True
+    )
 
 
 def _place(column: str, what: str, *, adoption: bool) -> list[Level]:
