@@ -66,11 +66,11 @@ def child_kintrace(path: Path, home: Path, url: str | None) -> dict[str, float]:
     from kintrace.store.engine import open_store
 
     store = open_store(load_settings(home, database_url=url, env={}))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     summary = import_file(store, path, actor="bench")
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     store.close()
-    return {"seconds": seconds, "new": summary.new, "unchanged": summary.unchanged}
+    return {"seconds": seconds, "cpu": cpu, "new": summary.new, "unchanged": summary.unchanged}
 
 
 def child_peer(path: Path, home: Path) -> dict[str, float]:
@@ -81,7 +81,7 @@ def child_peer(path: Path, home: Path) -> dict[str, float]:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute(f"CREATE TABLE rows ({', '.join(HEADER)}, UNIQUE(source, record_id))")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         next(reader)
@@ -94,9 +94,9 @@ def child_peer(path: Path, home: Path) -> dict[str, float]:
                 batch.clear()
         connection.executemany(f"INSERT INTO rows VALUES ({placeholders})", batch)
     connection.commit()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     connection.close()
-    return {"seconds": seconds, "new": 0, "unchanged": 0}
+    return {"seconds": seconds, "cpu": cpu, "new": 0, "unchanged": 0}
 
 
 def run_child(kind: str, path: Path, home: Path, url: str | None) -> dict[str, float]:
@@ -118,7 +118,8 @@ def main() -> None:
             result = child_peer(Path(path), Path(home))
         else:
             result = child_kintrace(Path(path), Path(home), url or None)
-        result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        result["peak_rss_mib"] = usage.ru_maxrss / 1024
         print(json.dumps(result))
         return
 
@@ -131,7 +132,8 @@ def main() -> None:
         results = {
             "peer": run_child("peer", data, work / "peer", None),
             "sqlite": run_child("sqlite", data, work / "home", None),
-            "sqlite-re": run_child("sqlite", data.with_name("bench.csv"), work / "home", None),
+            # the same rows in a file with another hash: a full pass where every row is unchanged
+            "sqlite-re": run_child("sqlite", _copy_with_blank_line(data), work / "home", None),
         }
         schema = None
         if args.pg_url and not args.no_pg:
@@ -141,17 +143,37 @@ def main() -> None:
             finally:
                 _drop_schema(args.pg_url, schema)
     peer_rate = args.rows / results["peer"]["seconds"]
-    print(f"{'run':<11} {'seconds':>8} {'rows/s':>10} {'peak RSS MiB':>13} {'vs peer':>8}")
+    peer_cpu_rate = args.rows / results["peer"]["cpu"]
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"{'run':<11} {'seconds':>8} {'rows/s':>10} {'vs peer':>8} {'cpu s':>7} "
+        f"{'rows/cpu-s':>11} {'vs peer':>8} {'peak RSS MiB':>13}"
+    )
     for name, result in results.items():
         rate = args.rows / result["seconds"]
+        cpu_rate = args.rows / max(result["cpu"], 1e-9)
         print(
-            f"{name:<11} {result['seconds']:>8.1f} {rate:>10,.0f} {result['peak_rss_mib']:>13.0f} "
-            f"{rate / peer_rate:>7.2f}x"
+            f"{name:<11} {result['seconds']:>8.1f} {rate:>10,.0f} {rate / peer_rate:>7.2f}x "
+            f"{result['cpu']:>7.1f} {cpu_rate:>11,.0f} {cpu_rate / peer_cpu_rate:>7.2f}x "
+            f"{result['peak_rss_mib']:>13.0f}"
         )
     sqlite = results["sqlite"]
     rate = args.rows / sqlite["seconds"]
     verdict = rate >= 20_000 and sqlite["peak_rss_mib"] < 1024
-    print(f"acceptance (SQLite >= 20,000 rows/s and < 1024 MiB): {'PASS' if verdict else 'FAIL'}")
+    print(
+        f"acceptance (SQLite >= 20,000 rows/s wall clock and < 1024 MiB): "
+        f"{'PASS' if verdict else 'FAIL'}; rows per CPU-second: {args.rows / sqlite['cpu']:,.0f} "
+        "(on a busy shared machine the wall-clock rate is lower than the CPU rate)"
+    )
+
+
+def _copy_with_blank_line(path: Path) -> Path:
+    copy = path.with_name("bench-again.csv")
+    with path.open("rb") as source, copy.open("wb") as target:
+        while chunk := source.read(1 << 20):
+            target.write(chunk)
+        target.write(b"\n")
+    return copy
 
 
 def _pg_schema(admin_url: str) -> tuple[str, str]:

@@ -56,6 +56,19 @@ def canonical_column(header: str) -> str:
     return re.sub(r"[\s\-]+", "_", header.strip().lstrip("\ufeff").strip()).lower()
 
 
+def content_hash(cells: dict[str, str]) -> str:
+    """SHA-256 of a row's content: for each cell, sorted by name, `name US len(value) US value`,
+    cells joined by RS (US = 0x1F, RS = 0x1E); the lengths make it unambiguous.
+
+    The caller passes trimmed, non-empty cells keyed by canonical column name (extras as
+    `+name`), without `source`. Changing this definition turns every re-import into new versions.
+    """
+    basis = "\x1e".join(
+        f"{name}\x1f{len(value)}\x1f{value}" for name, value in sorted(cells.items())
+    )
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
+
+
 def check_columns(columns: list[str], *, source_option: str | None, label: str) -> None:
     """Refuse a header that cannot give a single valid row (the file is not a records file)."""
     names = {canonical_column(c) for c in columns}
@@ -262,8 +275,7 @@ class RowValidator:
         row.pop("source", None)
         if extras:
             row.update({f"+{k}": v for k, v in extras.items()})
-        content_hash = hashlib.sha256(canonical_json(row).encode("utf-8")).hexdigest()
-        return ParsedRow(source, record_id, values, content_hash, raw_json, quarantine_id)
+        return ParsedRow(source, record_id, values, content_hash(row), raw_json, quarantine_id)
 
     def _facts(self, row: dict[str, str]) -> tuple[Any, ...]:
         """sex, birth_date, precision, year, month, day, observed_on, age."""
