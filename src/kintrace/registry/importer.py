@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kintrace import audit
 from kintrace.registry.bulk import BulkWriter
-from kintrace.registry.errors import ImportRefused
+from kintrace.registry.errors import ImportRefused, RegistryError
 from kintrace.registry.quarantine import QuarantineBook
 from kintrace.registry.readers import RowReader, open_reader
 from kintrace.registry.sources import SourceDetails, ensure_source
@@ -138,6 +139,13 @@ def import_file(
                 progress=progress,
             )
             return run.execute(sha)
+    except OperationalError as exc:
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise RegistryError(
+                f"{path.name}: the database is busy: another import or command is writing to it. "
+                "Nothing of this file was imported; run the import again when that has finished."
+            ) from None
+        raise
     finally:
         reader.close()
 

@@ -25,6 +25,8 @@ from kintrace.store.migrate import check_schema_known, upgrade_to_heads
 
 __all__ = ["ReadOnlyHomeError", "SchemaTooNewError", "Store", "StoreError", "open_store"]
 
+#: How long a SQLite connection waits for another writer before giving up.
+_BUSY_TIMEOUT_MS = 30_000
 #: Execution option asking SQLite to take the write lock when the transaction starts.
 WRITE_OPTION = "kintrace_write"
 
@@ -104,7 +106,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Take transaction control from the sqlite3 module so BEGIN is emitted by `_sqlite_on_begin`.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_MS)}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")

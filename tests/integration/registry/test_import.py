@@ -216,3 +216,23 @@ def test_tampering_with_a_record_version_is_found_by_verify(store: Store, tmp_pa
         result = verify_registry_audit(session)
     assert not result.ok
     assert result.problem is not None and "import batch 1" in result.problem
+
+
+def test_a_busy_sqlite_database_gives_a_clear_message(
+    sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from kintrace.registry.errors import RegistryError
+
+    monkeypatch.setattr("kintrace.store.engine._BUSY_TIMEOUT_MS", 100)
+    sqlite_store.engine.dispose()  # new connections take the short timeout
+    blocker = sqlite3.connect(sqlite_store.settings.home / "kintrace.db")
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(RegistryError, match="database is busy"):
+            run_import(sqlite_store, write_csv(tmp_path / "x.csv", [child(1)]))
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert run_import(sqlite_store, write_csv(tmp_path / "x.csv", [child(1)])).new == 1
