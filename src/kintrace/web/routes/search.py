@@ -22,7 +22,7 @@ router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 def search_form(request: Request, db: DbDep, user: UserDep) -> Response:
     return render(request, "search.html", {
         "query": SearchQuery(), "result": None,
-        "sources": overview.sources(db, agency_id=user.agency_id),
+        "sources": overview.source_choices(db, agency_id=user.agency_id),
     })
 
 
@@ -49,5 +49,5 @@ def search_post(
     context = {"query": query, "result": result, "error": error}
     if is_htmx(request):
         return render(request, "_search_results.html", context)
-    context["sources"] = overview.sources(db, agency_id=user.agency_id)
+    context["sources"] = overview.source_choices(db, agency_id=user.agency_id)
     return render(request, "search.html", context)

@@ -23,6 +23,16 @@ class SourceFigures:
     quarantined_open: int
 
 
+def source_choices(db: Session, *, agency_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the agency's sources, for a filter: no counting, cheap on any size."""
+    rows = db.execute(
+        select(Source.id, Source.name)
+        .where(Source.id.in_(sources_in_scope(agency_id)))
+        .order_by(Source.name)
+    )
+    return [(int(i), str(n)) for i, n in rows]
+
+
 def sources(db: Session, *, agency_id: int) -> list[SourceFigures]:
     scoped = sources_in_scope(agency_id)
     records = dict(
