@@ -7,6 +7,8 @@ The decision is "match" only when no part disagrees and no gender signal conflic
 * a first name both tables know but of different classes (Марія/Марина, Іван/Іванна,
   Олександр/Олександра) is a different child — twins and siblings differ only there;
 * a different surname, or a patronymic of another father or the other gender, is a different child;
+* a first name must be present on both sides: siblings share surname and patronymic, so a name
+  without its first name cannot be told from a brother's or sister's;
 * the two names must not point to different genders.  Each name's gender comes from its first
   name if that tells it, else from the patronymic, else from the surname's ending, so
   Саша Ковальов / Саша Ковальова (brother and sister) differ, while a girl's surname written in
@@ -31,6 +33,7 @@ from kintrace.names.levels import (
     compare_family,
     compare_patronymic,
     given_level_of_keys,
+    is_typo,
 )
 from kintrace.names.parts import NameParts, split_full_name
 from kintrace.names.patronymic import patronymic_class, patronymic_gender
@@ -117,9 +120,16 @@ def _score(fa: _Features, fb: _Features) -> NameComparison:
         score = min(score, 0.3)
     if weight == 0:
         reasons.append("no part present on both sides")
+    no_given = levels["given"] == Level.MISSING
+    if no_given and weight:
+        reasons.append("no first name on one side: siblings share the rest, so no match by name")
     decision = (
         MATCH
-        if weight and not blocking and not gender_conflict and score >= MATCH_THRESHOLD
+        if weight
+        and not no_given
+        and not blocking
+        and not gender_conflict
+        and score >= MATCH_THRESHOLD
         else NO_MATCH
     )
     return NameComparison(
@@ -141,10 +151,14 @@ def _as_parts(name: str | NameParts | None) -> NameParts:
 def _may_be_swapped(fa: _Features, fb: _Features) -> bool:
     """Whether reading b's given and family names the other way round could agree with a.
 
-    Only when b's family name is a first name we know (or a's first name as written): a swap
-    is a clerical slip between two fields, not a guess.
+    Only when b's family name is a first name we know, or a's first name as written or
+    mistyped: a swap is a clerical slip between two fields, not a guess.
     """
-    if fb.family_key != fa.given_key and fb.family_key not in given_table().classes:
+    if (
+        fb.family_key != fa.given_key
+        and fb.family_key not in given_table().classes
+        and not is_typo(fa.given_key, fb.family_key)
+    ):
         return False
     given_vs_family = given_level_of_keys(fa.given_key, fb.family_key)
     if given_vs_family in (Level.MISSING, Level.DIFFERENT, Level.EVIDENCE):

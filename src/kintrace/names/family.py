@@ -6,6 +6,9 @@ Rules, applied to each word of the name key (see `kintrace.names.keys`):
   -ний/-на/-ный/-ная/-ной -> "n"  (Підгорний, Підгорна, Подгорная)
 * possessive forms: -ов/-ова/-ев/-ева/-ьов/-ьова/-ёв/-ёва/-ів -> "ov"  (Ковальова, Ковалёва, Петрів)
 * -ін/-іна/-ин/-ина/-ын/-ына -> "in"  (Ільїн, Ильина)
+* other adjectival endings after a consonant are dropped: -ий/-ій/-ый/-ой/-а/-ая (Білий, Біла,
+  Белая; Лісовий, Лесовой).  A noun surname in -а (Сирота) loses its -а too: harmless, both
+  sides are reduced alike
 * Russification of vowels: Ukrainian і often stands where Russian writes и, е or о (Білоус/Белоус,
   Підгорний/Подгорный); the stem writes i, e and o as one vowel "e".
 
@@ -26,6 +29,8 @@ _ADJ_SK = re.compile(r"(sk|ck|cк)(aia|oi|a|i)$")
 _ADJ_N = re.compile(r"(?<=[aeiou][a-zčšžŝ])n(aia|oi|i|a)$")
 _POSS = re.compile(r"(ova|eva|ov|ev|iv)$")
 _IN = re.compile(r"(ina|in)$")
+# other adjectival endings: -ий/-ій/-ый/-ой, -а/-ая (Білий, Біла, Белая; Лісовий, Лесовой)
+_ADJ = re.compile(r"(?<=[bcčdfhklmnprsštvzžŝ])(aia|oi|i|a)$")
 _VOWELS = str.maketrans({"i": "e", "o": "e"})
 
 _FEMININE = re.compile(r"((sk|ck)(a|aia)|ova|eva|ina|aia|[aeiou][a-zčšžŝ]na)$")
@@ -42,6 +47,8 @@ def _stem_word(word: str) -> str:
         stem = _POSS.sub("ov", word)
     if stem == word and len(word) > 4:
         stem = _IN.sub("in", word)
+    if stem == word and len(word) > 3:
+        stem = _ADJ.sub("", word)
     return stem.translate(_VOWELS)
 
 

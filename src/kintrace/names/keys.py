@@ -64,7 +64,8 @@ _FRENCH_DIGRAPH_MAP = {**_DIGRAPH_MAP, "ch": "š", "j": "ž", "ou": "u"}
 _FRENCH_DIGRAPH_RE = re.compile(
     "|".join(re.escape(k) for k in sorted(_FRENCH_DIGRAPH_MAP, key=len, reverse=True))
 )
-_C_HARD = re.compile(r"c(?=[aoulrtkmnbdfpvsz]|$)")
+# a Latin "c" before a back vowel or a consonant is k (Victor, Nicolai); not "ch", "cz", "ck"
+_C_HARD = re.compile(r"c(?=[aoulrtmnbdfpv])")
 _DOUBLE = re.compile(r"(.)\1+")
 _CONS = "bcčdfhklmnprsštvzžŝ"
 _IO_AFTER_CONSONANT = re.compile(f"(?<=[{_CONS}])io")
@@ -80,11 +81,11 @@ def _latin_token(tok: str) -> str:
         tok = "".join(ch if ch in "žčšŝ·" else unicodedata.normalize("NFKD", ch)[0] for ch in tok)
     if tok.startswith("x") and tok[1:2] in ("a", "o", "u", "i", "y"):
         tok = "h" + tok[1:]  # GOST 7.79 system B writes х as x (Xabarov); Xenia keeps ks
+    tok = _C_HARD.sub("k", tok)  # before the digraphs: a "c" made from "ts" stays ц
     if "tch" in tok or "iou" in tok or tok.startswith("ou"):
         tok = _FRENCH_DIGRAPH_RE.sub(lambda m: _FRENCH_DIGRAPH_MAP[m.group(0)], tok)
     else:
         tok = _DIGRAPH_RE.sub(lambda m: _DIGRAPH_MAP[m.group(0)], tok)
-    tok = _C_HARD.sub("k", tok)
     return tok
 
 

@@ -34,6 +34,8 @@ class NameParts(NamedTuple):
     patronymic: str = ""
 
 
+# endings of Ukrainian surnames (on keys): -енко, -ук/-юк/-чук, -ко, -ак/-як, -ич, -ик/-ник, -ець
+_SURNAME_ENDINGS = ("enko", "uk", "ko", "ak", "ič", "ik", "ec", "ar")
 _WORDS = re.compile(r"[^\s,;]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -58,7 +60,7 @@ def _patronymic_strength(word: str) -> int:
 @lru_cache(maxsize=100_000)
 def _looks_like_surname(word: str) -> bool:
     key = name_key(word)
-    return bool(family_gender(word)) or key.endswith(("enko", "uk", "ук", "čuk", "ko", "ak", "ič"))
+    return bool(family_gender(word)) or key.endswith(_SURNAME_ENDINGS)
 
 
 def _two(words: list[str], cyrillic: bool) -> tuple[str, str]:
@@ -102,6 +104,8 @@ def _split(full: str) -> NameParts:
         patro_at = strength.index(best)
         patronymic = words[patro_at]
         others = words[:patro_at] + words[patro_at + 1 :]
+        if len(others) == 1 and not _is_known_given(others[0]) and _looks_like_surname(others[0]):
+            return NameParts("", others[0], patronymic)  # "Ткачук Ігорівна": no first name
         given_at = patro_at - 1  # the given name usually stands just before the patronymic
         if not _is_known_given(words[given_at]):
             known = [i for i, w in enumerate(others) if _is_known_given(w)]
