@@ -123,3 +123,30 @@ def test_unreachable_postgresql_gives_a_clear_message(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="Cannot connect") as caught:
         open_store(load_settings(tmp_path, database_url=url, env={}))
     assert "secret" not in str(caught.value)
+
+
+def test_an_old_database_is_upgraded_on_open_and_keeps_its_data(settings: Settings) -> None:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from kintrace.store.engine import create_store_engine
+    from kintrace.store.migrate import alembic_config, current_revisions
+
+    engine = create_store_engine(settings)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")  # the first release's schema
+        connection.execute(
+            text("INSERT INTO sources (name, kind, created_at) VALUES ('old', 'test', :t)"),
+            {"t": "2026-01-01 00:00:00"},
+        )
+        assert current_revisions(connection) == ("0001",)
+    engine.dispose()
+    store = open_store(settings)
+    try:
+        with store.engine.connect() as connection:
+            heads = set(current_revisions(connection))
+            names = connection.execute(text("SELECT name FROM sources")).scalars().all()
+    finally:
+        store.close()
+    assert heads == set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    assert names == ["old"]
