@@ -132,6 +132,7 @@ def test_an_old_database_is_upgraded_on_open_and_keeps_its_data(settings: Settin
     from kintrace.store.engine import create_store_engine
     from kintrace.store.migrate import alembic_config, current_revisions
 
+    settings.home.mkdir(parents=True, exist_ok=True)
     engine = create_store_engine(settings)
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "0001")  # the first release's schema
