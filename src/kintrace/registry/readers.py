@@ -179,33 +179,30 @@ def _header(cells: list[str], label: str) -> list[str]:
 def _csv_rows(reader: Any, columns: list[str], label: str) -> Iterator[RawRow]:
     width = len(columns)
     number = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except UnicodeDecodeError:
-            raise ImportRefused(
-                f"{label}: after row {number} the text is no longer in the encoding the start of "
-                "the file uses. Save the whole file as 'CSV UTF-8' and import it again."
-            ) from None
-        except csv.Error as exc:
-            raise ImportRefused(f"{label}: row {number + 1} cannot be read ({exc}).") from None
-        number += 1
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
-            row = dict(zip(columns, cells, strict=False))
-            for extra, value in enumerate(cells[width:], start=width + 1):
-                row[f"column_{extra}"] = value
-            yield RawRow(
-                number,
-                _non_empty(row),
-                problem=f"the row has {len(cells)} cells but the header names {width} columns: "
-                "a value probably holds an unquoted delimiter",
-            )
-            continue
-        yield RawRow(number, {k: v for k, v in zip(columns, cells, strict=False) if v})
+    try:
+        for cells in reader:
+            number += 1
+            if not "".join(cells).strip():
+                continue  # a blank row
+            if len(cells) > width and "".join(cells[width:]).strip():
+                row = dict(zip(columns, cells, strict=False))
+                for extra, value in enumerate(cells[width:], start=width + 1):
+                    row[f"column_{extra}"] = value
+                yield RawRow(
+                    number,
+                    _non_empty(row),
+                    problem=f"the row has {len(cells)} cells but the header names {width} "
+                    "columns: a value probably holds an unquoted delimiter",
+                )
+                continue
+            yield RawRow(number, {k: v for k, v in zip(columns, cells, strict=False) if v})
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            f"{label}: after row {number - 1} the text is no longer in the encoding the start of "
+            "the file uses. Save the whole file as 'CSV UTF-8' and import it again."
+        ) from None
+    except csv.Error as exc:
+        raise ImportRefused(f"{label}: row {number + 1} cannot be read ({exc}).") from None
 
 
 def _non_empty(row: dict[str, str]) -> dict[str, str]:

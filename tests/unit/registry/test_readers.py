@@ -175,3 +175,14 @@ def test_a_big_csv_is_streamed_with_bounded_memory(tmp_path: Path) -> None:
     assert count == 150_000
     # The reader holds its 1 MiB detection sample and one row, never the rows read so far.
     assert peak < 6 * 2**20 < size / 2
+
+
+def test_an_encoding_change_after_the_sample_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    with path.open("wb") as handle:
+        handle.write(b"record_id,given_name\n")
+        for n in range(60_000):  # well past the 1 MiB sample, in UTF-8
+            handle.write(f"{n},Олена\n".encode())
+        handle.write("60000,Олена\n".encode("cp1251"))
+    with pytest.raises(ImportRefused, match="no longer in the encoding"):
+        read_all(path)
