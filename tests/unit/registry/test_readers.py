@@ -181,8 +181,8 @@ def test_an_encoding_change_after_the_sample_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     with path.open("wb") as handle:
         handle.write(b"record_id,given_name\n")
-        for n in range(60_000):  # well past the 1 MiB sample, in UTF-8
+        for n in range(100_000):  # well past the 1 MiB sample, in UTF-8
             handle.write(f"{n},Олена\n".encode())
-        handle.write("60000,Олена\n".encode("cp1251"))
+        handle.write("100000,Олена\n".encode("cp1251"))
     with pytest.raises(ImportRefused, match="no longer in the encoding"):
         read_all(path)
