@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import zipfile
 from pathlib import Path
 from types import TracebackType
@@ -84,17 +85,20 @@ class _XlsxList:
 
 
 def _normalise_xlsx(path: Path) -> None:
-    """Rewrite the package with fixed time stamps: same seed, same bytes."""
-    with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for name, data in entries:
-            if name == "docProps/core.xml":
-                text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", _XLSX_STAMP, data.decode())
-                data = text.encode()
-            info = zipfile.ZipInfo(name, date_time=_XLSX_TIME)
+    """Rewrite the package with fixed time stamps (same seed, same bytes), entry by entry."""
+    rewritten = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=_XLSX_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data)
+            if entry.filename == "docProps/core.xml":
+                text = source.read(entry).decode("utf-8")
+                text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", _XLSX_STAMP, text)
+                target.writestr(info, text.encode("utf-8"))
+                continue
+            with source.open(entry) as reader, target.open(info, "w") as writer:
+                shutil.copyfileobj(reader, writer, 1 << 20)
+    rewritten.replace(path)
 
 
 _ListWriter = _CsvList | _JsonLinesList | _XlsxList
