@@ -46,7 +46,7 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
     if len(password) > MAX_LENGTH:
         password = password[:MAX_LENGTH]
     try:
-        ok = _hasher().verify(candidate, password)
+        ok = bool(_hasher().verify(candidate, password))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     return ok and stored_hash is not None

@@ -11,8 +11,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from kintrace.store.web_tables import as_utc, web_sessions
@@ -90,4 +92,4 @@ def purge_expired(db: Session, *, now: datetime) -> int:
             | (web_sessions.c.created_at < now - ABSOLUTE_TIMEOUT)
         )
     )
-    return int(result.rowcount or 0)
+    return int(cast("CursorResult[Any]", result).rowcount or 0)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from kintrace.store.web_tables import api_tokens, users
@@ -65,4 +67,4 @@ def revoke_token(db: Session, *, user_id: int, token_id: int, now: datetime) -> 
                api_tokens.c.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    return bool(result.rowcount)
+    return bool(cast("CursorResult[Any]", result).rowcount)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from kintrace.accounts import passwords, totp
@@ -31,7 +33,7 @@ class User:
     totp_enrolled: bool
 
 
-def _user_query():  # type: ignore[no-untyped-def]
+def _user_query():
     return select(
         users.c.id,
         users.c.username,
@@ -45,7 +47,7 @@ def _user_query():  # type: ignore[no-untyped-def]
     ).join(agencies, agencies.c.id == users.c.agency_id)
 
 
-def _to_user(row) -> User:  # type: ignore[no-untyped-def]
+def _to_user(row) -> User:
     return User(
         id=row.id,
         username=row.username,
@@ -69,8 +71,10 @@ def ensure_agency(db: Session, *, code: str, name: str, now: datetime) -> int:
     found = db.execute(select(agencies.c.id).where(agencies.c.code == code)).scalar_one_or_none()
     if found is not None:
         return int(found)
-    result = db.execute(insert(agencies).values(code=code, name=name, created_at=now))
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    new_id = db.execute(
+        insert(agencies).values(code=code, name=name, created_at=now).returning(agencies.c.id)
+    ).scalar_one()
+    return int(new_id)
 
 
 def agency_id_for(db: Session, code: str) -> int:
@@ -222,7 +226,7 @@ def _use_recovery_code(db: Session, *, user_id: int, code: str, now: datetime) -
         )
         .values(used_at=now)
     )
-    return bool(result.rowcount)
+    return bool(cast("CursorResult[Any]", result).rowcount)
 
 
 def begin_enrolment(db: Session, user_id: int) -> str:

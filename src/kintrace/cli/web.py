@@ -16,7 +16,7 @@ console = Console()
 users_app = typer.Typer(help="Accounts of the web workspace.", no_args_is_help=True)
 
 
-def _store(ctx: typer.Context):  # type: ignore[no-untyped-def]
+def _store(ctx: typer.Context):
     from kintrace.store.engine import StoreError, open_store
 
     try:
@@ -209,7 +209,7 @@ def users_demo_code(ctx: typer.Context, username: str) -> None:
     console.print(code)
 
 
-def _audit(db, action: str, user_id: int, details: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def _audit(db, action: str, user_id: int, details: dict[str, str]) -> None:
     from kintrace import audit
 
     audit.append(db, actor="cli", action=action, entity_type="user", entity_id=user_id,

@@ -62,7 +62,7 @@ def now_utc() -> datetime:
 
 
 def options_of(request: Request) -> WebOptions:
-    return request.app.state.options  # type: ignore[no-any-return]
+    return request.app.state.options
 
 
 def cookie_names(request: Request) -> tuple[str, str]:

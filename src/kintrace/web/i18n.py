@@ -41,7 +41,7 @@ def pick_language(
     """User preference first, then the language cookie, then Accept-Language, then default."""
     for candidate in (preference, cookie):
         if candidate in LANGUAGES:
-            return candidate  # type: ignore[return-value]
+            return candidate
     for part in (accept or "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in LANGUAGES:

@@ -40,7 +40,7 @@ class SecurityHeaders(BaseHTTPMiddleware):
     Pages are `no-store` unless they are static assets: almost every page can show a child.
     """
 
-    def __init__(self, app, *, trust_proxy: bool) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app, *, trust_proxy: bool) -> None:
         super().__init__(app)
         self.trust_proxy = trust_proxy
 

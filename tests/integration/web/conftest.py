@@ -43,6 +43,25 @@ def write_csv(path: Path, rows: list[tuple[str, ...]]) -> Path:
     return path
 
 
+_HASHES: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _hash_each_password_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id costs about half a second here; the fixtures give many users one password, so
+    hash it once per run (verification stays real)."""
+    from kintrace.accounts import passwords
+
+    real = passwords.hash_password
+
+    def cached(password: str) -> str:
+        if password not in _HASHES:
+            _HASHES[password] = real(password)
+        return _HASHES[password]
+
+    monkeypatch.setattr(passwords, "hash_password", cached)
+
+
 @pytest.fixture
 def seeded(sqlite_store: Store, tmp_path: Path) -> dict[str, int]:
     """Records of the home agency (list-a, list-r) and of a partner agency (list-p)."""

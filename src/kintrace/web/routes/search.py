@@ -5,7 +5,7 @@ With htmx the results replace only the results block; without JavaScript the who
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -46,7 +46,7 @@ def search_post(
         result = search(db, agency_id=user.agency_id, actor=user.username, query=query)
     except SearchError as exc:
         result, error = None, str(exc)
-    context = {"query": query, "result": result, "error": error}
+    context: dict[str, Any] = {"query": query, "result": result, "error": error}
     if is_htmx(request):
         return render(request, "_search_results.html", context)
     context["sources"] = overview.source_choices(db, agency_id=user.agency_id)

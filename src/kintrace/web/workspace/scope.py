@@ -13,12 +13,12 @@ from kintrace.store.registry_tables import Record, Source
 from kintrace.store.web_tables import HOME_AGENCY_ID, source_agencies
 
 
-def source_agency():  # type: ignore[no-untyped-def]
+def source_agency():
     """SQL expression: the agency of `Source` (join `source_agencies` outer first)."""
     return func.coalesce(source_agencies.c.agency_id, HOME_AGENCY_ID)
 
 
-def sources_in_scope(agency_id: int):  # type: ignore[no-untyped-def]
+def sources_in_scope(agency_id: int):
     """Select of the ids of the sources `agency_id` may see."""
     return (
         select(Source.id)

@@ -146,7 +146,7 @@ def search(db: Session, *, agency_id: int, actor: str, query: SearchQuery) -> Se
     return SearchResult(hits=hits, truncated=len(rows) > MAX_RESULTS)
 
 
-def _hit(row) -> Hit:  # type: ignore[no-untyped-def]
+def _hit(row) -> Hit:
     v: RecordVersion = row.RecordVersion
     return Hit(
         record_pk=row.id,

@@ -34,7 +34,7 @@ def given_name_keys(word: str) -> set[str]:
     return keys
 
 
-def _given_name_classes():  # type: ignore[no-untyped-def]
+def _given_name_classes():
     """`kintrace.names.given_name_classes` once the names area publishes it, else None."""
     try:
         from kintrace import names
@@ -139,8 +139,8 @@ def _store_watermark(db: Session, mark: str) -> None:
     db.execute(insert(instance_flags).values(key=WATERMARK_FLAG, value=mark[:200]))
 
 
-def _chunks(rows: Iterable[object], size: int) -> Iterator[list]:  # type: ignore[type-arg]
-    chunk: list = []  # type: ignore[type-arg]
+def _chunks(rows: Iterable[object], size: int) -> Iterator[list]:
+    chunk: list = []
     for row in rows:
         chunk.append(row)
         if len(chunk) == size:
