@@ -64,9 +64,9 @@ def content_hash(cells: dict[str, str]) -> str:
     `+name`), without `source`. Changing this definition turns every re-import into new versions.
     """
     basis = "\x1e".join(
-        f"{name}\x1f{len(value)}\x1f{value}" for name, value in sorted(cells.items())
+        [f"{name}\x1f{len(value)}\x1f{value}" for name, value in sorted(cells.items())]
     )
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
+    return _sha256(basis.encode("utf-8")).hexdigest()
 
 
 def check_columns(columns: list[str], *, source_option: str | None, label: str) -> None:
@@ -155,6 +155,7 @@ FIELD_COLUMNS = (
     "search_text",
 )
 _DATE_CACHE_LIMIT = 200_000
+_sha256 = hashlib.sha256
 #: The verbatim row is kept as JSON in the file's own column order.
 _VERBATIM = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
