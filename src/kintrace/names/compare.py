@@ -7,8 +7,8 @@ The decision is "match" only when no part disagrees and no gender signal conflic
 * a first name both tables know but of different classes (Марія/Марина, Іван/Іванна,
   Олександр/Олександра) is a different child — twins and siblings differ only there;
 * a different surname, or a patronymic of another father or the other gender, is a different child;
-* a first name must be present on both sides: siblings share surname and patronymic, so a name
-  without its first name cannot be told from a brother's or sister's;
+* a first name must be present in full on both sides: siblings share surname and patronymic, so
+  a name without its first name, or with only an initial, cannot be told from a sibling's;
 * the two names must not point to different genders.  Each name's gender comes from its first
   name if that tells it, else from the patronymic, else from the surname's ending, so
   Саша Ковальов / Саша Ковальова (brother and sister) differ, while a girl's surname written in
@@ -120,9 +120,9 @@ def _score(fa: _Features, fb: _Features) -> NameComparison:
         score = min(score, 0.3)
     if weight == 0:
         reasons.append("no part present on both sides")
-    no_given = levels["given"] == Level.MISSING
+    no_given = levels["given"] in (Level.MISSING, Level.INITIAL)
     if no_given and weight:
-        reasons.append("no first name on one side: siblings share the rest, so no match by name")
+        reasons.append("no full first name on both sides: siblings share the rest, so no match")
     decision = (
         MATCH
         if weight

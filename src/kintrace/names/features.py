@@ -112,7 +112,7 @@ def record_name_features(
     if not g and not f:
         parts = split_full_name(_text(full_name))
         g, f, p = parts.given, parts.family, p or parts.patronymic
-    elif g and not p and " " in g:
+    elif g and not p and (" " in g or "." in g):
         parts = split_full_name(g)
         if parts.patronymic and not parts.family:
             g, p = parts.given, parts.patronymic

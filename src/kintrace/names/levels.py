@@ -37,6 +37,7 @@ class Level:
     GENDER_FORM: Final = "gender_form"  # surname in the other gender's form (Ковальов/Ковальова)
     RUSSIFIED: Final = "russified"  # surname in its Russified spelling (Підгорний/Подгорный)
     TYPO: Final = "typo"  # one or two letters off, no table says they are different names
+    INITIAL: Final = "initial"  # one side is an initial (О., Ю.) that the other starts with
     EVIDENCE: Final = "evidence"  # only the open-data groups relate them: a hint, never a match
     DIFFERENT: Final = "different"
     MISSING: Final = "missing"  # absent on at least one side
@@ -49,6 +50,7 @@ LEVEL_SCORE: dict[str, float] = {
     Level.GENDER_FORM: 0.9,
     Level.RUSSIFIED: 0.9,
     Level.TYPO: 0.8,
+    Level.INITIAL: 0.6,
     Level.EVIDENCE: 0.4,
     Level.DIFFERENT: 0.0,
 }
@@ -73,6 +75,15 @@ def is_typo(a: str, b: str) -> bool:
     return JaroWinkler.similarity(a, b) >= 0.85
 
 
+INITIAL_MAX = 2  # a key this short is an initial: О. -> "o", Ю. -> "iu", Я. -> "ia"
+
+
+def initial_level(key_a: str, key_b: str) -> str:
+    """INITIAL when the shorter key (an initial) begins the other, else DIFFERENT."""
+    short, long = (key_a, key_b) if len(key_a) <= len(key_b) else (key_b, key_a)
+    return Level.INITIAL if long.startswith(short) else Level.DIFFERENT
+
+
 def compare_given(
     key_a: str, classes_a: frozenset[str], key_b: str, classes_b: frozenset[str]
 ) -> str:
@@ -81,6 +92,8 @@ def compare_given(
         return Level.MISSING
     if key_a == key_b:
         return Level.EXACT
+    if len(key_a) <= INITIAL_MAX or len(key_b) <= INITIAL_MAX:
+        return initial_level(key_a, key_b)
     shared = classes_a & classes_b
     known_a = any(is_known_class(c) for c in classes_a)
     known_b = any(is_known_class(c) for c in classes_b)
@@ -134,6 +147,8 @@ def compare_patronymic(class_a: str, key_a: str, class_b: str, key_b: str) -> st
         return Level.MISSING
     if key_a == key_b:
         return Level.EXACT
+    if len(key_a) <= INITIAL_MAX or len(key_b) <= INITIAL_MAX:
+        return initial_level(key_a, key_b)
     if class_a and class_a == class_b:
         return Level.EQUIVALENT
     if class_a and class_b:

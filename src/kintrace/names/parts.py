@@ -36,6 +36,15 @@ class NameParts(NamedTuple):
 
 # endings of Ukrainian surnames (on keys): -енко, -ук/-юк/-чук, -ко, -ак/-як, -ич, -ик/-ник, -ець
 _SURNAME_ENDINGS = ("enko", "uk", "ko", "ak", "ič", "ik", "ec", "ar")
+# "О.П." -> "О. П."; an initial is one letter, or a Latin digraph (Yu., Zh.), with a dot
+_INITIALS = re.compile(r"(?<![^\W\d_])([^\W\d_]|[A-Z][a-z])\.")
+_INITIAL = re.compile(r"^(?:[^\W\d_]|(?:Yu|Ya|Ye|Zh|Ch|Sh|Kh|Ts|Ju|Ja|Je|Iu|Ia)\.)\.?$")
+
+
+def _is_initial(word: str) -> bool:
+    return bool(_INITIAL.match(word))
+
+
 _WORDS = re.compile(r"[^\s,;]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -90,9 +99,18 @@ def _split(full: str) -> NameParts:
         given = rest_words[0] if rest_words else ""
         patronymic = " ".join(rest_words[1:2])
         return NameParts(given, family, patronymic)
+    if "." in text:
+        text = _INITIALS.sub(r"\1. ", text)
     words = [w for w in _WORDS.findall(text) if _LETTER.search(w)]
     if not words:
         return NameParts()
+    initials = [w for w in words if len(w) <= 3 and _is_initial(w)]
+    if initials and len(initials) == len(words):  # "О.П.": given and patronymic initials
+        return NameParts(initials[0], "", initials[1] if len(initials) > 1 else "")
+    if initials:
+        # "Ковальчук О.П.", "О. П. Ковальчук": initials are the given name and the patronymic
+        family = " ".join(w for w in words if not _is_initial(w))
+        return NameParts(initials[0], family, initials[1] if len(initials) > 1 else "")
     if len(words) == 1:
         if _is_known_given(words[0]):
             return NameParts(given=words[0])

@@ -4,7 +4,8 @@ For the linkage model (Splink): each function returns the levels of one name par
 as `SqlLevel(label, condition)`.  Conditions use Splink's column convention: `<column>_l` and
 `<column>_r` for the two records of a pair, columns as produced by `record_name_features`.
 Apply them in order (a CASE: the first true condition wins); the first level of each list is the
-null level, the last is the "else" level (condition "TRUE").
+null level, the last is the "else" level (condition "TRUE").  A label may appear twice (an
+early "different" for an initial that does not fit): give both the same comparison level.
 
 Plain strings; nothing here imports Splink or a database.  Only three functions differ between
 the engines, chosen by `dialect` ("duckdb", the default, or "spark"): list overlap, Jaro-Winkler
@@ -16,7 +17,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["SqlLevel", "family_levels", "given_levels", "patronymic_levels", "typo_condition"]
+__all__ = [
+    "SqlLevel",
+    "family_levels",
+    "gender_conflict_condition",
+    "given_levels",
+    "initial_condition",
+    "patronymic_levels",
+    "typo_condition",
+]
 
 
 class SqlLevel(NamedTuple):
@@ -52,6 +61,20 @@ def _null(column: str) -> str:
     return f'"{column}_l" IS NULL OR "{column}_r" IS NULL'
 
 
+def initial_condition(column: str) -> str:
+    """SQL for `levels.initial_level`: one key is an initial (at most 2 letters) the other begins
+    with."""
+    a, b = f'"{column}_l"', f'"{column}_r"'
+    return (
+        f"((length({a}) <= 2 AND left({b}, length({a})) = {a}) OR "
+        f"(length({b}) <= 2 AND left({a}, length({b})) = {b}))"
+    )
+
+
+def _initial_else_different(column: str) -> str:
+    return f'(length("{column}_l") <= 2 OR length("{column}_r") <= 2)'
+
+
 def typo_condition(column: str, dialect: str = "duckdb") -> str:
     """SQL for `levels.is_typo` on `column`: one edit (two for names of 8+ letters), length
     differing by one letter at most, Jaro-Winkler at least 0.85."""
@@ -71,6 +94,8 @@ def given_levels(dialect: str = "duckdb") -> list[SqlLevel]:
     return [
         SqlLevel("missing", _null("given_key")),
         SqlLevel("exact", '"given_key_l" = "given_key_r"'),
+        SqlLevel("initial", initial_condition("given_key")),
+        SqlLevel("different", _initial_else_different("given_key")),
         SqlLevel(
             "equivalent",
             f'{both_known} AND {overlap} AND "given_formal_l" AND "given_formal_r"',
@@ -107,6 +132,8 @@ def patronymic_levels(dialect: str = "duckdb") -> list[SqlLevel]:
     return [
         SqlLevel("missing", _null("patronymic_key")),
         SqlLevel("exact", '"patronymic_key_l" = "patronymic_key_r"'),
+        SqlLevel("initial", initial_condition("patronymic_key")),
+        SqlLevel("different", _initial_else_different("patronymic_key")),
         SqlLevel("equivalent", '"patronymic_class_l" = "patronymic_class_r"'),
         SqlLevel(
             "typo",

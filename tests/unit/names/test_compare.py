@@ -166,6 +166,11 @@ SPLITS = [
     ("Ковальчук", NameParts("", "Ковальчук", "")),
     ("Саша", NameParts("Саша", "", "")),
     ("", NameParts()),
+    ("Ковальчук О.П.", NameParts("О.", "Ковальчук", "П.")),
+    ("О. П. Ковальчук", NameParts("О.", "Ковальчук", "П.")),
+    ("Yu. Kovalchuk", NameParts("Yu.", "Kovalchuk", "")),
+    ("О.П.", NameParts("О.", "", "П.")),
+    ("Ткачук Ігорівна", NameParts("", "Ткачук", "Ігорівна")),
 ]
 
 
@@ -184,6 +189,25 @@ def test_bad_input_gives_a_defined_result(bad: str) -> None:
     assert result.decision in (MATCH, NO_MATCH)
     assert 0.0 <= result.score <= 1.0
     assert compare(bad, bad).decision in (MATCH, NO_MATCH)
+
+
+INITIALS_AND_GAPS = [
+    # a, b, given level, why: names that cannot be told from a sibling's are never a match
+    ("Ковальчук О.П.", "Ковальчук Олександр Петрович", "initial", "initials only"),
+    ("Ковальчук Ю.", "Ковальчук Юрій", "initial", "Ю. is the key iu"),
+    ("Ковальчук О.", "Ковальчук Марія", "different", "initial does not fit"),
+    ("Ткачук Ігорівна", "Ткачук Марія Ігорівна", "missing", "no first name on one side"),
+    ("Ковальчук", "Kovalchuk", "missing", "surname only"),
+]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "given", "why"), INITIALS_AND_GAPS, ids=[c[-1] for c in INITIALS_AND_GAPS]
+)
+def test_no_match_without_a_full_first_name(a: str, b: str, given: str, why: str) -> None:
+    result = compare(a, b)
+    assert result.levels["given"] == given, why
+    assert result.decision == NO_MATCH, why
 
 
 def test_none_is_no_name() -> None:

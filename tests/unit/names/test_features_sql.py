@@ -83,6 +83,16 @@ EXAMPLES = [
         {"given_key": None, "family_key": None, "full_key": None, "sex": None},
     ),
     (
+        {
+            "given": "О.П.",
+            "family": "Ковальчук",
+            "patronymic": None,
+            "full_name": None,
+            "sex": None,
+        },
+        {"given_key": "o", "patronymic_key": "p", "family_key": "kovalčuk"},
+    ),
+    (
         {"given": "😀", "family": "123", "patronymic": "", "full_name": None, "sex": None},
         {"given_key": None, "family_key": None},
     ),
