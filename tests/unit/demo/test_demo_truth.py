@@ -6,7 +6,10 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from kintrace.demo import GROUND_TRUTH, TRUTH_DIR, DemoDataset
+from kintrace.demo.shares import main, measure
 
 
 def test_every_record_has_exactly_one_truth_row(dataset: DemoDataset) -> None:
@@ -77,3 +80,12 @@ def test_lookalikes_are_different_children_with_confusable_names(dataset: DemoDa
         same_surname = original.surname == lookalike.surname
         same_given = original.given == lookalike.given
         assert same_surname or same_given or original.surname.similar == lookalike.surname.similar
+
+
+def test_measured_shares_add_up(dataset: DemoDataset, capsys: pytest.CaptureFixture[str]) -> None:
+    shares = measure(dataset)
+    assert shares.records == len(dataset.truth) == sum(shares.rows.values())
+    assert abs(sum(shares.lists_per_child.values()) - 1.0) < 1e-9
+    assert all(0 < v <= 1 for v in shares.coverage.values())
+    main(["--children", "200", "--seed", "1"])
+    assert "200 children" in capsys.readouterr().out
