@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import random
 import sys
 import time
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kintrace.names import compare, name_key, record_name_features, split_full_name
+from kintrace.names import NameParts, compare, name_key, record_name_features, split_full_name
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,6 +107,54 @@ def synthetic_names(n: int, seed: int = 7) -> list[tuple[str, str, str]]:
     return out
 
 
+def demo_check(children: int, seed: int = 11) -> None:
+    """Quality on the demo generator's lists (issue 2): an independent check, since that
+    generator keeps its own name tables and never imports kintrace.names."""
+    from kintrace.demo import generate
+
+    dataset = generate(children=children, seed=seed)
+    truth = {(t.source, t.record_id): t for t in dataset.truth}
+    by_child: dict[str, list[tuple[Any, Any]]] = defaultdict(list)
+    by_family: dict[str, list[tuple[Any, Any]]] = defaultdict(list)
+    for source, rows in dataset.records.items():
+        for row in rows:
+            t = truth[(source, str(row["record_id"]))]
+            parts = NameParts(*(str(row.get(c) or "") for c in ("given_name", "family_name",
+                                                                 "patronymic")))  # fmt: skip
+            name = parts if any(parts) else str(row.get("full_name") or "")
+            by_child[t.child_id].append((name, t))
+            by_family[t.family_id].append((name, t))
+    renamed = ("renamed", "name_changed", "given_name_changed")
+    kept = changed = kept_hit = changed_hit = 0
+    for records in by_child.values():
+        for (a, ta), (b, tb) in itertools.combinations(records, 2):
+            hit = compare(a, b).is_match
+            if any(r in tag for tag in (*ta.tags, *tb.tags) for r in renamed):
+                changed, changed_hit = changed + 1, changed_hit + hit
+            else:
+                kept, kept_hit = kept + 1, kept_hit + hit
+    siblings = false = 0
+    for records in by_family.values():
+        for (a, ta), (b, tb) in itertools.combinations(records, 2):
+            if ta.child_id != tb.child_id:
+                siblings += 1
+                false += compare(a, b).is_match
+    changed_n = max(changed, 1)
+    print(f"\ndemo lists ({children} children, seed {seed}; independent generator):")
+    print(
+        f"  recall, same child, names not changed by the source  {kept_hit / max(kept, 1):.3f}"
+        f"  ({kept_hit}/{kept})"
+    )
+    print(
+        f"  recall, same child renamed (adoption, new name)       {changed_hit / changed_n:.3f}"
+        f"  ({changed_hit}/{changed}; names alone cannot find these)"
+    )
+    print(
+        f"  false matches between siblings and twins              {false / max(siblings, 1):.4f}"
+        f"  ({false}/{siblings})"
+    )
+
+
 def rate(label: str, work: Callable[[int], int], peer: Callable[[int], int]) -> float:
     """Best of three runs of `work(run)` (each run on its own fresh data), next to `peer(run)`.
 
@@ -145,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=Path, default=ROOT / "tests" / "data" / "name_pairs.csv")
     parser.add_argument("--records", type=int, default=50_000)
+    parser.add_argument("--demo-children", type=int, default=1000, help="0 to skip")
     args = parser.parse_args(argv)
 
     rows = read_pairs(args.pairs)
@@ -166,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"  wrong [{row['category']}] label={row['label']} score={result.score:.2f} "
                 f"levels={result.levels}: {row['name_a']} / {row['name_b']} ({row['reason']})"
             )
+
+    if args.demo_children:
+        demo_check(args.demo_children)
 
     n = args.records
     # three disjoint sets of synthetic names: each timed run starts with a cold cache for its
