@@ -149,3 +149,19 @@ def test_ground_truth_is_kept_apart_from_the_lists(written: Path) -> None:
 def test_source_kinds_are_the_registry_kinds() -> None:
     registry_sources = pytest.importorskip("kintrace.registry.sources")
     assert {spec.registry_kind for spec in SOURCES} <= set(registry_sources.SOURCE_KINDS)
+
+
+@pytest.mark.parametrize("spec", SOURCES, ids=lambda s: s.name)
+def test_the_registry_validator_accepts_every_row(written: Path, spec: SourceSpec) -> None:
+    """The registry's own reader and validator (no database): not a single row rejected."""
+    readers = pytest.importorskip("kintrace.registry.readers")
+    validation = pytest.importorskip("kintrace.registry.validation")
+    reader = readers.open_reader(written / spec.file_name)
+    validator = validation.RowValidator(source_option=None, today=date(2026, 1, 1))
+    try:
+        results = [validator.parse(raw.cells, raw.problem) for raw in reader.rows()]
+    finally:
+        reader.close()
+    rejected = [r.reason for r in results if isinstance(r, validation.Rejection)]
+    assert not rejected, rejected[:3]
+    assert len(results) == len(read_rows(written / spec.file_name, spec)[1])
