@@ -179,6 +179,7 @@ class _ImportRun:
         self.digest = hashlib.sha256()
         self.digest_count = 0
         self.new_rows: list[tuple[int, ParsedRow, int]] = []
+        self.repeats: dict[tuple[int, str], list[int]] = {}
         self.changed_rows: list[tuple[int, ParsedRow, int]] = []
         self.now = datetime.now(UTC)
         self.summary = ImportSummary(
@@ -245,7 +246,10 @@ class _ImportRun:
             self.new_rows.append((state.source_id, row, number))
         elif known & _SEEN:
             if known == marker:
-                self.summary.unchanged += 1  # the same row twice: nothing new
+                # The same row twice: nothing new, but remember where, in case a third row
+                # contradicts them and they all have to be held back.
+                self.summary.unchanged += 1
+                self.repeats.setdefault((state.source_id, key), []).append(number)
             else:
                 state.conflicts.add(key)
                 self.quarantine.reject(number, _duplicate(row, "appears earlier"))
@@ -353,12 +357,12 @@ class _ImportRun:
                 )
             )
             for version, record in self.session.execute(query).all():
-                self.quarantine.reject_written(
-                    version.row_number,
-                    source=name,
-                    record_id=record.record_id,
-                    raw_json=version.raw,
-                )
+                repeated = self.repeats.get((state.source_id, record.record_id), [])
+                for number in (version.row_number, *repeated):
+                    self.quarantine.reject_written(
+                        number, source=name, record_id=record.record_id, raw_json=version.raw
+                    )
+                self.summary.unchanged -= len(repeated)
                 self.session.execute(delete(RecordVersion).where(RecordVersion.id == version.id))
                 if version.version == 1:
                     self.session.execute(delete(Record).where(Record.id == record.id))

@@ -58,8 +58,7 @@ class QuarantineBook:
         self.rejected += 1
         raw_hash = hashlib.sha256(rejection.raw_json.encode("utf-8")).hexdigest()
         if (raw_hash, rejection.reason) in self._open_signatures:
-            return  # the same row was already held back for the same reason
-        self._open_signatures.add((raw_hash, rejection.reason))
+            return  # an earlier import already holds this row back for the same reason
         self._buffer.append(
             {
                 "batch_id": self.batch_id,

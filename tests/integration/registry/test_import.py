@@ -236,3 +236,22 @@ def test_a_busy_sqlite_database_gives_a_clear_message(
         blocker.rollback()
         blocker.close()
     assert run_import(sqlite_store, write_csv(tmp_path / "x.csv", [child(1)])).new == 1
+
+
+def test_repeats_of_a_contradicted_row_are_held_back_too(store: Store, tmp_path: Path) -> None:
+    rows = [child(1), child(1), child(2), child(1, notes="SYNTHETIC other")]
+    summary = run_import(store, write_csv(tmp_path / "r.csv", rows))
+    assert (summary.new, summary.unchanged, summary.rejected) == (1, 0, 3)
+    with store.session() as session:
+        held = sorted(q.row_number for q in list_quarantine(session))
+        assert verify_registry_audit(session).ok
+    assert held == [2, 3, 5]  # every row of record 1 is kept in the quarantine
+
+
+def test_the_same_bad_row_in_a_later_file_is_not_held_twice(store: Store, tmp_path: Path) -> None:
+    bad = ["fam", "2", "Олена", "Іваненко", "F", "2014-02-30", "SYNTHETIC"]
+    first = run_import(store, write_csv(tmp_path / "a.csv", [child(1), bad]))
+    second = run_import(store, write_csv(tmp_path / "b.csv", [child(3), bad]))
+    assert first.rejected == second.rejected == 1
+    with store.session() as session:
+        assert [q.file_name for q in list_quarantine(session)] == ["a.csv"]
