@@ -22,7 +22,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "given_key",  # name_key of the first name
     "given_coarse",  # coarse_key of the first name (blocking)
     "given_classes",  # sorted list of classes ("oleksandr:m"; a bare key when unknown)
-    "given_class_primary",  # first known class (or the key): one value for blocking
+    "given_class_primary",  # the known class of the record's sex, else the first (or the key)
     "given_known",  # True when the first name is in the tables
     "given_formal",  # True when it is a full form (not only a diminutive) of a known name
     "given_gender",  # "M"/"F" from the first name, None if it does not tell
@@ -116,7 +116,13 @@ def record_name_features(
         parts = split_full_name(g)
         if parts.patronymic and not parts.family:
             g, p = parts.given, parts.patronymic
+    sex_value = normalise_sex(sex)
     gv = _given(name_key(g))
+    if sex_value and gv[4] and isinstance(gv[2], list) and len(gv[2]) > 1:
+        # a shared diminutive (Саша): block on the class of the record's sex
+        wanted = f":{sex_value.lower()}"
+        primary = next((c for c in gv[2] if c.endswith(wanted)), gv[3])
+        gv = (*gv[:3], primary, *gv[4:])
     fv = _family(name_key(f))
     pv = _patronymic(name_key(p))
     name_gender = gv[6] or pv[2] or (fv[3] if " " not in f else None)
@@ -138,6 +144,6 @@ def record_name_features(
         "patronymic_class": pv[1],
         "patronymic_gender": pv[2],
         "name_gender": name_gender,
-        "sex": normalise_sex(sex),
+        "sex": sex_value,
         "full_key": " ".join(keys) if keys else None,
     }

@@ -105,6 +105,13 @@ def test_record_name_features(kwargs: dict[str, str | None], expected: dict[str,
     assert {k: row[k] for k in expected} == expected
 
 
+def test_primary_class_of_a_shared_diminutive_follows_sex() -> None:
+    girl = record_name_features(given="Саша", family=None, patronymic=None, full_name=None, sex="F")
+    boy = record_name_features(given="Саша", family=None, patronymic=None, full_name=None, sex="M")
+    assert girl["given_class_primary"] == "oleksandra:f"
+    assert boy["given_class_primary"] == "oleksandr:m"
+
+
 def _case(levels: list[tuple[str, str]]) -> str:
     return "CASE " + " ".join(f"WHEN {c} THEN '{label}'" for label, c in levels) + " END"
 
