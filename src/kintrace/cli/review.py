@@ -41,6 +41,9 @@ review_app = typer.Typer(
     help="Review pairs the model could not decide: claim one, give a verdict, undo.",
     no_args_is_help=True,
 )
+model_app = typer.Typer(
+    help="The linkage model and what reviewers' decisions teach it.", no_args_is_help=True
+)
 cases_app = typer.Typer(
     help="Cases: one per sought child, with identity, whereabouts and return facets.",
     no_args_is_help=True,
@@ -545,7 +548,72 @@ def assign_command(
     _print_case(view)
 
 
+# ---------------------------------------------------------------- model
+
+
+@model_app.command("retrain")
+def retrain_command(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the figures; write no model.")
+    ] = False,
+    as_user: AsUser = None,
+) -> None:
+    """Re-estimate the model from confirmed and rejected pairs; print accuracy before and after."""
+    from kintrace.review import retrain
+
+    with _store(ctx) as (store, policy):
+        actor = _actor(store, as_user)
+        with err.status("retraining") as status:
+            report = retrain.retrain(
+                store,
+                actor=actor,
+                policy=policy,
+                home=settings_from(ctx).home,
+                now=_now(),
+                save=not dry_run,
+                progress=lambda msg: status.update(msg),
+            )
+    table = Table(title=f"Labelled pairs: {report.labels} ({report.matches} confirmed)")
+    for column in ("model", "accuracy", "precision", "recall", "F1", "log-loss"):
+        table.add_column(column, justify="right" if column != "model" else "left")
+    rows = (
+        ("before", report.before),
+        ("after", report.after_in_sample),
+        ("before, cross-validated", report.before_cross_validated),
+        ("after, cross-validated", report.after_cross_validated),
+    )
+    for label, f in rows:
+        table.add_row(
+            label,
+            f"{f.accuracy:.3f}",
+            f"{f.precision:.3f}",
+            f"{f.recall:.3f}",
+            f"{f.f1:.3f}",
+            f"{f.log_loss:.4f}",
+        )
+    out.print(table)
+    if not report.changed:
+        out.print(
+            "No update improves the model on the decisions (cross-validated) without changing "
+            "which pairs it links on its own: the model stays as it is."
+        )
+        return
+    strength = report.chosen.prior_strength
+    out.print(
+        f"update: m blended with the current model weighing {strength:g} pairs, "
+        f"prior shifted {report.chosen.shift:+g} bits"
+        if strength != float("inf")
+        else f"update: prior shifted {report.chosen.shift:+g} bits"
+    )
+    if report.path is not None:
+        out.print(f"model written to {report.path}")
+    elif dry_run:
+        out.print("--dry-run: no model written.")
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
     app.add_typer(review_app, name="review")
     app.add_typer(cases_app, name="cases")
+    app.add_typer(model_app, name="model")
