@@ -69,4 +69,5 @@ DYNAMIC_TERMS = (
     N_("group_id"), N_("guardian_name"), N_("guardian_contact"), N_("notes"),
     N_("agree"), N_("equivalent"), N_("partial"), N_("differ"), N_("missing"),
     N_("auto"), N_("pending"), N_("confirmed"), N_("rejected"),
+    N_("The code does not match. Check the phone's clock and type the 6 digits shown now."),
 )  # fmt: skip

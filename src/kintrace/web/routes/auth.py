@@ -31,6 +31,10 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _minutes(exc: Throttled) -> int:
+    return max(1, (exc.retry_after_s + 59) // 60)
+
+
 def _transport_ok(request: Request) -> bool:
     """Plain HTTP is accepted only on loopback (the demo); elsewhere TLS is required."""
     opts = options_of(request)
@@ -71,7 +75,8 @@ def sign_in(
         throttle.check(db, list(keys), now=now)
         user = users.check_password(db, username=username, password=password)
     except Throttled as exc:
-        return render(request, "sign_in.html", {"error": str(exc), "transport_ok": True},
+        return render(request, "sign_in.html",
+                      {"error": "throttled", "wait_minutes": _minutes(exc), "transport_ok": True},
                       status_code=429)
     except SignInFailed:
         throttle.record_failure(db, keys, now=now, limits=limits)
@@ -119,7 +124,8 @@ def second_factor(
         throttle.check(db, list(keys), now=now)
         users.check_second_factor(db, user_id=user.id, code=code, now=now)
     except Throttled as exc:
-        return render(request, "second_factor.html", {"error": str(exc)}, status_code=429)
+        return render(request, "second_factor.html",
+                      {"error": "throttled", "wait_minutes": _minutes(exc)}, status_code=429)
     except SignInFailed:
         throttle.record_failure(db, keys, now=now, limits=limits)
         return render(request, "second_factor.html", {"error": "failed"}, status_code=401)

@@ -35,6 +35,8 @@ class PairView:
     right: int
     probability: float | None
     status: str | None
+    left_label: str = ""
+    right_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,5 +130,7 @@ def _pairs(db: Session, views: list[RecordView]) -> list[PairView]:
             continue
         status = getattr(row, "status", None)
         result.append(PairView(left=left, right=right, probability=row.match_probability,
-                               status=status))
+                               status=status,
+                               left_label=f"{row.source_l} · {row.record_id_l}",
+                               right_label=f"{row.source_r} · {row.record_id_r}"))
     return sorted(result, key=lambda p: -(p.probability or 0))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kintrace.names.keys import name_key
 from kintrace.store.registry_tables import Record, RecordVersion, Source
 from kintrace.store.web_tables import record_name_keys
+from kintrace.web.i18n import N_
 from kintrace.web.workspace import search_index, trail
 from kintrace.web.workspace.scope import record_in_scope
 
@@ -20,7 +21,7 @@ _DATE_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
 class SearchError(ValueError):
-    """A search the user can correct (the message says how)."""
+    """A search the user can correct (the message says how; it is a catalogue message id)."""
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,13 @@ def parse_birth(text: str) -> tuple[int, int | None, int | None]:
         year, month, day = int(m[3]), int(m[2]), int(m[1])
     else:
         raise SearchError(
-            "The birth date was not understood: write a year (2012), a month (2012-03) "
-            "or a day (2012-03-14 or 14.03.2012)."
+            N_(
+                "The birth date was not understood: write a year (2012), a month (2012-03) "
+                "or a day (2012-03-14 or 14.03.2012)."
+            )
         )
     if not 1900 <= year <= 2100 or (month and not 1 <= month <= 12) or (day and not 1 <= day <= 31):
-        raise SearchError("The birth date is out of range; check the year, month and day.")
+        raise SearchError(N_("The birth date is out of range; check the year, month and day."))
     return year, month or None, day or None
 
 
@@ -108,7 +111,7 @@ def search(db: Session, *, agency_id: int, actor: str, query: SearchQuery) -> Se
             )
         )
     if words and not selects:
-        raise SearchError("The name has no letters to search for.")
+        raise SearchError(N_("The name has no letters to search for."))
     if selects:
         matching = selects[0] if len(selects) == 1 else intersect(*selects)
         stmt = stmt.where(Record.id.in_(matching))
@@ -122,7 +125,7 @@ def search(db: Session, *, agency_id: int, actor: str, query: SearchQuery) -> Se
     if query.place.strip():
         place = name_key(query.place)
         if not place:
-            raise SearchError("The place has no letters to search for.")
+            raise SearchError(N_("The place has no letters to search for."))
         stmt = stmt.where(
             Record.id.in_(
                 select(record_name_keys.c.record_pk).where(
