@@ -68,6 +68,6 @@ DYNAMIC_TERMS = (
     N_("birth_date"), N_("age"), N_("observed_on"), N_("birth_place"), N_("last_known_place"),
     N_("group_id"), N_("guardian_name"), N_("guardian_contact"), N_("notes"),
     N_("agree"), N_("equivalent"), N_("partial"), N_("differ"), N_("missing"),
-    N_("auto"), N_("pending"), N_("confirmed"), N_("rejected"),
+    N_("auto"), N_("pending"), N_("confirmed"), N_("rejected"), N_("awaiting_second"), N_("unsure"),
     N_("The code does not match. Check the phone's clock and type the 6 digits shown now."),
 )  # fmt: skip

@@ -143,6 +143,7 @@ def signed_in(client_factory) -> Callable[[str], TestClient]:  # type: ignore[no
 def linked(sqlite_store: Store, seeded: dict[str, int]) -> str:
     """Person P1 = list-a/a1 + list-r/r1 (home) + list-p/p1 (partner), as a link run would."""
     from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
+    from kintrace.store.review_tables import review_items
 
     now = datetime.now(UTC)
     with sqlite_store.session(write=True) as db:
@@ -157,5 +158,9 @@ def linked(sqlite_store: Store, seeded: dict[str, int]) -> str:
         db.execute(link_pairs.insert().values(
             run_id=run, source_l="list-a", record_id_l="a1", source_r="list-r", record_id_r="r1",
             match_probability=0.987, match_weight=6.3, status="auto", weights="{}",
+        ))
+        db.execute(review_items.insert().values(
+            source_l="list-a", record_id_l="a1", source_r="list-r", record_id_r="r1",
+            match_probability=0.987, status="confirmed", enqueued_at=now, updated_at=now,
         ))
     return "P1"

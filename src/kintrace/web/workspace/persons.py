@@ -18,6 +18,7 @@ from kintrace.names import given_name_classes
 from kintrace.names.keys import name_key
 from kintrace.store.linkage_tables import link_pairs, linked_records
 from kintrace.store.registry_tables import Record, Source
+from kintrace.store.review_tables import review_items
 from kintrace.web.workspace import trail
 from kintrace.web.workspace.records import FIELDS, RecordView, load_record
 
@@ -116,21 +117,27 @@ def read(db: Session, *, agency_id: int, actor: str, person_id: str) -> PersonVi
 
 
 def _pairs(db: Session, views: list[RecordView]) -> list[PairView]:
-    links = link_pairs
+    """Scored pairs among the person's visible records; a reviewer's verdict, where there is one,
+    replaces the model's status (auto / pending)."""
     by_key = {(v.source, v.record_id): v.pk for v in views}
-    conditions = [
-        and_(links.c.source_l == s, links.c.record_id_l == r) for s, r in by_key
-    ]
-    rows = db.execute(select(links).where(or_(*conditions))).all()
+    mine = [and_(link_pairs.c.source_l == s, link_pairs.c.record_id_l == r) for s, r in by_key]
+    rows = db.execute(select(link_pairs).where(or_(*mine))).all()
+    reviewed_rows = db.execute(
+        select(review_items.c.source_l, review_items.c.record_id_l, review_items.c.source_r,
+               review_items.c.record_id_r, review_items.c.status)
+        .where(or_(*[and_(review_items.c.source_l == s, review_items.c.record_id_l == r)
+                     for s, r in by_key]))
+    ).all()
+    verdicts = {(r[0], r[1], r[2], r[3]): r[4] for r in reviewed_rows}
     result = []
     for row in rows:
         left = by_key.get((row.source_l, row.record_id_l))
         right = by_key.get((row.source_r, row.record_id_r))
         if left is None or right is None:
             continue
-        status = getattr(row, "status", None)
+        key = (row.source_l, row.record_id_l, row.source_r, row.record_id_r)
         result.append(PairView(left=left, right=right, probability=row.match_probability,
-                               status=status,
+                               status=verdicts.get(key, row.status),
                                left_label=f"{row.source_l} · {row.record_id_l}",
                                right_label=f"{row.source_r} · {row.record_id_r}"))
     return sorted(result, key=lambda p: -(p.probability or 0))
