@@ -104,24 +104,13 @@ def stored_auto_links(session: Session) -> list[tuple[Key, Key, float]]:
 
 
 def reviewer_constraints(session: Session) -> tuple[list[tuple[Key, Key]], list[tuple[Key, Key]]]:
-    """(must-link, cannot-link) from reviewers' decisions: confirmed and rejected pairs."""
-    from kintrace.store.review_tables import review_items
+    """(must-link, cannot-link) from reviewers' decisions (the review area's `constraints`)."""
+    from kintrace.review.decisions import constraints
 
-    rows = session.execute(
-        select(
-            review_items.c.source_l,
-            review_items.c.record_id_l,
-            review_items.c.source_r,
-            review_items.c.record_id_r,
-            review_items.c.status,
-        ).where(review_items.c.status.in_(("confirmed", "rejected")))
-    )
-    must: list[tuple[Key, Key]] = []
-    cannot: list[tuple[Key, Key]] = []
-    for row in rows:
-        pair = ((row[0], row[1]), (row[2], row[3]))
-        (must if row[4] == "confirmed" else cannot).append(pair)
-    return must, cannot
+    found = constraints(session)
+    must = [((a.source, a.record_id), (b.source, b.record_id)) for a, b in found.must_link]
+    cannot = [((a.source, a.record_id), (b.source, b.record_id)) for a, b in found.cannot_link]
+    return sorted(must), sorted(cannot)
 
 
 def start_run(session: Session, *, values: Mapping[str, Any]) -> int:
