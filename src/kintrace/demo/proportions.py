@@ -30,6 +30,7 @@ class Proportions:
     family_no_birth: float = 0.03
     family_missing_part: float = 0.03  # surname or given name left out
     family_no_patronymic: float = 0.25
+    family_given_first: float = 0.30  # of full-name-only rows: "Ім'я По батькові Прізвище"
 
     # Ukrainian state registry (Latin, national 2010 transliteration).
     registry: float = 0.70
@@ -47,6 +48,9 @@ class Proportions:
     camp_age_only: float = 0.05
     camp_typo: float = 0.05
     camp_diminutive: float = 0.03
+    camp_gender_form: float = 0.20  # of girls with a gendered surname: written in the male form
+    camp_swapped_parts: float = 0.015  # list A: given name and surname in each other's column
+    russian_yo: float = 0.30  # of Russian rows with a word that can take ё (Артём, Ковалёва)
 
     # Russian adoption listings (XLSX).
     adoption: float = 0.06  # per child

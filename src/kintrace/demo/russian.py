@@ -45,6 +45,11 @@ def _russified_names(ctx: Context, child: Child, record: Record) -> tuple[str, s
     )
     if any(written == ua != ru for written, ua, ru in kept):
         record.tag("ukrainian_spelling")  # a part left as the Ukrainian document spells it
+    gendered = child.surname.ru_male != child.surname.ru_female
+    wrong_form = ctx.chance(props.camp_gender_form)
+    if child.sex == "F" and gendered and surname == child.surname.ru_female and wrong_form:
+        surname = child.surname.ru_male
+        record.tag("gender_form")
     if child.given.ru_diminutives and ctx.chance(props.camp_diminutive):
         given = rng.choice(child.given.ru_diminutives)
         record.tag("diminutive")
@@ -57,6 +62,15 @@ def _russified_names(ctx: Context, child: Child, record: Record) -> tuple[str, s
     return given, surname, patronymic
 
 
+def _with_yo(ctx: Context, record: Record, *words: str) -> tuple[str, ...]:
+    """Some clerks write ё where Russian allows it (Артём, Ковалёва, Алёшки)."""
+    yo = ctx.tables.yo
+    if not any(w in yo for w in words) or not ctx.chance(ctx.props.russian_yo):
+        return words
+    record.tag("yo_spelling")
+    return tuple(yo.get(w, w) for w in words)
+
+
 def _camp_row(
     ctx: Context, *, source: str, child: Child, observed: date, transport: str, camp: str
 ) -> Record:
@@ -65,6 +79,12 @@ def _camp_row(
     child_tags(record)
     given, surname, patronymic = _russified_names(ctx, child, record)
     f = record.fields
+    given, surname, patronymic, birth_place = _with_yo(
+        ctx, record, given, surname, patronymic, child.birth_place.ru
+    )
+    if source == CAMP_LIST_A and ctx.chance(props.camp_swapped_parts):
+        given, surname = surname, given
+        record.tag("name_parts_swapped")
     if source == CAMP_LIST_B:  # list B has a single name column and no sex column
         f["full_name"] = f"{surname} {given} {patronymic}"
         record.tag("full_name_only")
@@ -82,7 +102,7 @@ def _camp_row(
             record.tag("date_swapped")
         f["birth_date"] = dotted(birth)
     f["observed_on"] = dotted(observed)
-    f["birth_place"] = child.birth_place.ru
+    f["birth_place"] = birth_place
     f["last_known_place"] = camp
     f["group_id"] = transport
     f["institution"] = f"Учреждение {rng.randrange(1, 60)} ({camp})"
@@ -167,6 +187,9 @@ def _adoption_row(
         if place.ru != child.birth_place.ru:
             record.tag("birthplace_changed")
     where = pick(rng, tables.russia_places)
+    given, surname, patronymic, birth_place = _with_yo(
+        ctx, record, given, surname, patronymic, place.ru
+    )
     f = record.fields
     f["family_name"], f["given_name"], f["patronymic"] = surname, given, patronymic
     f["sex"] = "м" if child.sex == "M" else "ж"
@@ -176,7 +199,7 @@ def _adoption_row(
     else:
         f["birth_date"] = dotted(birth)
     f["observed_on"] = observed.isoformat()
-    f["birth_place"] = place.ru
+    f["birth_place"] = birth_place
     f["last_known_place"] = where.ru
     if group is not None:
         f["group_id"] = f"Семья-{group:05d}"

@@ -98,6 +98,7 @@ class Tables:
     russia_places: Weighted[Place]
     similar_given: dict[str, tuple[str, ...]]
     podolsk: Place
+    yo: dict[str, str]  # Russian words a clerk may write with ё
 
 
 def _rows(name: str) -> Iterator[list[str]]:
@@ -169,4 +170,5 @@ def load_tables() -> Tables:
         russia_places=_weighted([(p, w) for p, w in places if p.kind == "russia"]),
         similar_given={key: tuple(value) for key, value in confusable.items()},
         podolsk=next(p for p, _ in places if p.ru == "Подольск"),
+        yo={plain: with_yo for plain, with_yo in _rows("yo_spellings.csv")},
     )

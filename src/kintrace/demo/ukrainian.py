@@ -49,7 +49,11 @@ def _family_row(
         record.tag("missing_name_part")
     f = record.fields
     if ctx.chance(props.family_full_name_only):
-        f["full_name"] = " ".join(part for part in (surname, given, patronymic) if part)
+        parts = (surname, given, patronymic)
+        if rng.random() < props.family_given_first:
+            parts = (given, patronymic, surname)
+            record.tag("given_name_first")
+        f["full_name"] = " ".join(part for part in parts if part)
         record.tag("full_name_only")
     else:
         f["family_name"], f["given_name"], f["patronymic"] = surname, given, patronymic

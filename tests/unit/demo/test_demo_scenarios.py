@@ -39,6 +39,8 @@ RECORD_SHARES = [
     (REG, "typo", P.registry_typo, False),
     (CAMP_A, "age_only", P.camp_age_only, False),
     (CAMP_A, "typo", P.camp_typo, False),
+    (CAMP_A, "name_parts_swapped", P.camp_swapped_parts, False),
+    (FAM, "given_name_first", P.family_full_name_only * P.family_given_first, False),
     (CAMP_B, "full_name_only", 1.0, False),
     (ADOPT, "adoption_renamed", P.adoption_renamed, True),
     (ADOPT, "given_name_changed", P.adoption_given_changed, False),
@@ -146,7 +148,8 @@ def test_every_documented_tag_occurs(dataset: DemoDataset) -> None:
         "russified", "ukrainian_spelling", "date_swapped", "adoption_renamed",
         "given_name_changed", "birthplace_changed", "birthdate_changed", "age_inflated",
         "translit_kmu", "translit_ua_bgn", "translit_french", "french_given_name",
-        "translit_ru_bgn", "translit_ru_passport", "translit_ru_icao",
+        "translit_ru_bgn", "translit_ru_passport", "translit_ru_icao", "given_name_first",
+        "yo_spelling", "gender_form", "name_parts_swapped",
     }  # fmt: skip
     assert seen == documented
 
