@@ -31,7 +31,7 @@ def is_loopback(request: Request) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
-        return host in ("testclient", "localhost")
+        return host == "localhost"
 
 
 class SecurityHeaders(BaseHTTPMiddleware):

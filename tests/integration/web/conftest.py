@@ -25,6 +25,7 @@ from kintrace.web.options import WebOptions
 from kintrace.web.workspace import scope
 
 PASSWORD = "correct horse battery staple"
+LOOPBACK = ("127.0.0.1", 50000)
 SYNTHETIC_ROWS = [  # (source, record_id, given, family, birth_date, birth_place)
     ("list-a", "a1", "Олександр", "Ковальчук", "2012-03-14", "Херсон"),
     ("list-a", "a2", "Марія", "Шевченко", "2010-07-01", "Маріуполь"),
@@ -99,7 +100,7 @@ def client_factory(app) -> Iterator[Callable[[], TestClient]]:  # type: ignore[n
     clients: list[TestClient] = []
 
     def make() -> TestClient:
-        client = TestClient(app, base_url="http://127.0.0.1")
+        client = TestClient(app, base_url="http://127.0.0.1", client=LOOPBACK)
         clients.append(client)
         return client
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
-from tests.integration.web.conftest import SYNTHETIC_ROWS, sign_in, write_csv
+from tests.integration.web.conftest import LOOPBACK, SYNTHETIC_ROWS, sign_in, write_csv
 
 from kintrace.accounts import sessions, throttle, tokens, users
 from kintrace.accounts.errors import AccountError, SignInFailed, Throttled
@@ -109,7 +109,8 @@ def test_search_through_the_app_on_each_backend(settings: Settings, store: Store
 
         users.set_totp_secret_for_demo(db, user_id=user.id, secret=secret_of("u-caseworker"))
         users.set_language(db, user.id, "en")
-    with TestClient(create_app(settings, store=store), base_url="http://127.0.0.1") as client:
+    app = create_app(settings, store=store)
+    with TestClient(app, base_url="http://127.0.0.1", client=LOOPBACK) as client:
         sign_in(client, "u-caseworker")
         r = client.post("/api/v1/search", json={"name": "Sasha Kovalchuk"},
                         headers={"X-CSRF-Token": "x"})

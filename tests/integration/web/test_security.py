@@ -134,7 +134,7 @@ def test_security_headers_on_every_kind_of_response(client_factory, signed_in) -
 def test_hsts_and_host_prefixed_cookies_over_https(app) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    with TestClient(app, base_url="https://kintrace.example") as client:
+    with TestClient(app, base_url="https://kintrace.example", client=REMOTE) as client:
         r = client.get("/sign-in")
         assert r.headers["strict-transport-security"].startswith("max-age=")
         cookie = r.headers["set-cookie"]
@@ -156,3 +156,18 @@ def test_api_token_acts_for_its_user_and_can_be_revoked(signed_in, client_factor
     token_id = re.search(r'/account/tokens/(\d+)/revoke', page).group(1)
     browser.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": token})
     assert script.get("/api/v1/dashboard", headers=headers).status_code == 401
+
+
+REMOTE = ("203.0.113.7", 40000)  # a documentation address: not loopback
+
+
+def test_plain_http_from_another_machine_cannot_sign_in(app) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, base_url="http://kintrace.example", client=REMOTE) as client:
+        page = client.get("/sign-in")
+        assert 'name="password"' not in page.text  # no form to type a password into
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        r = client.post("/sign-in", data={"username": "u-admin", "password": PASSWORD,
+                                          "csrf_token": token}, follow_redirects=False)
+        assert r.status_code == 400 and "set-cookie" not in {k.lower() for k in r.headers}
