@@ -105,9 +105,7 @@ def _guardian(rng: random.Random, tables: Tables, surname: Surname, number: int)
     return Guardian(relation=relation, name=name, contact=contact)
 
 
-def _distinct_given(
-    rng: random.Random, tables: Tables, sex: str, taken: set[str]
-) -> GivenName:
+def _distinct_given(rng: random.Random, tables: Tables, sex: str, taken: set[str]) -> GivenName:
     for _ in range(20):
         given = _given(rng, tables, sex)
         if given.ua not in taken:
@@ -206,9 +204,7 @@ def make_lookalike(
     )
 
 
-def lookalike_family(
-    rng: random.Random, *, tables: Tables, child: Child, number: int
-) -> Family:
+def lookalike_family(rng: random.Random, *, tables: Tables, child: Child, number: int) -> Family:
     """The look-alike's own family: one child and the relative who reports them."""
     guardian = _guardian(rng, tables, child.surname, number)
     return Family(family_id=child.family_id, children=(child,), guardian=guardian)

@@ -20,7 +20,7 @@ _RU_BGN = {
     "щ": "shch", "ъ": '"', "ы": "y", "ь": "'", "э": "e", "ю": "yu", "я": "ya",
     # Ukrainian letters a Russian clerk sometimes leaves in a name.
     "і": "i", "ї": "yi", "є": "ye", "ґ": "g",
-}
+}  # fmt: skip
 _VOWELS_AND_SIGNS = set("аеёиоуыэюяйъьіїє")
 
 

@@ -33,8 +33,8 @@ def _russified_names(ctx: Context, child: Child, record: Record) -> tuple[str, s
     surname = (
         child.surname.ru(child.sex) if ctx.chance(props.camp_russian_surname) else child.ua_surname
     )
-    patronymic = child.ru_patronymic if ctx.chance(props.camp_russian_patronymic) else (
-        child.ua_patronymic
+    patronymic = (
+        child.ru_patronymic if ctx.chance(props.camp_russian_patronymic) else child.ua_patronymic
     )
     if (given, surname, patronymic) != (child.given.ua, child.ua_surname, child.ua_patronymic):
         record.tag("russified")

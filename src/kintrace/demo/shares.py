@@ -1,6 +1,6 @@
 """Measured shares of a generated dataset: the figures docs/demo-data.md quotes.
 
-    python -m kintrace.demo.shares --children 20000 --seed 7
+python -m kintrace.demo.shares --children 20000 --seed 7
 """
 
 from __future__ import annotations

@@ -57,11 +57,7 @@ def test_surname_forms(ua_male: str, sex: str, ukrainian: str, russian: str, why
 def test_camp_lists_write_russian_forms(dataset: DemoDataset) -> None:
     by_id = {c.child_id: c for c in dataset.children}
     rows = {str(r["record_id"]): r for r in dataset.records[CAMP_A]}
-    clean = [
-        t
-        for t in dataset.truth
-        if t.source == CAMP_A and not NOISE & set(t.tags)
-    ]
+    clean = [t for t in dataset.truth if t.source == CAMP_A and not NOISE & set(t.tags)]
     assert len(clean) > 100
     for t in clean:
         child, row = by_id[t.child_id], rows[t.record_id]
