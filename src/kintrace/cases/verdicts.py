@@ -134,6 +134,8 @@ def apply_verdict(
     confirms a link: a false match sends a family another child's news).
     """
     if verdict is Verdict.SAME:
+        if state.status is PairStatus.CONFIRMED:
+            return state  # a further confirmation changes nothing
         if not two_people:
             return PairState(PairStatus.CONFIRMED)
         if state.status is PairStatus.AWAITING_SECOND:

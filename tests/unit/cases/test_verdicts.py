@@ -117,6 +117,8 @@ P, AW, CF, RJ, UN = (
         (PairState(), D, "ann", True, RJ, "one rejection is enough"),
         (PairState(), U, "ann", False, UN, "cannot tell"),
         (PairState(CF), D, "ann", False, RJ, "a later verdict overrides"),
+        (PairState(CF, "ann"), S, "carol", True, CF, "a third 'same' keeps the confirmation"),
+        (PairState(RJ), S, "ann", True, AW, "overturning a rejection needs two people too"),
     ],
 )
 def test_apply_verdict(
