@@ -26,7 +26,7 @@ class PairStatus(StrEnum):
     AWAITING_SECOND = "awaiting_second"  # one reviewer said same; the two-person rule wants another
     CONFIRMED = "confirmed"  # must-link
     REJECTED = "rejected"  # cannot-link
-    UNSURE = "unsure"  # nobody could tell; out of the queue until the pair is scored again
+    UNSURE = "unsure"  # nobody could tell; out of the queue (decide it again by hand)
 
 
 QUEUED: frozenset[PairStatus] = frozenset({PairStatus.PENDING, PairStatus.AWAITING_SECOND})
