@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from kintrace.names.family import family_gender
-from kintrace.names.given import gender_of_classes, given_name_classes, given_table
+from kintrace.names.given import gender_of_classes, given_name_classes
 from kintrace.names.keys import name_key
 from kintrace.names.levels import (
     LEVEL_SCORE,
@@ -33,7 +33,6 @@ from kintrace.names.levels import (
     compare_family,
     compare_patronymic,
     given_level_of_keys,
-    is_typo,
 )
 from kintrace.names.parts import NameParts, split_full_name
 from kintrace.names.patronymic import patronymic_class, patronymic_gender
@@ -148,30 +147,38 @@ def _as_parts(name: str | NameParts | None) -> NameParts:
     return NameParts()
 
 
-def _may_be_swapped(fa: _Features, fb: _Features) -> bool:
-    """Whether reading b's given and family names the other way round could agree with a.
+_NOT_AGREEING = (Level.MISSING, Level.DIFFERENT, Level.EVIDENCE, Level.INITIAL)
 
-    Only when b's family name is a first name we know, or a's first name as written or
-    mistyped: a swap is a clerical slip between two fields, not a guess.
+
+def _may_be_swapped(fa: _Features, fb: _Features) -> bool:
+    """Whether a's given and family names agree with b's family and given names, crosswise.
+
+    The surname check comes first (cheap, and it fails for almost every random pair); the first
+    name is then compared with the first-name rules.
     """
-    if (
-        fb.family_key != fa.given_key
-        and fb.family_key not in given_table().classes
-        and not is_typo(fa.given_key, fb.family_key)
-    ):
+    if compare_family(fa.family_key, fb.given_key) in _NOT_AGREEING:
         return False
-    given_vs_family = given_level_of_keys(fa.given_key, fb.family_key)
-    if given_vs_family in (Level.MISSING, Level.DIFFERENT, Level.EVIDENCE):
-        return False
-    return compare_family(fa.family_key, fb.given_key) not in (Level.MISSING, Level.DIFFERENT)
+    return given_level_of_keys(fa.given_key, fb.family_key) not in _NOT_AGREEING
+
+
+def _swapped(parts: NameParts) -> NameParts:
+    return NameParts(parts.family, parts.given, parts.patronymic)
 
 
 @lru_cache(maxsize=200_000)
 def _compare_parts(a: NameParts, b: NameParts) -> NameComparison:
     fa, fb = _features(a), _features(b)
     best = _score(fa, fb)
-    if not best.is_match and b.given and b.family and _may_be_swapped(fa, fb):
-        swapped = _score(fa, _features(NameParts(b.family, b.given, b.patronymic)))
+    if best.is_match or not (a.given and a.family and b.given and b.family):
+        return best
+    # one of the two may have its given and family names the wrong way round (a clerical slip
+    # or a misread order): read b swapped, then a swapped, and keep the best reading
+    candidates = []
+    if _may_be_swapped(fa, fb):
+        candidates.append(_score(fa, _features(_swapped(b))))
+    if _may_be_swapped(fb, fa):
+        candidates.append(_score(_features(_swapped(a)), fb))
+    for swapped in candidates:
         if (swapped.is_match, swapped.score) > (best.is_match, best.score):
             best = NameComparison(
                 score=swapped.score,

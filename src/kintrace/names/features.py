@@ -11,7 +11,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from kintrace.names.family import family_gender_of_key, family_stem_of_key
-from kintrace.names.given import classes_for_key, gender_of_classes, given_table, is_known_class
+from kintrace.names.given import (
+    classes_for_key,
+    gender_of_classes,
+    given_table,
+    is_diminutive_key,
+    is_known_class,
+)
 from kintrace.names.keys import coarse_of_key, name_key
 from kintrace.names.parts import split_full_name
 from kintrace.names.patronymic import patronymic_class_of_key
@@ -67,7 +73,7 @@ def _given(key: str) -> tuple[object, ...]:
         bool(known),
         key in table.formal,
         gender_of_classes(classes) or None,
-        key in table.diminutive and key not in table.formal,
+        is_diminutive_key(key),
     )
 
 

@@ -128,7 +128,43 @@ def classes_for_key(key: str) -> frozenset[str]:
         first = table.classes.get(key.split(" ", 1)[0])
         if first:
             return first
+    derived = derived_diminutive_classes(key)
+    if derived:
+        return derived
     return frozenset({key})
+
+
+# Ukrainian boys' diminutive suffixes added to a full name: Кирилко, Єгорко, Назарчик, Романчик
+_MALE_DIMINUTIVE_SUFFIXES = ("čik", "ko", "ik")
+
+
+@lru_cache(maxsize=100_000)
+def derived_diminutive_classes(key: str) -> frozenset[str]:
+    """Male classes of a full name this key adds a diminutive suffix to (-ко, -ик, -чик), if any.
+
+    Only full forms of male classes count, and the base must keep at least three letters, so a
+    girl's name or a short word is never read as a diminutive.
+    """
+    table = given_table()
+    for suffix in _MALE_DIMINUTIVE_SUFFIXES:
+        base = key[: -len(suffix)]
+        if key.endswith(suffix) and len(base) >= 3:
+            found = frozenset(c for c in table.formal.get(base, ()) if c.endswith(":m"))
+            if found:
+                return found
+    return frozenset()
+
+
+@lru_cache(maxsize=1)
+def class_keys() -> dict[str, frozenset[str]]:
+    """Class -> every key of its forms (full forms and diminutives), for typo checks."""
+    table = given_table()
+    out: dict[str, set[str]] = {}
+    for index in (table.formal, table.diminutive):
+        for key, classes in index.items():
+            for cls in classes:
+                out.setdefault(cls, set()).add(key)
+    return {cls: frozenset(keys) for cls, keys in out.items()}
 
 
 def given_name_classes(part: str) -> frozenset[str]:
@@ -167,11 +203,14 @@ def given_gender(part: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _is_dim_key(key: str) -> bool:
+def is_diminutive_key(key: str) -> bool:
+    """`given_is_diminutive` for an already computed name key."""
     table = given_table()
-    return key in table.diminutive and key not in table.formal
+    if key in table.formal:
+        return False
+    return key in table.diminutive or bool(derived_diminutive_classes(key))
 
 
 def given_is_diminutive(part: str) -> bool:
     """True when `part` is only known as a diminutive (Сашко, Женя), never as a full name."""
-    return _is_dim_key(name_key(part))
+    return is_diminutive_key(name_key(part))

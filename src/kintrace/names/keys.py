@@ -70,6 +70,7 @@ _DOUBLE = re.compile(r"(.)\1+")
 _CONS = "bcčdfhklmnprsštvzžŝ"
 _IO_AFTER_CONSONANT = re.compile(f"(?<=[{_CONS}])io")
 _APOSTROPHES = re.compile(r"['’ʼ`ʹ′″”\"]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _SPLIT = re.compile(r"[\s\-‐‑–—_/.,;:()]+")
 
 
@@ -102,7 +103,7 @@ def _cyrillic_token(tok: str) -> str:
 def token_key(token: str) -> str:
     """Key of one word (no spaces or hyphens), already lower-case and homoglyph-repaired."""
     token = _APOSTROPHES.sub("", token)
-    cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in token)
+    cyrillic = _CYRILLIC.search(token) is not None
     out = _cyrillic_token(token) if cyrillic else _latin_token(token)
     out = _DOUBLE.sub(r"\1", _NOT_KEY_LETTER.sub("", out))
     out = out.replace("ie", "e")

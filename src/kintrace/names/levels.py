@@ -13,7 +13,7 @@ from typing import Final
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from kintrace.names.family import family_stem_of_key
-from kintrace.names.given import classes_for_key, given_table, is_known_class
+from kintrace.names.given import class_keys, classes_for_key, given_table, is_known_class
 
 __all__ = [
     "Level",
@@ -109,6 +109,13 @@ def compare_given(
         return Level.DIFFERENT  # Роман/Романа, Станіслав/Станіслава: the other gender's form
     if is_typo(key_a, key_b):
         return Level.TYPO
+    # one name unknown: a typo of any form of the other's classes (Вітлаік ~ Віталік ~ Віталій)
+    known_classes = classes_b if known_b else classes_a if known_a else frozenset()
+    unknown_key = key_a if known_b else key_b
+    forms = class_keys()
+    for cls in known_classes:
+        if any(is_typo(unknown_key, k) for k in forms.get(cls, ())):
+            return Level.TYPO
     evidence = given_table().evidence
     ev_a = evidence.get(key_a, frozenset()) | classes_a
     ev_b = evidence.get(key_b, frozenset()) | classes_b

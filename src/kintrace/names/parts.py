@@ -45,6 +45,7 @@ def _is_initial(word: str) -> bool:
     return bool(_INITIAL.match(word))
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _WORDS = re.compile(r"[^\s,;]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -91,7 +92,7 @@ def _two(words: list[str], cyrillic: bool) -> tuple[str, str]:
 @lru_cache(maxsize=200_000)
 def _split(full: str) -> NameParts:
     text = repair_homoglyphs(full).strip()
-    cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in text)
+    cyrillic = _CYRILLIC.search(text) is not None
     if "," in text:
         family, _, rest = text.partition(",")
         rest_words = [w for w in _WORDS.findall(rest) if _LETTER.search(w)]

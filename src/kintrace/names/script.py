@@ -131,7 +131,18 @@ def _repair_cached(text: str) -> str:
     if not _ASCII_LETTER.search(text) or not _CYRILLIC_LETTER.search(text):
         # one alphabet only (the usual case): nothing to move
         return text
-    return _WORD.sub(lambda m: _repair_word(m.group(0)), text)
+    # both alphabets: usually in different words ("Sasha Коваленко"); repair only the words
+    # (space-separated) that mix them
+    return " ".join(
+        _WORD.sub(_repair_match, chunk)
+        if _ASCII_LETTER.search(chunk) and _CYRILLIC_LETTER.search(chunk)
+        else chunk
+        for chunk in text.split(" ")
+    )
+
+
+def _repair_match(m: re.Match[str]) -> str:
+    return _repair_word(m.group(0))
 
 
 def repair_homoglyphs(text: str) -> str:
