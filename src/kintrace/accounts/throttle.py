@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.errors import Throttled
@@ -59,10 +60,18 @@ def record_failure(
             failures, start = row.failures + 1, as_utc(row.window_start)
         blocked = now + limits.block if failures >= limit else None
         values = {"failures": failures, "window_start": start, "blocked_until": blocked}
-        if row is None:
-            db.execute(insert(sign_in_throttle).values(key=key, **values))
-        else:
+        if row is not None or not _inserted(db, key, values):
             db.execute(update(sign_in_throttle).where(sign_in_throttle.c.key == key).values(values))
+
+
+def _inserted(db: Session, key: str, values: dict[str, object]) -> bool:
+    """Insert the key's first failure; False if a concurrent request inserted it first."""
+    try:
+        with db.begin_nested():
+            db.execute(insert(sign_in_throttle).values(key=key, **values))
+    except IntegrityError:
+        return False
+    return True
 
 
 def clear(db: Session, key: str) -> None:
