@@ -126,6 +126,9 @@ def _now() -> datetime:
 # ---------------------------------------------------------------- review
 
 
+_AGREEMENT_STYLE = {"same": "green", "equivalent": "cyan", "different": "red"}
+
+
 def _print_pair(view: pairs.PairView, item: queue.QueueItem | None) -> None:
     table = Table(title="Pair to review (SYNTHETIC if demo data)", show_lines=False)
     table.add_column("field")
@@ -134,7 +137,12 @@ def _print_pair(view: pairs.PairView, item: queue.QueueItem | None) -> None:
     for name in pairs.SHOWN:
         if name not in view.left.fields and name not in view.right.fields:
             continue
-        table.add_row(name, view.left.fields.get(name, ""), view.right.fields.get(name, ""))
+        style = _AGREEMENT_STYLE.get(view.agreement.get(name, ""), "")
+        table.add_row(
+            f"[{style}]{name}[/]" if style else name,
+            view.left.fields.get(name, ""),
+            view.right.fields.get(name, ""),
+        )
         if name in view.left.latin or name in view.right.latin:
             table.add_row(
                 "  latin",
@@ -143,6 +151,7 @@ def _print_pair(view: pairs.PairView, item: queue.QueueItem | None) -> None:
                 style="dim",
             )
     out.print(table)
+    out.print("field names: [green]same[/], [cyan]same in another spelling[/], [red]different[/]")
     if view.probability is not None:
         out.print(f"model: probability {view.probability:.4f}, match weight {view.weight:+.2f}")
         for comparison, weight in view.weights.items():

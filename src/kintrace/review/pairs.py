@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from kintrace import audit
 from kintrace.cases import RecordKey, ordered_pair
-from kintrace.names import Script, detect_script, transliterate
+from kintrace.names import (
+    Script,
+    detect_script,
+    family_name_stem,
+    given_name_classes,
+    name_key,
+    patronymic_class,
+    transliterate,
+)
 from kintrace.review.actors import Actor
 from kintrace.review.casework import require_reader
 from kintrace.review.records import require_records
@@ -45,6 +53,39 @@ class RecordSide:
     latin: dict[str, str]  # name fields in Cyrillic, transliterated (Ukrainian 2010 / ICAO)
 
 
+SAME, EQUIVALENT, DIFFERENT = "same", "equivalent", "different"
+
+
+def _equivalent(field_name: str, a: str, b: str) -> bool:
+    """Two spellings of one value across scripts and languages (Олександр / Александр /
+    Oleksandr; Ковальова / Kovaleva; Маріуполь / Mariupol)."""
+    if field_name == "given_name":
+        return bool(given_name_classes(a) & given_name_classes(b))
+    if field_name == "family_name":
+        return bool(family_name_stem(a)) and family_name_stem(a) == family_name_stem(b)
+    if field_name == "patronymic":
+        return bool(patronymic_class(a)) and patronymic_class(a) == patronymic_class(b)
+    if field_name in ("full_name", "birth_place", "last_known_place"):
+        return bool(name_key(a)) and name_key(a) == name_key(b)
+    return False
+
+
+def agreement(left: dict[str, str], right: dict[str, str]) -> dict[str, str]:
+    """Per field present on both sides: same (as written), equivalent, or different."""
+    found = {}
+    for name in SHOWN:
+        a, b = left.get(name), right.get(name)
+        if a is None or b is None:
+            continue
+        if a.strip().casefold() == b.strip().casefold():
+            found[name] = SAME
+        elif _equivalent(name, a, b):
+            found[name] = EQUIVALENT
+        else:
+            found[name] = DIFFERENT
+    return found
+
+
 @dataclass(frozen=True)
 class Candidate:
     left: RecordKey
@@ -61,6 +102,7 @@ class PairView:
     weight: float | None
     weights: dict[str, float]  # comparison -> match weight (the waterfall), largest effect first
     others: list[Candidate] = field(default_factory=list)
+    agreement: dict[str, str] = field(default_factory=dict)  # field -> same/equivalent/different
 
 
 def _side(session: Session, key: RecordKey, kind: str) -> RecordSide:
@@ -146,9 +188,11 @@ def pair_view(session: Session, *, actor: Actor, left: RecordKey, right: RecordK
         entity_type="pair",
         entity_id=f"{left}|{right}",
     )
+    left_side, right_side = _side(session, left, kinds[left]), _side(session, right, kinds[right])
     return PairView(
-        left=_side(session, left, kinds[left]),
-        right=_side(session, right, kinds[right]),
+        left=left_side,
+        right=right_side,
+        agreement=agreement(left_side.fields, right_side.fields),
         probability=probability,
         weight=weight,
         weights=weights,
