@@ -90,3 +90,23 @@ def test_language_is_a_saved_preference(signed_in, client_factory) -> None:  # t
     assert "Увійти" in anonymous.get("/sign-in").text  # Ukrainian by default
     english = anonymous.get("/sign-in", headers={"Accept-Language": "en"}).text
     assert "Sign in" in english and "SYNTHETIC" not in english  # not a demo registry
+
+
+def test_api_import_and_quarantine_with_a_token(signed_in, client_factory) -> None:  # type: ignore[no-untyped-def]
+    browser = signed_in("u-caseworker")
+    token = csrf_of(browser, "/account")
+    page = browser.post("/account/tokens", data={"label": "loader", "csrf_token": token}).text
+    api_token = re.search(r'<code class="token">(kt_[^<]+)</code>', page).group(1)
+    script = client_factory()
+    headers = {"Authorization": f"Bearer {api_token}"}
+    body = b"record_id,given_name,family_name,birth_date\nq1,Anna,Melnyk,2011\nq2,,,2011\n"
+    r = script.post("/api/v1/imports?source=api-list", headers=headers,
+                    files={"file": ("synthetic.csv", body, "text/csv")})
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert (report["rows_new"], report["rows_rejected"]) == (1, 1)
+    rows = script.get("/api/v1/quarantine", headers=headers).json()
+    assert [row["record_id"] for row in rows] == ["q2"]
+    again = script.post("/api/v1/imports?source=api-list", headers=headers,
+                        files={"file": ("synthetic.csv", body, "text/csv")}).json()
+    assert again["already_imported"] is True  # the registry's idempotence, passed through
