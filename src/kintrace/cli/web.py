@@ -62,7 +62,7 @@ def serve(
     except StoreError as exc:
         _fail(str(exc))
     console.print(f"Kintrace web workspace on http://{host}:{port}  (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning",
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
                 proxy_headers=behind_tls_proxy, server_header=False)
 
 
