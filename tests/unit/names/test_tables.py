@@ -53,3 +53,18 @@ def test_nothing_is_loaded_at_import_time() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+
+
+def test_the_core_imports_no_framework_database_or_build_time_source() -> None:
+    """The pure core (and its tables) must not pull in adapters or the build-time sources."""
+    code = (
+        "import sys, kintrace.names as n; "
+        "n.compare('Олександр Ковальчук', 'Sasha Kovalchuk'); "
+        "n.record_name_features(given='Саша', family='Коваль', patronymic=None, full_name=None, "
+        "sex=None); import kintrace.names.sql; "
+        "bad = ['sqlalchemy', 'fastapi', 'typer', 'duckdb', 'splink', 'pyspark', 'pandas', "
+        "'rigour', 'names_translator', 'kintrace.store', 'kintrace.web', 'kintrace.cli']; "
+        "print(','.join(m for m in bad if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"kintrace.names imported: {out.stdout.strip()}"
