@@ -102,6 +102,22 @@ def _place_key(place: str | None) -> str | None:
     return name_key(" ".join(words)) or None
 
 
+#: Source kinds as the registry names them (`kintrace.registry.sources.SOURCE_KINDS`); the demo
+#: generator's longer names map onto them.
+_KINDS = {
+    "family_report": "family",
+    "state_registry": "registry",
+    "camp_list": "camp",
+    "adoption_listing": "adoption",
+    "partner_list": "partner",
+}
+
+
+def _kind(value: object) -> str:
+    text = str(value).strip().lower() if value is not None and not pd.isna(value) else ""
+    return _KINDS.get(text, text or "unknown")
+
+
 def _text(series: pd.Series) -> list[str | None]:
     """Trimmed strings, with every kind of missing (None, NaN, NA, "") as None."""
     return [
@@ -134,7 +150,7 @@ def feature_table(records: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=[*NAME_FEATURES, "sex"])
     out.insert(0, "uid", frame["uid"].astype("int64").to_numpy())
     out.insert(1, "source", frame["source"].astype(str).to_numpy())
-    out.insert(2, "source_kind", frame["source_kind"].fillna("other").astype(str).to_numpy())
+    out.insert(2, "source_kind", [_kind(v) for v in frame["source_kind"]])
     observed_year = pd.to_numeric(
         frame["observed_on"].astype("string").str.slice(0, 4), errors="coerce"
     )

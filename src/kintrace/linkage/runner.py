@@ -48,15 +48,22 @@ def _linker(engine: Engine, tables: Any, settings: Any) -> Linker:
     return Linker(tables, settings, log_level=None)
 
 
-def bind_model(spec: ModelSpec, model: dict[str, Any], dialect: str) -> dict[str, Any]:
-    """The trained model with its SQL rendered for `dialect` (the parameters unchanged).
+def bind_model(
+    spec: ModelSpec, model: dict[str, Any], dialect: str, *, n_records: int = 0
+) -> dict[str, Any]:
+    """The trained model with its SQL rendered for `dialect` (the parameters unchanged), and
+    the blocking rules for a registry of `n_records` (`ModelSpec.blocking_for`).
 
     A saved model holds SQL in the dialect it was trained on (DuckDB's `jaro_winkler_similarity`
     with double-quoted columns is a string literal on Spark); the spec renders it afresh.
     """
+    fresh = settings_creator(spec, n_records=n_records).get_settings(dialect).as_dict()
     if model.get("sql_dialect") == dialect:
-        return model
-    fresh = settings_creator(spec).get_settings(dialect).as_dict()
+        bound = copy.deepcopy(model)
+        bound["blocking_rules_to_generate_predictions"] = fresh[
+            "blocking_rules_to_generate_predictions"
+        ]
+        return bound
     bound = copy.deepcopy(model)
     bound["sql_dialect"] = dialect
     by_name = {c["output_column_name"]: c for c in fresh["comparisons"]}
@@ -124,7 +131,8 @@ def predict(
 ) -> pd.DataFrame:
     """Score every candidate pair the blocking rules find; keep those at or above `floor`."""
     tables = _register_inputs(engine, features)
-    linker = _linker(engine, tables, bind_model(spec, model, engine.name))
+    n_records = len(features) if isinstance(features, pd.DataFrame) else sum(map(len, features))
+    linker = _linker(engine, tables, bind_model(spec, model, engine.name, n_records=n_records))
     result = linker.inference.predict(
         threshold_match_probability=floor,
         num_chunks_left=chunks if chunks > 1 else None,
@@ -153,7 +161,7 @@ def predict_incremental(
     """
     every = pd.concat([existing, new], ignore_index=True)
     all_table = _register(engine, every, "records_all")
-    linker = _linker(engine, all_table, bind_model(spec, model, engine.name))
+    linker = _linker(engine, all_table, bind_model(spec, model, engine.name, n_records=len(every)))
     for tf_column in _tf_columns(spec):
         linker.table_management.compute_tf_table(tf_column)
     old_table = _register(engine, existing, "records_existing")

@@ -62,6 +62,7 @@ def settings_creator(
     *,
     link_type: str = "dedupe_only",
     prior: float | None = None,
+    n_records: int = 0,
 ) -> SettingsCreator:
     """Splink settings for `spec`; `prior` is λ when already known (a trained model)."""
     kwargs: dict[str, Any] = {}
@@ -71,7 +72,9 @@ def settings_creator(
         link_type=link_type,
         unique_id_column_name=spec.unique_id,
         comparisons=[_comparison(c) for c in spec.comparisons],
-        blocking_rules_to_generate_predictions=[blocking_rule(r) for r in spec.blocking_rules],
+        blocking_rules_to_generate_predictions=[
+            blocking_rule(r) for r in spec.blocking_for(n_records)
+        ],
         additional_columns_to_retain=list(spec.retain_columns),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,

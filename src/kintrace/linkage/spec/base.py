@@ -171,6 +171,17 @@ class ModelSpec:
     thresholds: Thresholds = field(default_factory=Thresholds)
     unique_id: str = "uid"
     retain_columns: tuple[str, ...] = ()
+    #: Above `large_registry` records, `large_blocking_rules` replace `blocking_rules`: a rule
+    #: such as "given class + birth year + sex" grows with the square of the registry and
+    #: would make hundreds of millions of pairs at a million records.
+    large_blocking_rules: tuple[BlockingRule, ...] = ()
+    large_registry: int = 300_000
+
+    def blocking_for(self, n_records: int) -> tuple[BlockingRule, ...]:
+        """The blocking rules for a registry of `n_records`."""
+        if self.large_blocking_rules and n_records > self.large_registry:
+            return self.large_blocking_rules
+        return self.blocking_rules
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.comparisons]
@@ -189,7 +200,13 @@ class ModelSpec:
                     found.add(level.tf_column)
                 if level.sql:
                     found.update(_columns_in_sql(level.sql))
-        for rule in (*self.blocking_rules, *self.training.prior_rules, *self.training.em_rules):
+        every_rule = (
+            *self.blocking_rules,
+            *self.large_blocking_rules,
+            *self.training.prior_rules,
+            *self.training.em_rules,
+        )
+        for rule in every_rule:
             found.update(rule.columns)
         return sorted(found)
 
@@ -202,6 +219,8 @@ class ModelSpec:
             thresholds=thresholds,
             unique_id=self.unique_id,
             retain_columns=self.retain_columns,
+            large_blocking_rules=self.large_blocking_rules,
+            large_registry=self.large_registry,
         )
 
 
