@@ -80,10 +80,11 @@ def translate(name: str, pool: str) -> list[str]:
 
 def groups_of(names: list[str]) -> dict[str, frozenset[str]]:
     """Wikidata name-group ids (rigour symbols of category NAME) of each first name."""
+    from rich.progress import track
     from rigour.names import NamePartTag, NameTypeTag, analyze_names
 
     out: dict[str, frozenset[str]] = {}
-    for name in names:
+    for name in track(names, description="Wikidata name groups (rigour)"):
         found: set[str] = set()
         for parsed in analyze_names(NameTypeTag.PER, [name], {NamePartTag.GIVEN: [name]}):
             for symbol in parsed.symbols:
@@ -238,7 +239,9 @@ def check_russification(sample: int, seed: int = 5) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check-only", action="store_true", help="Do not write the table.")
-    parser.add_argument("--limit", type=int, default=None, help="Vocabulary size (for trials).")
+    parser.add_argument(
+        "--limit", type=int, default=None, help="Vocabulary size, for trials: nothing is written."
+    )
     parser.add_argument("--sample", type=int, default=2000, help="Pairs for the open-data check.")
     args = parser.parse_args(argv)
     _need("names_translator")
@@ -248,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     _need("rigour")
     rows = build(args.limit)
+    if args.limit:
+        print(f"trial with {args.limit} vocabulary names: {len(rows)} evidence rows, not written")
+        return 0
     out = DATA / "given_names_evidence.csv"
     with out.open("w", encoding="utf-8", newline="") as fh:
         fh.write(

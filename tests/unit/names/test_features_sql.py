@@ -10,6 +10,8 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kintrace.names import FEATURE_COLUMNS, compare, record_name_features, split_full_name
 from kintrace.names.sql import (
@@ -167,3 +169,20 @@ def test_spark_dialect_uses_spark_functions() -> None:
     text = " ".join(c for _, c in given_levels("spark"))
     assert "arrays_overlap" in text
     assert "list_has_any" not in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(st.none(), st.text(max_size=60)),
+    st.one_of(st.none(), st.text(max_size=60)),
+    st.one_of(st.none(), st.text(max_size=60)),
+    st.one_of(st.none(), st.text(max_size=120)),
+    st.one_of(st.none(), st.text(max_size=8)),
+)
+def test_record_name_features_never_raise(
+    g: str | None, f: str | None, p: str | None, full: str | None, sex: str | None
+) -> None:
+    row = record_name_features(given=g, family=f, patronymic=p, full_name=full, sex=sex)
+    assert tuple(row) == FEATURE_COLUMNS
+    assert row["sex"] in (None, "M", "F")
+    assert row["name_gender"] in (None, "M", "F")
