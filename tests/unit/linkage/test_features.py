@@ -1,0 +1,133 @@
+"""Feature columns: dates by precision, names across scripts, the twin/sibling rule, promotion."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kintrace.linkage.constraints import twin_cannot_links
+from kintrace.linkage.dates import date_columns
+from kintrace.linkage.features import RECORD_COLUMNS, feature_table
+from kintrace.linkage.pipeline import promote_unambiguous, status_of
+from kintrace.linkage.spec import FEATURE_COLUMNS, kintrace_spec
+
+
+def _record(uid: int, **fields: object) -> dict[str, object]:
+    row: dict[str, object] = dict.fromkeys(RECORD_COLUMNS)
+    row.update(uid=uid, source="s", record_id=str(uid), source_kind="family")
+    row.update(fields)
+    return row
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day", "age", "observed", "expected"),
+    [
+        # full date: every column
+        (2012, 3, 4, None, None, {"birth_days": 15403, "birth_ym": 24146, "birth_year_min": 2012}),
+        # month precision: no day count, the month index
+        (2012, 3, None, None, None, {"birth_days": None, "birth_ym": 24146, "birth_year": 2012}),
+        # year only
+        (2012, None, None, None, None, {"birth_ym": None, "birth_year_max": 2012}),
+        # age 9 seen in 2023: born 2013 or 2014
+        (None, None, None, 9, 2023, {"birth_year": None, "birth_year_min": 2013,
+                                     "birth_year_max": 2014}),
+        # an impossible date keeps its year and month but no day count
+        (2014, 2, 30, None, None, {"birth_days": None, "birth_year": 2014}),
+    ],
+    ids=["full", "month", "year", "age", "impossible-day"],
+)  # fmt: skip
+def test_dates_by_precision(year, month, day, age, observed, expected) -> None:  # type: ignore[no-untyped-def]
+    out = date_columns(
+        pd.Series([year]), pd.Series([month]), pd.Series([day]),
+        age=pd.Series([age]), observed_year=pd.Series([observed]),
+    )  # fmt: skip
+    for column, value in expected.items():
+        got = out[column].iloc[0]
+        assert pd.isna(got) if value is None else got == value, (column, got)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        # Ukrainian, Russian and Latin spellings of one child share keys or classes
+        ({"given_name": "Олександр"}, {"given_name": "Александр"}, "given_class"),
+        ({"given_name": "Олександр"}, {"given_name": "Oleksandr"}, "given_key"),
+        ({"given_name": "Сашко", "sex": "M"}, {"given_name": "Олександр"}, "given_class"),
+        ({"family_name": "Ковальова"}, {"family_name": "Ковалева"}, "family_key"),
+        ({"family_name": "Білоус"}, {"family_name": "Белоус"}, "family_stem"),
+        ({"birth_place": "м. Херсон"}, {"birth_place": "Kherson"}, "birth_place_key"),
+    ],
+    ids=["uk-ru-given", "uk-latin-given", "diminutive", "yo-surname", "russified-surname",
+         "place-prefix-and-script"],
+)  # fmt: skip
+def test_names_and_places_meet_across_scripts(a: dict, b: dict, same: str) -> None:  # type: ignore[type-arg]
+    features = feature_table(pd.DataFrame([_record(1, **a), _record(2, **b)]))
+    assert list(features.columns) == list(FEATURE_COLUMNS)
+    assert features[same].iloc[0] is not None
+    assert features[same].iloc[0] == features[same].iloc[1]
+
+
+def test_sex_comes_from_the_name_when_the_record_has_none() -> None:
+    features = feature_table(pd.DataFrame([_record(1, given_name="Ганна", sex=None)]))
+    assert features["sex"].iloc[0] == "F"
+
+
+def test_adoption_listing_kind_is_the_registry_kind() -> None:
+    features = feature_table(pd.DataFrame([_record(1, given_name="Іван",
+                                                   source_kind="adoption_listing")]))  # fmt: skip
+    assert features["source_kind"].iloc[0] == "adoption"
+
+
+def _family(**extra: object) -> list[dict[str, object]]:
+    base = {"family_name": "Коваленко", "birth_year": 2015, "birth_month": 5, "birth_day": 1}
+    return [
+        _record(1, given_name="Іван", **{**base, **extra}),
+        _record(2, given_name="Петро", **{**base, **extra}),  # twin: another known name
+        _record(3, given_name="Иван", **{**base, **extra}),  # the same child in Russian
+        _record(4, given_name="Івнааа", **{**base, **extra}),  # a typo: unknown, proves nothing
+    ]
+
+
+def test_twins_are_kept_apart_but_spellings_and_typos_are_not() -> None:
+    pairs = set(twin_cannot_links(feature_table(pd.DataFrame(_family()))))
+    assert pairs == {(1, 2), (2, 3)}
+
+
+def test_siblings_with_one_father_are_kept_apart() -> None:
+    rows = [
+        _record(1, given_name="Іван", family_name="Шевчук", patronymic="Петрович", birth_year=2012),
+        _record(
+            2, given_name="Марко", family_name="Шевчук", patronymic="Петрович", birth_year=2015
+        ),
+    ]
+    assert twin_cannot_links(feature_table(pd.DataFrame(rows))) == [(1, 2)]
+
+
+@pytest.mark.parametrize(
+    ("pair", "status"),
+    [
+        ({"match_probability": 0.995, "mw_given_name": 5.0}, "auto"),
+        ({"match_probability": 0.995, "mw_given_name": -6.0}, "pending"),  # names disagree
+        ({"match_probability": 0.995, "mw_given_name": 5.0, "mw_family_name": 0.0,
+          "source_kind_l": "adoption", "source_kind_r": "family"}, "pending"),  # renamed
+        ({"match_probability": 0.7, "mw_given_name": 5.0}, "pending"),
+        ({"match_probability": 0.2, "mw_given_name": 5.0}, None),
+    ],
+    ids=["auto", "given-disagrees", "adoption-renamed", "pending", "dropped"],
+)  # fmt: skip
+def test_status_rules(pair: dict, status: str | None) -> None:  # type: ignore[type-arg]
+    assert status_of(kintrace_spec(), pair) == status
+
+
+def test_only_unambiguous_pending_pairs_are_promoted() -> None:
+    pairs = pd.DataFrame(
+        [
+            {"uid_l": 1, "uid_r": 2, "match_probability": 0.9, "status": "pending"},  # alone
+            {"uid_l": 3, "uid_r": 4, "match_probability": 0.9, "status": "pending"},  # 3 has
+            {"uid_l": 3, "uid_r": 5, "match_probability": 0.6, "status": "pending"},  # a rival
+            {"uid_l": 6, "uid_r": 7, "match_probability": 0.7, "status": "pending"},  # too low
+        ]
+    ).assign(mw_given_name=5.0, mw_family_name=5.0)
+    persons = {u: f"P{u}" for u in range(1, 8)}
+    promoted = promote_unambiguous(kintrace_spec(), pairs, persons)
+    assert promoted["status"].tolist() == ["auto", "pending", "pending", "pending"]
