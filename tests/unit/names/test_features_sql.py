@@ -157,6 +157,8 @@ def test_sql_levels_agree_with_compare() -> None:
         py = tuple("different" if x == "evidence" else x for x in py)
         if (g, f, p) != py:
             mismatches.append((i, (g, f, p), py))
+    # the SQL cannot look up every form of a class for a typo (Python can): allow a few
+    print(f"{len(mismatches)} of {len(expected)} pairs graded differently by SQL")
     assert len(mismatches) <= len(expected) // 50, mismatches[:10]
 
 
