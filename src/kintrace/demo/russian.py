@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kintrace.demo.children import Child, Family, pick
@@ -71,10 +72,20 @@ def _with_yo(ctx: Context, record: Record, *words: str) -> tuple[str, ...]:
     return tuple(yo.get(w, w) for w in words)
 
 
-def _camp_row(
-    ctx: Context, *, source: str, child: Child, observed: date, transport: str, camp: str
-) -> Record:
+@dataclass(frozen=True, slots=True)
+class _Arrival:
+    """One group's arrival at a camp: shared by the siblings (and strangers) on the transport."""
+
+    transport: str
+    camp: str
+    institution: str
+    arrived: date
+    observed: date
+
+
+def _camp_row(ctx: Context, *, source: str, child: Child, arrival: _Arrival) -> Record:
     props, rng = ctx.props, ctx.rng
+    observed = arrival.observed
     record = Record(source=source, child=child, fields={})
     child_tags(record)
     given, surname, patronymic = _russified_names(ctx, child, record)
@@ -103,10 +114,10 @@ def _camp_row(
         f["birth_date"] = dotted(birth)
     f["observed_on"] = dotted(observed)
     f["birth_place"] = birth_place
-    f["last_known_place"] = camp
-    f["group_id"] = transport
-    f["institution"] = f"Учреждение {rng.randrange(1, 60)} ({camp})"
-    f["arrival_date"] = dotted(observed - timedelta(days=rng.randrange(0, 90)))
+    f["last_known_place"] = arrival.camp
+    f["group_id"] = arrival.transport
+    f["institution"] = arrival.institution
+    f["arrival_date"] = dotted(arrival.arrived)
     f["notes"] = rng.choice(_CAMP_NOTES)
     f["synthetic"] = SYNTHETIC_MARK
     return record
@@ -129,14 +140,15 @@ def camp_lists(ctx: Context, family: Family) -> list[Record]:
     pool = max(10, ctx.children // 25)
     for source in sources:
         observed = random_day(rng, date(2022, 4, 1), date(2023, 12, 31))
-        transport = f"Т-{rng.randrange(pool):05d}"
         camp = pick(rng, ctx.tables.russia_places).ru
-        rows = [
-            _camp_row(
-                ctx, source=source, child=c, observed=observed, transport=transport, camp=camp
-            )
-            for c in present
-        ]
+        arrival = _Arrival(
+            transport=f"Т-{rng.randrange(pool):05d}",
+            camp=camp,
+            institution=f"Учреждение {rng.randrange(1, 60)} ({camp})",
+            arrived=observed - timedelta(days=rng.randrange(0, 90)),
+            observed=observed,
+        )
+        rows = [_camp_row(ctx, source=source, child=c, arrival=arrival) for c in present]
         tag_sibling_groups(rows)
         records.extend(rows)
     return records

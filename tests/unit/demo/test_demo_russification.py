@@ -152,6 +152,7 @@ def test_yo_spelling_and_gender_form_errors(dataset: DemoDataset) -> None:
         if "gender_form" in t.tags:
             child = by_id[t.child_id]
             assert child.sex == "F"
-            assert child.surname.ru_male in names.replace("ё", "е")
+            if "typo" not in t.tags:
+                assert child.surname.ru_male in names.replace("ё", "е")
             gender += 1
     assert yo > 0 and gender > 0

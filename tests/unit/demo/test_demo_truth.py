@@ -89,3 +89,15 @@ def test_measured_shares_add_up(dataset: DemoDataset, capsys: pytest.CaptureFixt
     assert all(0 < v <= 1 for v in shares.coverage.values())
     main(["--children", "200", "--seed", "1"])
     assert "200 children" in capsys.readouterr().out
+
+
+def test_siblings_on_one_transport_arrive_together(dataset: DemoDataset) -> None:
+    rows = {(s, str(r["record_id"])): r for s, rs in dataset.records.items() for r in rs}
+    arrivals: dict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
+    for t in dataset.truth:
+        row = rows[(t.source, t.record_id)]
+        if "institution" in row:
+            key = (t.source, t.family_id, str(row["group_id"]))
+            arrivals[key].add((str(row["institution"]), str(row["arrival_date"])))
+    assert arrivals
+    assert all(len(v) == 1 for v in arrivals.values())
