@@ -68,3 +68,21 @@ def test_the_core_imports_no_framework_database_or_build_time_source() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"kintrace.names imported: {out.stdout.strip()}"
+
+
+def test_curated_russian_forms_agree_with_names_translator() -> None:
+    """Every curated Ukrainian full form lists names-translator's first Russian form (MIT data).
+
+    Skipped where the build-time `tables` extra is not installed.
+    """
+    import pytest
+
+    dicts = pytest.importorskip("names_translator.dicts").default_dicts()
+    missing = []
+    for row in _rows("given_names.csv"):
+        listed = {name_key(f) for col in ("uk", "ru") for f in row[col].split("|") if f}
+        for uk in filter(None, row["uk"].split("|")):
+            top = dicts.lookup(uk, "first")[:1]
+            if top and name_key(top[0]) not in listed:
+                missing.append((row["class"], top[0]))
+    assert not missing, missing
