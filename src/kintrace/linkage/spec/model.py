@@ -47,6 +47,12 @@ FEATURE_COLUMNS: dict[str, str] = {
     "last_place_key": "matching key of the last known place (any script)",
 }
 
+_ONE_SIDE_NO_DAY = "(birth_days_l IS NULL OR birth_days_r IS NULL)"
+_ONE_SIDE_NO_MONTH = "(birth_ym_l IS NULL OR birth_ym_r IS NULL)"
+
+# Partial dates reach only the levels their precision allows; two full dates months apart are
+# evidence against (look-alike children share name, surname, year and place), so "same year"
+# is split by whether both months are known.
 _BIRTH_DATE_LEVELS = [
     null_level("birth_year_min"),
     exact("birth_days", label="same date"),
@@ -55,12 +61,20 @@ _BIRTH_DATE_LEVELS = [
         "AND birth_year_l = birth_year_r AND birth_day_l <> birth_month_l",
         label="day and month swapped",
     ),
-    exact("birth_ym", label="same month (day unknown on one side)"),
     custom(
-        "abs(birth_days_l - birth_days_r) <= 62 OR abs(birth_ym_l - birth_ym_r) <= 2",
+        f"birth_ym_l = birth_ym_r AND {_ONE_SIDE_NO_DAY}",
+        label="same month (day unknown on one side)",
+    ),
+    custom(
+        "abs(birth_days_l - birth_days_r) <= 62 "
+        f"OR (abs(birth_ym_l - birth_ym_r) <= 2 AND {_ONE_SIDE_NO_DAY})",
         label="within 2 months",
     ),
-    exact("birth_year", label="same year"),
+    custom(
+        f"birth_year_l = birth_year_r AND {_ONE_SIDE_NO_MONTH}",
+        label="same year (month unknown on one side)",
+    ),
+    exact("birth_year", label="same year, months apart"),
     custom(
         "birth_year_min_l <= birth_year_max_r AND birth_year_min_r <= birth_year_max_l",
         label="consistent with stated age",
