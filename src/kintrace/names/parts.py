@@ -1,6 +1,7 @@
 """Splitting a full name written in one field into given name, family name and patronymic.
 
 Order heuristics, in this order:
+0. words in brackets (a nickname, a former surname) are left out;
 1. a comma separates the family name from the rest ("Ковальчук, Олександр Петрович");
 2. a word (not the first) with a patronymic suffix (-ович, -івна, -ovna, -ovych ...) that is not
    itself a known first name is the patronymic, and the word just before it is the given name (both
@@ -46,6 +47,7 @@ def _is_initial(word: str) -> bool:
 
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+_BRACKETS = re.compile(r"\([^)]*\)?")
 _WORDS = re.compile(r"[^\s,;]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -92,6 +94,10 @@ def _two(words: list[str], cyrillic: bool) -> tuple[str, str]:
 @lru_cache(maxsize=200_000)
 def _split(full: str) -> NameParts:
     text = repair_homoglyphs(full).strip()
+    if "(" in text:
+        # "Ковальчук Олександр (Саша)", "Ковальчук (Петренко) Марія": a nickname or a former name
+        # in brackets is left out of the split
+        text = _BRACKETS.sub(" ", text).strip() or text.strip("() ")
     cyrillic = _CYRILLIC.search(text) is not None
     if "," in text:
         family, _, rest = text.partition(",")
