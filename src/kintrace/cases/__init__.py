@@ -26,6 +26,7 @@ from kintrace.cases.transitions import RULES, allowed_moves, apply, check
 from kintrace.cases.verdicts import (
     QUEUED,
     QUEUED_STATUSES,
+    SPOT_CHECK_PRIORITY,
     PairState,
     PairStatus,
     RecordKey,
@@ -47,6 +48,7 @@ __all__ = [
     "QUEUED",
     "QUEUED_STATUSES",
     "RULES",
+    "SPOT_CHECK_PRIORITY",
     "AssignmentRefused",
     "CaseState",
     "Change",

@@ -7,6 +7,7 @@ new decision that supersedes one) and makes the state of a pair reproducible fro
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -71,6 +72,9 @@ class ReviewPolicy:
     `review_floor`: the lower end of the review band, used to rank the queue.
     `lease_seconds`: how long a claimed pair stays with its reviewer before it returns to the
     queue (a reviewer who closes the laptop does not hold a pair for ever).
+    `spot_check_rate`: the share of automatic links also put in the queue, after every pending
+    pair, for a person to check: it catches false automatic links and gives labels from outside
+    the review band (0 by default: the bureau decides the extra work).
     """
 
     auto_link_threshold: float = 0.95
@@ -82,6 +86,7 @@ class ReviewPolicy:
         {"camp", "camp_list", "adoption", "adoption_listing", "partner", "partner_list"}
     )
     lease_seconds: int = 900
+    spot_check_rate: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review_floor <= self.auto_link_threshold <= 1.0:
@@ -93,6 +98,19 @@ class ReviewPolicy:
             raise ValueError(
                 f"review policy: lease_seconds must be positive, got {self.lease_seconds}"
             )
+        if not 0.0 <= self.spot_check_rate <= 1.0:
+            raise ValueError(
+                f"review policy: spot_check_rate is a share between 0 and 1, "
+                f"got {self.spot_check_rate}"
+            )
+
+    def spot_checked(self, left: RecordKey, right: RecordKey) -> bool:
+        """Is this automatic link one of the sample people check? The choice hangs on the
+        pair alone (a hash), so each link run samples the same links."""
+        if self.spot_check_rate <= 0.0:
+            return False
+        digest = hashlib.sha256(f"{left}|{right}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") / 2**64 < self.spot_check_rate
 
     def needs_two_people(self, kind_l: str | None, kind_r: str | None) -> bool:
         if not self.two_person_rule:
@@ -177,6 +195,9 @@ def replay(facts: Iterable[VerdictFact], *, two_people: bool) -> PairState:
         except DecisionRefused:
             continue
     return state
+
+
+SPOT_CHECK_PRIORITY = -2.0  # below every pending pair (their priorities are 0 to 2)
 
 
 def review_priority(

@@ -163,6 +163,11 @@ def _print_pair(view: pairs.PairView, item: queue.QueueItem | None) -> None:
         out.print("other candidates of either record:")
         for c in view.others:
             out.print(f"  {c.left} ~ {c.right}  {c.probability:.3f}  {c.status}")
+    if item is not None and item.spot_check:
+        out.print(
+            "spot check: the model linked this pair on its own; say whether it is right "
+            "(rejecting it needs --note)."
+        )
     if item is not None:
         until = f"{item.lease_expires_at:%H:%M} UTC" if item.lease_expires_at else "?"
         waiting = " (second confirmation wanted)" if item.first_reviewer else ""

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from kintrace.cases import (
     DECIDING_ROLES,
     QUEUED_STATUSES,
+    SPOT_CHECK_PRIORITY,
     DecisionRefused,
     PairStatus,
     RecordKey,
@@ -67,6 +68,7 @@ class PendingPair:
     right: RecordKey
     probability: float | None = None
     weight: float | None = None
+    spot_check: bool = False  # an automatic link sampled for a person to check
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class QueueItem:
     lease_owner: str | None
     lease_expires_at: datetime | None
     token: int
+    spot_check: bool = False
 
 
 def _item(row: Row[Any]) -> QueueItem:
@@ -95,6 +98,7 @@ def _item(row: Row[Any]) -> QueueItem:
         lease_owner=row.lease_owner,
         lease_expires_at=as_utc(row.lease_expires_at) if row.lease_expires_at else None,
         token=row.fencing_token,
+        spot_check=row.priority < 0,  # spot checks are queued below every pending pair
     )
 
 
@@ -142,9 +146,11 @@ def sync_from_links(
 ) -> tuple[int, int, int]:
     """Bring the queue up to date with the last link run's pending pairs.
 
-    Does nothing if no link run finished since the last sync (unless `force`). Pairs no longer
-    pending (the model now links them itself, or scores them below the floor) leave the queue if
-    nobody has decided or claimed them yet. Returns (added, refreshed, withdrawn).
+    With a `spot_check_rate`, a stable sample of the automatic links joins the queue below every
+    pending pair. Does nothing if no link run finished since the last sync (unless `force`).
+    Pairs no longer wanted (the model now links them itself, or scores them below the floor)
+    leave the queue if nobody has decided or claimed them yet. Returns (added, refreshed,
+    withdrawn).
     """
     if session.get_bind().dialect.name == "postgresql":
         # Two reviewers asking for work right after a link run must not both queue its pairs.
@@ -172,6 +178,26 @@ def sync_from_links(
             ).where(lp.status == "pending")
         )
     ]
+    if policy.spot_check_rate > 0:
+        pending += [
+            PendingPair(left, right, float(r.match_probability), float(r.match_weight), True)
+            for r in session.execute(
+                select(
+                    lp.source_l,
+                    lp.record_id_l,
+                    lp.source_r,
+                    lp.record_id_r,
+                    lp.match_probability,
+                    lp.match_weight,
+                ).where(lp.status == "auto")
+            )
+            for left, right in [
+                ordered_pair(
+                    RecordKey(r.source_l, r.record_id_l), RecordKey(r.source_r, r.record_id_r)
+                )
+            ]
+            if policy.spot_checked(left, right)
+        ]
     added, refreshed = enqueue(session, pending, policy=policy, now=now)
     wanted = {ordered_pair(p.left, p.right) for p in pending}
     decided = set(session.scalars(select(review_decisions.c.item_id).distinct()))
@@ -232,8 +258,12 @@ def enqueue(
         if (left, right) in seen:
             continue
         seen.add((left, right))
-        priority = review_priority(
-            pair.probability, policy=policy, touches_open_case=bool({left, right} & subjects)
+        priority = (
+            SPOT_CHECK_PRIORITY
+            if pair.spot_check
+            else review_priority(
+                pair.probability, policy=policy, touches_open_case=bool({left, right} & subjects)
+            )
         )
         found = existing.get((left, right))
         if found is None:
@@ -281,6 +311,7 @@ def reprioritise(session: Session, keys: Iterable[RecordKey], *, policy: ReviewP
                 ITEMS.record_id_r,
             ).where(
                 ITEMS.status.in_(QUEUED_STATUSES),
+                ITEMS.priority >= 0,  # spot checks keep their place
                 or_(
                     and_(ITEMS.source_l == key.source, ITEMS.record_id_l == key.record_id),
                     and_(ITEMS.source_r == key.source, ITEMS.record_id_r == key.record_id),

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from review_fixtures import ANN, BOB, POLICY, T0, add_records
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select, update
 
-from kintrace.cases import DecisionRefused, PairStatus, RecordKey, Verdict
+from kintrace.cases import DecisionRefused, PairStatus, RecordKey, ReviewPolicy, Verdict
 from kintrace.config import load_settings
 from kintrace.review import decisions, queue
 from kintrace.review.queue import PendingPair
@@ -243,3 +243,47 @@ def test_concurrent_syncs_queue_each_pair_once(pg_schema_url: str, tmp_path: Pat
         assert errors == [] and counts["pending"] == 60
     finally:
         store.close()
+
+
+def test_spot_checks_queue_a_sample_of_automatic_links_after_every_pending_pair(
+    store: Store, registry: Registry
+) -> None:
+    a, b, c = registry(["fam:1", "camp:1", "reg:1"])
+    _link_run(store, [(a, b, 0.6)])
+    with store.session(write=True) as s:  # the run also linked a-c on its own
+        s.execute(update(link_pairs).values(status="pending"))
+        run = s.scalar(select(link_runs.c.id))
+        s.execute(
+            insert(link_pairs).values(
+                run_id=run,
+                source_l="fam",
+                record_id_l="1",
+                source_r="reg",
+                record_id_r="1",
+                match_probability=0.999,
+                match_weight=10.0,
+                status="auto",
+                weights="{}",
+            )
+        )
+    everything = ReviewPolicy(spot_check_rate=1.0, lease_seconds=600)
+    with store.session(write=True) as s:
+        assert queue.sync_from_links(s, policy=everything, now=T0) == (2, 0, 0)
+        first = queue.claim_next(s, reviewer="ann", policy=everything, now=T0)
+        second = queue.claim_next(s, reviewer="bob", policy=everything, now=T0)
+    assert first is not None and not first.spot_check and {first.left, first.right} == {a, b}
+    assert second is not None and second.spot_check and {second.left, second.right} == {a, c}
+    with (
+        pytest.raises(DecisionRefused, match="auto-link threshold"),
+        store.session(write=True) as s,
+    ):
+        decisions.decide(
+            s,
+            actor=BOB,
+            left=c,
+            right=a,
+            verdict=Verdict.DIFFERENT,
+            token=second.token,
+            policy=everything,
+            now=T0,
+        )

@@ -164,3 +164,26 @@ def test_review_priority(
         return review_priority(p[0], policy=POLICY, touches_open_case=p[1])
 
     assert rank(higher) > rank(lower), why
+
+
+def test_spot_check_sample_is_stable_and_about_the_rate() -> None:
+    pairs = [(RecordKey("fam", str(i)), RecordKey("camp", str(i))) for i in range(4000)]
+    tenth = ReviewPolicy(spot_check_rate=0.1)
+    chosen = [p for p in pairs if tenth.spot_checked(*p)]
+    assert 300 < len(chosen) < 500  # a hash, not a coin: the same pairs every time
+    assert chosen == [p for p in pairs if tenth.spot_checked(*p)]
+    assert not any(ReviewPolicy().spot_checked(*p) for p in pairs[:100])  # off by default
+    assert all(ReviewPolicy(spot_check_rate=1.0).spot_checked(*p) for p in pairs[:100])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"spot_check_rate": 1.5}, "spot_check_rate is a share"),
+        ({"lease_seconds": 0}, "lease_seconds must be positive"),
+        ({"review_floor": 0.9, "auto_link_threshold": 0.8}, "review floor <= auto-link"),
+    ],
+)
+def test_policy_refuses_impossible_settings(kwargs: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ReviewPolicy(**kwargs)  # type: ignore[arg-type]
