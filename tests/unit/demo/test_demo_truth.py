@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kintrace.demo import GROUND_TRUTH, TRUTH_DIR, DemoDataset
+from kintrace.demo import GROUND_TRUTH, TRUTH_DIR, DemoDataset, children_for_records
 from kintrace.demo.shares import main, measure
 
 
@@ -101,3 +101,8 @@ def test_siblings_on_one_transport_arrive_together(dataset: DemoDataset) -> None
             arrivals[key].add((str(row["institution"]), str(row["arrival_date"])))
     assert arrivals
     assert all(len(v) == 1 for v in arrivals.values())
+
+
+def test_children_for_records_estimate(dataset: DemoDataset) -> None:
+    estimate = children_for_records(len(dataset.truth))
+    assert abs(estimate - len(dataset.children)) / len(dataset.children) < 0.03
