@@ -19,7 +19,7 @@ from kintrace.names.given import (
     is_known_class,
 )
 from kintrace.names.keys import coarse_of_key, name_key
-from kintrace.names.parts import split_full_name
+from kintrace.names.parts import split_full_name, strip_brackets
 from kintrace.names.patronymic import patronymic_class_of_key
 
 __all__ = ["FEATURE_COLUMNS", "normalise_sex", "record_name_features"]
@@ -114,7 +114,7 @@ def record_name_features(
     When `given` and `family` are both empty, `full_name` is split with `split_full_name`.
     A given-name field holding "Олександр Петрович" (name and patronymic) is split too.
     """
-    g, f, p = _text(given).strip(), _text(family).strip(), _text(patronymic).strip()
+    g, f, p = (strip_brackets(_text(x)).strip() for x in (given, family, patronymic))
     if not g and not f:
         parts = split_full_name(_text(full_name))
         g, f, p = parts.given, parts.family, p or parts.patronymic

@@ -24,7 +24,7 @@ from kintrace.names.keys import name_key
 from kintrace.names.patronymic import patronymic_class, split_patronymic_key
 from kintrace.names.script import repair_homoglyphs
 
-__all__ = ["NameParts", "split_full_name"]
+__all__ = ["NameParts", "split_full_name", "strip_brackets"]
 
 
 class NameParts(NamedTuple):
@@ -94,10 +94,7 @@ def _two(words: list[str], cyrillic: bool) -> tuple[str, str]:
 @lru_cache(maxsize=200_000)
 def _split(full: str) -> NameParts:
     text = repair_homoglyphs(full).strip()
-    if "(" in text:
-        # "Ковальчук Олександр (Саша)", "Ковальчук (Петренко) Марія": a nickname or a former name
-        # in brackets is left out of the split
-        text = _BRACKETS.sub(" ", text).strip() or text.strip("() ")
+    text = strip_brackets(text)
     cyrillic = _CYRILLIC.search(text) is not None
     if "," in text:
         family, _, rest = text.partition(",")
@@ -147,6 +144,14 @@ def _split(full: str) -> NameParts:
     if cyrillic:
         return NameParts(words[1], " ".join(words[:1] + words[2:]))
     return NameParts(words[0], " ".join(words[1:]))
+
+
+def strip_brackets(text: str) -> str:
+    """Leave out words in brackets: a nickname or a former name ("Ковальчук Олександр (Саша)",
+    "Ковальчук (Петренко)"); a text that is all in brackets keeps its words."""
+    if "(" not in text:
+        return text
+    return _BRACKETS.sub(" ", text).strip() or text.strip("() ")
 
 
 def split_full_name(full: str) -> NameParts:

@@ -114,6 +114,14 @@ def test_primary_class_of_a_shared_diminutive_follows_sex() -> None:
     assert boy["given_class_primary"] == "oleksandr:m"
 
 
+def test_bracketed_nicknames_are_left_out_of_the_keys() -> None:
+    row = record_name_features(
+        given="Олександр (Саша)", family="Ковальчук (Петренко)", patronymic=None,
+        full_name=None, sex=None,
+    )  # fmt: skip
+    assert (row["given_key"], row["family_key"]) == ("oleksandr", "kovalčuk")
+
+
 def _case(levels: list[tuple[str, str]]) -> str:
     return "CASE " + " ".join(f"WHEN {c} THEN '{label}'" for label, c in levels) + " END"
 
