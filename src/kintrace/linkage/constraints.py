@@ -15,16 +15,19 @@ from itertools import combinations
 import pandas as pd
 
 
-def _different_given(a: tuple[object, object], b: tuple[object, object]) -> bool:
-    key_a, class_a = a
-    key_b, class_b = b
+def _different_given(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    key_a, class_a, every_a = a
+    key_b, class_b, every_b = b
     if not (key_a and key_b and isinstance(class_a, str) and isinstance(class_b, str)):
         return False
     # Only names the tables know ("ivan:m") are surely different names; a bare key is an unknown
     # spelling, a typo or a diminutive the tables lack (Феір, Діанка), and proves nothing.
     if ":" not in class_a or ":" not in class_b:
         return False
-    return key_a != key_b and class_a != class_b
+    if key_a == key_b or class_a == class_b:
+        return False
+    # a diminutive may belong to several names (Славко: Ярослав, Вячеслав ...)
+    return f"|{class_a}|" not in str(every_b or "") and f"|{class_b}|" not in str(every_a or "")
 
 
 def _pairs_in_groups(
@@ -39,9 +42,14 @@ def _pairs_in_groups(
     for _key, group in have.groupby(keys, sort=False):
         if len(group) > max_group:
             continue
-        rows = list(zip(group["uid"], group["given_key"], group["given_class"], strict=True))
-        for (uid_a, key_a, class_a), (uid_b, key_b, class_b) in combinations(rows, 2):
-            if _different_given((key_a, class_a), (key_b, class_b)):
+        rows = list(
+            zip(
+                group["uid"], group["given_key"], group["given_class"], group["given_classes"],
+                strict=True,
+            )
+        )  # fmt: skip
+        for (uid_a, *a), (uid_b, *b) in combinations(rows, 2):
+            if _different_given(tuple(a), tuple(b)):
                 found.add((min(int(uid_a), int(uid_b)), max(int(uid_a), int(uid_b))))
     return found
 

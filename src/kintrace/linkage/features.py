@@ -36,6 +36,7 @@ RECORD_COLUMNS = (
 NAME_FEATURES = (
     "given_key",
     "given_class",
+    "given_classes",
     "given_is_dim",
     "family_key",
     "family_stem",
@@ -80,9 +81,11 @@ def _name_row(
     classes = frozenset(c for c in (found["given_classes"] or ()) if isinstance(c, str))
     known = frozenset(c for c in classes if ":" in c)
     given_key = found["given_key"]
+    every = sorted(known or classes)
     return (
         given_key,
         _resolve_class(known or classes, sex_value if isinstance(sex_value, str) else None),
+        ("|" + "|".join(every) + "|") if every else None,
         None if given_key is None else int(bool(found["given_is_diminutive"])),
         found["family_key"],
         found["family_stem"],

@@ -47,17 +47,27 @@ def train_and_score(
     return model, pairs
 
 
+def _both_known(pair: dict[str, Any]) -> bool:
+    """Both given names are in the name tables (a class like "ivan:m"), so a disagreement means
+    two different names; an unknown spelling (a typo, a rare diminutive) means nothing sure.
+    Without the classes in the pair, assume known (the safe side)."""
+    left, right = pair.get("given_class_l"), pair.get("given_class_r")
+    if left is None and right is None and "given_class_l" not in pair:
+        return True
+    return isinstance(left, str) and isinstance(right, str) and ":" in left and ":" in right
+
+
 def status_of(spec: ModelSpec, pair: dict[str, Any]) -> str | None:
     """`auto`, `pending` or None (below the floor), for one scored pair.
 
     Two kinds of pair are never linked without a person looking at them, however strong the
-    rest: given names that disagree (what siblings and twins look like), and a surname that
-    disagrees with a record from an adoption listing (where names are replaced).
+    rest: two different known given names (what siblings and twins look like), and a surname
+    that disagrees with a record from an adoption listing (where names are replaced).
     """
     status = spec.thresholds.status(float(pair["match_probability"]))
     if status != "auto":
         return status
-    if float(pair.get("mw_given_name", 0.0)) < 0:
+    if float(pair.get("mw_given_name", 0.0)) < 0 and _both_known(pair):
         return "pending"
     kinds = {pair.get("source_kind_l"), pair.get("source_kind_r")}
     if ADOPTION_KIND in kinds and float(pair.get("mw_family_name", 1.0)) <= 1.0:

@@ -30,6 +30,7 @@ FEATURE_COLUMNS: dict[str, str] = {
     "source_kind": "kind of source: family, registry, camp, adoption, partner, unknown",
     "given_key": "script-independent matching key of the given name",
     "given_class": "Ukrainian/Russian equivalence class of the given name (Олександр = Александр)",
+    "given_classes": "every class of the given name, as '|c1|c2|' (Славко: Ярослав, Вячеслав ...)",
     "given_is_dim": "1 when the given name is only known as a diminutive (Сашко, Женя), else 0",
     "family_key": "matching key of the family name",
     "family_stem": "family name key without gender and Russified endings (Ковальова = Ковалев)",
@@ -126,7 +127,12 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
                     "given_class_l = given_class_r AND given_is_dim_l = 0 AND given_is_dim_r = 0",
                     label="Ukrainian/Russian equivalent",
                 ),
-                exact("given_class", label="diminutive of the same name"),
+                custom(
+                    "given_class_l = given_class_r "
+                    "OR instr(given_classes_r, '|' || given_class_l || '|') > 0 "
+                    "OR instr(given_classes_l, '|' || given_class_r || '|') > 0",
+                    label="diminutive or another form of the same name",
+                ),
                 close("given_key", 0.90, label="close spelling"),
                 # Siblings and twins share everything but the given name, so EM (which sees them
                 # as matches inside a family) learns too mild a penalty; a child's given name is
@@ -214,6 +220,6 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
         blocking_rules=blocking,
         training=training,
         thresholds=thresholds or Thresholds(),
-        retain_columns=("source_kind",),
+        retain_columns=("source_kind", "given_class"),
         large_blocking_rules=large,
     )
