@@ -71,6 +71,11 @@ def content_hash(cells: dict[str, str]) -> str:
 
 def check_columns(columns: list[str], *, source_option: str | None, label: str) -> None:
     """Refuse a header that cannot give a single valid row (the file is not a records file)."""
+    if source_option is not None and not SOURCE_NAME.match(source_option):
+        raise ImportRefused(
+            f"{label}: --source '{source_option[:80]}' is not a short id: use letters, digits, "
+            "'_', '-' or '.', at most 64 characters (e.g. camp-list-7)."
+        )
     names = {canonical_column(c) for c in columns}
     found = ", ".join(columns[:12]) + (" ..." if len(columns) > 12 else "")
     if "record_id" not in names:

@@ -154,15 +154,17 @@ def test_a_contradicting_duplicate_takes_back_a_new_version(store: Store, tmp_pa
         (["source", "id", "given_name"], [["fam", "1", "Олена"]], "no record_id column"),
         (["record_id", "given_name"], [["1", "Олена"]], "no source column"),
         (["source", "record_id", "name"], [["fam", "1", "Олена"]], "no name column"),
+        (["record_id", "given_name"], [["1", "Олена"]], "not a short id"),
     ],
-    ids=["header-only", "no-record-id", "no-source", "no-name-column"],
+    ids=["header-only", "no-record-id", "no-source", "no-name-column", "bad-source-option"],
 )
 def test_files_that_cannot_give_a_record_are_refused_and_nothing_is_written(
     store: Store, tmp_path: Path, header: list[str], rows: list[list[str]], words: str
 ) -> None:
     before = counts(store)
+    source = "camp list" if words == "not a short id" else None
     with pytest.raises(ImportRefused, match=words):
-        run_import(store, write_csv(tmp_path / "x.csv", rows, header=header))
+        run_import(store, write_csv(tmp_path / "x.csv", rows, header=header), source=source)
     assert counts(store) == before
 
 
