@@ -19,6 +19,7 @@ from kintrace.web.deps import CsrfFailed, NotFound, SignInRequired
 from kintrace.web.options import WebOptions
 from kintrace.web.rendering import make_environment, render
 from kintrace.web.security import SecurityHeaders
+from kintrace.web.workspace import search_index
 
 
 def create_app(
@@ -47,6 +48,8 @@ def create_app(
     )
     app.state.translations = i18n.load_translations()
     app.state.jinja = make_environment()
+    with store.session(write=True) as db:  # lists imported since the last start: searchable now
+        search_index.refresh(db)
     demo = _read_demo_flag(store)
     app.state.demo_flag = lambda: demo
 
