@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,8 +28,9 @@ GENESIS_HASH = "0" * 64
 _PG_LOCK_KEY = 0x4B494E5452  # "KINTR"
 
 #: A check a later area can register to recompute what an entry's details vouch for
-#: (e.g. the digest of the record versions of an import batch). Returns a problem or None.
-DetailCheck = Callable[[Session, AuditEntry, dict[str, Any]], str | None]
+#: (e.g. the digest of the record versions of an import batch). It gets the entry (an object
+#: with the AuditEntry attributes) and its parsed details, and returns a problem or None.
+DetailCheck = Callable[[Session, Any, dict[str, Any]], str | None]
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -121,8 +122,7 @@ def verify(
     prev_hash = GENESIS_HASH
     expected_id = 1
     count = 0
-    rows = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
-    for entry in rows:
+    for entry in _entries(session):
         count += 1
         problem = _check_entry(entry, expected_id=expected_id, prev_hash=prev_hash)
         if problem is None and checks and entry.action in checks:
@@ -136,7 +136,22 @@ def verify(
     return VerifyResult(ok=True, entries=count)
 
 
-def _check_entry(entry: AuditEntry, *, expected_id: int, prev_hash: str) -> str | None:
+def _entries(session: Session, page: int = 1000) -> Iterator[Any]:
+    """All entries (plain rows with the entry's attributes) in id order, a page at a time: the
+    log can be long, nothing is kept in the session, and checks may query in between."""
+    table = AuditEntry.__table__
+    last = 0
+    while True:
+        batch = session.execute(
+            select(table).where(table.c.id > last).order_by(table.c.id).limit(page)
+        ).all()
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].id
+
+
+def _check_entry(entry: Any, *, expected_id: int, prev_hash: str) -> str | None:
     if entry.id != expected_id:
         return f"entry {expected_id} is missing (the next entry found is {entry.id})"
     if entry.prev_hash != prev_hash:

@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 
 from kintrace import audit
 from kintrace.registry.importer import IMPORT_ACTION, versions_digest
-from kintrace.store.audit_tables import AuditEntry
 
 
-def _check_import(session: Session, entry: AuditEntry, details: dict[str, Any]) -> str | None:
+def _check_import(session: Session, entry: Any, details: dict[str, Any]) -> str | None:
     digest, count = versions_digest(session, int(entry.entity_id))
     if count != details.get("versions") or digest != details.get("versions_digest"):
         return (
