@@ -31,19 +31,108 @@ from pathlib import Path
 import httpx
 import pyotp
 
-GIVEN_UK = ["Олександр", "Марія", "Іван", "Анна", "Дмитро", "Софія", "Артем", "Вікторія", "Максим",
-            "Дарина", "Богдан", "Юлія", "Андрій", "Олена", "Микола", "Катерина", "Євген", "Ірина"]
-GIVEN_RU = ["Александр", "Мария", "Иван", "Анна", "Дмитрий", "София", "Артём", "Виктория",
-            "Максим", "Дарья", "Богдан", "Юлия", "Андрей", "Елена", "Николай", "Екатерина"]
-GIVEN_LAT = ["Oleksandr", "Mariia", "Ivan", "Anna", "Dmytro", "Sofiia", "Artem", "Viktoriia",
-             "Sasha", "Dasha", "Bohdan", "Yuliia", "Andrii", "Olena", "Mykola", "Kateryna"]
-STEMS = ["Ковал", "Шевч", "Бондар", "Ткач", "Кравч", "Мельн", "Олійн", "Лисен", "Гончар", "Руден",
-         "Савч", "Пономар", "Марч", "Тимош", "Левч", "Кушн", "Карпен", "Гриц", "Мороз", "Павл",
-         "Сидор", "Петр", "Бойк", "Захарч", "Дорош", "Остапч", "Клим", "Гаврил", "Яковл", "Федор"]
+GIVEN_UK = [
+    "Олександр",
+    "Марія",
+    "Іван",
+    "Анна",
+    "Дмитро",
+    "Софія",
+    "Артем",
+    "Вікторія",
+    "Максим",
+    "Дарина",
+    "Богдан",
+    "Юлія",
+    "Андрій",
+    "Олена",
+    "Микола",
+    "Катерина",
+    "Євген",
+    "Ірина",
+]
+GIVEN_RU = [
+    "Александр",
+    "Мария",
+    "Иван",
+    "Анна",
+    "Дмитрий",
+    "София",
+    "Артём",
+    "Виктория",
+    "Максим",
+    "Дарья",
+    "Богдан",
+    "Юлия",
+    "Андрей",
+    "Елена",
+    "Николай",
+    "Екатерина",
+]
+GIVEN_LAT = [
+    "Oleksandr",
+    "Mariia",
+    "Ivan",
+    "Anna",
+    "Dmytro",
+    "Sofiia",
+    "Artem",
+    "Viktoriia",
+    "Sasha",
+    "Dasha",
+    "Bohdan",
+    "Yuliia",
+    "Andrii",
+    "Olena",
+    "Mykola",
+    "Kateryna",
+]
+STEMS = [
+    "Ковал",
+    "Шевч",
+    "Бондар",
+    "Ткач",
+    "Кравч",
+    "Мельн",
+    "Олійн",
+    "Лисен",
+    "Гончар",
+    "Руден",
+    "Савч",
+    "Пономар",
+    "Марч",
+    "Тимош",
+    "Левч",
+    "Кушн",
+    "Карпен",
+    "Гриц",
+    "Мороз",
+    "Павл",
+    "Сидор",
+    "Петр",
+    "Бойк",
+    "Захарч",
+    "Дорош",
+    "Остапч",
+    "Клим",
+    "Гаврил",
+    "Яковл",
+    "Федор",
+]
 MIDDLE = ["", "ен", "ан", "ик", "ищ", "уш", "ец", "ин", "ат", "ов"]
 ENDS = ["енко", "ук", "юк", "чук", "ишин", "ський", "ов", "ич", "ак", "ко"]
-PLACES = ["Херсон", "Маріуполь", "Харків", "Бердянськ", "Мелітополь", "Каховка", "Ізюм",
-          "Nova Kakhovka", "Енергодар", "Скадовськ"]
+PLACES = [
+    "Херсон",
+    "Маріуполь",
+    "Харків",
+    "Бердянськ",
+    "Мелітополь",
+    "Каховка",
+    "Ізюм",
+    "Nova Kakhovka",
+    "Енергодар",
+    "Скадовськ",
+]
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # bench-only key
 PASSWORD = "bench synthetic passphrase"
 
@@ -60,8 +149,17 @@ def generate(path: Path, records: int, seed: int = 11) -> list[tuple[str, str]]:
     children = []
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["source", "record_id", "given_name", "family_name", "birth_date",
-                         "birth_place", "notes"])
+        writer.writerow(
+            [
+                "source",
+                "record_id",
+                "given_name",
+                "family_name",
+                "birth_date",
+                "birth_place",
+                "notes",
+            ]
+        )
         n = 0
         while n < records:
             g = rng.randrange(len(GIVEN_LAT))
@@ -69,9 +167,11 @@ def generate(path: Path, records: int, seed: int = 11) -> list[tuple[str, str]]:
             birth = f"{rng.randint(2006, 2021)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
             place = rng.choice(PLACES)
             children.append((GIVEN_LAT[g], family))
-            for source, given in (("uk-reports", GIVEN_UK[g % len(GIVEN_UK)]),
-                                  ("ru-camps", GIVEN_RU[g % len(GIVEN_RU)]),
-                                  ("partner", GIVEN_LAT[g])):
+            for source, given in (
+                ("uk-reports", GIVEN_UK[g % len(GIVEN_UK)]),
+                ("ru-camps", GIVEN_RU[g % len(GIVEN_RU)]),
+                ("partner", GIVEN_LAT[g]),
+            ):
                 if n >= records:
                     break
                 writer.writerow([source, f"R{n:08d}", given, family, birth, place, "SYNTHETIC"])
@@ -100,22 +200,58 @@ def build_home(home: Path, records: int) -> list[tuple[str, str]]:
     print(f"name index {indexed:>8} records in {time.perf_counter() - started:6.1f} s")
     now = datetime.now(UTC)
     with store.session(write=True) as db:
-        run = db.execute(link_runs.insert().values(
-            started_at=now, state="done", mode="full", engine="duckdb", model_name="bench",
-            auto_link=0.99, review_floor=0.5)).inserted_primary_key[0]
+        run = db.execute(
+            link_runs.insert().values(
+                started_at=now,
+                state="done",
+                mode="full",
+                engine="duckdb",
+                model_name="bench",
+                auto_link=0.99,
+                review_floor=0.5,
+            )
+        ).inserted_primary_key[0]
         sources = ("uk-reports", "ru-camps", "partner")
-        db.execute(linked_records.insert(), [
-            {"source": sources[n % 3], "record_id": f"R{n:08d}", "content_hash": "x",
-             "person_id": f"P{n // 3:07d}", "run_id": run} for n in range(records)
-        ])
-        db.execute(link_pairs.insert(), [
-            {"run_id": run, "source_l": sources[0], "record_id_l": f"R{base:08d}",
-             "source_r": sources[k], "record_id_r": f"R{base + k:08d}",
-             "match_probability": 0.97, "match_weight": 5.0, "status": "auto", "weights": "{}"}
-            for base in range(0, records - 2, 3) for k in (1, 2)
-        ])
-        user = users.add_user(db, username="bench-caseworker", password=PASSWORD,
-                              role=Role.CASEWORKER, agency_id=1, now=now, language="en")
+        db.execute(
+            linked_records.insert(),
+            [
+                {
+                    "source": sources[n % 3],
+                    "record_id": f"R{n:08d}",
+                    "content_hash": "x",
+                    "person_id": f"P{n // 3:07d}",
+                    "run_id": run,
+                }
+                for n in range(records)
+            ],
+        )
+        db.execute(
+            link_pairs.insert(),
+            [
+                {
+                    "run_id": run,
+                    "source_l": sources[0],
+                    "record_id_l": f"R{base:08d}",
+                    "source_r": sources[k],
+                    "record_id_r": f"R{base + k:08d}",
+                    "match_probability": 0.97,
+                    "match_weight": 5.0,
+                    "status": "auto",
+                    "weights": "{}",
+                }
+                for base in range(0, records - 2, 3)
+                for k in (1, 2)
+            ],
+        )
+        user = users.add_user(
+            db,
+            username="bench-caseworker",
+            password=PASSWORD,
+            role=Role.CASEWORKER,
+            agency_id=1,
+            now=now,
+            language="en",
+        )
         users.set_totp_secret_for_demo(db, user_id=user.id, secret=TOTP_SECRET)
     store.close()
     return children
@@ -135,11 +271,13 @@ def _csrf(html: str) -> str:
 
 def sign_in(client: httpx.Client) -> str:
     token = _csrf(client.get("/sign-in").text)
-    client.post("/sign-in", data={"username": "bench-caseworker", "password": PASSWORD,
-                                  "csrf_token": token})
+    client.post(
+        "/sign-in", data={"username": "bench-caseworker", "password": PASSWORD, "csrf_token": token}
+    )
     token = _csrf(client.get("/sign-in/code").text)
-    r = client.post("/sign-in/code", data={"code": pyotp.TOTP(TOTP_SECRET).now(),
-                                           "csrf_token": token})
+    r = client.post(
+        "/sign-in/code", data={"code": pyotp.TOTP(TOTP_SECRET).now(), "csrf_token": token}
+    )
     assert r.status_code == 200 and "Dashboard" in r.text, "sign-in failed"
     return _csrf(r.text)
 
@@ -148,8 +286,10 @@ def _stats(name: str, times: list[float], peer_p95: float | None) -> float:
     ms = sorted(t * 1000 for t in times)
     p95 = ms[max(0, int(len(ms) * 0.95) - 1)]
     ratio = f"{p95 / peer_p95:6.1f}x peer" if peer_p95 else ""
-    print(f"{name:<8} n={len(ms):<4} p50 {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   "
-          f"max {ms[-1]:7.1f} ms   {ratio}")
+    print(
+        f"{name:<8} n={len(ms):<4} p50 {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   "
+        f"max {ms[-1]:7.1f} ms   {ratio}"
+    )
     return p95
 
 
@@ -163,13 +303,16 @@ def main() -> int:
     children = build_home(home, args.records)
     port = _free_port()
     kintrace = Path(sys.executable).with_name("kintrace")
-    server = subprocess.Popen([str(kintrace), "--home", str(home), "serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(kintrace), "--home", str(home), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+    )
     rng = random.Random(5)
     timings: dict[str, list[float]] = {"search": [], "person": [], "record": [], "health": []}
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30,
-                          follow_redirects=True) as client:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", timeout=30, follow_redirects=True
+        ) as client:
             for _ in range(200):
                 try:
                     client.get("/health")

@@ -52,8 +52,13 @@ def user_for_token(db: Session, token: str, *, now: datetime) -> int | None:
 
 def list_tokens(db: Session, user_id: int) -> list[dict[str, object]]:
     rows = db.execute(
-        select(api_tokens.c.id, api_tokens.c.label, api_tokens.c.created_at,
-               api_tokens.c.last_used_at, api_tokens.c.revoked_at)
+        select(
+            api_tokens.c.id,
+            api_tokens.c.label,
+            api_tokens.c.created_at,
+            api_tokens.c.last_used_at,
+            api_tokens.c.revoked_at,
+        )
         .where(api_tokens.c.user_id == user_id)
         .order_by(api_tokens.c.id)
     )
@@ -63,8 +68,11 @@ def list_tokens(db: Session, user_id: int) -> list[dict[str, object]]:
 def revoke_token(db: Session, *, user_id: int, token_id: int, now: datetime) -> bool:
     result = db.execute(
         update(api_tokens)
-        .where(api_tokens.c.id == token_id, api_tokens.c.user_id == user_id,
-               api_tokens.c.revoked_at.is_(None))
+        .where(
+            api_tokens.c.id == token_id,
+            api_tokens.c.user_id == user_id,
+            api_tokens.c.revoked_at.is_(None),
+        )
         .values(revoked_at=now)
     )
     return bool(cast("CursorResult[Any]", result).rowcount)

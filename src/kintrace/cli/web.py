@@ -62,8 +62,15 @@ def serve(
     except StoreError as exc:
         _fail(str(exc))
     console.print(f"Kintrace web workspace on http://{host}:{port}  (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                proxy_headers=behind_tls_proxy, server_header=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=behind_tls_proxy,
+        server_header=False,
+    )
 
 
 @users_app.command("add")
@@ -71,10 +78,12 @@ def users_add(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="Login name: a-z, digits, '.', '_', '-'.")],
     role: Annotated[str, typer.Option(help="admin, caseworker, reviewer, analyst, investigator")],
-    agency: Annotated[str, typer.Option(help="Agency code (created if --agency-name is given).")]
-    = "home",
-    agency_name: Annotated[str | None, typer.Option(help="Create the agency with this name.")]
-    = None,
+    agency: Annotated[
+        str, typer.Option(help="Agency code (created if --agency-name is given).")
+    ] = "home",
+    agency_name: Annotated[
+        str | None, typer.Option(help="Create the agency with this name.")
+    ] = None,
     name: Annotated[str, typer.Option(help="Display name.")] = "",
     language: Annotated[str, typer.Option(help="uk or en.")] = "uk",
 ) -> None:
@@ -97,9 +106,16 @@ def users_add(
                 agency_id = users.ensure_agency(db, code=agency, name=agency_name, now=now)
             else:
                 agency_id = users.agency_id_for(db, agency)
-            user = users.add_user(db, username=username, password=password, role=parsed,
-                                  agency_id=agency_id, now=now, display_name=name,
-                                  language=language)
+            user = users.add_user(
+                db,
+                username=username,
+                password=password,
+                role=parsed,
+                agency_id=agency_id,
+                now=now,
+                display_name=name,
+                language=language,
+            )
             _audit(db, "accounts.user_added", user.id, {"role": parsed.value})
     except AccountError as exc:
         _fail(str(exc))
@@ -142,8 +158,7 @@ def users_disable(
     try:
         with store.session(write=True) as db:
             user = users.set_disabled(db, username, disabled=not enable)
-            _audit(db, "accounts.user_enabled" if enable else "accounts.user_disabled",
-                   user.id, {})
+            _audit(db, "accounts.user_enabled" if enable else "accounts.user_disabled", user.id, {})
     except AccountError as exc:
         _fail(str(exc))
     finally:
@@ -189,8 +204,10 @@ def users_demo(ctx: typer.Context) -> None:
     for a in accounts:
         line = f"  {a.username:<20} {a.role:<13} agency {a.agency:<8} TOTP key {a.totp_secret}"
         console.print(line, soft_wrap=True)
-    console.print("Current code for a demo account: `kintrace users demo-code demo-admin` "
-                  "(or add the key to an authenticator app).")
+    console.print(
+        "Current code for a demo account: `kintrace users demo-code demo-admin` "
+        "(or add the key to an authenticator app)."
+    )
 
 
 @users_app.command("demo-code")
@@ -212,8 +229,9 @@ def users_demo_code(ctx: typer.Context, username: str) -> None:
 def _audit(db, action: str, user_id: int, details: dict[str, str]) -> None:
     from kintrace import audit
 
-    audit.append(db, actor="cli", action=action, entity_type="user", entity_id=user_id,
-                 details=details)
+    audit.append(
+        db, actor="cli", action=action, entity_type="user", entity_id=user_id, details=details
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -104,8 +104,9 @@ def _add_error_handlers(app: FastAPI) -> None:
             return await not_found(request, exc)
         if _wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return render(request, "error.html", {"status": exc.status_code},
-                      status_code=exc.status_code)
+        return render(
+            request, "error.html", {"status": exc.status_code}, status_code=exc.status_code
+        )
 
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(SignInRequired, sign_in_required)

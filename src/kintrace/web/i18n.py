@@ -49,9 +49,7 @@ def pick_language(
     return default
 
 
-def gettext_for(
-    catalogues: dict[str, gettext.NullTranslations], lang: str
-) -> Callable[[str], str]:
+def gettext_for(catalogues: dict[str, gettext.NullTranslations], lang: str) -> Callable[[str], str]:
     return catalogues.get(lang, gettext.NullTranslations()).gettext
 
 

@@ -18,8 +18,13 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
 PASSWORD = "synthetic e2e passphrase"
@@ -50,29 +55,67 @@ def _seed(home: Path) -> None:
     path = home / "synthetic.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["source", "record_id", "given_name", "family_name", "birth_date",
-                         "birth_place"])
+        writer.writerow(
+            ["source", "record_id", "given_name", "family_name", "birth_date", "birth_place"]
+        )
         writer.writerows(ROWS)
     import_file(store, path, actor="e2e")
     now = datetime.now(UTC)
     with store.session(write=True) as db:
         mark_synthetic(db)
-        users.add_user(db, username="e2e-caseworker", password=PASSWORD, role=Role.CASEWORKER,
-                       agency_id=1, now=now, language="en")
-        reviewer = users.add_user(db, username="e2e-reviewer", password=PASSWORD,
-                                  role=Role.REVIEWER, agency_id=1, now=now, language="uk")
+        users.add_user(
+            db,
+            username="e2e-caseworker",
+            password=PASSWORD,
+            role=Role.CASEWORKER,
+            agency_id=1,
+            now=now,
+            language="en",
+        )
+        reviewer = users.add_user(
+            db,
+            username="e2e-reviewer",
+            password=PASSWORD,
+            role=Role.REVIEWER,
+            agency_id=1,
+            now=now,
+            language="uk",
+        )
         users.set_totp_secret_for_demo(db, user_id=reviewer.id, secret=REVIEWER_SECRET)
-        run = db.execute(link_runs.insert().values(
-            started_at=now, state="done", mode="full", engine="duckdb", model_name="e2e",
-            auto_link=0.99, review_floor=0.5)).inserted_primary_key[0]
+        run = db.execute(
+            link_runs.insert().values(
+                started_at=now,
+                state="done",
+                mode="full",
+                engine="duckdb",
+                model_name="e2e",
+                auto_link=0.99,
+                review_floor=0.5,
+            )
+        ).inserted_primary_key[0]
         for source, record_id in (("camp-list", "c1"), ("adoption-list", "d1")):
-            db.execute(linked_records.insert().values(
-                source=source, record_id=record_id, content_hash="x", person_id="P000001",
-                run_id=run))
-        db.execute(link_pairs.insert().values(
-            run_id=run, source_l="adoption-list", record_id_l="d1", source_r="camp-list",
-            record_id_r="c1", match_probability=0.991, match_weight=7.0, status="auto",
-            weights="{}"))
+            db.execute(
+                linked_records.insert().values(
+                    source=source,
+                    record_id=record_id,
+                    content_hash="x",
+                    person_id="P000001",
+                    run_id=run,
+                )
+            )
+        db.execute(
+            link_pairs.insert().values(
+                run_id=run,
+                source_l="adoption-list",
+                record_id_l="d1",
+                source_r="camp-list",
+                record_id_r="c1",
+                match_probability=0.991,
+                match_weight=7.0,
+                status="auto",
+                weights="{}",
+            )
+        )
     store.close()
 
 
@@ -86,7 +129,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     kintrace = Path(sys.executable).with_name("kintrace")
     process = subprocess.Popen(
         [str(kintrace), "--home", str(home), "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ},
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -94,8 +94,9 @@ def test_caseworker_journey(server: str, browser, tmp_path) -> None:  # type: ig
 
 
 def test_reading_without_javascript_at_360px(server: str, browser) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="uk-UA",
-                                  java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="uk-UA", java_script_enabled=False
+    )
     page = context.new_page()
     page.goto(f"{server}/sign-in")
     page.get_by_label("Ім'я користувача").fill("e2e-reviewer")

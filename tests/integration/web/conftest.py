@@ -38,8 +38,9 @@ PARTNER_ROWS = [("list-p", "p1", "Oleksandr", "Kovalchuk", "2012-03-14", "Kherso
 def write_csv(path: Path, rows: list[tuple[str, ...]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["source", "record_id", "given_name", "family_name", "birth_date",
-                         "birth_place"])
+        writer.writerow(
+            ["source", "record_id", "given_name", "family_name", "birth_date", "birth_place"]
+        )
         writer.writerows(rows)
     return path
 
@@ -74,11 +75,25 @@ def seeded(sqlite_store: Store, tmp_path: Path) -> dict[str, int]:
         partner_source = db.query(Source).filter(Source.name == "list-p").one()
         scope.assign_source(db, source_id=partner_source.id, agency_id=partner)
         for role in Role:
-            user = users.add_user(db, username=f"u-{role.value}", password=PASSWORD, role=role,
-                                  agency_id=1, now=now, language="en")
+            user = users.add_user(
+                db,
+                username=f"u-{role.value}",
+                password=PASSWORD,
+                role=role,
+                agency_id=1,
+                now=now,
+                language="en",
+            )
             users.set_totp_secret_for_demo(db, user_id=user.id, secret=secret_of(user.username))
-        user = users.add_user(db, username="u-partner", password=PASSWORD, role=Role.CASEWORKER,
-                              agency_id=partner, now=now, language="en")
+        user = users.add_user(
+            db,
+            username="u-partner",
+            password=PASSWORD,
+            role=Role.CASEWORKER,
+            agency_id=partner,
+            now=now,
+            language="en",
+        )
         users.set_totp_secret_for_demo(db, user_id=user.id, secret=secret_of("u-partner"))
     return {"partner_agency": partner}
 
@@ -120,13 +135,17 @@ def csrf_of(client: TestClient, path: str = "/sign-in") -> str:
 
 def sign_in(client: TestClient, username: str, *, code: str | None = None) -> None:
     token = csrf_of(client)
-    r = client.post("/sign-in", data={"username": username, "password": PASSWORD,
-                                      "csrf_token": token}, follow_redirects=False)
+    r = client.post(
+        "/sign-in",
+        data={"username": username, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text[:500]
     token = csrf_of(client, "/sign-in/code")
     code = code or pyotp.TOTP(secret_of(username)).now()
-    r = client.post("/sign-in/code", data={"code": code, "csrf_token": token},
-                    follow_redirects=False)
+    r = client.post(
+        "/sign-in/code", data={"code": code, "csrf_token": token}, follow_redirects=False
+    )
     assert r.status_code == 303 and r.headers["location"] == "/", r.text[:500]
 
 
@@ -148,20 +167,50 @@ def linked(sqlite_store: Store, seeded: dict[str, int]) -> str:
 
     now = datetime.now(UTC)
     with sqlite_store.session(write=True) as db:
-        run = db.execute(link_runs.insert().values(
-            started_at=now, state="done", mode="full", engine="duckdb", model_name="test",
-            auto_link=0.99, review_floor=0.5,
-        )).inserted_primary_key[0]
+        run = db.execute(
+            link_runs.insert().values(
+                started_at=now,
+                state="done",
+                mode="full",
+                engine="duckdb",
+                model_name="test",
+                auto_link=0.99,
+                review_floor=0.5,
+            )
+        ).inserted_primary_key[0]
         for source, record_id in (("list-a", "a1"), ("list-r", "r1"), ("list-p", "p1")):
-            db.execute(linked_records.insert().values(
-                source=source, record_id=record_id, content_hash="x", person_id="P1", run_id=run,
-            ))
-        db.execute(link_pairs.insert().values(
-            run_id=run, source_l="list-a", record_id_l="a1", source_r="list-r", record_id_r="r1",
-            match_probability=0.987, match_weight=6.3, status="auto", weights="{}",
-        ))
-        db.execute(review_items.insert().values(
-            source_l="list-a", record_id_l="a1", source_r="list-r", record_id_r="r1",
-            match_probability=0.987, status="confirmed", enqueued_at=now, updated_at=now,
-        ))
+            db.execute(
+                linked_records.insert().values(
+                    source=source,
+                    record_id=record_id,
+                    content_hash="x",
+                    person_id="P1",
+                    run_id=run,
+                )
+            )
+        db.execute(
+            link_pairs.insert().values(
+                run_id=run,
+                source_l="list-a",
+                record_id_l="a1",
+                source_r="list-r",
+                record_id_r="r1",
+                match_probability=0.987,
+                match_weight=6.3,
+                status="auto",
+                weights="{}",
+            )
+        )
+        db.execute(
+            review_items.insert().values(
+                source_l="list-a",
+                record_id_l="a1",
+                source_r="list-r",
+                record_id_r="r1",
+                match_probability=0.987,
+                status="confirmed",
+                enqueued_at=now,
+                updated_at=now,
+            )
+        )
     return "P1"

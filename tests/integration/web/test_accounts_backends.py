@@ -47,14 +47,14 @@ def test_enrolment_recovery_codes_and_reset(store: Store) -> None:
         secret = users.begin_enrolment(db, user.id)
         with pytest.raises(AccountError, match="does not match"):
             users.confirm_enrolment(db, user_id=user.id, code="000000", now=NOW)
-        codes = users.confirm_enrolment(db, user_id=user.id,
-                                        code=pyotp.TOTP(secret).at(NOW), now=NOW)
+        codes = users.confirm_enrolment(
+            db, user_id=user.id, code=pyotp.TOTP(secret).at(NOW), now=NOW
+        )
         users.check_second_factor(db, user_id=user.id, code=codes[0], now=NOW)
         with pytest.raises(SignInFailed):  # a recovery code works once
             users.check_second_factor(db, user_id=user.id, code=codes[0], now=NOW)
         later = NOW + timedelta(minutes=1)
-        users.check_second_factor(db, user_id=user.id, code=pyotp.TOTP(secret).at(later),
-                                  now=later)
+        users.check_second_factor(db, user_id=user.id, code=pyotp.TOTP(secret).at(later), now=later)
         users.reset_user(db, "u-one", password="another long passphrase", now=NOW)
         assert not users.get_user_by_name(db, "u-one").totp_enrolled
         with pytest.raises(SignInFailed):
@@ -112,12 +112,14 @@ def test_search_through_the_app_on_each_backend(settings: Settings, store: Store
     app = create_app(settings, store=store)
     with TestClient(app, base_url="http://127.0.0.1", client=LOOPBACK) as client:
         sign_in(client, "u-caseworker")
-        r = client.post("/api/v1/search", json={"name": "Sasha Kovalchuk"},
-                        headers={"X-CSRF-Token": "x"})
+        r = client.post(
+            "/api/v1/search", json={"name": "Sasha Kovalchuk"}, headers={"X-CSRF-Token": "x"}
+        )
         assert r.status_code == 403  # the browser session needs its CSRF token for the API too
         import re
 
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
-        r = client.post("/api/v1/search", json={"name": "Sasha Kovalchuk"},
-                        headers={"X-CSRF-Token": token})
+        r = client.post(
+            "/api/v1/search", json={"name": "Sasha Kovalchuk"}, headers={"X-CSRF-Token": token}
+        )
         assert {h["record_id"] for h in r.json()["hits"]} == {"a1", "r1"}

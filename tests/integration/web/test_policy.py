@@ -56,7 +56,11 @@ def test_route_by_role(app, signed_in, role: Role) -> None:  # type: ignore[no-u
                 assert r.status_code in (303, 401), where  # no password-stage session
             elif access.allows(role):
                 assert r.status_code not in (401, 403, 404) or route.name in (
-                    "token_revoke", "quarantine_fix", "person", "api_person", "sign_in"
+                    "token_revoke",
+                    "quarantine_fix",
+                    "person",
+                    "api_person",
+                    "sign_in",
                 ), where  # 404 for the made-up ids above; 401 for sign-in without a password
             else:
                 assert r.status_code == 404, where

@@ -60,14 +60,21 @@ def test_upload_with_a_bad_row_puts_it_in_quarantine_and_it_can_be_corrected(sig
         "upload-1,u1,Іван,Петренко,2013-05-02\n"
         "upload-1,u2,Петро,Іваненко,31.02.2013\n"
     ).encode()
-    r = client.post("/import", data={"csrf_token": token},
-                    files={"file": ("synthetic.csv", body, "text/csv")})
+    r = client.post(
+        "/import", data={"csrf_token": token}, files={"file": ("synthetic.csv", body, "text/csv")}
+    )
     assert r.status_code == 200, r.text[-500:]
     assert "Validation report" in r.text and "birth_date" in r.text
     page = client.get("/quarantine").text
     row_id = re.search(r'action="/quarantine/(\d+)"', page).group(1)
-    fix = {"csrf_token": token, "f_source": "upload-1", "f_record_id": "u2",
-           "f_given_name": "Петро", "f_family_name": "Іваненко", "f_birth_date": "2013-02-28"}
+    fix = {
+        "csrf_token": token,
+        "f_source": "upload-1",
+        "f_record_id": "u2",
+        "f_given_name": "Петро",
+        "f_family_name": "Іваненко",
+        "f_birth_date": "2013-02-28",
+    }
     r = client.post(f"/quarantine/{row_id}", data=fix)
     assert r.status_code == 200, r.text[-500:]
     assert f'action="/quarantine/{row_id}"' not in r.text
@@ -80,8 +87,11 @@ def test_language_is_a_saved_preference(signed_in, client_factory) -> None:  # t
     client = signed_in("u-caseworker")  # created with language "en"
     assert "Search" in client.get("/").text
     token = csrf_of(client, "/")
-    r = client.post("/language", data={"language": "uk", "back": "/sources",
-                                       "csrf_token": token}, follow_redirects=False)
+    r = client.post(
+        "/language",
+        data={"language": "uk", "back": "/sources", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/sources"
     client.cookies.delete("kt_lang")  # the preference is stored with the account, not only here
     page = client.get("/sources").text
@@ -100,13 +110,19 @@ def test_api_import_and_quarantine_with_a_token(signed_in, client_factory) -> No
     script = client_factory()
     headers = {"Authorization": f"Bearer {api_token}"}
     body = b"record_id,given_name,family_name,birth_date\nq1,Anna,Melnyk,2011\nq2,,,2011\n"
-    r = script.post("/api/v1/imports?source=api-list", headers=headers,
-                    files={"file": ("synthetic.csv", body, "text/csv")})
+    r = script.post(
+        "/api/v1/imports?source=api-list",
+        headers=headers,
+        files={"file": ("synthetic.csv", body, "text/csv")},
+    )
     assert r.status_code == 200, r.text
     report = r.json()
     assert (report["rows_new"], report["rows_rejected"]) == (1, 1)
     rows = script.get("/api/v1/quarantine", headers=headers).json()
     assert [row["record_id"] for row in rows] == ["q2"]
-    again = script.post("/api/v1/imports?source=api-list", headers=headers,
-                        files={"file": ("synthetic.csv", body, "text/csv")}).json()
+    again = script.post(
+        "/api/v1/imports?source=api-list",
+        headers=headers,
+        files={"file": ("synthetic.csv", body, "text/csv")},
+    ).json()
     assert again["already_imported"] is True  # the registry's idempotence, passed through

@@ -40,8 +40,9 @@ def test_totp_accepts_one_step_of_clock_drift_and_refuses_replay() -> None:
     assert totp.matching_step(secret, now_code, now=NOW, last_step=step) is None  # replay
     late = NOW + timedelta(seconds=30)
     assert totp.matching_step(secret, now_code, now=late, last_step=None) == step  # drift
-    assert totp.matching_step(secret, now_code, now=NOW + timedelta(minutes=2),
-                              last_step=None) is None
+    assert (
+        totp.matching_step(secret, now_code, now=NOW + timedelta(minutes=2), last_step=None) is None
+    )
     assert totp.matching_step(secret, "12345", now=NOW, last_step=None) is None
 
 

@@ -23,10 +23,25 @@ def _ids(path: Path) -> set[str]:
 def test_catalogue_template_matches_the_code(tmp_path: Path) -> None:
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
-         str(LOCALE / "babel.cfg"), "-k", "_", "-k", "N_", "--no-location", "-o", str(fresh),
-         "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(LOCALE / "babel.cfg"),
+            "-k",
+            "_",
+            "-k",
+            "N_",
+            "--no-location",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     assert _ids(fresh) == _ids(LOCALE / "messages.pot"), (
         "interface strings changed: run the extract/update commands in docs/web.md"
@@ -56,5 +71,7 @@ def test_catalogues_compile_and_translate() -> None:
     ],
 )
 def test_pick_language(preference, cookie, accept, expected, why) -> None:  # type: ignore[no-untyped-def]
-    assert i18n.pick_language(preference=preference, cookie=cookie, accept=accept,
-                              default="uk") == expected, why
+    assert (
+        i18n.pick_language(preference=preference, cookie=cookie, accept=accept, default="uk")
+        == expected
+    ), why

@@ -28,22 +28,33 @@ def token_create(
     label: Annotated[str, Form(max_length=100)] = "script",
 ) -> Response:
     token = tokens.create_token(db, user_id=user.id, label=label or "script", now=now_utc())
-    trail.record(db, actor=user.username, action="accounts.token_created", entity_type="user",
-                 entity_id=user.id)
-    return render(request, "account.html",
-                  {"tokens": tokens.list_tokens(db, user.id), "new_token": token})
+    trail.record(
+        db,
+        actor=user.username,
+        action="accounts.token_created",
+        entity_type="user",
+        entity_id=user.id,
+    )
+    return render(
+        request, "account.html", {"tokens": tokens.list_tokens(db, user.id), "new_token": token}
+    )
 
 
 @router.post("/account/tokens/{token_id}/revoke", name="token_revoke")
 def token_revoke(request: Request, db: DbDep, user: UserDep, token_id: int) -> Response:
     if not tokens.revoke_token(db, user_id=user.id, token_id=token_id, now=now_utc()):
         raise NotFound()
-    trail.record(db, actor=user.username, action="accounts.token_revoked", entity_type="user",
-                 entity_id=user.id, details={"token_id": token_id})
+    trail.record(
+        db,
+        actor=user.username,
+        action="accounts.token_revoked",
+        entity_type="user",
+        entity_id=user.id,
+        details={"token_id": token_id},
+    )
     return render(request, "account.html", {"tokens": tokens.list_tokens(db, user.id)})
 
 
 @router.get("/users", name="users")
 def users_page(request: Request, db: DbDep, user: UserDep) -> Response:
-    return render(request, "users.html",
-                  {"people": users.list_users(db, agency_id=user.agency_id)})
+    return render(request, "users.html", {"people": users.list_users(db, agency_id=user.agency_id)})

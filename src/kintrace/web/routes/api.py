@@ -43,8 +43,9 @@ def api_sources(db: DbDep, user: UserDep) -> list[dict[str, Any]]:
 
 @router.post("/search", name="api_search")
 def api_search(body: SearchBody, db: DbDep, user: UserDep) -> dict[str, Any]:
-    query = SearchQuery(name=body.name, birth=body.birth, place=body.place,
-                        source_id=body.source_id)
+    query = SearchQuery(
+        name=body.name, birth=body.birth, place=body.place, source_id=body.source_id
+    )
     try:
         result = search(db, agency_id=user.agency_id, actor=user.username, query=query)
     except SearchError as exc:
@@ -64,8 +65,7 @@ def api_record(record_pk: int, db: DbDep, user: UserDep) -> dict[str, Any]:
 @router.get("/persons/{person_id}", name="api_person")
 def api_person(person_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
     try:
-        view = persons.read(db, agency_id=user.agency_id, actor=user.username,
-                            person_id=person_id)
+        view = persons.read(db, agency_id=user.agency_id, actor=user.username, person_id=person_id)
     except persons.PersonNotFound:
         raise NotFound() from None
     return asdict(view)
@@ -77,9 +77,14 @@ def api_import(
 ) -> dict[str, Any]:
     """Import one records file (multipart field `file`); rejected rows go to quarantine."""
     try:
-        return run_upload(db, store=request.app.state.store, user=user, upload=file,
-                          source=source or None,
-                          max_bytes=request.app.state.options.max_upload_bytes)
+        return run_upload(
+            db,
+            store=request.app.state.store,
+            user=user,
+            upload=file,
+            source=source or None,
+            max_bytes=request.app.state.options.max_upload_bytes,
+        )
     except UploadRefused as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
 

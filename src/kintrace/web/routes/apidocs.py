@@ -29,8 +29,12 @@ def openapi(request: Request, user: UserDep) -> Response:
 def api_docs(request: Request, user: UserDep) -> Response:
     schema = _schema(request)
     operations = [
-        {"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-         "description": op.get("description", "")}
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "description": op.get("description", ""),
+        }
         for path, item in schema.get("paths", {}).items()
         for method, op in item.items()
     ]

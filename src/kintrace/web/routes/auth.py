@@ -75,13 +75,17 @@ def sign_in(
         throttle.check(db, list(keys), now=now)
         user = users.check_password(db, username=username, password=password)
     except Throttled as exc:
-        return render(request, "sign_in.html",
-                      {"error": "throttled", "wait_minutes": _minutes(exc), "transport_ok": True},
-                      status_code=429)
+        return render(
+            request,
+            "sign_in.html",
+            {"error": "throttled", "wait_minutes": _minutes(exc), "transport_ok": True},
+            status_code=429,
+        )
     except SignInFailed:
         throttle.record_failure(db, keys, now=now, limits=limits)
-        return render(request, "sign_in.html", {"error": "failed", "transport_ok": True},
-                      status_code=401)
+        return render(
+            request, "sign_in.html", {"error": "failed", "transport_ok": True}, status_code=401
+        )
     sessions.end_session(db, request.cookies.get(cookie_names(request)[0]))
     token, _ = sessions.start_session(db, user_id=user.id, stage="password", now=now)
     target = "/sign-in/code" if user.totp_enrolled else "/sign-in/enrol"
@@ -124,14 +128,19 @@ def second_factor(
         throttle.check(db, list(keys), now=now)
         users.check_second_factor(db, user_id=user.id, code=code, now=now)
     except Throttled as exc:
-        return render(request, "second_factor.html",
-                      {"error": "throttled", "wait_minutes": _minutes(exc)}, status_code=429)
+        return render(
+            request,
+            "second_factor.html",
+            {"error": "throttled", "wait_minutes": _minutes(exc)},
+            status_code=429,
+        )
     except SignInFailed:
         throttle.record_failure(db, keys, now=now, limits=limits)
         return render(request, "second_factor.html", {"error": "failed"}, status_code=401)
     throttle.clear(db, throttle.account_key(user.username))
-    trail.record(db, actor=user.username, action="web.sign_in", entity_type="user",
-                 entity_id=user.id)
+    trail.record(
+        db, actor=user.username, action="web.sign_in", entity_type="user", entity_id=user.id
+    )
     response = RedirectResponse("/", status_code=303)
     _promote(request, db, user.id, response)
     return response
@@ -162,11 +171,19 @@ def enrol_confirm(
     except AccountError as exc:
         secret = users.pending_secret(db, user.id) or users.begin_enrolment(db, user.id)
         uri = totp.provisioning_uri(secret, username=user.username)
-        return render(request, "enrol.html",
-                      {"qr_svg": totp.qr_svg(uri), "secret": secret, "error": str(exc)},
-                      status_code=400)
-    trail.record(db, actor=user.username, action="accounts.totp_enrolled", entity_type="user",
-                 entity_id=user.id)
+        return render(
+            request,
+            "enrol.html",
+            {"qr_svg": totp.qr_svg(uri), "secret": secret, "error": str(exc)},
+            status_code=400,
+        )
+    trail.record(
+        db,
+        actor=user.username,
+        action="accounts.totp_enrolled",
+        entity_type="user",
+        entity_id=user.id,
+    )
     response = render(request, "recovery_codes.html", {"codes": codes})
     _promote(request, db, user.id, response)
     return response
@@ -194,6 +211,13 @@ def set_language(
         users.set_language(db, identity.user.id, language)
     target = back if back.startswith("/") and not back.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie("kt_lang", language, httponly=True, samesite="strict",
-                        secure=secure_cookies(request), path="/", max_age=365 * 86400)
+    response.set_cookie(
+        "kt_lang",
+        language,
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookies(request),
+        path="/",
+        max_age=365 * 86400,
+    )
     return response

@@ -75,8 +75,7 @@ def import_upload(
             max_bytes=opts.max_upload_bytes,
         )
     except import_service.UploadRefused as exc:
-        return render(request, "import.html", {"report": None, "error": str(exc)},
-                      status_code=400)
+        return render(request, "import.html", {"report": None, "error": str(exc)}, status_code=400)
     rows = quarantine.open_rows(db, agency_id=user.agency_id)
     batch_rows = [r for r in rows if r.id in set(report.get("quarantined_ids", []))]
     return render(request, "import.html", {"report": report, "rejected": batch_rows})
@@ -84,8 +83,9 @@ def import_upload(
 
 @router.get("/quarantine", name="quarantine")
 def quarantine_page(request: Request, db: DbDep, user: UserDep) -> Response:
-    return render(request, "quarantine.html",
-                  {"rows": quarantine.open_rows(db, agency_id=user.agency_id)})
+    return render(
+        request, "quarantine.html", {"rows": quarantine.open_rows(db, agency_id=user.agency_id)}
+    )
 
 
 @router.post("/quarantine/{row_id}", name="quarantine_fix")
@@ -95,9 +95,7 @@ async def quarantine_fix(request: Request, db: DbDep, user: UserDep, row_id: int
     if row is None:
         raise NotFound()
     form = await request.form()
-    corrected = {
-        key: str(form.get(f"f_{key}", value))[:2000] for key, value in row.raw.items()
-    }
+    corrected = {key: str(form.get(f"f_{key}", value))[:2000] for key, value in row.raw.items()}
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(corrected))
     writer.writeheader()
@@ -107,14 +105,22 @@ async def quarantine_fix(request: Request, db: DbDep, user: UserDep, row_id: int
     target.write_text(buffer.getvalue(), encoding="utf-8")
     try:
         report = import_service.import_for_agency(
-            db, store=request.app.state.store, path=target, display_name=row.file_name,
+            db,
+            store=request.app.state.store,
+            path=target,
+            display_name=row.file_name,
             source=None if any(k.lower() == "source" for k in row.raw) else row.source_name,
             user=user,
         )
     except import_service.UploadRefused as exc:
-        return render(request, "quarantine.html",
-                      {"rows": quarantine.open_rows(db, agency_id=user.agency_id),
-                       "error": str(exc)}, status_code=400)
-    return render(request, "quarantine.html",
-                  {"rows": quarantine.open_rows(db, agency_id=user.agency_id),
-                   "report": report})
+        return render(
+            request,
+            "quarantine.html",
+            {"rows": quarantine.open_rows(db, agency_id=user.agency_id), "error": str(exc)},
+            status_code=400,
+        )
+    return render(
+        request,
+        "quarantine.html",
+        {"rows": quarantine.open_rows(db, agency_id=user.agency_id), "report": report},
+    )

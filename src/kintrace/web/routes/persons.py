@@ -15,8 +15,7 @@ router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 @router.get("/persons/{person_id}", name="person")
 def person(request: Request, db: DbDep, user: UserDep, person_id: str) -> Response:
     try:
-        view = persons.read(db, agency_id=user.agency_id, actor=user.username,
-                            person_id=person_id)
+        view = persons.read(db, agency_id=user.agency_id, actor=user.username, person_id=person_id)
     except persons.PersonNotFound:
         raise NotFound() from None
     return render(request, "person.html", {"person": view})

@@ -19,5 +19,6 @@ def record(request: Request, db: DbDep, user: UserDep, record_pk: int) -> Respon
     except records.RecordNotFound:
         raise NotFound() from None
     person_id = persons.person_of_record(db, record_pk=record_pk)
-    return render(request, "record.html",
-                  {"record": view, "fields": records.FIELDS, "person_id": person_id})
+    return render(
+        request, "record.html", {"record": view, "fields": records.FIELDS, "person_id": person_id}
+    )

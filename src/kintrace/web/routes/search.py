@@ -20,10 +20,15 @@ router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
 @router.get("/search", name="search_form")
 def search_form(request: Request, db: DbDep, user: UserDep) -> Response:
-    return render(request, "search.html", {
-        "query": SearchQuery(), "result": None,
-        "sources": overview.source_choices(db, agency_id=user.agency_id),
-    })
+    return render(
+        request,
+        "search.html",
+        {
+            "query": SearchQuery(),
+            "result": None,
+            "sources": overview.source_choices(db, agency_id=user.agency_id),
+        },
+    )
 
 
 @router.post("/search", name="search")
@@ -37,7 +42,9 @@ def search_post(
     source_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     query = SearchQuery(
-        name=name, birth=birth, place=place,
+        name=name,
+        birth=birth,
+        place=place,
         source_id=int(source_id) if source_id.isdigit() else None,
     )
     error = None

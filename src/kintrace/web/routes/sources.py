@@ -14,5 +14,6 @@ router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
 @router.get("/sources", name="sources")
 def sources(request: Request, db: DbDep, user: UserDep) -> Response:
-    return render(request, "sources.html",
-                  {"figures": overview.sources(db, agency_id=user.agency_id)})
+    return render(
+        request, "sources.html", {"figures": overview.sources(db, agency_id=user.agency_id)}
+    )

@@ -55,8 +55,15 @@ def create_demo_accounts(db: Session, *, now: datetime) -> list[DemoAccount]:
         try:
             user = users.get_user_by_name(db, username)
         except AccountError:
-            user = users.add_user(db, username=username, password=DEMO_PASSWORD, role=role,
-                                  agency_id=agency_id, now=now, language="uk")
+            user = users.add_user(
+                db,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                agency_id=agency_id,
+                now=now,
+                language="uk",
+            )
         secret = _secret(username)
         users.set_totp_secret_for_demo(db, user_id=user.id, secret=secret)
         result.append(DemoAccount(username, role.value, agency_code, DEMO_PASSWORD, secret))

@@ -54,9 +54,11 @@ def import_for_agency(
     for source_id in new_sources:
         scope.assign_source(db, source_id=source_id, agency_id=user.agency_id)
     search_index.refresh(db)
-    quarantined = db.execute(
-        select(QuarantinedRow.id).where(QuarantinedRow.batch_id == summary.batch_id)
-    ).scalars().all()
+    quarantined = (
+        db.execute(select(QuarantinedRow.id).where(QuarantinedRow.batch_id == summary.batch_id))
+        .scalars()
+        .all()
+    )
     return {
         "batch_id": summary.batch_id,
         "file_name": display_name,
@@ -71,9 +73,7 @@ def import_for_agency(
     }
 
 
-def _refuse_foreign_sources(
-    db: Session, *, path: Path, source: str | None, agency_id: int
-) -> None:
+def _refuse_foreign_sources(db: Session, *, path: Path, source: str | None, agency_id: int) -> None:
     names = {source} if source else set()
     try:
         reader = open_reader(path)
@@ -88,11 +88,15 @@ def _refuse_foreign_sources(
         reader.close()
     if not names:
         return
-    foreign = db.execute(
-        select(Source.name).where(
-            Source.name.in_(names), Source.id.not_in(scope.sources_in_scope(agency_id))
+    foreign = (
+        db.execute(
+            select(Source.name).where(
+                Source.name.in_(names), Source.id.not_in(scope.sources_in_scope(agency_id))
+            )
         )
-    ).scalars().first()
+        .scalars()
+        .first()
+    )
     if foreign is not None:
         raise UploadRefused(
             "The file names a source that is not your agency's. Rename the source in the file "

@@ -22,8 +22,15 @@ from kintrace.store.review_tables import review_items
 from kintrace.web.workspace import trail
 from kintrace.web.workspace.records import FIELDS, RecordView, load_record
 
-COMPARED = ("given_name", "family_name", "patronymic", "sex", "birth_date", "birth_place",
-            "last_known_place")
+COMPARED = (
+    "given_name",
+    "family_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "last_known_place",
+)
 
 
 class PersonNotFound(LookupError):
@@ -55,8 +62,10 @@ def person_of_record(db: Session, *, record_pk: int) -> str | None:
         select(clusters.c.person_id)
         .select_from(Record)
         .join(Source, Source.id == Record.source_id)
-        .join(clusters, and_(clusters.c.source == Source.name,
-                             clusters.c.record_id == Record.record_id))
+        .join(
+            clusters,
+            and_(clusters.c.source == Source.name, clusters.c.record_id == Record.record_id),
+        )
         .where(Record.id == record_pk)
     ).first()
     return str(row[0]) if row else None
@@ -91,14 +100,20 @@ def read(db: Session, *, agency_id: int, actor: str, person_id: str) -> PersonVi
     clusters = linked_records
     if len(person_id) > 32:
         raise PersonNotFound()
-    pks = db.execute(
-        select(Record.id)
-        .join(Source, Source.id == Record.source_id)
-        .join(clusters, and_(clusters.c.source == Source.name,
-                             clusters.c.record_id == Record.record_id))
-        .where(clusters.c.person_id == person_id)
-        .order_by(Record.id)
-    ).scalars().all()
+    pks = (
+        db.execute(
+            select(Record.id)
+            .join(Source, Source.id == Record.source_id)
+            .join(
+                clusters,
+                and_(clusters.c.source == Source.name, clusters.c.record_id == Record.record_id),
+            )
+            .where(clusters.c.person_id == person_id)
+            .order_by(Record.id)
+        )
+        .scalars()
+        .all()
+    )
     views = []
     for pk in pks:
         try:
@@ -107,12 +122,16 @@ def read(db: Session, *, agency_id: int, actor: str, person_id: str) -> PersonVi
             continue
     if not views:
         raise PersonNotFound()
-    agree = {
-        f: agreement([v.current.fields.get(f) for v in views], field=f) for f in COMPARED
-    }
+    agree = {f: agreement([v.current.fields.get(f) for v in views], field=f) for f in COMPARED}
     pairs = _pairs(db, views)
-    trail.record(db, actor=actor, action="persons.read", entity_type="person",
-                 entity_id=person_id, details={"record_pks": [v.pk for v in views]})
+    trail.record(
+        db,
+        actor=actor,
+        action="persons.read",
+        entity_type="person",
+        entity_id=person_id,
+        details={"record_pks": [v.pk for v in views]},
+    )
     return PersonView(person_id=person_id, records=views, agreement=agree, pairs=pairs)
 
 
@@ -123,10 +142,20 @@ def _pairs(db: Session, views: list[RecordView]) -> list[PairView]:
     mine = [and_(link_pairs.c.source_l == s, link_pairs.c.record_id_l == r) for s, r in by_key]
     rows = db.execute(select(link_pairs).where(or_(*mine))).all()
     reviewed_rows = db.execute(
-        select(review_items.c.source_l, review_items.c.record_id_l, review_items.c.source_r,
-               review_items.c.record_id_r, review_items.c.status)
-        .where(or_(*[and_(review_items.c.source_l == s, review_items.c.record_id_l == r)
-                     for s, r in by_key]))
+        select(
+            review_items.c.source_l,
+            review_items.c.record_id_l,
+            review_items.c.source_r,
+            review_items.c.record_id_r,
+            review_items.c.status,
+        ).where(
+            or_(
+                *[
+                    and_(review_items.c.source_l == s, review_items.c.record_id_l == r)
+                    for s, r in by_key
+                ]
+            )
+        )
     ).all()
     verdicts = {(r[0], r[1], r[2], r[3]): r[4] for r in reviewed_rows}
     result = []
@@ -136,8 +165,14 @@ def _pairs(db: Session, views: list[RecordView]) -> list[PairView]:
         if left is None or right is None:
             continue
         key = (row.source_l, row.record_id_l, row.source_r, row.record_id_r)
-        result.append(PairView(left=left, right=right, probability=row.match_probability,
-                               status=verdicts.get(key, row.status),
-                               left_label=f"{row.source_l} · {row.record_id_l}",
-                               right_label=f"{row.source_r} · {row.record_id_r}"))
+        result.append(
+            PairView(
+                left=left,
+                right=right,
+                probability=row.match_probability,
+                status=verdicts.get(key, row.status),
+                left_label=f"{row.source_l} · {row.record_id_l}",
+                right_label=f"{row.source_r} · {row.record_id_r}",
+            )
+        )
     return sorted(result, key=lambda p: -(p.probability or 0))

@@ -29,8 +29,7 @@ class QuarantineRow:
 
 def _rows(db: Session, agency_id: int, *, row_id: int | None = None) -> list[QuarantineRow]:
     scoped_names = set(
-        db.execute(select(Source.name).where(Source.id.in_(sources_in_scope(agency_id))))
-        .scalars()
+        db.execute(select(Source.name).where(Source.id.in_(sources_in_scope(agency_id)))).scalars()
     )
     all_names = set(db.execute(select(Source.name)).scalars())
     agency_of_actor = dict(db.execute(select(users.c.username, users.c.agency_id)).all())
@@ -56,9 +55,14 @@ def _rows(db: Session, agency_id: int, *, row_id: int | None = None) -> list[Qua
             raw = {}
         result.append(
             QuarantineRow(
-                id=row.id, file_name=row.file_name, row_number=row.row_number,
-                source_name=row.source_name, record_id=row.record_id, column=row.column,
-                reason=row.reason, raw=raw if isinstance(raw, dict) else {},
+                id=row.id,
+                file_name=row.file_name,
+                row_number=row.row_number,
+                source_name=row.source_name,
+                record_id=row.record_id,
+                column=row.column,
+                reason=row.reason,
+                raw=raw if isinstance(raw, dict) else {},
             )
         )
     return result

@@ -121,7 +121,5 @@ def load_record(db: Session, *, agency_id: int, record_pk: int) -> RecordView:
 def read(db: Session, *, agency_id: int, actor: str, record_pk: int) -> RecordView:
     """Load a record for a person to look at, and write who looked to the audit log."""
     view = load_record(db, agency_id=agency_id, record_pk=record_pk)
-    trail.record(
-        db, actor=actor, action="records.read", entity_type="record", entity_id=record_pk
-    )
+    trail.record(db, actor=actor, action="records.read", entity_type="record", entity_id=record_pk)
     return view

@@ -100,18 +100,24 @@ def refresh(db: Session, *, force: bool = False) -> int:
         ids = [row.id for row in chunk]
         db.execute(delete(record_name_keys).where(record_name_keys.c.record_pk.in_(ids)))
         versions = db.execute(
-            select(RecordVersion).join(
+            select(RecordVersion)
+            .join(
                 Record,
                 and_(
                     Record.id == RecordVersion.record_pk,
                     Record.current_version == RecordVersion.version,
                 ),
-            ).where(Record.id.in_(ids))
+            )
+            .where(Record.id.in_(ids))
         ).scalars()
         agency = {row.id: row.agency for row in chunk}
         rows = [
-            {"record_pk": v.record_pk, "version": v.version, "key": key,
-             "agency_id": agency[v.record_pk]}
+            {
+                "record_pk": v.record_pk,
+                "version": v.version,
+                "key": key,
+                "agency_id": agency[v.record_pk],
+            }
             for v in versions
             for key in sorted(record_keys(v))
         ]

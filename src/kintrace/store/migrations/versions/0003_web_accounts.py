@@ -52,9 +52,7 @@ def upgrade() -> None:
         sa.Column("password_changed_at", TZ, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_users"),
         sa.UniqueConstraint("username", name="uq_users_username"),
-        sa.ForeignKeyConstraint(
-            ["agency_id"], ["agencies.id"], name="fk_users_agency_id_agencies"
-        ),
+        sa.ForeignKeyConstraint(["agency_id"], ["agencies.id"], name="fk_users_agency_id_agencies"),
     )
     op.create_table(
         "recovery_codes",
