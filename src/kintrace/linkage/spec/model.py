@@ -192,6 +192,9 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
         rule("given_class", "birth_place_key", why="survives a changed or missing birth date"),
         rule("family_stem", "given_class", why="age-only and undated records of one name"),
         rule("family_stem", "birth_year", why="survives a changed or mistyped given name"),
+        rule("family_stem", "birth_place_key", why="undated records under a diminutive"),
+        rule("given_class", "patronymic_class", why="a missing surname and date"),
+        rule("given_class", "birth_year_min", "sex", why="age-only records (a stated age)"),
     )
     # Above 300,000 records the first rule is split: by birth month, and by year with the
     # birthplace (measured on 1M diverse synthetic records: 679M pairs -> 37M + 1.4M).
@@ -204,7 +207,7 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
             "birth_place_key",
             why="year-only records with a birthplace, at scale",
         ),
-        *blocking[1:],
+        *blocking[1:-1],
     )
     training = Training(
         prior_rules=(rule("given_class", "family_stem", "birth_days", why="near-certain matches"),),
