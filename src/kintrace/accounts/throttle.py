@@ -76,3 +76,14 @@ def _inserted(db: Session, key: str, values: dict[str, object]) -> bool:
 
 def clear(db: Session, key: str) -> None:
     db.execute(delete(sign_in_throttle).where(sign_in_throttle.c.key == key))
+
+
+def purge(db: Session, *, now: datetime, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Forget keys whose window and block are over (keeps the table small)."""
+    stale = now - max(limits.window, limits.block)
+    db.execute(
+        delete(sign_in_throttle).where(
+            sign_in_throttle.c.window_start < stale,
+            (sign_in_throttle.c.blocked_until.is_(None)) | (sign_in_throttle.c.blocked_until < now),
+        )
+    )

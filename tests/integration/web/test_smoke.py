@@ -126,3 +126,17 @@ def test_api_import_and_quarantine_with_a_token(signed_in, client_factory) -> No
         files={"file": ("synthetic.csv", body, "text/csv")},
     ).json()
     assert again["already_imported"] is True  # the registry's idempotence, passed through
+
+
+def test_an_upload_naming_another_agencys_source_is_refused(signed_in) -> None:  # type: ignore[no-untyped-def]
+    partner = signed_in("u-partner")
+    token = csrf_of(partner, "/import")
+    body = b"source,record_id,given_name,family_name\nlist-a,a1,X,Y\n"
+    r = partner.post(
+        "/import", data={"csrf_token": token}, files={"file": ("synthetic.csv", body, "text/csv")}
+    )
+    assert r.status_code == 400 and "not your agency" in r.text
+    home = signed_in("u-caseworker")
+    token = csrf_of(home, "/search")
+    hits = home.post("/search", data={"name": "Ковальчук", "csrf_token": token}).text
+    assert hits.count('href="/records/') == 2  # list-a/a1 unchanged, nothing added

@@ -87,6 +87,8 @@ def sign_in(
             request, "sign_in.html", {"error": "failed", "transport_ok": True}, status_code=401
         )
     sessions.end_session(db, request.cookies.get(cookie_names(request)[0]))
+    sessions.purge_expired(db, now=now)
+    throttle.purge(db, now=now, limits=limits)
     token, _ = sessions.start_session(db, user_id=user.id, stage="password", now=now)
     target = "/sign-in/code" if user.totp_enrolled else "/sign-in/enrol"
     response = RedirectResponse(target, status_code=303)
