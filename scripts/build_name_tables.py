@@ -200,7 +200,7 @@ def check_russification(sample: int, seed: int = 5) -> None:
     """Recall of family/patronymic rules on names-translator's uk->ru pairs (open data only)."""
     from kintrace.names import patronymic_class
     from kintrace.names.keys import name_key
-    from kintrace.names.levels import Level, compare_family
+    from kintrace.names.levels import Level, compare_family, compare_patronymic
 
     rng = random.Random(seed)
     for pool in ("last", "patronymic"):
@@ -213,8 +213,13 @@ def check_russification(sample: int, seed: int = 5) -> None:
         if pool == "last":
             ok = sum(compare_family(name_key(a), name_key(b)) != Level.DIFFERENT for a, b in pairs)
         else:
-            ok = sum(bool(patronymic_class(a)) and patronymic_class(a) == patronymic_class(b)
-                     for a, b in pairs)  # fmt: skip
+            ok = sum(
+                compare_patronymic(
+                    patronymic_class(a), name_key(a), patronymic_class(b), name_key(b)
+                )
+                not in (Level.DIFFERENT, Level.MISSING)
+                for a, b in pairs
+            )
         share = ok / max(1, len(pairs))
         print(f"{pool}: {ok}/{len(pairs)} Russified pairs recognised ({share:.3f})")
     # surnames of the dictionary that share a coarse key: how `compare_family` grades them.  The

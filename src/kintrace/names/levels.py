@@ -148,6 +148,9 @@ def compare_family(key_a: str, key_b: str) -> str:
     return Level.DIFFERENT
 
 
+_MERGE_IOE = str.maketrans({"i": "e", "o": "e"})
+
+
 def compare_patronymic(class_a: str, key_a: str, class_b: str, key_b: str) -> str:
     """Level of two patronymics from `patronymic_class` and their keys."""
     if not key_a or not key_b:
@@ -166,6 +169,9 @@ def compare_patronymic(class_a: str, key_a: str, class_b: str, key_b: str) -> st
         genders = given_table().class_gender
         if f"{father_a}:m" in genders and f"{father_b}:m" in genders:
             return Level.DIFFERENT  # two different fathers we know (Ігорович/Єгорович)
+        if father_a.translate(_MERGE_IOE) == father_b.translate(_MERGE_IOE):
+            # a father's name outside the tables in its Russified spelling (Трихимівна/Трохимовна)
+            return Level.EQUIVALENT
     if is_typo(key_a, key_b):
         return Level.TYPO
     return Level.DIFFERENT
