@@ -140,3 +140,21 @@ def test_an_upload_naming_another_agencys_source_is_refused(signed_in) -> None: 
     token = csrf_of(home, "/search")
     hits = home.post("/search", data={"name": "Ковальчук", "csrf_token": token}).text
     assert hits.count('href="/records/') == 2  # list-a/a1 unchanged, nothing added
+
+
+def test_a_source_given_to_another_agency_takes_its_search_keys_along(  # type: ignore[no-untyped-def]
+    signed_in, sqlite_store, seeded
+) -> None:
+    from kintrace.store.registry_tables import Source
+    from kintrace.web.workspace import scope
+
+    home = signed_in("u-caseworker")
+    token = csrf_of(home, "/search")
+    assert "Марія" in home.post("/search", data={"name": "Maria", "csrf_token": token}).text
+    with sqlite_store.session(write=True) as db:
+        source = db.query(Source).filter(Source.name == "list-a").one()
+        scope.assign_source(db, source_id=source.id, agency_id=seeded["partner_agency"])
+    assert "Марія" not in home.post("/search", data={"name": "Maria", "csrf_token": token}).text
+    partner = signed_in("u-partner")
+    token = csrf_of(partner, "/search")
+    assert "Марія" in partner.post("/search", data={"name": "Maria", "csrf_token": token}).text

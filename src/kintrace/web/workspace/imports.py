@@ -12,6 +12,8 @@ from kintrace.accounts.users import User
 from kintrace.registry.errors import RegistryError
 from kintrace.registry.importer import import_file
 from kintrace.registry.readers import open_reader
+from kintrace.registry.sources import ensure_source
+from kintrace.registry.validation import SOURCE_NAME
 from kintrace.store.engine import Store
 from kintrace.store.registry_tables import QuarantinedRow, Source
 from kintrace.web.workspace import scope, search_index
@@ -40,19 +42,23 @@ def import_for_agency(
     """Import one file as `user` with the registry's service; sources new with this file go to
     the user's agency. A file naming a source of another agency is refused before any write.
 
-    The registry runs its own transaction, so the caller's session must hold no write lock.
+    New sources are created and given to the agency first, in their own transaction, so no other
+    agency can see the records for a moment between the import and the assignment. The registry
+    runs its own transaction, so the caller's session must hold no write lock while it does.
     """
-    _refuse_foreign_sources(db, path=path, source=source, agency_id=user.agency_id)
+    names = _source_names(path, source)
+    _refuse_foreign_sources(db, names=names, agency_id=user.agency_id)
+    existing = set(db.execute(select(Source.name).where(Source.name.in_(names))).scalars())
+    for name in sorted(names - existing):
+        if not _valid_source_name(name):
+            continue  # the registry rejects the rows and says why
+        created = ensure_source(db, name, actor=user.username)
+        scope.assign_source(db, source_id=created.id, agency_id=user.agency_id)
     db.commit()  # release the request's transaction: the import takes the write lock itself
-    before = set(db.execute(select(Source.id)).scalars())
-    db.commit()
     try:
         summary = import_file(store, path, actor=user.username, source=source)
     except RegistryError as exc:
         raise UploadRefused(str(exc)) from None
-    new_sources = set(db.execute(select(Source.id)).scalars()) - before
-    for source_id in new_sources:
-        scope.assign_source(db, source_id=source_id, agency_id=user.agency_id)
     search_index.refresh(db)
     quarantined = (
         db.execute(select(QuarantinedRow.id).where(QuarantinedRow.batch_id == summary.batch_id))
@@ -73,8 +79,15 @@ def import_for_agency(
     }
 
 
-def _refuse_foreign_sources(db: Session, *, path: Path, source: str | None, agency_id: int) -> None:
-    names = {source} if source else set()
+def _valid_source_name(name: str) -> bool:
+    return SOURCE_NAME.match(name) is not None
+
+
+def _source_names(path: Path, source: str | None) -> set[str]:
+    """The sources a file will write to: the `source` option, else its `source` column."""
+    if source:
+        return {source}
+    names: set[str] = set()
     try:
         reader = open_reader(path)
     except RegistryError as exc:
@@ -86,6 +99,10 @@ def _refuse_foreign_sources(db: Session, *, path: Path, source: str | None, agen
                     names.add(value.strip())
     finally:
         reader.close()
+    return names
+
+
+def _refuse_foreign_sources(db: Session, *, names: set[str], agency_id: int) -> None:
     if not names:
         return
     foreign = (

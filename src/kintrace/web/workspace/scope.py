@@ -6,11 +6,11 @@ command line). Everything outside the user's agency is reported as "not found".
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from kintrace.store.registry_tables import Record, Source
-from kintrace.store.web_tables import HOME_AGENCY_ID, source_agencies
+from kintrace.store.web_tables import HOME_AGENCY_ID, record_name_keys, source_agencies
 
 
 def source_agency():
@@ -39,6 +39,12 @@ def agency_of_source(db: Session, source_id: int) -> int:
 
 
 def assign_source(db: Session, *, source_id: int, agency_id: int) -> None:
-    """Give a source (and so its records) to an agency."""
+    """Give a source (and so its records, and their search keys) to an agency."""
     db.execute(source_agencies.delete().where(source_agencies.c.source_id == source_id))
     db.execute(source_agencies.insert().values(source_id=source_id, agency_id=agency_id))
+    records = select(Record.id).where(Record.source_id == source_id)
+    db.execute(
+        update(record_name_keys)
+        .where(record_name_keys.c.record_pk.in_(records))
+        .values(agency_id=agency_id)
+    )

@@ -128,18 +128,6 @@ def refresh(db: Session, *, force: bool = False) -> int:
     return done
 
 
-def reassign_agency(db: Session, *, source_id: int, agency_id: int) -> None:
-    """Keep the index's agency column in step when a source changes hands."""
-    from sqlalchemy import update
-
-    ids = select(Record.id).where(Record.source_id == source_id)
-    db.execute(
-        update(record_name_keys)
-        .where(record_name_keys.c.record_pk.in_(ids))
-        .values(agency_id=agency_id)
-    )
-
-
 def _store_watermark(db: Session, mark: str) -> None:
     db.execute(delete(instance_flags).where(instance_flags.c.key == WATERMARK_FLAG))
     db.execute(insert(instance_flags).values(key=WATERMARK_FLAG, value=mark[:200]))
