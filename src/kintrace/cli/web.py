@@ -197,6 +197,7 @@ def users_demo(ctx: typer.Context) -> None:
     try:
         with store.session(write=True) as db:
             accounts = create_demo_accounts(db, now=datetime.now(UTC))
+            _audit(db, "accounts.demo_accounts", 0, {"users": str(len(accounts))})
     finally:
         store.close()
     console.print("[bold]Demo accounts[/bold] (synthetic data only; never use them on real data)")
