@@ -12,7 +12,8 @@ disagree on has one letter:
     x -> ks, except at the start before a, o, u, i, y (GOST 7.79 B's х: Xabarov)
     ё, ьо / yo io (after a consonant) -> e (Ковальова, Ковалёва, Kovaleva, Kovalyova)
     doubled letters collapse (Hanna/Hana, Filippov/Filipov); w -> v; ph -> f
-    French-looking words (tch, iou, initial ou): ou -> u, ch -> š, j -> ž (Kovaltchouk)
+    French-looking words (tch, iou, ouch, initial ou): ou -> u, ch -> š, j -> ž (Kovaltchouk,
+    Kouchnir)
 
 "зг" is kept apart from "ж" (z + h, never ž), as the Ukrainian 2010 rules require (zgh).
 The coarse key drops the vowels after the first letter and merges the hushing sounds: it is for
@@ -58,7 +59,7 @@ _DIGRAPHS = [
 ]  # fmt: skip
 _DIGRAPH_MAP = dict(_DIGRAPHS)
 _DIGRAPH_RE = re.compile("|".join(re.escape(k) for k, _ in _DIGRAPHS))
-# French spelling (tch, iou, initial ou) writes у as "ou", ш as "ch" and ж as "j".  Elsewhere
+# French spelling (tch, iou, ouch, initial ou) writes у as "ou", ш as "ch" and ж as "j".  Elsewhere
 # "ou" is о + у (Bilous, Belousov), so the rule only applies to words that look French.
 _FRENCH_DIGRAPH_MAP = {**_DIGRAPH_MAP, "ch": "š", "j": "ž", "ou": "u"}
 _FRENCH_DIGRAPH_RE = re.compile(
@@ -83,7 +84,7 @@ def _latin_token(tok: str) -> str:
     if tok.startswith("x") and tok[1:2] in ("a", "o", "u", "i", "y"):
         tok = "h" + tok[1:]  # GOST 7.79 system B writes х as x (Xabarov); Xenia keeps ks
     tok = _C_HARD.sub("k", tok)  # before the digraphs: a "c" made from "ts" stays ц
-    if "tch" in tok or "iou" in tok or tok.startswith("ou"):
+    if "tch" in tok or "iou" in tok or "ouch" in tok or tok.startswith("ou"):
         tok = _FRENCH_DIGRAPH_RE.sub(lambda m: _FRENCH_DIGRAPH_MAP[m.group(0)], tok)
     else:
         tok = _DIGRAPH_RE.sub(lambda m: _DIGRAPH_MAP[m.group(0)], tok)

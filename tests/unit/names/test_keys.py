@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from kintrace.names import coarse_key, name_key
 
 SAME = [
+    (["Кушнір", "Kushnir", "Kouchnir"], "French ouch"),
     # spellings that must share one key, and why
     (
         [
