@@ -75,7 +75,7 @@ class _Features:
     gender: str  # "M"/"F" from the most telling part (see module doc), "" when none tells
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=100_000)
 def _features(parts: NameParts) -> _Features:
     classes = given_name_classes(parts.given)
     gender = (
@@ -165,7 +165,7 @@ def _swapped(parts: NameParts) -> NameParts:
     return NameParts(parts.family, parts.given, parts.patronymic)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _compare_parts(a: NameParts, b: NameParts) -> NameComparison:
     fa, fb = _features(a), _features(b)
     best = _score(fa, fb)
