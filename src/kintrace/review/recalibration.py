@@ -28,7 +28,7 @@ NO_CHANGE = math.inf
 SHIFTS = (-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0)
 STRENGTH_FACTORS = (NO_CHANGE, 4.0, 1.0, 0.25)  # times the number of labelled matches
 
-MLevels = dict[str, dict[int, float]]  # comparison -> gamma -> m
+MLevels = dict[str, dict[int, float | None]]  # comparison -> gamma -> m (None: not in the model)
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,18 @@ class Figures:
     log_loss: float
 
 
+def _probability(value: Any) -> float | None:
+    """A level's m as a number; None when the model has none (a level never observed)."""
+    return float(value) if isinstance(value, int | float) and value > 0 else None
+
+
 def m_levels(model: dict[str, Any]) -> MLevels:
     """(comparison -> gamma -> m) from a trained model JSON, null levels left out."""
     found: MLevels = {}
     for comparison in model["comparisons"]:
         levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
         found[comparison["output_column_name"]] = {
-            len(levels) - 1 - i: float(lvl.get("m_probability") or 0.0)
+            len(levels) - 1 - i: _probability(lvl.get("m_probability"))
             for i, lvl in enumerate(levels)
         }
     return found
@@ -77,8 +82,15 @@ def fit_m(scored: pd.DataFrame, current: MLevels, prior_strength: float) -> MLev
         gammas = gammas[gammas >= 0]
         n = float(len(gammas))
         counts = gammas.value_counts()
+        known = {g: m for g, m in levels.items() if m is not None}
+        # levels without an m keep none; the labelled matches at them are left out of the blend
+        n_known = float(sum(int(counts.get(g, 0)) for g in known)) if n else 0.0
         fitted[name] = {
-            g: (float(counts.get(g, 0)) + prior_strength * m) / (n + prior_strength)
+            g: (
+                None
+                if m is None
+                else (float(counts.get(g, 0)) + prior_strength * m) / (n_known + prior_strength)
+            )
             for g, m in levels.items()
         }
     return fitted
@@ -92,7 +104,7 @@ def weights(scored: pd.DataFrame, current: MLevels, fitted: MLevels, shift: floa
         delta = np.zeros(len(scored))
         for g, m_old in levels.items():
             m_new = fitted[name][g]
-            if m_old > 0 and m_new > 0:
+            if m_old and m_new:
                 delta[gammas == g] = math.log2(m_new / m_old)
         total = total + delta
     return total
@@ -204,5 +216,7 @@ def updated_model(model: dict[str, Any], fitted: MLevels, shift: float) -> dict[
         levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
         m = fitted[comparison["output_column_name"]]
         for i, level in enumerate(levels):
-            level["m_probability"] = m[len(levels) - 1 - i]
+            value = m[len(levels) - 1 - i]
+            if value is not None:
+                level["m_probability"] = value
     return new

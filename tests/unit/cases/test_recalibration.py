@@ -108,3 +108,27 @@ def test_choose_keeps_a_model_that_is_already_calibrated() -> None:
     calibrated = scored([2] * 10, [1] * 8 + [0] * 2, [2.0] * 10)  # p 0.8, 8 of 10 matches
     chosen, _ = rc.choose(calibrated, CURRENT, folds=5)
     assert chosen.is_current
+
+
+def test_a_level_without_m_stays_without_m() -> None:
+    model = {
+        "probability_two_random_records_match": 0.01,
+        "comparisons": [
+            {
+                "output_column_name": "given_name",
+                "comparison_levels": [
+                    {"label_for_charts": "same", "m_probability": 0.9, "u_probability": 0.01},
+                    {"label_for_charts": "never seen", "u_probability": 0.01},
+                    {"label_for_charts": "else", "m_probability": 0.1, "u_probability": 0.98},
+                ],
+            }
+        ],
+    }
+    current = rc.m_levels(model)
+    assert current == {"given_name": {2: 0.9, 1: None, 0: 0.1}}
+    frame = scored([2, 1, 0, 0], [1, 1, 1, 1], [5.0, 1.0, -3.0, -3.0])
+    fitted = rc.fit_m(frame, current, 3.0)
+    assert fitted["given_name"][1] is None
+    assert sum(m for m in fitted["given_name"].values() if m) == pytest.approx(1.0)
+    levels = rc.updated_model(model, fitted, 0.0)["comparisons"][0]["comparison_levels"]
+    assert "m_probability" not in levels[1]
