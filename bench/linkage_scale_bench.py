@@ -27,7 +27,13 @@ import pandas as pd
 
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.features import feature_table
-from kintrace.linkage.pipeline import chunks_for, promote_unambiguous, resolve, with_status
+from kintrace.linkage.pipeline import (
+    chunks_for,
+    promote_unambiguous,
+    resolve,
+    resolve_around,
+    with_status,
+)
 from kintrace.linkage.runner import predict, predict_incremental, train
 from kintrace.linkage.spec import kintrace_spec
 from kintrace.names import transliterate
@@ -270,8 +276,10 @@ def main() -> None:
         t6 = time.perf_counter()
         everything = pd.concat([features, new_features], ignore_index=True)
         fresh_scored = with_status(spec, fresh)
-        resolve(everything, links(scored) + links(fresh_scored),
-                previous=dict(persons.person_of))  # type: ignore[arg-type]  # fmt: skip
+        touched = set(new_features["uid"].astype(int))
+        touched |= set(fresh_scored["uid_l"].astype(int)) | set(fresh_scored["uid_r"].astype(int))
+        resolve_around(everything, links(scored) + links(fresh_scored), touched=touched,
+                       previous=dict(persons.person_of))  # type: ignore[arg-type]  # fmt: skip
         t7 = time.perf_counter()
         print(f"\nincremental: {len(new):,} new records against {len(features):,}: "
               f"scoring {t6 - t5:.1f} s ({len(fresh):,} pairs), re-clustering {t7 - t6:.1f} s, "

@@ -161,3 +161,56 @@ def resolve(
         previous=previous,
         new_id=sequential_ids(previous.values()),
     )
+
+
+def resolve_around(
+    features: pd.DataFrame,
+    links: Iterable[Link[Hashable]],
+    *,
+    touched: Iterable[Hashable],
+    previous: Mapping[Hashable, str],
+    keys: Sequence[Hashable] | None = None,
+    must_link: Iterable[tuple[Hashable, Hashable]] = (),
+    cannot_link: Iterable[tuple[Hashable, Hashable]] = (),
+) -> dict[Hashable, str]:
+    """Incremental clustering: re-cluster only the persons an incremental run touched.
+
+    `touched` are the records of the run (new or changed, and both ends of its links). The
+    persons they belonged to are taken apart and clustered again with every link among their
+    records; every other person keeps its records and id untouched. Returns the new person id of
+    every record (`previous` updated), ids minted after the highest ever used.
+    """
+    uids = [int(u) for u in features["uid"]]
+    names = list(keys) if keys is not None else uids
+    links = list(links)
+    touched_set = set(touched)
+    affected_persons = {previous[k] for k in touched_set if k in previous}
+    scope = touched_set | {k for k, person in previous.items() if person in affected_persons}
+    position = [i for i, name in enumerate(names) if name in scope]
+    local_features = features.iloc[position]
+    local_names = [names[i] for i in position]
+    local_links = [link for link in links if link.left in scope and link.right in scope]
+
+    def inside(pairs: Iterable[tuple[Hashable, Hashable]]) -> list[tuple[Hashable, Hashable]]:
+        return [(a, b) for a, b in pairs if a in scope and b in scope]
+
+    local_previous = {k: v for k, v in previous.items() if k in scope}
+    minted = sequential_ids(previous.values())
+    local = resolve(
+        local_features,
+        local_links,
+        keys=local_names,
+        must_link=inside(must_link),
+        cannot_link=inside(cannot_link),
+        previous=local_previous,
+    )
+    # `resolve` mints from the local ids only; re-mint ids that were not in the local history
+    # so they cannot collide with a person outside the scope.
+    fresh: dict[str, str] = {}
+    kept_ids = set(local_previous.values())
+    result = dict(previous)
+    for name, person in local.person_of.items():
+        if person not in kept_ids:
+            person = fresh.setdefault(person, minted())
+        result[name] = person
+    return result

@@ -24,6 +24,7 @@ from kintrace.linkage.features import feature_table
 from kintrace.linkage.pipeline import (
     promote_unambiguous,
     resolve,
+    resolve_around,
     train_and_score,
     weights_json,
     with_status,
@@ -191,7 +192,9 @@ def link(
     scored["key_l"] = [key_of_uid[int(u)] for u in scored["uid_l"]]
     scored["key_r"] = [key_of_uid[int(u)] for u in scored["uid_r"]]
 
-    def cluster_with(frame: pd.DataFrame) -> Any:
+    refused: list[int] = [0]
+
+    def cluster_with(frame: pd.DataFrame) -> dict[Key, str]:
         auto = frame[frame["status"] == "auto"]
         links = kept_links + [
             Link(left, right, float(prob))
@@ -199,16 +202,24 @@ def link(
                 auto["key_l"], auto["key_r"], auto["match_probability"], strict=True
             )
         ]
-        return resolve(
-            features, links, keys=keys, must_link=must, cannot_link=cannot,
-            previous=dict(state.person_of),
-        )  # fmt: skip
+        if full:
+            clustering = resolve(
+                features, links, keys=keys, must_link=must, cannot_link=cannot,
+                previous=dict(state.person_of),
+            )  # fmt: skip
+            refused[0] = len(clustering.refused)
+            return clustering.person_of  # type: ignore[return-value]
+        touched = replaced | set(frame["key_l"]) | set(frame["key_r"])
+        return resolve_around(
+            features, links, touched=touched, previous=dict(state.person_of), keys=keys,
+            must_link=must, cannot_link=cannot,
+        )  # type: ignore[return-value]  # fmt: skip
 
     provisional = cluster_with(scored)
-    scored = promote_unambiguous(spec, scored, provisional.person_of, key_l="key_l", key_r="key_r")
-    result = cluster_with(scored)
+    scored = promote_unambiguous(spec, scored, provisional, key_l="key_l", key_r="key_r")
+    person_of = cluster_with(scored)
     pair_rows = _pair_rows(spec, scored)
-    persons = len(set(result.person_of.values()))
+    persons = len(set(person_of.values()))
     n_auto = sum(1 for p in pair_rows if p["status"] == "auto")
     run_values = {
         "model_json": json.dumps(model, ensure_ascii=False) if full else None,
@@ -228,7 +239,7 @@ def link(
                 full=full,
                 replaced=replaced,
                 pairs=pair_rows,
-                person_of=result.person_of,
+                person_of=person_of,
                 content_hash=hashes,
                 previous_person_of=state.person_of,
                 run_values=run_values,
@@ -253,7 +264,7 @@ def link(
         pairs_pending=len(pair_rows) - n_auto,
         persons=persons,
         seconds=time.perf_counter() - started,
-        refused_by_constraints=len(result.refused),
+        refused_by_constraints=refused[0],
     )
 
 

@@ -131,3 +131,19 @@ def test_only_unambiguous_pending_pairs_are_promoted() -> None:
     persons = {u: f"P{u}" for u in range(1, 8)}
     promoted = promote_unambiguous(kintrace_spec(), pairs, persons)
     assert promoted["status"].tolist() == ["auto", "pending", "pending", "pending"]
+
+
+def test_incremental_clustering_touches_only_the_persons_involved() -> None:
+    from kintrace.linkage.clustering import Link
+    from kintrace.linkage.pipeline import resolve_around
+
+    rows = [_record(u, given_name=n, family_name="Бондар", birth_year=2010)
+            for u, n in [(1, "Іван"), (2, "Іван"), (3, "Марко"), (4, "Олег"), (5, "Олег"),
+                         (6, "Марко"), (7, "Юрій")]]  # fmt: skip
+    features = feature_table(pd.DataFrame(rows))
+    previous = {1: "P0000001", 2: "P0000001", 3: "P0000002", 4: "P0000003", 5: "P0000003"}
+    links = [Link(1, 2, 0.999), Link(4, 5, 0.999), Link(3, 6, 0.995)]
+    result = resolve_around(features, links, touched={3, 6, 7}, previous=previous)
+    assert result[6] == result[3] == "P0000002"  # joined the existing person, kept its id
+    assert result[1] == result[2] == "P0000001" and result[4] == "P0000003"
+    assert result[7] == "P0000004"  # a new person, numbered after every id ever used
