@@ -20,7 +20,7 @@ from kintrace import audit
 from kintrace.linkage import runner
 from kintrace.linkage.clustering import Link
 from kintrace.linkage.engine import EngineConfig, open_engine
-from kintrace.linkage.features import feature_table
+from kintrace.linkage.feature_cache import cache_path, registry_features
 from kintrace.linkage.pipeline import (
     promote_unambiguous,
     resolve,
@@ -33,7 +33,6 @@ from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
 from kintrace.linkage.store_io import (
     Key,
     RunResults,
-    load_records,
     previous_state,
     reviewer_constraints,
     start_run,
@@ -122,13 +121,14 @@ def link(
     started = time.perf_counter()
     say("reading the registry")
     with store.session() as session:
-        records = load_records(session)
         state = previous_state(session)
+        full = options.full or state.model is None
         must, cannot = reviewer_constraints(session)
         old_auto = stored_auto_links(session)
-    full = options.full or state.model is None
-    say("computing name keys and features")
-    features = feature_table(records) if len(records) else pd.DataFrame()
+        say("computing name keys and features")
+        records, features = registry_features(
+            session, cache=cache_path(store.settings.home), use_cache=not full
+        )
     check_linkable(features, training=full)
     keys: list[Key] = list(zip(records["source"], records["record_id"], strict=True))
     hashes = dict(zip(keys, records["content_hash"], strict=True))

@@ -18,8 +18,34 @@ from kintrace.store.registry_tables import Record, RecordVersion, Source
 Key = tuple[str, str]
 
 
-def load_records(session: Session) -> pd.DataFrame:
-    """The current version of every record, with the columns `features.RECORD_COLUMNS` needs."""
+def load_record_keys(session: Session) -> pd.DataFrame:
+    """uid, source, record_id and content hash of every record (cheap: no fields)."""
+    query = (
+        select(Record.id.label("uid"), Source.name.label("source"), Record.record_id,
+               Record.content_hash)
+        .join(Source, Source.id == Record.source_id)
+        .order_by(Record.id)
+    )  # fmt: skip
+    rows = session.execute(query).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["uid", "source", "record_id",
+                                                          "content_hash"])  # fmt: skip
+
+
+def load_records(session: Session, *, uids: Iterable[int] | None = None) -> pd.DataFrame:
+    """The current version of every record (or of `uids`), with the columns
+    `features.RECORD_COLUMNS` needs."""
+    if uids is not None:
+        wanted = list(uids)
+        parts = [
+            _load_records(session, chunk) for chunk in _chunks(wanted, 900)
+        ]  # fmt: skip
+        if parts:
+            return pd.concat(parts, ignore_index=True)
+        return _load_records(session, [])
+    return _load_records(session, None)
+
+
+def _load_records(session: Session, uids: list[int] | None) -> pd.DataFrame:
     query = (
         select(
             Record.id.label("uid"),
@@ -48,6 +74,8 @@ def load_records(session: Session) -> pd.DataFrame:
         )
         .order_by(Record.id)
     )
+    if uids is not None:
+        query = query.where(Record.id.in_(uids))
     rows = session.execute(query).all()
     columns = list(query.selected_columns.keys())
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
