@@ -78,7 +78,10 @@ def _name_row(
     sex_value = found["sex"] or (
         found["name_gender"] if found["name_gender"] in ("M", "F") else None
     )
-    classes = frozenset(c for c in (found["given_classes"] or ()) if isinstance(c, str))
+    listed = found["given_classes"]
+    classes = frozenset(
+        c for c in (listed if isinstance(listed, list) else ()) if isinstance(c, str)
+    )
     known = frozenset(c for c in classes if ":" in c)
     given_key = found["given_key"]
     every = sorted(known or classes)

@@ -90,7 +90,7 @@ def _eligible(spec: ModelSpec, row: dict[str, Any]) -> bool:
 def promote_unambiguous(
     spec: ModelSpec,
     pairs: pd.DataFrame,
-    person_of: Mapping[Hashable, str],
+    person_of: Mapping[Any, str],
     *,
     key_l: str = "uid_l",
     key_r: str = "uid_r",

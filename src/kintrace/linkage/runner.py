@@ -15,7 +15,7 @@ import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from splink import Linker, block_on
@@ -82,7 +82,7 @@ def train(
     features: pd.DataFrame | Sequence[pd.DataFrame],
     *,
     engine: Engine,
-    link_type: str = "dedupe_only",
+    link_type: Literal["link_only", "link_and_dedupe", "dedupe_only"] = "dedupe_only",
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Estimate λ, u (random sampling) and m (EM); return the trained model as a JSON dict."""

@@ -6,7 +6,7 @@ dialect's Jaro-Winkler level through Splink's own level library, so the spec sta
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -60,7 +60,7 @@ def blocking_rule(rule: BlockingRule) -> BlockingRuleCreator:
 def settings_creator(
     spec: ModelSpec,
     *,
-    link_type: str = "dedupe_only",
+    link_type: Literal["link_only", "link_and_dedupe", "dedupe_only"] = "dedupe_only",
     prior: float | None = None,
     n_records: int = 0,
 ) -> SettingsCreator:

@@ -147,7 +147,7 @@ def start_run(session: Session, *, values: Mapping[str, Any]) -> int:
     result = session.execute(
         insert(link_runs).values(started_at=datetime.now(UTC), state="running", **values)
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
 
 
 @dataclass
