@@ -3,10 +3,8 @@
 Usage: .venv/bin/python bench/import_bench.py [--rows 1000000] [--pg-url URL | --no-pg]
 
 Each measurement runs in its own child process, so "peak RSS" is that import's own high-water
-mark (ru_maxrss, plus its helper process's when there is one, added: a conservative sum);
-"cpu s" is its CPU time, the helper's included. Figures, per run:
+mark (ru_maxrss); "cpu s" is its CPU time. Figures, per run:
   sqlite      kintrace import into a fresh SQLite home (acceptance: >= 20,000 rows/s, < 1 GiB)
-  sqlite-par  the same with parallel=True: rows validated in a helper process while it writes
   sqlite-re   the same rows again (file + a blank line, so it is read): every row unchanged
   postgresql  kintrace import into a fresh PostgreSQL schema
   peer        plain `csv` + sqlite3 executemany of the same rows into one table (no parsing,
@@ -62,25 +60,17 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
             )
 
 
-def child_kintrace(
-    path: Path, home: Path, url: str | None, parallel: bool = False
-) -> dict[str, float]:
+def child_kintrace(path: Path, home: Path, url: str | None) -> dict[str, float]:
     from kintrace.config import load_settings
     from kintrace.registry.importer import import_file
     from kintrace.store.engine import open_store
 
     store = open_store(load_settings(home, database_url=url, env={}))
-    start, cpu = time.perf_counter(), _cpu_with_children()
-    summary = import_file(store, path, actor="bench", parallel=parallel)
-    seconds, cpu = time.perf_counter() - start, _cpu_with_children() - cpu
+    start, cpu = time.perf_counter(), time.process_time()
+    summary = import_file(store, path, actor="bench")
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     store.close()
     return {"seconds": seconds, "cpu": cpu, "new": summary.new, "unchanged": summary.unchanged}
-
-
-def _cpu_with_children() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the helper, once joined
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def child_peer(path: Path, home: Path) -> dict[str, float]:
@@ -127,11 +117,8 @@ def main() -> None:
         if kind == "peer":
             result = child_peer(Path(path), Path(home))
         else:
-            parallel = kind == "parallel"
-            result = child_kintrace(Path(path), Path(home), url or None, parallel)
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        result["peak_rss_mib"] = (own + helper) / 1024
+            result = child_kintrace(Path(path), Path(home), url or None)
+        result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
 
@@ -144,7 +131,6 @@ def main() -> None:
         results = {
             "peer": run_child("peer", data, work / "peer", None),
             "sqlite": run_child("sqlite", data, work / "home", None),
-            "sqlite-par": run_child("parallel", data, work / "home-par", None),
             # the same rows in a file with another hash: a full pass where every row is unchanged
             "sqlite-re": run_child("sqlite", _copy_with_blank_line(data), work / "home", None),
         }

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 from kintrace import audit
 from kintrace.registry.bulk import BulkWriter
 from kintrace.registry.errors import ImportRefused, RegistryError
-from kintrace.registry.pipeline import parsed_chunks
 from kintrace.registry.quarantine import QuarantineBook
 from kintrace.registry.readers import RowReader, open_reader
 from kintrace.registry.sources import SourceDetails, ensure_source
@@ -32,12 +31,14 @@ from kintrace.registry.validation import (
     FIELD_COLUMNS,
     ParsedRow,
     Rejection,
+    RowValidator,
     check_columns,
 )
 from kintrace.store.engine import Store
 from kintrace.store.registry_tables import ImportBatch, Record, RecordVersion, Source
 
 ProgressFn = Callable[[int, int], None]
+CHUNK_ROWS = 5000
 IMPORT_ACTION = "registry.import"
 _SOURCES = cast(Table, Source.__table__)
 RECORD_COLUMNS = (
@@ -106,12 +107,9 @@ def import_file(
     details: SourceDetails | None = None,
     today: date | None = None,
     progress: ProgressFn | None = None,
-    parallel: bool = False,
 ) -> ImportSummary:
     """Import one file in one transaction. Raises ImportRefused (nothing written) for a file that
-    cannot be imported at all; rows that break a rule go to the quarantine.
-
-    `parallel` validates in a helper process (see kintrace.registry.pipeline)."""
+    cannot be imported at all; rows that break a rule go to the quarantine."""
     reader = open_reader(path, sheet=sheet)
     try:
         if reader.columns is not None:
@@ -139,7 +137,6 @@ def import_file(
                 details=details,
                 today=today or date.today(),
                 progress=progress,
-                parallel=parallel,
             )
             return run.execute(sha)
     except OperationalError as exc:
@@ -168,7 +165,6 @@ class _ImportRun:
         details: SourceDetails | None,
         today: date,
         progress: ProgressFn | None,
-        parallel: bool,
     ) -> None:
         self.session = session
         self.reader = reader
@@ -176,7 +172,6 @@ class _ImportRun:
         self.source_option = source_option
         self.details = details
         self.today = today
-        self.parallel = parallel
         self.progress = progress
         self.states: dict[str, _SourceState] = {}
         self.deferred_audit: list[dict[str, Any]] = []
@@ -216,19 +211,17 @@ class _ImportRun:
         self.quarantine = QuarantineBook(
             self.session, batch_id=batch.id, file_name=batch.file_name, now=self.now
         )
-        chunks = parsed_chunks(
-            self.reader, source_option=self.source_option, today=self.today, parallel=self.parallel
-        )
-        for chunk in chunks:
-            self.summary.rows_read += len(chunk.items)
-            for number, result in chunk.items:
-                if isinstance(result, Rejection):
-                    self.quarantine.reject(number, result)
-                else:
-                    self._accept(number, result)
-            self._flush()
-            if self.progress is not None:
-                self.progress(chunk.done, chunk.total)
+        validator = RowValidator(source_option=self.source_option, today=self.today)
+        for raw in self.reader.rows():
+            self.summary.rows_read += 1
+            result = validator.parse(raw.cells, raw.problem)
+            if isinstance(result, Rejection):
+                self.quarantine.reject(raw.number, result)
+            else:
+                self._accept(raw.number, result)
+            if len(self.new_rows) + len(self.changed_rows) >= CHUNK_ROWS:
+                self._flush()
+        self._flush()
         if self.summary.rows_read == 0:
             raise ImportRefused(
                 f"{batch.file_name}: the file has a header but no rows. Nothing was imported."
@@ -326,6 +319,8 @@ class _ImportRun:
         self.quarantine.flush()
         self.new_rows.clear()
         self.changed_rows.clear()
+        if self.progress is not None:
+            self.progress(self.reader.done(), self.reader.total)
 
     def _current_versions(
         self, rows: list[tuple[int, ParsedRow, int]]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -20,8 +19,6 @@ from kintrace.registry.sources import SourceDetails, list_sources
 from kintrace.store.engine import Store
 
 from .helpers import HEADER, child, counts, run_import, write_csv
-
-TODAY = date(2026, 11, 29)
 
 
 def test_new_rows_then_the_same_file_again_changes_nothing(store: Store, tmp_path: Path) -> None:
@@ -261,40 +258,3 @@ def test_the_same_bad_row_in_a_later_file_is_not_held_twice(store: Store, tmp_pa
     with store.session() as session:
         assert [q.file_name for q in list_quarantine(session)] == ["a.csv"]
 
-
-def test_validating_in_a_helper_process_gives_the_same_registry(
-    sqlite_store: Store, tmp_path: Path
-) -> None:
-    from kintrace.registry.importer import import_file
-    from kintrace.registry.pipeline import parsed_chunks
-    from kintrace.registry.readers import open_reader
-
-    rows = [child(n) for n in range(1, 40)]
-    rows += [["fam", "x", "Олена", "", "F", "2014-02-30", "SYNTHETIC"], child(5, notes="other")]
-    path = write_csv(tmp_path / "p.csv", rows)
-    kinds = []
-    for parallel in (False, True):
-        reader = open_reader(path)
-        chunks = list(parsed_chunks(reader, source_option=None, today=TODAY, parallel=parallel))
-        reader.close()
-        kinds.append([(n, type(r).__name__, r.raw_json) for c in chunks for n, r in c.items])
-    assert kinds[0] == kinds[1]
-    summary = import_file(sqlite_store, path, actor="test", parallel=True)
-    assert (summary.new, summary.rejected) == (38, 3)
-
-
-def test_a_refusal_in_the_helper_process_reaches_the_importer(
-    sqlite_store: Store, tmp_path: Path
-) -> None:
-    from kintrace.registry.importer import import_file
-
-    path = tmp_path / "mixed.csv"
-    with path.open("wb") as handle:
-        handle.write(",".join(HEADER).encode() + b"\n")
-        for n in range(30_000):  # past the 1 MiB sample, in UTF-8
-            handle.write(",".join(child(n)).encode() + b"\n")
-        handle.write(",".join(child(99_999)).encode("cp1251") + b"\n")
-    before = counts(sqlite_store)
-    with pytest.raises(ImportRefused, match="no longer in the encoding"):
-        import_file(sqlite_store, path, actor="test", parallel=True)
-    assert counts(sqlite_store) == before
