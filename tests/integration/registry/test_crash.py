@@ -10,10 +10,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from kintrace.config import Settings
 from kintrace.registry.integrity import verify_registry_audit
@@ -33,7 +35,7 @@ print("finished")
 """
 
 
-def _writing(store: Store, settings: Settings) -> bool:
+def _writing(store: Store, settings: Settings, application: str) -> bool:
     """True once the child is inside its import transaction and has written rows."""
     if settings.is_sqlite:
         # The import holds SQLite's write lock from its first write to its commit.
@@ -46,9 +48,15 @@ def _writing(store: Store, settings: Settings) -> bool:
             return True
         finally:
             probe.close()
+    # The import takes its advisory lock when its transaction starts; look for the child's own
+    # connection (other test runs may import on the same server at the same time).
     with store.engine.connect() as connection:
         held = connection.execute(
-            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+            text(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = :name"
+            ),
+            {"name": application},
         ).scalar_one()
     return bool(held)
 
@@ -60,14 +68,22 @@ def test_sigkill_mid_file_leaves_the_registry_unchanged(
     run_import(store, write_csv(tmp_path / "before.csv", [child(n) for n in range(1, 4)]))
     before = counts(store)
     big = write_csv(tmp_path / "big.csv", [child(n) for n in range(10, 150_010)])
+    application = f"kintrace-crash-{uuid.uuid4().hex[:8]}"
+    url = settings.database_url
+    if not settings.is_sqlite:
+        url = (
+            make_url(url)
+            .update_query_dict({"application_name": application})
+            .render_as_string(hide_password=False)
+        )
     process = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(settings.home), settings.database_url, str(big)],
+        [sys.executable, "-c", CHILD, str(settings.home), url, str(big)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 120
     try:
-        while not _writing(store, settings):
+        while not _writing(store, settings, application):
             assert process.poll() is None, "the import ended before it could be killed"
             assert time.monotonic() < deadline, "the import never started writing"
             time.sleep(0.05)
