@@ -132,7 +132,7 @@ def check_reason(
         raise DecisionRefused(
             f"Refused 'different': the model scored this pair {probability:.3f}, at or above the "
             f"auto-link threshold {policy.auto_link_threshold:.3f}; say why they are different "
-            "children with --note."
+            "children in a note (--note)."
         )
 
 

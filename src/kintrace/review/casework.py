@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import ColumnElement, Row, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from kintrace import audit
@@ -230,6 +230,14 @@ def agency_of_record(session: Session, key: RecordKey) -> int:
     return int(found) if found is not None else HOME_AGENCY_ID
 
 
+def case_in_scope(agency_ids: set[int]) -> ColumnElement[bool]:
+    """SQL condition on `cases`: the case belongs to one of the agencies (no agency: home)."""
+    condition: ColumnElement[bool] = C.agency_id.in_(sorted(agency_ids))
+    if HOME_AGENCY_ID in agency_ids:
+        condition = or_(condition, C.agency_id.is_(None))
+    return condition
+
+
 def get_case(
     session: Session, case_id: int, *, lock: bool = False, agency_ids: set[int] | None = None
 ) -> CaseView:
@@ -237,7 +245,7 @@ def get_case(
     the reader may see: out of scope looks the same as absent)."""
     query = select(cases).where(C.id == case_id)
     if agency_ids is not None:
-        query = query.where(C.agency_id.in_(agency_ids))
+        query = query.where(case_in_scope(agency_ids))
     if lock:
         query = query.with_for_update()
     row = session.execute(query).first()

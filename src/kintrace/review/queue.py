@@ -42,6 +42,7 @@ from kintrace.cases import (
     review_priority,
 )
 from kintrace.review.actors import Actor
+from kintrace.review.scope import pair_in_scope
 from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
 from kintrace.store.review_tables import (
     as_utc,
@@ -333,9 +334,11 @@ def reprioritise(session: Session, keys: Iterable[RecordKey], *, policy: ReviewP
     return touched
 
 
-def held_by(session: Session, reviewer: str, now: datetime) -> QueueItem | None:
-    """The waiting pair `reviewer` holds a live lease on, if any."""
-    row = session.execute(
+def held_by(
+    session: Session, reviewer: str, now: datetime, *, agency_ids: set[int] | None = None
+) -> QueueItem | None:
+    """The waiting pair `reviewer` holds a live lease on, if any (within `agency_ids`)."""
+    query = (
         select(review_items)
         .where(
             ITEMS.lease_owner == reviewer,
@@ -344,31 +347,47 @@ def held_by(session: Session, reviewer: str, now: datetime) -> QueueItem | None:
         )
         .order_by(ITEMS.id)
         .limit(1)
-    ).first()
+    )
+    if agency_ids is not None:
+        query = query.where(pair_in_scope(agency_ids))
+    row = session.execute(query).first()
     return _item(row) if row is not None else None
 
 
 def claim_for(
-    session: Session, *, actor: Actor, policy: ReviewPolicy, now: datetime
+    session: Session,
+    *,
+    actor: Actor,
+    policy: ReviewPolicy,
+    now: datetime,
+    agency_ids: set[int] | None = None,
 ) -> QueueItem | None:
-    """`claim_next` for a person, refused unless their role may decide pairs."""
+    """`claim_next` for a person, refused unless their role may decide pairs.
+
+    With `agency_ids` (the web: the reviewer's agency) only pairs whose two records both belong
+    to those agencies are handed out."""
     if actor.role not in DECIDING_ROLES:
         raise DecisionRefused(
             f"Refused: the role '{actor.role.value}' may not review pairs; roles that may: "
             f"{', '.join(sorted(r.value for r in DECIDING_ROLES))}."
         )
-    return claim_next(session, reviewer=actor.name, policy=policy, now=now)
+    return claim_next(session, reviewer=actor.name, policy=policy, now=now, agency_ids=agency_ids)
 
 
 def claim_next(
-    session: Session, *, reviewer: str, policy: ReviewPolicy, now: datetime
+    session: Session,
+    *,
+    reviewer: str,
+    policy: ReviewPolicy,
+    now: datetime,
+    agency_ids: set[int] | None = None,
 ) -> QueueItem | None:
     """The best waiting pair, leased to `reviewer`; the pair they already hold, if any.
 
     Run it in a write transaction of its own (`store.session(write=True)`), committed before
     the reviewer looks at the pair, so the lease is visible to everyone else.
     """
-    held = held_by(session, reviewer, now)
+    held = held_by(session, reviewer, now, agency_ids=agency_ids)
     if held is not None:
         return held
     candidate = (
@@ -382,6 +401,8 @@ def claim_next(
         .limit(1)
         .with_for_update(skip_locked=True)
     )
+    if agency_ids is not None:
+        candidate = candidate.where(pair_in_scope(agency_ids))
     item_id = session.execute(candidate).scalar_one_or_none()
     if item_id is None:
         return None
@@ -420,9 +441,39 @@ def find_item(
     return _item(row) if row is not None else None
 
 
-def queue_counts(session: Session) -> dict[str, int]:
-    """How many pairs are in each status (waiting, confirmed, rejected ...)."""
-    rows = session.execute(select(ITEMS.status, func.count()).group_by(ITEMS.status))
+def get_item(
+    session: Session, item_id: int, *, agency_ids: set[int] | None = None
+) -> QueueItem | None:
+    """The queue row `item_id`, or None if there is none (or it is outside `agency_ids`)."""
+    query = select(review_items).where(ITEMS.id == item_id)
+    if agency_ids is not None:
+        query = query.where(pair_in_scope(agency_ids))
+    row = session.execute(query).first()
+    return _item(row) if row is not None else None
+
+
+def waiting(
+    session: Session, *, agency_ids: set[int] | None = None, limit: int = 50
+) -> list[QueueItem]:
+    """The waiting pairs in queue order (best first), for a list; claiming is `claim_for`."""
+    query = (
+        select(review_items)
+        .where(ITEMS.status.in_(QUEUED_STATUSES))
+        .order_by(ITEMS.priority.desc(), ITEMS.id)
+        .limit(limit)
+    )
+    if agency_ids is not None:
+        query = query.where(pair_in_scope(agency_ids))
+    return [_item(r) for r in session.execute(query)]
+
+
+def queue_counts(session: Session, *, agency_ids: set[int] | None = None) -> dict[str, int]:
+    """How many pairs are in each status (waiting, confirmed, rejected ...); with `agency_ids`,
+    only the pairs whose two records belong to those agencies."""
+    query = select(ITEMS.status, func.count()).group_by(ITEMS.status)
+    if agency_ids is not None:
+        query = query.where(pair_in_scope(agency_ids))
+    rows = session.execute(query)
     counts = {s.value: 0 for s in PairStatus}
     counts.update({status: int(n) for status, n in rows})
     return counts

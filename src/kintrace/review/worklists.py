@@ -18,6 +18,7 @@ from kintrace.cases import RecordKey, ReturnStage
 from kintrace.review.actors import Actor
 from kintrace.review.casework import (
     CaseView,
+    case_in_scope,
     case_records,
     case_view,
     require_reader,
@@ -39,7 +40,7 @@ class CaseLine:
 def _open_cases(session: Session, agency_ids: set[int] | None) -> list[CaseView]:
     query = select(cases).where(C.return_stage != ReturnStage.CLOSED.value).order_by(C.id)
     if agency_ids is not None:
-        query = query.where(C.agency_id.in_(agency_ids))
+        query = query.where(case_in_scope(agency_ids))
     return [case_view(r) for r in session.execute(query)]
 
 
@@ -59,7 +60,7 @@ def list_cases(
     if include_closed:
         query = select(cases).order_by(C.id)
         if agency_ids is not None:
-            query = query.where(C.agency_id.in_(agency_ids))
+            query = query.where(case_in_scope(agency_ids))
         found = [case_view(r) for r in session.execute(query)]
     else:
         found = _open_cases(session, agency_ids)

@@ -67,5 +67,9 @@ DYNAMIC_TERMS = (
     N_("group_id"), N_("guardian_name"), N_("guardian_contact"), N_("notes"),
     N_("agree"), N_("equivalent"), N_("partial"), N_("differ"), N_("missing"),
     N_("auto"), N_("pending"), N_("confirmed"), N_("rejected"), N_("awaiting_second"), N_("unsure"),
+    N_("same"), N_("different"), N_("undo"), N_("prior"), N_("last_place"),
+    N_("identity"), N_("whereabouts"), N_("return"), N_("reported"), N_("verified"),
+    N_("unknown"), N_("known"), N_("not_started"), N_("requested"), N_("in_negotiation"),
+    N_("in_progress"), N_("returned"), N_("closed"),
     N_("The code does not match. Check the phone's clock and type the 6 digits shown now."),
 )  # fmt: skip

@@ -37,6 +37,13 @@ NAME_READERS = Access(
 )
 IMPORTERS = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER}))
 ADMINS = Access(Gate.ROLES, frozenset({Role.ADMIN}))
+# Who gives verdicts on pairs (kintrace.cases.DECIDING_ROLES).
+DECIDERS = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.REVIEWER}))
+# Who opens, assigns and moves cases (kintrace.cases.CASE_ROLES).
+CASEWORK = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER}))
+# Who may move a case at all: the investigator records whereabouts (the transition table
+# decides which move each role may make).
+CASE_MOVERS = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER, Role.INVESTIGATOR}))
 
 POLICY: dict[str, Access] = {
     # public: assets, health, signing in, the language of the sign-in page
@@ -76,6 +83,27 @@ POLICY: dict[str, Access] = {
     "quarantine_fix": IMPORTERS,
     "api_import": IMPORTERS,
     "api_quarantine": IMPORTERS,
+    # the review queue: figures for everyone, pairs for those who read names, verdicts
+    "api_review_status": EVERYONE,
+    "review_queue": DECIDERS,
+    "review_claim": DECIDERS,
+    "review_pair": NAME_READERS,
+    "review_decide": DECIDERS,
+    "review_release": DECIDERS,
+    "api_review_next": DECIDERS,
+    "api_review_pair": NAME_READERS,
+    "api_review_decide": DECIDERS,
+    # cases
+    "cases": NAME_READERS,
+    "case": NAME_READERS,
+    "case_open": CASEWORK,
+    "case_transition": CASE_MOVERS,
+    "case_assign": CASEWORK,
+    "api_cases": NAME_READERS,
+    "api_case": NAME_READERS,
+    "api_case_open": CASEWORK,
+    "api_case_transition": CASE_MOVERS,
+    "api_case_assign": CASEWORK,
     # accounts of the agency
     "users": ADMINS,
 }

@@ -214,3 +214,110 @@ def linked(sqlite_store: Store, seeded: dict[str, int]) -> str:
             )
         )
     return "P1"
+
+
+TEST_MODEL = {  # a minimal trained-model document, enough for the level labels (synthetic)
+    "probability_two_random_records_match": 0.001,
+    "comparisons": [
+        {
+            "output_column_name": name,
+            "comparison_levels": [
+                {"is_null_level": True, "label_for_charts": "null"},
+                {"label_for_charts": "exact", "m_probability": 0.9, "u_probability": 0.01},
+                {"label_for_charts": "all other", "m_probability": 0.1, "u_probability": 0.99},
+            ],
+        }
+        for name in ("given_name", "birth_date")
+    ],
+}
+
+
+@pytest.fixture
+def review_data(sqlite_store: Store, seeded: dict[str, int], tmp_path: Path) -> dict[str, int]:
+    """A pending pair and an open case in each agency, as a link run and a caseworker would
+    leave them. Home: list-a:a2 ~ list-r:r2, case on list-a:a2. Partner: list-p:p1 ~ list-p:p2,
+    case on list-p:p1. Also a pair that spans the agencies (list-a:a1 ~ list-p:p1)."""
+    import json
+
+    from kintrace.cases import RecordKey, Role
+    from kintrace.review import casework
+    from kintrace.review.actors import Actor
+    from kintrace.review.policy import default_policy
+    from kintrace.store.linkage_tables import link_pairs, link_runs
+    from kintrace.store.review_tables import review_items
+
+    import_file(
+        sqlite_store,
+        write_csv(
+            tmp_path / "partner2.csv",
+            [("list-p", "p2", "Oleksandr", "Kovalchuk", "2012", "Kherson")],
+        ),
+        actor="test",
+    )
+    now = datetime.now(UTC)
+    pairs = {
+        "item": ("list-a", "a2", "list-r", "r2"),
+        "partner_item": ("list-p", "p1", "list-p", "p2"),
+        "cross_item": ("list-a", "a1", "list-p", "p1"),
+    }
+    found: dict[str, int] = {}
+    with sqlite_store.session(write=True) as db:
+        run = db.execute(
+            link_runs.insert().values(
+                started_at=now,
+                state="done",
+                mode="full",
+                engine="duckdb",
+                model_name="test",
+                model_json=json.dumps(TEST_MODEL),
+                auto_link=0.99,
+                review_floor=0.5,
+            )
+        ).inserted_primary_key[0]
+        for name, (sl, rl, sr, rr) in pairs.items():
+            db.execute(
+                link_pairs.insert().values(
+                    run_id=run,
+                    source_l=sl,
+                    record_id_l=rl,
+                    source_r=sr,
+                    record_id_r=rr,
+                    match_probability=0.8,
+                    match_weight=2.0,
+                    status="pending",
+                    weights=json.dumps({"given_name": 6.49, "birth_date": -3.31}),
+                )
+            )
+            found[name] = db.execute(
+                review_items.insert().values(
+                    source_l=sl,
+                    record_id_l=rl,
+                    source_r=sr,
+                    record_id_r=rr,
+                    match_probability=0.8,
+                    match_weight=2.0,
+                    status="pending",
+                    priority=1.0,
+                    fencing_token=0,
+                    enqueued_at=now,
+                    updated_at=now,
+                )
+            ).inserted_primary_key[0]
+        admin = Actor("test-admin", Role.ADMIN)
+        found["case"] = casework.open_case(
+            db, actor=admin, subject=RecordKey("list-a", "a2"), now=now, policy=default_policy()
+        ).id
+        found["partner_case"] = casework.open_case(
+            db,
+            actor=admin,
+            subject=RecordKey("list-p", "p1"),
+            now=now,
+            policy=default_policy(),
+            agency_id=seeded["partner_agency"],
+        ).id
+    # the sync of a claim must not withdraw these pairs: the run above is already synced
+    from kintrace.review import queue
+
+    with sqlite_store.session(write=True) as db:
+        queue.sync_from_links(db, policy=default_policy(), now=now)
+    return found

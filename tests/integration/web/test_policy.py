@@ -14,7 +14,14 @@ from kintrace.web.policy import POLICY, Gate
 from kintrace.web.routes import ROUTERS
 
 # Concrete values for path parameters (ids of the home agency's first record and so on).
-PARAMS = {"record_pk": "1", "person_id": "P000001", "token_id": "999", "row_id": "999"}
+PARAMS = {
+    "record_pk": "1",
+    "person_id": "P000001",
+    "token_id": "999",
+    "row_id": "999",
+    "item_id": "1",
+    "case_id": "1",
+}
 # Routes whose success is a redirect or a page for someone in the middle of signing in.
 ANONYMOUS_OK = {"sign_in_form", "sign_in", "set_language", "health"}
 
@@ -29,8 +36,9 @@ def test_every_router_runs_the_gate() -> None:
         assert any(d.dependency is guard for d in router.dependencies), router
 
 
-def _url(route: APIRoute) -> str:
-    return re.sub(r"{(\w+)}", lambda m: PARAMS[m.group(1)], route.path)
+def _url(route: APIRoute, params: dict[str, str] | None = None) -> str:
+    values = PARAMS | (params or {})
+    return re.sub(r"{(\w+)}", lambda m: values[m.group(1)], route.path)
 
 
 def test_every_route_is_in_the_policy_table(app) -> None:  # type: ignore[no-untyped-def]
@@ -40,8 +48,11 @@ def test_every_route_is_in_the_policy_table(app) -> None:  # type: ignore[no-unt
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_route_by_role(app, signed_in, role: Role) -> None:  # type: ignore[no-untyped-def]
+def test_route_by_role(app, signed_in, review_data, role: Role) -> None:  # type: ignore[no-untyped-def]
+    """Allowed: anything but 401/403/404 (a form posted empty answers 422); denied: 404. The
+    review and case routes get the ids of a real pair and case of the user's agency."""
     client = signed_in(f"u-{role.value}")
+    params = {"item_id": str(review_data["item"]), "case_id": str(review_data["case"])}
     token = csrf_of(client, "/account")
     # sign-out last: a new sign-in within the same 30 s would need a fresh TOTP code
     for route in sorted(_routes(app), key=lambda r: r.name == "sign_out"):
@@ -50,7 +61,7 @@ def test_route_by_role(app, signed_in, role: Role) -> None:  # type: ignore[no-u
             kwargs = {"headers": {"X-CSRF-Token": token}, "follow_redirects": False}
             if method == "POST" and route.name in ("api_search",):
                 kwargs["json"] = {"name": "Ковальчук"}
-            r = client.request(method, _url(route), **kwargs)
+            r = client.request(method, _url(route, params), **kwargs)
             where = f"{method} {route.path} as {role.value}"
             if access.gate is Gate.PENDING:
                 assert r.status_code in (303, 401), where  # no password-stage session

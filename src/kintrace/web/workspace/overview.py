@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kintrace.review.queue import queue_counts
 from kintrace.store.registry_tables import ImportBatch, QuarantinedRow, Record, Source
 from kintrace.web.workspace.scope import sources_in_scope
 
@@ -73,11 +74,5 @@ def sources(db: Session, *, agency_id: int) -> list[SourceFigures]:
 
 
 def review_status_counts(db: Session, *, agency_id: int) -> dict[str, int]:
-    """Pairs by review status. Pairs may span agencies, so only the home agency sees them."""
-    from kintrace.store.base import Base
-
-    table = Base.metadata.tables.get("review_items")
-    if table is None or agency_id != 1:
-        return {}
-    rows = db.execute(select(table.c.status, func.count()).group_by(table.c.status)).all()
-    return {str(status): int(n) for status, n in rows}
+    """Pairs by review status, counting the pairs whose two records belong to the agency."""
+    return queue_counts(db, agency_ids={agency_id})

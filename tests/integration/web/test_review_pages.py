@@ -1,0 +1,267 @@
+"""Review and case pages over the services: claim, pair page, verdicts, the two-person rule,
+case work lists, transitions, assignment, and agency scope (IDOR). Synthetic data only."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select, update
+from tests.integration.web.conftest import csrf_of
+
+from kintrace.store.audit_tables import AuditEntry
+from kintrace.store.registry_tables import Source
+from kintrace.store.review_tables import review_items
+
+
+def _actions(store, entity_type: str) -> list[str]:  # type: ignore[no-untyped-def]
+    with store.session() as db:
+        return list(
+            db.scalars(
+                select(AuditEntry.action)
+                .where(AuditEntry.entity_type == entity_type)
+                .order_by(AuditEntry.id)
+            )
+        )
+
+
+def _status(store, item_id: int) -> str:  # type: ignore[no-untyped-def]
+    with store.session() as db:
+        return str(db.scalar(select(review_items.c.status).where(review_items.c.id == item_id)))
+
+
+def _kinds(store, **kinds: str) -> None:  # type: ignore[no-untyped-def]
+    with store.session(write=True) as db:
+        for name, kind in kinds.items():
+            db.execute(
+                update(Source).where(Source.name == name.replace("_", "-")).values(kind=kind)
+            )
+
+
+def test_reviewer_claims_sees_both_records_and_weights_and_decides(
+    signed_in, review_data, sqlite_store
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in("u-reviewer")
+    token = csrf_of(client, "/review")
+    r = client.post("/review/next", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/review/pairs/{review_data['item']}"
+    page = client.get(r.headers["location"]).text
+    assert "Марія" in page and "Дарья" in page  # both records, as written
+    assert "Mariia" in page and "Dar" in page  # with a Latin spelling
+    assert "+6.49" in page and "-3.31" in page and "exact" in page  # weights, levels
+    assert "for</span>" in page and "against</span>" in page  # text, not colour only
+    assert 'name="token"' in page  # the claim's fencing token travels with the verdict
+    assert _actions(sqlite_store, "pair")[-1] == "pair.view"
+    form_token = re.search(r'name="token" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    r = client.post(
+        f"/review/pairs/{review_data['item']}/decide",
+        data={"csrf_token": token, "verdict": "different", "token": form_token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[:300]
+    assert _status(sqlite_store, review_data["item"]) == "rejected"
+    assert "review.decide" in _actions(sqlite_store, "pair")
+    # the pair that spans two agencies is never handed out; none is left for this agency
+    r = client.post("/review/next", data={"csrf_token": token})
+    assert r.status_code == 200 and "No pair is waiting for you" in r.text
+
+
+def test_stale_token_and_reason_above_auto_link_are_refused(
+    signed_in, review_data, sqlite_store
+) -> None:  # type: ignore[no-untyped-def]
+    with sqlite_store.session(write=True) as db:
+        db.execute(
+            update(review_items)
+            .where(review_items.c.id == review_data["item"])
+            .values(match_probability=0.999)
+        )
+    client = signed_in("u-reviewer")
+    token = csrf_of(client, "/review")
+    client.post("/review/next", data={"csrf_token": token})
+    url = f"/review/pairs/{review_data['item']}/decide"
+    r = client.post(url, data={"csrf_token": token, "verdict": "same", "token": "999"})
+    assert r.status_code == 422 and "no longer valid" in r.text
+    page = client.get(f"/review/pairs/{review_data['item']}").text
+    assert "a reason is required to reject" in page
+    form_token = re.search(r'name="token" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    r = client.post(url, data={"csrf_token": token, "verdict": "different", "token": form_token})
+    assert r.status_code == 422 and "at or above the auto-link threshold" in r.text
+    assert _status(sqlite_store, review_data["item"]) == "pending"
+    r = client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "verdict": "different",
+            "token": form_token,
+            "note": "synthetic: birth dates differ by two years",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert _status(sqlite_store, review_data["item"]) == "rejected"
+
+
+def test_two_person_rule_shows_and_needs_a_second_reviewer(
+    signed_in, review_data, sqlite_store
+) -> None:  # type: ignore[no-untyped-def]
+    _kinds(sqlite_store, list_a="family", list_r="camp")
+    item = review_data["item"]
+    first, second = signed_in("u-reviewer"), signed_in("u-admin")
+    token = csrf_of(first, "/review")
+    assert "0 of 2 confirmations" in first.get(f"/review/pairs/{item}").text
+    r = first.post(
+        f"/review/pairs/{item}/decide",
+        data={"csrf_token": token, "verdict": "same"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert _status(sqlite_store, item) == "awaiting_second"
+    assert "1 of 2 confirmations" in first.get(f"/review/pairs/{item}").text
+    # the first reviewer is never handed the pair again
+    assert (
+        "No pair is waiting for you" in first.post("/review/next", data={"csrf_token": token}).text
+    )
+    token2 = csrf_of(second, "/review")
+    r = second.post("/review/next", data={"csrf_token": token2}, follow_redirects=False)
+    assert r.headers["location"] == f"/review/pairs/{item}"
+    r = second.post(
+        f"/review/pairs/{item}/decide",
+        data={"csrf_token": token2, "verdict": "same"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert _status(sqlite_store, item) == "confirmed"
+    assert "2 of 2 confirmations" in second.get(f"/review/pairs/{item}").text
+
+
+def test_other_agencies_pairs_and_cases_answer_404_like_missing_ones(
+    signed_in, review_data
+) -> None:  # type: ignore[no-untyped-def]
+    home, partner = signed_in("u-admin"), signed_in("u-partner")
+    token = csrf_of(home, "/review")
+    for foreign in (review_data["partner_item"], review_data["cross_item"]):
+        for path in (f"/review/pairs/{foreign}", f"/api/v1/review/pairs/{foreign}"):
+            assert home.get(path).status_code == 404, path
+        r = home.post(
+            f"/review/pairs/{foreign}/decide", data={"csrf_token": token, "verdict": "same"}
+        )
+        assert r.status_code == 404
+
+    def same_as_missing(path: str, missing_path: str) -> bool:
+        return home.get(path).text.replace(path, "ID") == home.get(missing_path).text.replace(
+            missing_path, "ID"
+        )
+
+    assert same_as_missing(f"/review/pairs/{review_data['partner_item']}", "/review/pairs/99999")
+    case, other = review_data["case"], review_data["partner_case"]
+    assert home.get(f"/cases/{case}").status_code == 200
+    assert partner.get(f"/cases/{other}").status_code == 200
+    for path in (f"/cases/{other}", f"/api/v1/cases/{other}"):
+        assert home.get(path).status_code == 404
+    assert partner.get(f"/cases/{case}").status_code == 404
+    r = home.post(
+        f"/cases/{other}/transition",
+        data={"csrf_token": token, "facet": "return", "to": "closed", "reason": "x"},
+    )
+    assert r.status_code == 404
+    r = home.post(f"/cases/{other}/assign", data={"csrf_token": token, "assignee": "u-admin"})
+    assert r.status_code == 404
+    assert same_as_missing(f"/cases/{other}", "/cases/99999")
+    assert f"Case {case}" in home.get("/cases").text
+    assert f"Case {other}" not in home.get("/cases").text
+    # a partner caseworker may not hand a case to a user of another agency
+    ptoken = csrf_of(partner, "/cases")
+    r = partner.post(
+        f"/cases/{other}/assign", data={"csrf_token": ptoken, "assignee": "u-caseworker"}
+    )
+    assert r.status_code == 422 and "in your agency" in r.text
+
+
+def test_case_work_lists_transitions_and_assignment(signed_in, review_data, sqlite_store) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in("u-caseworker")
+    case = review_data["case"]
+    token = csrf_of(client, f"/cases/{case}")
+    assert f"Case {case}" not in client.get("/cases?mine=1").text
+    r = client.post(
+        f"/cases/{case}/assign",
+        data={"csrf_token": token, "assignee": "u-caseworker"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert f"Case {case}" in client.get("/cases?mine=1").text
+    r = client.post(
+        f"/cases/{case}/transition", data={"csrf_token": token, "facet": "return", "to": "returned"}
+    )
+    assert r.status_code == 422 and "not an allowed transition" in r.text
+    page = client.get(f"/cases/{case}").text
+    assert 'value="requested"' not in page  # needs identity verified and whereabouts known
+    r = client.post(
+        f"/cases/{case}/transition",
+        data={
+            "csrf_token": token,
+            "facet": "whereabouts",
+            "to": "known",
+            "place": "Synthetic Town",
+            "on": "2026-10-01",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    page = client.get(f"/cases/{case}").text
+    assert "Synthetic Town" in page and "known" in page
+    assert "the record the case follows" in page
+    actions = _actions(sqlite_store, "case")
+    assert "case.assign" in actions and "case.transition" in actions and "case.view" in actions
+    # the reviewer reads the case but is offered no move; the investigator only whereabouts
+    reviewer_page = signed_in("u-reviewer").get(f"/cases/{case}").text
+    assert "/transition" not in reviewer_page
+    investigator_page = signed_in("u-investigator").get(f"/cases/{case}").text
+    assert 'name="facet" value="whereabouts"' in investigator_page
+    assert 'name="facet" value="return"' not in investigator_page
+
+
+def test_open_a_case_from_a_record_and_the_dashboard_counts(
+    signed_in, review_data, sqlite_store
+) -> None:  # type: ignore[no-untyped-def]
+    from kintrace.store.registry_tables import Record
+
+    with sqlite_store.session() as db:
+        rows = dict(db.execute(select(Record.record_id, Record.id)).all())
+    client = signed_in("u-caseworker")
+    token = csrf_of(client, f"/records/{rows['r1']}")
+    assert "Open a case for this child" in client.get(f"/records/{rows['r1']}").text
+    r = client.post(
+        "/cases", data={"csrf_token": token, "record_pk": str(rows["r1"])}, follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["location"].startswith("/cases/")
+    assert (
+        client.post("/cases", data={"csrf_token": token, "record_pk": str(rows["p1"])}).status_code
+        == 404
+    )
+    analyst = signed_in("u-analyst")
+    dashboard = analyst.get("/").text
+    assert "Pairs by review status" in dashboard
+    assert analyst.get("/api/v1/dashboard").json()["review"]["pending"] == 1  # home pair only
+    assert analyst.get("/api/v1/review/status").json()["pending"] == 1
+
+
+def test_api_claim_decide_and_case(signed_in, review_data, sqlite_store) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in("u-reviewer")
+    token = csrf_of(client, "/review")
+    headers = {"X-CSRF-Token": token}
+    item = client.post("/api/v1/review/next", headers=headers).json()["item"]
+    assert item["id"] == review_data["item"] and item["left"] == "list-a:a2"
+    pair = client.get(f"/api/v1/review/pairs/{item['id']}").json()
+    assert [s["comparison"] for s in pair["steps"]] == ["given_name", "birth_date"]
+    assert pair["left"]["fields"]["given_name"] == "Марія"
+    r = client.post(
+        f"/api/v1/review/pairs/{item['id']}/decide",
+        headers=headers,
+        json={"verdict": "unsure", "token": item["token"]},
+    )
+    assert r.status_code == 200 and r.json()["status"] == "unsure"
+    r = client.post(
+        f"/api/v1/review/pairs/{item['id']}/decide", headers=headers, json={"verdict": "same"}
+    )
+    assert r.status_code == 409 and "needs a note" in r.json()["detail"]
+    case = client.get(f"/api/v1/cases/{review_data['case']}").json()
+    assert case["identity"] == "reported" and case["allowed"] == []
