@@ -148,3 +148,25 @@ def test_a_newer_schema_is_refused_by_every_command(settings: Settings) -> None:
 def test_help_reads_well(command: list[str], words: str) -> None:
     result = CliRunner().invoke(app, command, env={"COLUMNS": "200"})
     assert result.exit_code == 0 and words in result.output
+
+
+def test_import_with_a_manifest_registers_each_source_with_its_kind(
+    settings: Settings, tmp_path: Path
+) -> None:
+    rows = [["", r[1], *r[2:]] for r in ROWS[:2]]
+    write_csv(tmp_path / "reports.csv", rows)
+    manifest = tmp_path / "sources.json"
+    manifest.write_text(
+        '{"sources": [{"name": "family_hotline", "file": "reports.csv", "kind": "family",'
+        ' "description": "SYNTHETIC test list"}]}',
+        encoding="utf-8",
+    )
+    code, output = invoke(settings, "import", "--manifest", str(manifest))
+    assert code == 0, output
+    assert "2 new" in output
+    code, output = invoke(settings, "sources")
+    assert "family_hotline" in output and "family" in output.split("family_hotline", 1)[1]
+    code, output = invoke(settings, "import", "--manifest", str(manifest))
+    assert "already imported" in output
+    code, output = invoke(settings, "import")
+    assert code == 1 and "nothing to import" in output

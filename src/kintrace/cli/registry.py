@@ -23,6 +23,7 @@ from kintrace.cli.app import settings_from
 from kintrace.registry.errors import RegistryError
 from kintrace.registry.importer import ImportSummary, import_file
 from kintrace.registry.integrity import verify_registry_audit
+from kintrace.registry.manifest import read_manifest
 from kintrace.registry.quarantine import export_quarantine, list_quarantine
 from kintrace.registry.records import RecordQuery, parse_record_ref, search_records, show_record
 from kintrace.registry.sources import (
@@ -91,8 +92,9 @@ def _actor() -> str:
 def import_command(
     ctx: typer.Context,
     files: Annotated[
-        list[Path], typer.Argument(help="CSV, XLSX or JSON Lines files.", show_default=False)
-    ],
+        list[Path] | None,
+        typer.Argument(help="CSV, XLSX or JSON Lines files.", show_default=False),
+    ] = None,
     source: Annotated[
         str | None,
         typer.Option(
@@ -116,21 +118,40 @@ def import_command(
         str | None,
         typer.Option(help="When the --source list was received (YYYY-MM-DD).", show_default=False),
     ] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            help="A sources.json naming each file's source, kind and description "
+            "(docs/formats.md); its files are imported after FILES.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Import records files (CONTRACT §1), each in one transaction."""
     details = _source_details(source, kind, description, received_on)
+    jobs = [(path, source, sheet, details) for path in files or []]
+    if manifest is not None:
+        try:
+            entries = read_manifest(manifest)
+        except RegistryError as exc:
+            raise _fail(str(exc)) from None
+        jobs += [(e.path, e.source, e.sheet, e.details) for e in entries]
+    if not jobs:
+        raise _fail("nothing to import: name one or more FILES, or --manifest sources.json.")
     failed = 0
     with _store(ctx) as store:
-        for path in files:
+        for path, job_source, job_sheet, job_details in jobs:
             try:
-                summary = _import_one(store, path, source=source, sheet=sheet, details=details)
+                summary = _import_one(
+                    store, path, source=job_source, sheet=job_sheet, details=job_details
+                )
             except (RegistryError, StoreError, OSError) as exc:
                 failed += 1
                 err.print(f"[bold red]not imported:[/] {exc}", highlight=False, soft_wrap=True)
                 continue
             _print_summary(summary)
     if failed:
-        raise _fail(f"{failed} of {len(files)} file(s) were not imported (see above).")
+        raise _fail(f"{failed} of {len(jobs)} file(s) were not imported (see above).")
 
 
 def _source_details(
