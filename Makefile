@@ -10,7 +10,7 @@ DEMO_SEED ?= 7
 KINTRACE_TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export KINTRACE_TEST_PG_URL
 
-.PHONY: help venv install install-dev demo demo-data test lint typecheck lock bench clean
+.PHONY: help venv install install-dev demo demo-batch test lint typecheck lock bench clean
 
 help:            ## list the commands
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -29,11 +29,16 @@ install-dev: venv ## install the application with the test and development tools
 	$(UV) pip install --quiet --python $(BIN)/python -r requirements/dev.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 
-demo: install    ## synthetic demo: generate lists, import them, print a summary
+demo: demo-batch ## synthetic demo: generate lists, import, link, demo accounts, then serve the web app
+	$(BIN)/kintrace --home $(HOME_DIR) serve
+
+demo-batch: install ## the demo without the web server: generate, import, link, summary, demo accounts
 	$(BIN)/kintrace demo-data --children $(DEMO_CHILDREN) --seed $(DEMO_SEED) --out $(HOME_DIR)/demo-lists
-	$(BIN)/kintrace --home $(HOME_DIR) import $(HOME_DIR)/demo-lists/*.csv $(HOME_DIR)/demo-lists/*.jsonl $(HOME_DIR)/demo-lists/*.xlsx
+	$(BIN)/kintrace --home $(HOME_DIR) import --manifest $(HOME_DIR)/demo-lists/sources.json
+	$(BIN)/kintrace --home $(HOME_DIR) link
 	$(BIN)/kintrace --home $(HOME_DIR) sources
 	$(BIN)/kintrace --home $(HOME_DIR) audit verify
+	$(BIN)/kintrace --home $(HOME_DIR) users demo
 
 test: install-dev ## run the whole suite (lint, architecture check, tests on SQLite and PostgreSQL)
 	$(BIN)/ruff check src tests bench scripts
@@ -50,6 +55,13 @@ lint: install-dev
 lock:            ## re-resolve requirements/*.lock from pyproject.toml
 	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml -o requirements/main.lock
 	$(UV) pip compile --quiet --python-version 3.11 pyproject.toml --extra dev --extra spark -o requirements/dev.lock
+
+bench: install-dev ## every benchmark at full size (long: see docs/running.md)
+	$(BIN)/python bench/names_bench.py
+	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/linkage_bench.py
+	$(BIN)/python bench/febrl_bench.py
+	$(BIN)/python bench/web_bench.py
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR) .pytest_cache .ruff_cache .mypy_cache
