@@ -29,7 +29,27 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
 PASSWORD = "synthetic e2e passphrase"
 REVIEWER_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # test-only key
+# two reviewers for the two-person confirmation (test-only keys)
+PAIR_REVIEWERS = {
+    "e2e-rev-a": "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
+    "e2e-rev-b": "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK",
+}
+MODEL = {  # a minimal trained-model document: the level labels of the waterfall (synthetic)
+    "probability_two_random_records_match": 0.001,
+    "comparisons": [
+        {
+            "output_column_name": name,
+            "comparison_levels": [
+                {"is_null_level": True, "label_for_charts": "null"},
+                {"label_for_charts": "exact", "m_probability": 0.9, "u_probability": 0.01},
+                {"label_for_charts": "all other", "m_probability": 0.1, "u_probability": 0.99},
+            ],
+        }
+        for name in ("given_name", "family_name", "birth_date")
+    ],
+}
 ROWS = [  # synthetic
+    ("family-reports", "f1", "Олександр", "Ковальчук", "2012-03-14", "Херсон"),
     ("camp-list", "c1", "Олександр", "Ковальчук", "2012-03-14", "Херсон"),
     ("adoption-list", "d1", "Александр", "Ковальчук", "2012-03-14", "Херсон"),
     ("camp-list", "c2", "Марія", "Шевченко", "2010-07-01", "Маріуполь"),
@@ -43,12 +63,22 @@ def _free_port() -> int:
 
 
 def _seed(home: Path) -> None:
+    import json
+
+    from sqlalchemy import update
+
     from kintrace.accounts import users
     from kintrace.accounts.roles import Role
+    from kintrace.cases import RecordKey
+    from kintrace.cases import Role as CaseRole
     from kintrace.config import load_settings
     from kintrace.registry.importer import import_file
+    from kintrace.review import casework
+    from kintrace.review.actors import Actor
+    from kintrace.review.policy import default_policy
     from kintrace.store.engine import open_store
     from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
+    from kintrace.store.registry_tables import Source
     from kintrace.web.workspace.demo_accounts import mark_synthetic
 
     store = open_store(load_settings(home, env={}))
@@ -82,6 +112,20 @@ def _seed(home: Path) -> None:
             language="uk",
         )
         users.set_totp_secret_for_demo(db, user_id=reviewer.id, secret=REVIEWER_SECRET)
+        for name, secret in PAIR_REVIEWERS.items():
+            account = users.add_user(
+                db,
+                username=name,
+                password=PASSWORD,
+                role=Role.REVIEWER,
+                agency_id=1,
+                now=now,
+                language="en",
+            )
+            users.set_totp_secret_for_demo(db, user_id=account.id, secret=secret)
+        # a family's report against a camp list: the two-person rule applies
+        for source, kind in (("family-reports", "family"), ("camp-list", "camp")):
+            db.execute(update(Source).where(Source.name == source).values(kind=kind))
         run = db.execute(
             link_runs.insert().values(
                 started_at=now,
@@ -89,11 +133,16 @@ def _seed(home: Path) -> None:
                 mode="full",
                 engine="duckdb",
                 model_name="e2e",
+                model_json=json.dumps(MODEL),
                 auto_link=0.99,
                 review_floor=0.5,
             )
         ).inserted_primary_key[0]
-        for source, record_id in (("camp-list", "c1"), ("adoption-list", "d1")):
+        for source, record_id in (
+            ("camp-list", "c1"),
+            ("adoption-list", "d1"),
+            ("family-reports", "f1"),
+        ):
             db.execute(
                 linked_records.insert().values(
                     source=source,
@@ -116,15 +165,48 @@ def _seed(home: Path) -> None:
                 weights="{}",
             )
         )
+        for (sl, rl, sr, rr), probability, status in (
+            (("adoption-list", "d1", "family-reports", "f1"), 0.995, "auto"),
+            (("camp-list", "c1", "family-reports", "f1"), 0.9, "pending"),
+        ):
+            db.execute(
+                link_pairs.insert().values(
+                    run_id=run,
+                    source_l=sl,
+                    record_id_l=rl,
+                    source_r=sr,
+                    record_id_r=rr,
+                    match_probability=probability,
+                    match_weight=3.17,
+                    status=status,
+                    weights=json.dumps(
+                        {"given_name": 6.49, "family_name": 6.49, "birth_date": -3.31}
+                    ),
+                )
+            )
+        casework.open_case(
+            db,
+            actor=Actor("e2e-admin", CaseRole.ADMIN),
+            subject=RecordKey("family-reports", "f1"),
+            now=now,
+            policy=default_policy(),
+        )
     store.close()
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it)")
+def e2e_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The registry the server runs on (tests read its audit log)."""
     home = tmp_path_factory.mktemp("e2e-home")
     _seed(home)
+    return home
+
+
+@pytest.fixture(scope="session")
+def server(e2e_home: Path) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it)")
+    home = e2e_home
     port = _free_port()
     kintrace = Path(sys.executable).with_name("kintrace")
     process = subprocess.Popen(
