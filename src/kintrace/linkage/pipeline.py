@@ -82,8 +82,20 @@ def with_status(spec: ModelSpec, pairs: pd.DataFrame) -> pd.DataFrame:
     return kept[kept["status"].notna()].reset_index(drop=True)
 
 
+#: A candidate of another person counts as a rival when its probability is within this margin of
+#: the pair's own (a 0.6 look-alike does not make a 0.95 match ambiguous; a 0.9 one does).
+RIVAL_MARGIN = 0.3
+
+#: A promoted pair may have no comparison speaking against it more strongly than this.
+MAX_EVIDENCE_AGAINST = -1.0
+
+
 def _eligible(spec: ModelSpec, row: dict[str, Any]) -> bool:
-    """Would this pair be auto-linked at a high enough probability (the same safety rules)?"""
+    """Would this pair be auto-linked at a high enough probability (the same safety rules), and
+    does nothing speak clearly against it (two full birth dates months apart, another place)?"""
+    against = [float(row[f"mw_{c.name}"]) for c in spec.comparisons if f"mw_{c.name}" in row]
+    if against and min(against) < MAX_EVIDENCE_AGAINST:
+        return False
     return status_of(spec, {**row, "match_probability": 1.0}) == "auto"
 
 
@@ -98,30 +110,43 @@ def promote_unambiguous(
     """Mark as `auto` the pending pairs that are each record's only plausible match.
 
     `person_of` is the clustering from the auto links alone. A pending pair at or above
-    `thresholds.unambiguous_link` is promoted when both records have no candidate pair (at or
-    above the review floor) with a record of any other person: a partner list's year-only
+    `thresholds.unambiguous_link` is promoted when no comparison speaks clearly against it and
+    both records have no candidate pair (at or above the review floor) with a record of any
+    other person: a partner list's year-only
     record of a child then joins the child's person, while a record that could be either of two
     look-alike children stays pending for a person to decide.
     """
     floor = spec.thresholds.unambiguous_link
     if floor >= 1.0 or pairs.empty:
         return pairs
-    rivals: dict[Hashable, set[str]] = {}
-    for left, right in zip(pairs[key_l], pairs[key_r], strict=True):
-        if person_of.get(left) == person_of.get(right):
+    # best probability of each record towards each other person
+    best: dict[Hashable, dict[str, float]] = {}
+    for left, right, prob in zip(
+        pairs[key_l], pairs[key_r], pairs["match_probability"], strict=True
+    ):
+        p_left, p_right = person_of.get(left, f"?{left}"), person_of.get(right, f"?{right}")
+        if p_left == p_right:
             continue
-        rivals.setdefault(left, set()).add(person_of.get(right, f"?{right}"))
-        rivals.setdefault(right, set()).add(person_of.get(left, f"?{left}"))
+        for record, other in ((left, p_right), (right, p_left)):
+            seen = best.setdefault(record, {})
+            seen[other] = max(seen.get(other, 0.0), float(prob))
+
+    def rival(record: Hashable, partner_person: str, prob: float) -> bool:
+        return any(
+            other != partner_person and value >= prob - RIVAL_MARGIN
+            for other, value in best.get(record, {}).items()
+        )
+
     status = pairs["status"].to_list()
     for i, row in enumerate(pairs.to_dict("records")):
-        if status[i] != "pending" or float(row["match_probability"]) < floor:
+        prob = float(row["match_probability"])
+        if status[i] != "pending" or prob < floor:
             continue
         left, right = row[key_l], row[key_r]
-        if (
-            len(rivals.get(left, ())) <= 1
-            and len(rivals.get(right, ())) <= 1
-            and _eligible(spec, row)
-        ):
+        p_left, p_right = person_of.get(left, f"?{left}"), person_of.get(right, f"?{right}")
+        if rival(left, p_right, prob) or rival(right, p_left, prob):
+            continue
+        if _eligible(spec, row):
             status[i] = "auto"
     return pairs.assign(status=status)
 
