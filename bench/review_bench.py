@@ -1,0 +1,182 @@
+"""Review queue benchmark: claim + decide (+ audit) per pair with many reviewers at once.
+
+Usage: nice .venv/bin/python bench/review_bench.py [--pairs 1000] [--pg-workers 16]
+       [--sqlite-workers 4] [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+
+Each reviewer is a thread with its own connection and loops: claim the best pair (a lease and a
+fencing token; PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer at a time), then give a
+verdict with the token, each in its own transaction, until the queue is empty. Measured on
+PostgreSQL (a throwaway schema) and SQLite, each as:
+  all      the queue as the command line sees it
+  agency   the web's claim, restricted to pairs whose two records belong to the reviewer's agency
+  one      the peer: a single reviewer doing the same work (no contention)
+Prints pairs per second and the ratios agency/all and all/one. Every pair is checked decided
+exactly once. Record keys are synthetic ("fam:000001"), no names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from kintrace.cases import RecordKey, ReviewPolicy, Role, Verdict
+from kintrace.config import load_settings
+from kintrace.review import decisions, queue
+from kintrace.review.actors import Actor
+from kintrace.review.queue import PendingPair
+from kintrace.store.engine import Store, open_store
+from kintrace.store.registry_tables import Record, Source
+from kintrace.store.review_tables import review_decisions
+
+POLICY = ReviewPolicy(two_person_rule=False)
+
+
+def _seed(store: Store, pairs: int) -> None:
+    now = datetime.now(UTC)
+    left = [RecordKey("fam", f"{i:06d}") for i in range(pairs)]
+    right = [RecordKey("reg", f"{i:06d}") for i in range(pairs)]
+    with store.session(write=True) as s:
+        for name, kind in (("fam", "family"), ("reg", "registry")):
+            s.execute(insert(Source).values(name=name, kind=kind, created_at=now))
+        ids = dict(s.execute(select(Source.name, Source.id)).all())
+        rows = [
+            {
+                "source_id": ids[k.source],
+                "record_id": k.record_id,
+                "current_version": 1,
+                "content_hash": "0" * 64,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for k in left + right
+        ]
+        s.execute(insert(Record), rows)
+        queue.enqueue(
+            s,
+            [
+                PendingPair(a, b, 0.5 + 0.45 * (i % 97) / 97)
+                for i, (a, b) in enumerate(zip(left, right, strict=True))
+            ],
+            policy=POLICY,
+            now=now,
+        )
+
+
+def _drain(
+    begin: Callable[[], AbstractContextManager[Session]], workers: int, scoped: bool
+) -> float:
+    agency_ids = {1} if scoped else None
+
+    def work(name: str) -> None:
+        actor = Actor(name, Role.REVIEWER)
+        while True:
+            with begin() as s:
+                item = queue.claim_next(
+                    s, reviewer=name, policy=POLICY, now=datetime.now(UTC), agency_ids=agency_ids
+                )
+            if item is None:
+                return
+            with begin() as s:
+                decisions.decide(
+                    s,
+                    actor=actor,
+                    left=item.left,
+                    right=item.right,
+                    verdict=Verdict.DIFFERENT,
+                    token=item.token,
+                    policy=POLICY,
+                    now=datetime.now(UTC),
+                )
+
+    threads = [threading.Thread(target=work, args=(f"r{i}",)) for i in range(workers)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start
+
+
+def _begin_for(
+    store: Store, engine: Engine | None
+) -> Callable[[], AbstractContextManager[Session]]:
+    """A transaction per call: on PostgreSQL from a pool sized for the reviewers; on SQLite the
+    store's write session (BEGIN IMMEDIATE), as the command line and the web use it."""
+    if engine is None:
+        return lambda: store.session(write=True)
+    factory = sessionmaker(engine)
+    return factory.begin
+
+
+def _measure(label: str, *, url: str | None, pairs: int, workers: int) -> dict[str, float]:
+    rates: dict[str, float] = {}
+    for mode, n, scoped in (("all", workers, False), ("agency", workers, True), ("one", 1, False)):
+        with tempfile.TemporaryDirectory(prefix="kt-review-bench-") as tmp:
+            schema = f"kt_bench_{uuid.uuid4().hex[:8]}"
+            admin = create_engine(url) if url else None
+            run_url = None
+            if admin is not None and url is not None:
+                with admin.begin() as c:
+                    c.execute(text(f'CREATE SCHEMA "{schema}"'))
+                run_url = (
+                    make_url(url)
+                    .update_query_dict({"options": f"-csearch_path={schema}"})
+                    .render_as_string(hide_password=False)
+                )
+            try:
+                store = open_store(load_settings(Path(tmp), database_url=run_url, env={}))
+                _seed(store, pairs)
+                engine = create_engine(run_url, pool_size=n, max_overflow=4) if run_url else None
+                begin = _begin_for(store, engine)
+                seconds = _drain(begin, n, scoped)
+                with store.session() as s:
+                    decided = s.scalar(
+                        select(func.count(func.distinct(review_decisions.c.item_id)))
+                    )
+                    total = s.scalar(select(func.count()).select_from(review_decisions))
+                assert decided == pairs == total, (decided, total, pairs)
+                rates[mode] = pairs / seconds
+                print(
+                    f"{label:<10} {mode:<7} {n:>2} reviewer(s), {pairs} pairs: {seconds:6.1f} s, "
+                    f"{pairs / seconds:6.0f} pairs/s (each decided exactly once)"
+                )
+                if engine is not None:
+                    engine.dispose()
+                store.close()
+            finally:
+                if admin is not None:
+                    with admin.begin() as c:
+                        c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                    admin.dispose()
+    print(
+        f"{label:<10} ratio agency/all {rates['agency'] / rates['all']:.2f}, "
+        f"all/one {rates['all'] / rates['one']:.2f}"
+    )
+    return rates
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=1000)
+    parser.add_argument("--pg-workers", type=int, default=16)
+    parser.add_argument("--sqlite-workers", type=int, default=4)
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    if args.pg_url:
+        _measure("postgresql", url=args.pg_url, pairs=args.pairs, workers=args.pg_workers)
+    _measure("sqlite", url=None, pairs=args.pairs, workers=args.sqlite_workers)
+
+
+if __name__ == "__main__":
+    main()
