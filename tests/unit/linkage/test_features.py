@@ -124,13 +124,26 @@ def test_only_unambiguous_pending_pairs_are_promoted() -> None:
         [
             {"uid_l": 1, "uid_r": 2, "match_probability": 0.9, "status": "pending"},  # alone
             {"uid_l": 3, "uid_r": 4, "match_probability": 0.9, "status": "pending"},  # 3 has
-            {"uid_l": 3, "uid_r": 5, "match_probability": 0.6, "status": "pending"},  # a rival
+            {"uid_l": 3, "uid_r": 5, "match_probability": 0.75, "status": "pending"},  # a rival
             {"uid_l": 6, "uid_r": 7, "match_probability": 0.7, "status": "pending"},  # too low
+            {"uid_l": 8, "uid_r": 9, "match_probability": 0.95, "status": "pending"},  # a far
+            {"uid_l": 8, "uid_r": 10, "match_probability": 0.55, "status": "pending"},  # rival
         ]
     ).assign(mw_given_name=5.0, mw_family_name=5.0)
-    persons = {u: f"P{u}" for u in range(1, 8)}
+    persons = {u: f"P{u}" for u in range(1, 11)}
     promoted = promote_unambiguous(kintrace_spec(), pairs, persons)
-    assert promoted["status"].tolist() == ["auto", "pending", "pending", "pending"]
+    assert promoted["status"].tolist() == [
+        "auto", "pending", "pending", "pending", "auto", "pending"
+    ]  # fmt: skip
+
+
+def test_a_pair_with_evidence_against_is_not_promoted() -> None:
+    pairs = pd.DataFrame(
+        [{"uid_l": 1, "uid_r": 2, "match_probability": 0.9, "status": "pending",
+          "mw_given_name": 6.0, "mw_family_name": 7.0, "mw_birth_date": -4.0}]
+    )  # fmt: skip
+    promoted = promote_unambiguous(kintrace_spec(), pairs, {1: "P1", 2: "P2"})
+    assert promoted["status"].tolist() == ["pending"]
 
 
 def test_incremental_clustering_touches_only_the_persons_involved() -> None:
