@@ -71,6 +71,7 @@ class DecisionRow:
     status_after: str
     undoes_id: int | None
     undone: bool
+    item_id: int | None = None  # the queue row of the pair (the web's pair page)
 
 
 def _pair_label(left: RecordKey, right: RecordKey) -> str:
@@ -365,6 +366,7 @@ def decisions_for(
             status_after=r.status_after,
             undoes_id=r.undoes_id,
             undone=r.id in undone_ids,
+            item_id=r.item_id,
         )
         for r in session.execute(query)
     ]

@@ -127,6 +127,9 @@ def test_two_reviewers_confirm_a_pair(server: str, browser, e2e_home: Path) -> N
     timeline = page.locator("ol.timeline").inner_text()
     assert "by e2e-rev-a: same → awaiting a second reviewer" in timeline
     assert "by e2e-rev-b: same → confirmed" in timeline
+    assert page.locator("ol.timeline a", has_text="Decision 2").get_attribute("href") == (
+        pair_url.removeprefix(server)
+    )
     assert page.locator("form.move").count() == 0  # a reviewer reads cases, moves nothing
     _shot(page, "review-05-case")
     assert errors == [], errors  # no CSP violation or script error
