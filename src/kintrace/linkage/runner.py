@@ -180,6 +180,15 @@ def predict_incremental(
     return pd.concat(frames, ignore_index=True)
 
 
+def empty_pairs(spec: ModelSpec) -> pd.DataFrame:
+    """A scored-pairs table with no rows (an incremental run with nothing new to score)."""
+    columns = ["uid_l", "uid_r", "match_weight", "match_probability"]
+    columns += [f"mw_{c.name}" for c in spec.comparisons]
+    columns += [f"{c}_{side}" for c in spec.retain_columns for side in ("l", "r")]
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c.startswith("m") else "object")
+                         for c in columns})  # fmt: skip
+
+
 def _tf_columns(spec: ModelSpec) -> list[str]:
     return sorted({lvl.tf_column for c in spec.comparisons for lvl in c.levels if lvl.tf_column})
 

@@ -135,7 +135,10 @@ def link(
     key_of_uid = dict(zip(records["uid"].astype(int), keys, strict=True))
     new_mask = [state.linked_hash.get(k) != hashes[k] for k in keys]
     n_new = int(sum(new_mask))
-    if not full and n_new == 0:
+    # Records under a reviewer's decision are re-clustered by every incremental run: a decision
+    # taken since the last run must hold even when nothing new was imported.
+    decided = {k for pair in (*must, *cannot) for k in pair}
+    if not full and n_new == 0 and not _decisions_pending(state.person_of, must, cannot):
         return LinkReport(
             None,
             "nothing-new",
@@ -162,7 +165,9 @@ def link(
         )
     engine = open_engine(options.engine)
     try:
-        if full:
+        if not full and n_new == 0:
+            model, pairs = state.model, runner.empty_pairs(spec)
+        elif full:
             model, pairs = train_and_score(
                 spec, features, engine=engine, chunks=options.chunks, progress=say
             )
@@ -209,7 +214,7 @@ def link(
             )  # fmt: skip
             refused[0] = len(clustering.refused)
             return clustering.person_of  # type: ignore[return-value]
-        touched = replaced | set(frame["key_l"]) | set(frame["key_r"])
+        touched = replaced | decided | set(frame["key_l"]) | set(frame["key_r"])
         return resolve_around(
             features, links, touched=touched, previous=dict(state.person_of), keys=keys,
             must_link=must, cannot_link=cannot,
@@ -265,6 +270,18 @@ def link(
         persons=persons,
         seconds=time.perf_counter() - started,
         refused_by_constraints=refused[0],
+    )
+
+
+def _decisions_pending(
+    person_of: dict[Key, str], must: list[tuple[Key, Key]], cannot: list[tuple[Key, Key]]
+) -> bool:
+    """True when the stored persons contradict a reviewer's decision (taken since the run)."""
+    for a, b in must:
+        if a in person_of and b in person_of and person_of[a] != person_of[b]:
+            return True
+    return any(
+        a in person_of and b in person_of and person_of[a] == person_of[b] for a, b in cannot
     )
 
 
