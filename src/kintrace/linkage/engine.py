@@ -94,6 +94,7 @@ def _open_spark(config: EngineConfig) -> Engine:
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.default.parallelism", "4")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.driver.memory", "2g")
         # Splink's string-similarity UDFs (jaro_winkler ...), shipped inside the splink wheel.

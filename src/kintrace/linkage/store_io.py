@@ -34,19 +34,20 @@ def load_record_keys(session: Session) -> pd.DataFrame:
 def load_records(session: Session, *, uids: Iterable[int] | None = None) -> pd.DataFrame:
     """The current version of every record (or of `uids`), with the columns
     `features.RECORD_COLUMNS` needs."""
-    if uids is not None:
-        wanted = list(uids)
-        parts = [
-            _load_records(session, chunk) for chunk in _chunks(wanted, 900)
-        ]  # fmt: skip
-        if parts:
-            return pd.concat(parts, ignore_index=True)
-        return _load_records(session, [])
-    return _load_records(session, None)
+    query = _records_query()
+    columns = list(query.selected_columns.keys())
+    if uids is None:
+        rows = [tuple(r) for r in session.execute(query)]
+    else:
+        rows = []
+        for chunk in _chunks(list(uids), 900):
+            rows.extend(tuple(r) for r in session.execute(query.where(Record.id.in_(chunk))))
+        rows.sort(key=lambda row: row[0])
+    return pd.DataFrame(rows, columns=columns)
 
 
-def _load_records(session: Session, uids: list[int] | None) -> pd.DataFrame:
-    query = (
+def _records_query() -> Any:
+    return (
         select(
             Record.id.label("uid"),
             Source.name.label("source"),
@@ -74,11 +75,6 @@ def _load_records(session: Session, uids: list[int] | None) -> pd.DataFrame:
         )
         .order_by(Record.id)
     )
-    if uids is not None:
-        query = query.where(Record.id.in_(uids))
-    rows = session.execute(query).all()
-    columns = list(query.selected_columns.keys())
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
 @dataclass(frozen=True)
