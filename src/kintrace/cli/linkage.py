@@ -82,6 +82,13 @@ def link_command(
     review_floor: Annotated[
         float, typer.Option("--review-floor", help="Probability from which pairs go to review.")
     ] = Thresholds().review_floor,
+    unambiguous_link: Annotated[
+        float,
+        typer.Option(
+            "--unambiguous-link",
+            help="Probability from which a pending pair with no rival candidate links (1 = off).",
+        ),
+    ] = Thresholds().unambiguous_link,
     memory_limit: Annotated[
         str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 6GB.")
     ] = None,
@@ -89,7 +96,9 @@ def link_command(
     if engine not in ("duckdb", "spark"):
         raise _fail(f"--engine {engine!r} is not known; use duckdb or spark.")
     try:
-        thresholds = Thresholds(auto_link=auto_link, review_floor=review_floor)
+        thresholds = Thresholds(
+            auto_link=auto_link, review_floor=review_floor, unambiguous_link=unambiguous_link
+        )
     except ValueError as exc:
         raise _fail(str(exc)) from None
     settings = settings_from(ctx)
