@@ -17,10 +17,10 @@ from sqlalchemy import select
 
 from kintrace.linkage import runner
 from kintrace.linkage.engine import EngineConfig, open_engine
-from kintrace.linkage.features import feature_table
+from kintrace.linkage.feature_cache import cache_path, registry_features
 from kintrace.linkage.service import LinkInputError
 from kintrace.linkage.spec import ModelSpec, kintrace_spec
-from kintrace.linkage.store_io import Key, load_records, previous_state
+from kintrace.linkage.store_io import Key, previous_state
 from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_pairs
 
@@ -62,8 +62,10 @@ def explain_pair(
 ) -> Explanation:
     spec = spec or kintrace_spec()
     with store.session() as session:
-        records = load_records(session)
         state = previous_state(session)
+        records, features = registry_features(
+            session, cache=cache_path(store.settings.home), use_cache=True
+        )
         stored = session.execute(
             select(link_pairs.c.status).where(
                 link_pairs.c.source_l == min(left, right)[0],
@@ -81,7 +83,6 @@ def explain_pair(
                 f"No record {key[0]}:{key[1]} in the registry; check the source name and id "
                 "(kintrace records search helps)."
             )
-    features = feature_table(records)
     position = {k: i for i, k in enumerate(keys)}
     rec_l = _plain(features.iloc[position[left]].to_dict())
     rec_r = _plain(features.iloc[position[right]].to_dict())
