@@ -113,12 +113,6 @@ def test_rejected_pairs_stay_apart_and_undone_confirmations_split(tmp_path: Path
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="linkage: an incremental `kintrace link` with no new records returns 'nothing-new' "
-    "without re-clustering, so a rejection made since the last run waits for the next run that "
-    "has new records or --full (reported to the linkage engineer; remove this mark when fixed)",
-)
 def test_an_incremental_link_right_after_a_rejection_splits_the_person(tmp_path: Path) -> None:
     home, a, b = _registry_with_a_chain(tmp_path)
     _reject(home, a, b)
