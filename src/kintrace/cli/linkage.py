@@ -19,7 +19,6 @@ from rich.table import Table
 
 from kintrace.cli.app import settings_from
 from kintrace.linkage.engine import EngineConfig, EngineError
-from kintrace.linkage.service import LinkInputError, LinkOptions, link
 from kintrace.linkage.spec import Thresholds
 from kintrace.store.engine import Store, open_store
 from kintrace.store.errors import StoreError
@@ -44,6 +43,10 @@ def _fail(message: str) -> typer.Exit:
 
 @contextmanager
 def _store(ctx: typer.Context) -> Iterator[Store]:
+    # Imported here: the linkage service loads Splink and pandas, which every other command
+    # of the CLI would otherwise pay for at start-up.
+    from kintrace.linkage.service import LinkInputError
+
     try:
         store = open_store(settings_from(ctx))
     except StoreError as exc:
@@ -93,6 +96,8 @@ def link_command(
         str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 6GB.")
     ] = None,
 ) -> None:
+    from kintrace.linkage.service import LinkOptions, link
+
     if engine not in ("duckdb", "spark"):
         raise _fail(f"--engine {engine!r} is not known; use duckdb or spark.")
     try:
