@@ -140,19 +140,24 @@ _MALE_DIMINUTIVE_SUFFIXES = ("čik", "ko", "ik")
 
 @lru_cache(maxsize=100_000)
 def derived_diminutive_classes(key: str) -> frozenset[str]:
-    """Male classes of a full name this key adds a diminutive suffix to (-ко, -ик, -чик), if any.
+    """Classes of a full name this key is a suffixed diminutive of, if any.
 
-    Only full forms of male classes count, and the base must keep at least three letters, so a
-    girl's name or a short word is never read as a diminutive.
+    Boys: -ко, -ик, -чик or -ка added to a full male name (Кирилко, Романчик, Дениска, Назарка).
+    Girls: -ка in place of the final -а of a full female name (Іринка, Діанка).  Only full forms
+    count, and the base must keep at least three letters, so a short word is never read as a
+    diminutive; a key that is itself a known name never gets here.
     """
     table = given_table()
-    for suffix in _MALE_DIMINUTIVE_SUFFIXES:
+    found: set[str] = set()
+    for suffix in (*_MALE_DIMINUTIVE_SUFFIXES, "ka"):
         base = key[: -len(suffix)]
         if key.endswith(suffix) and len(base) >= 3:
-            found = frozenset(c for c in table.formal.get(base, ()) if c.endswith(":m"))
+            found.update(c for c in table.formal.get(base, ()) if c.endswith(":m"))
             if found:
-                return found
-    return frozenset()
+                break
+    if key.endswith("ka") and len(key) >= 5:  # Янка: Ян's or Яна's, the record's sex decides
+        found.update(c for c in table.formal.get(key[:-2] + "a", ()) if c.endswith(":f"))
+    return frozenset(found)
 
 
 @lru_cache(maxsize=1)

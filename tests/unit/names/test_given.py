@@ -34,6 +34,20 @@ CLASSES = [
     ("Марина", {"maryna:f"}, "not Марія"),
     ("Галина", {"halyna:f"}, "not Ганна"),
     ("Mychajlo", {"mykhailo:m"}, "German/Polish ch for х, listed in the table"),
+    ("Eugénie", {"yevhen:m", "yevheniia:f"}, "French girl's form folds to Eugène's key: sex decides"),
+    ("Cyrille", {"kyrylo:m"}, "French form"),
+    ("Grégoire", {"hryhorii:m"}, "French form"),
+    ("Stanislas", {"stanislav:m"}, "French form"),
+    ("Victoire", {"viktoriia:f"}, "French form"),
+    ("Karine", {"karyna:f"}, "French form"),
+    ("Семко", {"semen:m"}, "Ukrainian diminutive"),
+    ("Яся", {"yaroslava:f"}, "Ukrainian diminutive"),
+    ("Петрусь", {"petro:m"}, "Ukrainian diminutive"),
+    ("Дениска", {"denys:m"}, "-ка added to a boy's full name"),
+    ("Назарка", {"nazar:m"}, "-ка added to a boy's full name"),
+    ("Іринка", {"iryna:f"}, "-ка in place of a girl's final -а"),
+    ("Діанка", {"diana:f"}, "-ка in place of a girl's final -а"),
+    ("Ірина", {"iryna:f"}, "a full name is never read as a diminutive"),
 ]
 
 
