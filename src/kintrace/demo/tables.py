@@ -121,6 +121,46 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(part for part in cell.split("|") if part)
 
 
+# Share of families whose surname is composed from a root and a suffix (the rest come from the
+# hand table of the most common surnames).  Decision 0310: 130 hand surnames made a namesake far
+# likelier than in Ukraine, where the most common surname is well under 1% of people.
+COMPOSED_SURNAME_SHARE = 0.75
+
+
+def _composed_surnames(hand: list[tuple[Surname, float]]) -> list[tuple[Surname, float]]:
+    """Root x suffix surnames (Іваненко, Іванчук, Іванишин), Zipf-weighted by the root's rank.
+
+    Surnames from one root form a look-alike group, like Коваль/Ковальчук in the hand table.
+    A composition already in the hand table is skipped.
+    """
+    suffixes = {
+        code: (ua_m, ua_f, ru_m, ru_f, float(w))
+        for code, ua_m, ua_f, ru_m, ru_f, w in _rows("surname_suffixes.csv")
+    }
+    known = {surname.ua_male for surname, _ in hand}
+    raw: list[tuple[Surname, float]] = []
+    for rank, (ua_root, ru_root, codes) in enumerate(_rows("surname_roots.csv")):
+        taken = [suffixes[code] for code in _split(codes)]
+        taken = [entry for entry in taken if ua_root + entry[0] not in known]
+        root_weight = 1.0 / (rank + 100)
+        for ua_m, ua_f, ru_m, ru_f, weight in taken:
+            surname = Surname(
+                ua_male=ua_root + ua_m,
+                ua_female=ua_root + (ua_f or ua_m),
+                ru_male=ru_root + ru_m,
+                ru_female=ru_root + (ru_f or ru_m),
+                similar=f"root:{ua_root}" if len(taken) > 1 else "",
+            )
+            raw.append((surname, root_weight * weight))
+    scale = (
+        COMPOSED_SURNAME_SHARE
+        / (1 - COMPOSED_SURNAME_SHARE)
+        * sum(w for _, w in hand)
+        / sum(w for _, w in raw)
+    )
+    return [(surname, weight * scale) for surname, weight in raw]
+
+
 @cache
 def load_tables() -> Tables:
     """Read the tables (once per process)."""
@@ -141,6 +181,7 @@ def load_tables() -> Tables:
             similar=similar,
         )
         surnames.append((surname, float(w)))
+    surnames.extend(_composed_surnames(surnames))
     groups: dict[str, list[Surname]] = {}
     for surname, _ in surnames:
         if surname.similar:

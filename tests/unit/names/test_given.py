@@ -34,7 +34,7 @@ CLASSES = [
     ("Марина", {"maryna:f"}, "not Марія"),
     ("Галина", {"halyna:f"}, "not Ганна"),
     ("Mychajlo", {"mykhailo:m"}, "German/Polish ch for х, listed in the table"),
-    ("Eugénie", {"yevhen:m", "yevheniia:f"}, "French girl's form folds to Eugène's key: sex decides"),
+    ("Eugénie", {"yevhen:m", "yevheniia:f"}, "French girl's form, Eugène's key: sex decides"),
     ("Cyrille", {"kyrylo:m"}, "French form"),
     ("Grégoire", {"hryhorii:m"}, "French form"),
     ("Stanislas", {"stanislav:m"}, "French form"),
