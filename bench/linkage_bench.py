@@ -27,7 +27,7 @@ from kintrace.demo.dataset import generate
 from kintrace.linkage.clustering import Link, cluster, sequential_ids
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.features import feature_table
-from kintrace.linkage.pipeline import promote_unambiguous, resolve, with_status
+from kintrace.linkage.pipeline import candidates, promote_unambiguous, resolve, with_status
 from kintrace.linkage.runner import predict, train
 from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
 from kintrace.registry.validation import DateProblem, parse_partial_date
@@ -194,7 +194,7 @@ def evaluate(
     true_pairs = sum(len(v) * (len(v) - 1) // 2 for v in by_child.values())
     found = int(pairs["is_match"].sum())
     if twins:
-        scored = with_status(spec, pairs)
+        scored = with_status(spec, candidates(spec, pairs), FEATURES[name])
         first = resolve(FEATURES[name], _auto_links(scored))
         scored = promote_unambiguous(spec, scored, first.person_of)
         links = _auto_links(scored)
@@ -232,8 +232,11 @@ def evaluate(
             both += 1
             relevant = [u for u in uids if kind[u] in (*UA_SOURCES, "camp_list")]
             together += len({person[u] for u in relevant}) == 1
-    # adoption records offered for review (pending or better)
-    offered_pairs = pairs[pairs["match_probability"] >= t.review_floor]
+    # adoption records offered for review (pending or better): the statuses the run gives
+    if twins:
+        offered_pairs = pairs.merge(scored[["uid_l", "uid_r"]], on=["uid_l", "uid_r"])
+    else:
+        offered_pairs = pairs[pairs["match_probability"] >= t.review_floor]
     adoption = [u for u in truth if kind[u] == "adoption_listing"
                 and len(by_child[truth[u]]) > 1]  # fmt: skip
     offered = 0

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from kintrace.linkage import runner
+from kintrace.linkage.adoption import best_offers, sibling_offers
 from kintrace.linkage.clustering import Clustering, Link, cluster, sequential_ids
 from kintrace.linkage.constraints import twin_cannot_links
 from kintrace.linkage.engine import Engine
@@ -41,10 +42,22 @@ def train_and_score(
         model,
         features,
         engine=engine,
-        floor=spec.thresholds.review_floor,
+        floor=spec.thresholds.candidate_floor,
         chunks=chunks_for(len(features), chunks),
     )
-    return model, pairs
+    return model, candidates(spec, pairs)
+
+
+def candidates(spec: ModelSpec, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The scored pairs worth keeping: at or above the review floor, or with an adoption-listing
+    record at or above the adoption offer floor (they may be offered through siblings)."""
+    t = spec.thresholds
+    if t.candidate_floor >= t.review_floor or pairs.empty:
+        return pairs
+    prob = pairs["match_probability"]
+    adoption = (pairs["source_kind_l"] == ADOPTION_KIND) | (pairs["source_kind_r"] == ADOPTION_KIND)
+    keep = (prob >= t.review_floor) | (adoption & (prob >= t.adoption_offer))
+    return pairs[keep].reset_index(drop=True)
 
 
 def _both_known(pair: dict[str, Any]) -> bool:
@@ -75,9 +88,30 @@ def status_of(spec: ModelSpec, pair: dict[str, Any]) -> str | None:
     return status
 
 
-def with_status(spec: ModelSpec, pairs: pd.DataFrame) -> pd.DataFrame:
-    """Pairs with their `status` (auto / pending); pairs below the review floor dropped."""
+def with_status(
+    spec: ModelSpec, pairs: pd.DataFrame, features: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Pairs with their `status` (auto / pending); pairs below the review floor dropped.
+
+    With `features`, an adoption pair below the floor is `pending` when its sibling context
+    supports it (`adoption.sibling_offers`).
+    """
     statuses = [status_of(spec, row) for row in pairs.to_dict("records")]
+    t = spec.thresholds
+    if features is not None and t.adoption_offer < t.review_floor:
+        for position in sibling_offers(
+            pairs, features, below=t.review_floor, per_record=t.adoption_offers_per_record
+        ):
+            if float(pairs["match_probability"].iat[position]) >= t.adoption_offer:
+                statuses[position] = "pending"
+        for position in best_offers(
+            pairs,
+            features,
+            below=t.review_floor,
+            floor=t.adoption_offer,
+            per_record=t.adoption_offers_per_record,
+        ):
+            statuses[position] = "pending"
     kept = pairs.assign(status=statuses)
     return kept[kept["status"].notna()].reset_index(drop=True)
 

@@ -22,6 +22,7 @@ from kintrace.linkage.clustering import Link
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.feature_cache import cache_path, registry_features
 from kintrace.linkage.pipeline import (
+    candidates,
     promote_unambiguous,
     resolve,
     resolve_around,
@@ -182,8 +183,9 @@ def link(
                 existing=features[~is_new],
                 new=features[is_new],
                 engine=engine,
-                floor=spec.thresholds.review_floor,
+                floor=spec.thresholds.candidate_floor,
             )
+            pairs = candidates(spec, pairs)
     finally:
         engine.close()
     say("clustering records into persons")
@@ -193,7 +195,7 @@ def link(
         for left, right, prob in old_auto
         if not full and left not in replaced and right not in replaced
     ]
-    scored = with_status(spec, pairs)
+    scored = with_status(spec, pairs, features)
     scored["key_l"] = [key_of_uid[int(u)] for u in scored["uid_l"]]
     scored["key_r"] = [key_of_uid[int(u)] for u in scored["uid_r"]]
 

@@ -122,6 +122,11 @@ class Thresholds:
     auto_link: float = 0.99
     review_floor: float = 0.5
     unambiguous_link: float = 0.8
+    #: an adoption-listing pair below the review floor but at or above this is offered
+    #: (`pending`) when sibling context supports it (decision 0311); at or above the floor: off
+    adoption_offer: float = 0.001
+    #: at most this many such offers per adoption record
+    adoption_offers_per_record: int = 3
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review_floor <= self.auto_link <= 1.0:
@@ -129,11 +134,22 @@ class Thresholds:
                 f"thresholds: got review floor {self.review_floor} and auto-link "
                 f"{self.auto_link}; expected 0 < review floor <= auto-link <= 1"
             )
+        if not 0.0 < self.adoption_offer <= 1.0 or self.adoption_offers_per_record < 0:
+            raise ValueError(
+                f"thresholds: got adoption offer {self.adoption_offer} for at most "
+                f"{self.adoption_offers_per_record} pairs per record; expected 0 < offer <= 1 "
+                "(at or above the review floor: off) and a count of 0 or more"
+            )
         if not self.review_floor <= self.unambiguous_link <= 1.0:
             raise ValueError(
                 f"thresholds: got unambiguous-link {self.unambiguous_link}; expected a value "
                 f"from the review floor ({self.review_floor}) to 1"
             )
+
+    @property
+    def candidate_floor(self) -> float:
+        """The lowest probability a pair must reach to be looked at after scoring."""
+        return min(self.review_floor, self.adoption_offer)
 
     def status(self, probability: float) -> str | None:
         """`auto`, `pending`, or None when the pair falls below the review floor."""

@@ -84,6 +84,10 @@ _BIRTH_DATE_LEVELS = [
         "birth_year_min_l <= birth_year_max_r + 1 AND birth_year_min_r <= birth_year_max_l + 1",
         label="within 1 year",
     ),
+    custom(
+        "birth_month_l = birth_month_r AND birth_day_l = birth_day_r",
+        label="same day and month, years apart",
+    ),
     else_level(),
 ]
 
@@ -195,6 +199,13 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
         rule("family_stem", "birth_place_key", why="undated records under a diminutive"),
         rule("given_class", "patronymic_class", why="a missing surname and date"),
         rule("given_class", "birth_year_min", "sex", why="age-only records (a stated age)"),
+        rule(
+            "given_class",
+            "birth_month",
+            "birth_day",
+            "sex",
+            why="an inflated age or a mistyped year with a replaced surname (adoption listings)",
+        ),
     )
     # Above 300,000 records the first rule is split: by birth month, and by year with the
     # birthplace (measured on 1M diverse synthetic records: 679M pairs -> 37M + 1.4M).
@@ -207,7 +218,7 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
             "birth_place_key",
             why="year-only records with a birthplace, at scale",
         ),
-        *blocking[1:-1],
+        *blocking[1:-2],
     )
     training = Training(
         prior_rules=(rule("given_class", "family_stem", "birth_days", why="near-certain matches"),),

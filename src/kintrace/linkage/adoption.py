@@ -1,0 +1,118 @@
+"""Offering adoption-listing records for review through their siblings (decision 0311).
+
+A child in a Russian adoption listing usually has a new surname and patronymic, often another
+birthplace, and only a birth year: against a registry of tens of thousands of children, "same
+first name, same year, same sex" leaves a dozen candidates, all below the review floor. Siblings
+change that. Children adopted together are listed together and renamed alike (the same new
+surname and patronymic), and their family reported them together (one surname, one father). When
+two adoption records that look like siblings each have a candidate, and those two candidates look
+like siblings of each other, the pairing of two children is far less likely by chance than either
+pair alone. Such pairs are offered for review (`pending`), never linked: a person decides.
+
+The probability stays the model's; only the status changes. At most `per_record` such offers
+are made for one adoption record (its best), so reviewers are not flooded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+from itertools import permutations
+
+import pandas as pd
+
+from kintrace.linkage.spec.model import ADOPTION_KIND
+
+__all__ = ["sibling_offers"]
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def sibling_offers(
+    pairs: pd.DataFrame,
+    features: pd.DataFrame,
+    *,
+    below: float,
+    per_record: int,
+) -> set[int]:
+    """Positions (0-based rows of `pairs`) of adoption pairs below `below` to offer for review.
+
+    `pairs` has `uid_l`, `uid_r`, `match_probability`; `features` has `uid`, `source`,
+    `source_kind`, `family_stem`, `patronymic_class`, `given_class`.
+    """
+    if pairs.empty:
+        return set()
+    info = features.set_index("uid")
+    kind = info["source_kind"].to_dict()
+    source = info["source"].to_dict() if "source" in info else {}
+    stem = {u: _text(v) for u, v in info["family_stem"].to_dict().items()}
+    father = {u: _text(v) for u, v in info["patronymic_class"].to_dict().items()}
+    given = {u: _text(v) for u, v in info["given_class"].to_dict().items()}
+
+    # adoption records renamed alike in one listing: same source, new surname and patronymic
+    groups: dict[tuple[object, str, str], list[Hashable]] = defaultdict(list)
+    for uid, k in kind.items():
+        if k == ADOPTION_KIND and stem[uid]:
+            groups[(source.get(uid), stem[uid], father[uid])].append(uid)
+
+    candidates: dict[Hashable, list[tuple[Hashable, int]]] = defaultdict(list)
+    for pos, (left, right, prob) in enumerate(
+        zip(pairs["uid_l"], pairs["uid_r"], pairs["match_probability"], strict=True)
+    ):
+        if float(prob) >= below:
+            continue
+        for record, other in ((left, right), (right, left)):
+            if kind.get(record) == ADOPTION_KIND and kind.get(other) != ADOPTION_KIND:
+                candidates[record].append((other, pos))
+
+    def siblings(a: Hashable, b: Hashable) -> bool:
+        """Same surname stem, fathers' names not known to differ, different first names."""
+        if not stem.get(a) or stem.get(a) != stem.get(b) or given.get(a) == given.get(b):
+            return False
+        fa, fb = father.get(a, ""), father.get(b, "")
+        return not fa or not fb or fa == fb
+
+    supported: dict[Hashable, set[int]] = defaultdict(set)
+    for members in groups.values():
+        for one, two in permutations(members, 2):
+            if given[one] == given[two]:
+                continue
+            for other, pos in candidates.get(one, ()):
+                if any(o2 != other and siblings(other, o2) for o2, _ in candidates.get(two, ())):
+                    supported[one].add(pos)
+    probability = pairs["match_probability"].to_numpy()
+    offered: set[int] = set()
+    for positions in supported.values():
+        best = sorted(positions, key=lambda p: -float(probability[p]))[:per_record]
+        offered.update(best)
+    return offered
+
+
+def best_offers(
+    pairs: pd.DataFrame, features: pd.DataFrame, *, below: float, floor: float, per_record: int
+) -> set[int]:
+    """Positions of the best `per_record` candidates below `below` (at or above `floor`) of
+    each adoption record that has no candidate at or above `below` at all: the few pairs a
+    reviewer looks at for a record that would otherwise never be seen."""
+    if pairs.empty or per_record <= 0:
+        return set()
+    kind = features.set_index("uid")["source_kind"].to_dict()
+    seen: set[Hashable] = set()
+    ranked: dict[Hashable, list[tuple[float, int]]] = defaultdict(list)
+    for pos, (left, right, prob) in enumerate(
+        zip(pairs["uid_l"], pairs["uid_r"], pairs["match_probability"], strict=True)
+    ):
+        for record, other in ((left, right), (right, left)):
+            if kind.get(record) != ADOPTION_KIND or kind.get(other) == ADOPTION_KIND:
+                continue
+            if float(prob) >= below:
+                seen.add(record)
+            elif float(prob) >= floor:
+                ranked[record].append((float(prob), pos))
+    offered: set[int] = set()
+    for record, found in ranked.items():
+        if record not in seen:
+            offered.update(pos for _, pos in sorted(found, reverse=True)[:per_record])
+    return offered

@@ -1,0 +1,87 @@
+"""Adoption-listing records offered for review below the floor (decision 0311). Synthetic."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kintrace.linkage.adoption import best_offers, sibling_offers
+from kintrace.linkage.pipeline import with_status
+from kintrace.linkage.spec import Thresholds, kintrace_spec
+
+# uid, source, kind, family_stem, patronymic_class, given_class
+_RECORDS = [
+    (1, "adopt", "adoption", "ivanov", "petro:m", "oleh:m"),  # adopted brother, renamed
+    (2, "adopt", "adoption", "ivanov", "petro:m", "olena:f"),  # adopted sister, renamed alike
+    (3, "family", "family", "shevchenko", "mykola:m", "oleh:m"),  # the family's report: brother
+    (4, "family", "family", "shevchenko", "", "olena:f"),  # sister, patronymic left out
+    (5, "family", "family", "bondar", "ivan:m", "oleh:m"),  # an unrelated Олег
+    (6, "adopt", "adoption", "sidorov", "ivan:m", "oleh:m"),  # a lone adopted Олег
+]
+
+
+def _features() -> pd.DataFrame:
+    return pd.DataFrame(
+        _RECORDS,
+        columns=["uid", "source", "source_kind", "family_stem", "patronymic_class", "given_class"],
+    )
+
+
+def _pairs(rows: list[tuple[int, int, float]]) -> pd.DataFrame:
+    kinds = {r[0]: r[2] for r in _RECORDS}
+    frame = pd.DataFrame(rows, columns=["uid_l", "uid_r", "match_probability"])
+    frame["source_kind_l"] = [kinds[u] for u in frame["uid_l"]]
+    frame["source_kind_r"] = [kinds[u] for u in frame["uid_r"]]
+    return frame
+
+
+def test_siblings_on_both_sides_support_each_other() -> None:
+    pairs = _pairs([(1, 3, 0.05), (2, 4, 0.02), (1, 5, 0.06)])
+    assert sibling_offers(pairs, _features(), below=0.5, per_record=3) == {0, 1}
+
+
+@pytest.mark.parametrize(
+    ("rows", "why"),
+    [
+        ([(1, 3, 0.05), (1, 5, 0.06)], "the sister has no candidate"),
+        ([(1, 3, 0.05), (2, 5, 0.02)], "the candidates are not siblings of each other"),
+        ([(6, 3, 0.05), (2, 4, 0.02)], "the adoption records are not renamed alike"),
+        ([(1, 3, 0.7), (2, 4, 0.7)], "already at or above the floor"),
+    ],
+    ids=["one-sided", "unrelated-candidates", "unrelated-adoptions", "above-floor"],
+)
+def test_no_sibling_support_no_offer(rows: list[tuple[int, int, float]], why: str) -> None:
+    assert sibling_offers(_pairs(rows), _features(), below=0.5, per_record=3) == set(), why
+
+
+def test_sibling_offers_are_capped_per_record() -> None:
+    pairs = _pairs([(1, 3, 0.05), (2, 4, 0.02), (1, 4, 0.01), (2, 3, 0.03)])
+    offered = sibling_offers(pairs, _features(), below=0.5, per_record=1)
+    # every pairing is supported (crossed ones too); each record keeps only its best: 1-3, 2-3
+    assert offered == {0, 3}
+
+
+def test_a_record_nobody_would_see_gets_its_best_candidates() -> None:
+    pairs = _pairs([(6, 3, 0.05), (6, 5, 0.2), (6, 4, 0.0001), (1, 3, 0.8), (1, 5, 0.3)])
+    offered = best_offers(pairs, _features(), below=0.5, floor=0.001, per_record=1)
+    assert offered == {1}  # record 6's best; record 1 already has a pair above the floor
+
+
+def test_with_status_marks_offers_pending_and_drops_the_rest() -> None:
+    spec = kintrace_spec(Thresholds(adoption_offer=0.001, adoption_offers_per_record=1))
+    pairs = _pairs([(1, 3, 0.05), (2, 4, 0.02), (1, 5, 0.06), (5, 3, 0.1)])
+    scored = with_status(spec, pairs, _features())
+    kept = set(zip(scored["uid_l"], scored["uid_r"], scored["status"], strict=True))
+    # sibling support offers 1-3 and 2-4; record 1 has nothing at or above the floor, so its
+    # best candidate (1-5) is offered too; 5-3 (no adoption record) stays below the floor
+    assert kept == {(1, 3, "pending"), (2, 4, "pending"), (1, 5, "pending")}
+
+
+def test_without_features_nothing_below_the_floor_is_kept() -> None:
+    pairs = _pairs([(1, 3, 0.05), (2, 4, 0.02)])
+    assert with_status(kintrace_spec(), pairs).empty
+
+
+def test_adoption_offer_out_of_range_is_refused() -> None:
+    with pytest.raises(ValueError, match="adoption offer"):
+        Thresholds(adoption_offer=0.0)
