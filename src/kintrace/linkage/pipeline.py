@@ -118,7 +118,7 @@ def with_status(
 
 #: A candidate of another person counts as a rival when its probability is within this margin of
 #: the pair's own (a 0.6 look-alike does not make a 0.95 match ambiguous; a 0.9 one does).
-RIVAL_MARGIN = 0.3
+RIVAL_MARGIN = 0.15
 
 #: A promoted pair may have no comparison speaking against it more strongly than this.
 MAX_EVIDENCE_AGAINST = -1.0
