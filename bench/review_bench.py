@@ -17,6 +17,7 @@ exactly once. Record keys are synthetic ("fam:000001"), no names.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import threading
 import time
@@ -26,51 +27,30 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from kintrace.cases import RecordKey, ReviewPolicy, Role, Verdict
+from kintrace.cases import ReviewPolicy
 from kintrace.config import load_settings
-from kintrace.review import decisions, queue
-from kintrace.review.actors import Actor
-from kintrace.review.queue import PendingPair
+from kintrace.review import queue
 from kintrace.store.engine import Store, open_store
-from kintrace.store.registry_tables import Record, Source
 from kintrace.store.review_tables import review_decisions
+
+# the synthetic-data builders shared with the tests (tests/support/)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.reviewers import numbered_pairs, review_until_empty
+from support.seed import add_records
 
 POLICY = ReviewPolicy(two_person_rule=False)
 
 
 def _seed(store: Store, pairs: int) -> None:
     now = datetime.now(UTC)
-    left = [RecordKey("fam", f"{i:06d}") for i in range(pairs)]
-    right = [RecordKey("reg", f"{i:06d}") for i in range(pairs)]
+    keys, pending = numbered_pairs(pairs, digits=6)
     with store.session(write=True) as s:
-        for name, kind in (("fam", "family"), ("reg", "registry")):
-            s.execute(insert(Source).values(name=name, kind=kind, created_at=now))
-        ids = dict(s.execute(select(Source.name, Source.id)).all())
-        rows = [
-            {
-                "source_id": ids[k.source],
-                "record_id": k.record_id,
-                "current_version": 1,
-                "content_hash": "0" * 64,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for k in left + right
-        ]
-        s.execute(insert(Record), rows)
-        queue.enqueue(
-            s,
-            [
-                PendingPair(a, b, 0.5 + 0.45 * (i % 97) / 97)
-                for i, (a, b) in enumerate(zip(left, right, strict=True))
-            ],
-            policy=POLICY,
-            now=now,
-        )
+        add_records(s, keys, at=now)
+        queue.enqueue(s, pending, policy=POLICY, now=now)
 
 
 def _drain(
@@ -79,25 +59,7 @@ def _drain(
     agency_ids = {1} if scoped else None
 
     def work(name: str) -> None:
-        actor = Actor(name, Role.REVIEWER)
-        while True:
-            with begin() as s:
-                item = queue.claim_next(
-                    s, reviewer=name, policy=POLICY, now=datetime.now(UTC), agency_ids=agency_ids
-                )
-            if item is None:
-                return
-            with begin() as s:
-                decisions.decide(
-                    s,
-                    actor=actor,
-                    left=item.left,
-                    right=item.right,
-                    verdict=Verdict.DIFFERENT,
-                    token=item.token,
-                    policy=POLICY,
-                    now=datetime.now(UTC),
-                )
+        review_until_empty(begin, name=name, policy=POLICY, agency_ids=agency_ids)
 
     threads = [threading.Thread(target=work, args=(f"r{i}",)) for i in range(workers)]
     start = time.perf_counter()

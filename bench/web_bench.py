@@ -31,6 +31,9 @@ from pathlib import Path
 import httpx
 import pyotp
 
+# the synthetic-data builders shared with the tests (tests/support/seed.py)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
 GIVEN_UK = [
     "Олександр",
     "Марія",
@@ -180,13 +183,13 @@ def generate(path: Path, records: int, seed: int = 11) -> list[tuple[str, str]]:
 
 
 def build_home(home: Path, records: int) -> list[tuple[str, str]]:
-    from kintrace.accounts import users
     from kintrace.accounts.roles import Role
     from kintrace.config import load_settings
     from kintrace.registry.importer import import_file
     from kintrace.store.engine import open_store
-    from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
+    from kintrace.store.linkage_tables import link_pairs
     from kintrace.web.workspace import search_index
+    from support.seed import add_link_run, add_linked_records, add_user_with_totp, link_pair_row
 
     store = open_store(load_settings(home, env={}))
     csv_path = home / "bench.csv"
@@ -200,59 +203,36 @@ def build_home(home: Path, records: int) -> list[tuple[str, str]]:
     print(f"name index {indexed:>8} records in {time.perf_counter() - started:6.1f} s")
     now = datetime.now(UTC)
     with store.session(write=True) as db:
-        run = db.execute(
-            link_runs.insert().values(
-                started_at=now,
-                state="done",
-                mode="full",
-                engine="duckdb",
-                model_name="bench",
-                auto_link=0.99,
-                review_floor=0.5,
-            )
-        ).inserted_primary_key[0]
+        run = add_link_run(db, at=now, model_name="bench")
         sources = ("uk-reports", "ru-camps", "partner")
-        db.execute(
-            linked_records.insert(),
-            [
-                {
-                    "source": sources[n % 3],
-                    "record_id": f"R{n:08d}",
-                    "content_hash": "x",
-                    "person_id": f"P{n // 3:07d}",
-                    "run_id": run,
-                }
-                for n in range(records)
-            ],
+        add_linked_records(
+            db,
+            run_id=run,
+            members=[(sources[n % 3], f"R{n:08d}", f"P{n // 3:07d}") for n in range(records)],
         )
         db.execute(
             link_pairs.insert(),
             [
-                {
-                    "run_id": run,
-                    "source_l": sources[0],
-                    "record_id_l": f"R{base:08d}",
-                    "source_r": sources[k],
-                    "record_id_r": f"R{base + k:08d}",
-                    "match_probability": 0.97,
-                    "match_weight": 5.0,
-                    "status": "auto",
-                    "weights": "{}",
-                }
+                link_pair_row(
+                    run_id=run,
+                    left=(sources[0], f"R{base:08d}"),
+                    right=(sources[k], f"R{base + k:08d}"),
+                    probability=0.97,
+                    weight=5.0,
+                    status="auto",
+                )
                 for base in range(0, records - 2, 3)
                 for k in (1, 2)
             ],
         )
-        user = users.add_user(
+        add_user_with_totp(
             db,
             username="bench-caseworker",
             password=PASSWORD,
             role=Role.CASEWORKER,
-            agency_id=1,
-            now=now,
-            language="en",
+            secret=TOTP_SECRET,
+            at=now,
         )
-        users.set_totp_secret_for_demo(db, user_id=user.id, secret=TOTP_SECRET)
     store.close()
     return children
 

@@ -3,7 +3,6 @@ Debian's Chromium driven by Playwright. Screenshots go to test-artifacts/browser
 
 from __future__ import annotations
 
-import csv
 import os
 import socket
 import subprocess
@@ -67,7 +66,6 @@ def _seed(home: Path) -> None:
 
     from sqlalchemy import update
 
-    from kintrace.accounts import users
     from kintrace.accounts.roles import Role
     from kintrace.cases import RecordKey
     from kintrace.cases import Role as CaseRole
@@ -77,112 +75,77 @@ def _seed(home: Path) -> None:
     from kintrace.review.actors import Actor
     from kintrace.review.policy import default_policy
     from kintrace.store.engine import open_store
-    from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
     from kintrace.store.registry_tables import Source
     from kintrace.web.workspace.demo_accounts import mark_synthetic
+    from support.seed import (
+        add_link_pair,
+        add_link_run,
+        add_linked_records,
+        add_user_with_totp,
+        write_records_csv,
+    )
 
     store = open_store(load_settings(home, env={}))
-    path = home / "synthetic.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["source", "record_id", "given_name", "family_name", "birth_date", "birth_place"]
-        )
-        writer.writerows(ROWS)
-    import_file(store, path, actor="e2e")
+    import_file(store, write_records_csv(home / "synthetic.csv", ROWS), actor="e2e")
     now = datetime.now(UTC)
     with store.session(write=True) as db:
         mark_synthetic(db)
-        users.add_user(
+        add_user_with_totp(
             db,
             username="e2e-caseworker",
             password=PASSWORD,
             role=Role.CASEWORKER,
-            agency_id=1,
-            now=now,
-            language="en",
+            secret=None,
+            at=now,
         )
-        reviewer = users.add_user(
+        add_user_with_totp(
             db,
             username="e2e-reviewer",
             password=PASSWORD,
             role=Role.REVIEWER,
-            agency_id=1,
-            now=now,
+            secret=REVIEWER_SECRET,
+            at=now,
             language="uk",
         )
-        users.set_totp_secret_for_demo(db, user_id=reviewer.id, secret=REVIEWER_SECRET)
         for name, secret in PAIR_REVIEWERS.items():
-            account = users.add_user(
-                db,
-                username=name,
-                password=PASSWORD,
-                role=Role.REVIEWER,
-                agency_id=1,
-                now=now,
-                language="en",
+            add_user_with_totp(
+                db, username=name, password=PASSWORD, role=Role.REVIEWER, secret=secret, at=now
             )
-            users.set_totp_secret_for_demo(db, user_id=account.id, secret=secret)
         # a family's report against a camp list: the two-person rule applies
         for source, kind in (("family-reports", "family"), ("camp-list", "camp")):
             db.execute(update(Source).where(Source.name == source).values(kind=kind))
-        run = db.execute(
-            link_runs.insert().values(
-                started_at=now,
-                state="done",
-                mode="full",
-                engine="duckdb",
-                model_name="e2e",
-                model_json=json.dumps(MODEL),
-                auto_link=0.99,
-                review_floor=0.5,
-            )
-        ).inserted_primary_key[0]
-        for source, record_id in (
-            ("camp-list", "c1"),
-            ("adoption-list", "d1"),
-            ("family-reports", "f1"),
-        ):
-            db.execute(
-                linked_records.insert().values(
-                    source=source,
-                    record_id=record_id,
-                    content_hash="x",
-                    person_id="P000001",
-                    run_id=run,
-                )
-            )
-        db.execute(
-            link_pairs.insert().values(
-                run_id=run,
-                source_l="adoption-list",
-                record_id_l="d1",
-                source_r="camp-list",
-                record_id_r="c1",
-                match_probability=0.991,
-                match_weight=7.0,
-                status="auto",
-                weights="{}",
-            )
+        run = add_link_run(db, at=now, model_name="e2e", model_json=json.dumps(MODEL))
+        add_linked_records(
+            db,
+            run_id=run,
+            members=[
+                ("camp-list", "c1", "P000001"),
+                ("adoption-list", "d1", "P000001"),
+                ("family-reports", "f1", "P000001"),
+            ],
+        )
+        add_link_pair(
+            db,
+            run_id=run,
+            left=("adoption-list", "d1"),
+            right=("camp-list", "c1"),
+            probability=0.991,
+            weight=7.0,
+            status="auto",
         )
         for (sl, rl, sr, rr), probability, status in (
             (("adoption-list", "d1", "family-reports", "f1"), 0.995, "auto"),
             (("camp-list", "c1", "family-reports", "f1"), 0.9, "pending"),
         ):
-            db.execute(
-                link_pairs.insert().values(
-                    run_id=run,
-                    source_l=sl,
-                    record_id_l=rl,
-                    source_r=sr,
-                    record_id_r=rr,
-                    match_probability=probability,
-                    match_weight=3.17,
-                    status=status,
-                    weights=json.dumps(
-                        {"given_name": 6.49, "family_name": 6.49, "birth_date": -3.31}
-                    ),
-                )
+            add_link_pair(
+                db,
+                run_id=run,
+                left=(sl, rl),
+                right=(sr, rr),
+                probability=probability,
+                weight=3.17,
+                status=status,
+                weights=json.dumps({"given_name": 6.49, "family_name": 6.49, "birth_date": -3.31}),
             )
         casework.open_case(
             db,

@@ -1,4 +1,5 @@
-"""The `registry` fixture for the review and case tests (helpers in review_fixtures.py)."""
+"""The `registry` fixture for the review and case tests (actors and policy in review_fixtures.py,
+row builders in tests/support/seed.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from review_fixtures import T0, add_records, key
+from review_fixtures import T0
 
 from kintrace.cases import RecordKey
 from kintrace.store.engine import Store
+from support.seed import add_records, key
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from review_fixtures import ADMIN, ANN, BOB, CASEY, POLICY, T0, add_records
-from sqlalchemy import insert, select
+from review_fixtures import ADMIN, ANN, BOB, CASEY, POLICY, T0
+from sqlalchemy import select
 
 from kintrace import audit
 from kintrace.cases import (
@@ -25,8 +25,7 @@ from kintrace.review.actors import Actor
 from kintrace.review.queue import PendingPair
 from kintrace.store.audit_tables import AuditEntry
 from kintrace.store.engine import Store
-from kintrace.store.linkage_tables import link_runs, linked_records
-from kintrace.store.web_tables import users
+from support.seed import add_link_run, add_linked_records, add_records, add_user_row
 
 Registry = Callable[[list[str]], list[RecordKey]]
 ANALYST = Actor("ana", Role.ANALYST)
@@ -127,19 +126,7 @@ def test_assignment_checks_the_assignees_role(store: Store, registry: Registry) 
     (fam,) = registry(["fam:1"])
     with store.session(write=True) as s:
         for name, role in (("casey", "caseworker"), ("ann", "reviewer")):
-            s.execute(
-                insert(users).values(
-                    username=name,
-                    display_name=name,
-                    agency_id=1,
-                    role=role,
-                    password_hash="x",
-                    language="en",
-                    disabled=False,
-                    created_at=T0,
-                    password_changed_at=T0,
-                )
-            )
+            add_user_row(s, username=name, role=role, at=T0)
     case_id = _open(store, fam)
     with store.session(write=True) as s:
         with pytest.raises(WorkflowRefused, match="only to a caseworker"):
@@ -214,33 +201,14 @@ def test_a_confirmation_awaiting_its_second_reviewer_brings_no_new_record(
 def _persons(store: Store, members: dict[str, list[RecordKey]]) -> None:
     """Write persons as a finished link run would (linked_records)."""
     with store.session(write=True) as s:
-        run = s.execute(
-            insert(link_runs)
-            .values(
-                started_at=T0,
-                finished_at=T0,
-                state="done",
-                mode="full",
-                engine="duckdb",
-                model_name="test",
-                auto_link=0.99,
-                review_floor=0.5,
-            )
-            .returning(link_runs.c.id)
-        ).scalar_one()
-        s.execute(
-            insert(linked_records),
-            [
-                {
-                    "source": k.source,
-                    "record_id": k.record_id,
-                    "content_hash": "0" * 64,
-                    "person_id": person,
-                    "run_id": run,
-                }
-                for person, keys in members.items()
-                for k in keys
+        run = add_link_run(s, at=T0, finished=True)
+        add_linked_records(
+            s,
+            run_id=run,
+            members=[
+                (k.source, k.record_id, person) for person, keys in members.items() for k in keys
             ],
+            content_hash="0" * 64,
         )
 
 

@@ -7,15 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
-from review_fixtures import T0, add_records, key
+from review_fixtures import T0
 from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from kintrace.cli.app import app
 from kintrace.config import load_settings
 from kintrace.store.engine import open_store
-from kintrace.store.linkage_tables import link_pairs, link_runs
-from kintrace.store.web_tables import users
+from kintrace.store.linkage_tables import link_pairs
+from support.seed import add_link_run, add_records, add_user_row, key, link_pair_row
 
 runner = CliRunner()
 
@@ -25,69 +25,38 @@ def home(tmp_path: Path) -> Path:
     home = tmp_path / "home"
     store = open_store(load_settings(home, env={}))
     with store.session(write=True) as s:
-        add_records(s, [key(k) for k in ("fam:1", "camp:1", "fam:2", "reg:1")])
+        add_records(s, [key(k) for k in ("fam:1", "camp:1", "fam:2", "reg:1")], at=T0)
         for name, role in (("ann", "reviewer"), ("bob", "reviewer"), ("casey", "caseworker")):
-            s.execute(
-                insert(users).values(
-                    username=name,
-                    display_name=name,
-                    agency_id=1,
-                    role=role,
-                    password_hash="x",
-                    language="en",
-                    disabled=False,
-                    created_at=T0,
-                    password_changed_at=T0,
-                )
-            )
-        run = s.execute(
-            insert(link_runs).values(
-                started_at=T0,
-                finished_at=T0,
-                state="done",
-                mode="full",
-                engine="duckdb",
-                model_name="test",
-                auto_link=0.99,
-                review_floor=0.5,
-            )
-        ).inserted_primary_key[0]
+            add_user_row(s, username=name, role=role, at=T0)
+        run = add_link_run(s, at=T0, finished=True)
         s.execute(
             insert(link_pairs),
             [
-                {
-                    "run_id": run,
-                    "source_l": "camp",
-                    "record_id_l": "1",
-                    "source_r": "fam",
-                    "record_id_r": "1",
-                    "match_probability": 0.74,
-                    "match_weight": 1.5,
-                    "status": "pending",
-                    "weights": json.dumps({"given_name": 3.2, "birth_date": -1.1}),
-                },
-                {
-                    "run_id": run,
-                    "source_l": "fam",
-                    "record_id_l": "2",
-                    "source_r": "camp",
-                    "record_id_r": "1",
-                    "match_probability": 0.998,
-                    "match_weight": 9.0,
-                    "status": "auto",
-                    "weights": "{}",
-                },
-                {
-                    "run_id": run,
-                    "source_l": "fam",
-                    "record_id_l": "2",
-                    "source_r": "reg",
-                    "record_id_r": "1",
-                    "match_probability": 0.55,
-                    "match_weight": 0.3,
-                    "status": "pending",
-                    "weights": "{}",
-                },
+                link_pair_row(
+                    run_id=run,
+                    left=("camp", "1"),
+                    right=("fam", "1"),
+                    probability=0.74,
+                    weight=1.5,
+                    status="pending",
+                    weights=json.dumps({"given_name": 3.2, "birth_date": -1.1}),
+                ),
+                link_pair_row(
+                    run_id=run,
+                    left=("fam", "2"),
+                    right=("camp", "1"),
+                    probability=0.998,
+                    weight=9.0,
+                    status="auto",
+                ),
+                link_pair_row(
+                    run_id=run,
+                    left=("fam", "2"),
+                    right=("reg", "1"),
+                    probability=0.55,
+                    weight=0.3,
+                    status="pending",
+                ),
             ],
         )
     store.close()

@@ -13,18 +13,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from review_fixtures import add_records
+from review_fixtures import T0
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kintrace import audit
-from kintrace.cases import RecordKey, ReviewPolicy, Role, Verdict
+from kintrace.cases import ReviewPolicy, Role, Verdict
 from kintrace.config import load_settings
 from kintrace.review import decisions, queue
 from kintrace.review.actors import Actor
-from kintrace.review.queue import PendingPair
 from kintrace.store.engine import Store, open_store
 from kintrace.store.review_tables import review_decisions, review_items
+from support.reviewers import numbered_pairs, review_until_empty
+from support.seed import add_records
 
 POLICY = ReviewPolicy(two_person_rule=False, lease_seconds=300)
 
@@ -45,39 +46,17 @@ time.sleep(600)
 
 
 def _fill(store: Store, n: int) -> None:
-    left = [RecordKey("fam", f"{i:05d}") for i in range(n)]
-    right = [RecordKey("reg", f"{i:05d}") for i in range(n)]
+    keys, pairs = numbered_pairs(n, digits=5)
     with store.session(write=True) as s:
-        add_records(s, left + right)
-        pairs = [
-            PendingPair(a, b, 0.5 + 0.45 * (i % 97) / 97)
-            for i, (a, b) in enumerate(zip(left, right, strict=True))
-        ]
+        add_records(s, keys, at=T0)
         queue.enqueue(s, pairs, policy=POLICY, now=datetime.now(UTC))
 
 
 def _work(
     sessions: sessionmaker[Session], name: str, decided: list[int], errors: list[str]
 ) -> None:
-    actor = Actor(name, Role.REVIEWER)
     try:
-        while True:
-            with sessions.begin() as s:
-                item = queue.claim_next(s, reviewer=name, policy=POLICY, now=datetime.now(UTC))
-            if item is None:
-                return
-            with sessions.begin() as s:
-                decisions.decide(
-                    s,
-                    actor=actor,
-                    left=item.left,
-                    right=item.right,
-                    verdict=Verdict.DIFFERENT,
-                    token=item.token,
-                    policy=POLICY,
-                    now=datetime.now(UTC),
-                )
-            decided.append(item.id)
+        review_until_empty(sessions.begin, name=name, policy=POLICY, decided=decided)
     except Exception as exc:  # reported by the test, with the worker's name
         errors.append(f"{name}: {type(exc).__name__}: {exc}")
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from review_fixtures import ANN, BOB, POLICY, T0, add_records
-from sqlalchemy import delete, insert, select, update
+from review_fixtures import ANN, BOB, POLICY, T0
+from sqlalchemy import delete, select, update
 
 from kintrace.cases import DecisionRefused, PairStatus, RecordKey, ReviewPolicy, Verdict
 from kintrace.config import load_settings
@@ -17,6 +17,7 @@ from kintrace.review import decisions, queue
 from kintrace.review.queue import PendingPair
 from kintrace.store.engine import Store, open_store
 from kintrace.store.linkage_tables import link_pairs, link_runs
+from support.seed import add_link_pair, add_link_run, add_records
 
 Registry = Callable[[list[str]], list[RecordKey]]
 
@@ -167,34 +168,17 @@ def test_first_reviewer_never_gets_their_own_pair_back_for_the_second_look(
 def _link_run(store: Store, pairs: list[tuple[RecordKey, RecordKey, float]]) -> None:
     """Write a finished link run with these pending pairs, as `kintrace link` would."""
     with store.session(write=True) as s:
-        run = s.execute(
-            insert(link_runs)
-            .values(
-                started_at=T0,
-                finished_at=T0,
-                state="done",
-                mode="full",
-                engine="duckdb",
-                model_name="test",
-                auto_link=0.99,
-                review_floor=0.5,
-            )
-            .returning(link_runs.c.id)
-        ).scalar_one()
+        run = add_link_run(s, at=T0, finished=True)
         s.execute(delete(link_pairs))
         for a, b, p in pairs:
-            s.execute(
-                insert(link_pairs).values(
-                    run_id=run,
-                    source_l=a.source,
-                    record_id_l=a.record_id,
-                    source_r=b.source,
-                    record_id_r=b.record_id,
-                    match_probability=p,
-                    match_weight=0.0,
-                    status="pending",
-                    weights="{}",
-                )
+            add_link_pair(
+                s,
+                run_id=run,
+                left=(a.source, a.record_id),
+                right=(b.source, b.record_id),
+                probability=p,
+                weight=0.0,
+                status="pending",
             )
 
 
@@ -222,7 +206,7 @@ def test_concurrent_syncs_queue_each_pair_once(pg_schema_url: str, tmp_path: Pat
     try:
         keys = [RecordKey("fam", str(i)) for i in range(60)] + [RecordKey("camp", "x")]
         with store.session(write=True) as s:
-            add_records(s, keys)
+            add_records(s, keys, at=T0)
         _link_run(store, [(k, keys[-1], 0.7) for k in keys[:-1]])
         errors: list[str] = []
 
@@ -253,18 +237,14 @@ def test_spot_checks_queue_a_sample_of_automatic_links_after_every_pending_pair(
     with store.session(write=True) as s:  # the run also linked a-c on its own
         s.execute(update(link_pairs).values(status="pending"))
         run = s.scalar(select(link_runs.c.id))
-        s.execute(
-            insert(link_pairs).values(
-                run_id=run,
-                source_l="fam",
-                record_id_l="1",
-                source_r="reg",
-                record_id_r="1",
-                match_probability=0.999,
-                match_weight=10.0,
-                status="auto",
-                weights="{}",
-            )
+        add_link_pair(
+            s,
+            run_id=run,
+            left=("fam", "1"),
+            right=("reg", "1"),
+            probability=0.999,
+            weight=10.0,
+            status="auto",
         )
     everything = ReviewPolicy(spot_check_rate=1.0, lease_seconds=600)
     with store.session(write=True) as s:

@@ -5,7 +5,6 @@ All names below are synthetic test data.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +22,14 @@ from kintrace.store.registry_tables import Source
 from kintrace.web.app import create_app
 from kintrace.web.options import WebOptions
 from kintrace.web.workspace import scope
+from support.seed import (
+    add_link_pair,
+    add_link_run,
+    add_linked_records,
+    add_review_item,
+    add_user_with_totp,
+    write_records_csv,
+)
 
 PASSWORD = "correct horse battery staple"
 LOOPBACK = ("127.0.0.1", 50000)
@@ -33,16 +40,6 @@ SYNTHETIC_ROWS = [  # (source, record_id, given, family, birth_date, birth_place
     ("list-r", "r2", "Дарья", "Бондаренко", "2011", "Мелитополь"),
 ]
 PARTNER_ROWS = [("list-p", "p1", "Oleksandr", "Kovalchuk", "2012-03-14", "Kherson")]
-
-
-def write_csv(path: Path, rows: list[tuple[str, ...]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["source", "record_id", "given_name", "family_name", "birth_date", "birth_place"]
-        )
-        writer.writerows(rows)
-    return path
 
 
 _HASHES: dict[str, str] = {}
@@ -67,34 +64,35 @@ def _hash_each_password_once(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def seeded(sqlite_store: Store, tmp_path: Path) -> dict[str, int]:
     """Records of the home agency (list-a, list-r) and of a partner agency (list-p)."""
-    import_file(sqlite_store, write_csv(tmp_path / "home.csv", SYNTHETIC_ROWS), actor="test")
-    import_file(sqlite_store, write_csv(tmp_path / "partner.csv", PARTNER_ROWS), actor="test")
+    import_file(
+        sqlite_store, write_records_csv(tmp_path / "home.csv", SYNTHETIC_ROWS), actor="test"
+    )
+    import_file(
+        sqlite_store, write_records_csv(tmp_path / "partner.csv", PARTNER_ROWS), actor="test"
+    )
     now = datetime.now(UTC)
     with sqlite_store.session(write=True) as db:
         partner = users.ensure_agency(db, code="partner", name="Partner", now=now)
         partner_source = db.query(Source).filter(Source.name == "list-p").one()
         scope.assign_source(db, source_id=partner_source.id, agency_id=partner)
         for role in Role:
-            user = users.add_user(
+            add_user_with_totp(
                 db,
                 username=f"u-{role.value}",
                 password=PASSWORD,
                 role=role,
-                agency_id=1,
-                now=now,
-                language="en",
+                secret=secret_of(f"u-{role.value}"),
+                at=now,
             )
-            users.set_totp_secret_for_demo(db, user_id=user.id, secret=secret_of(user.username))
-        user = users.add_user(
+        add_user_with_totp(
             db,
             username="u-partner",
             password=PASSWORD,
             role=Role.CASEWORKER,
+            secret=secret_of("u-partner"),
+            at=now,
             agency_id=partner,
-            now=now,
-            language="en",
         )
-        users.set_totp_secret_for_demo(db, user_id=user.id, secret=secret_of("u-partner"))
     return {"partner_agency": partner}
 
 
@@ -162,57 +160,19 @@ def signed_in(client_factory) -> Callable[[str], TestClient]:  # type: ignore[no
 @pytest.fixture
 def linked(sqlite_store: Store, seeded: dict[str, int]) -> str:
     """Person P1 = list-a/a1 + list-r/r1 (home) + list-p/p1 (partner), as a link run would."""
-    from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
-    from kintrace.store.review_tables import review_items
-
     now = datetime.now(UTC)
     with sqlite_store.session(write=True) as db:
-        run = db.execute(
-            link_runs.insert().values(
-                started_at=now,
-                state="done",
-                mode="full",
-                engine="duckdb",
-                model_name="test",
-                auto_link=0.99,
-                review_floor=0.5,
-            )
-        ).inserted_primary_key[0]
-        for source, record_id in (("list-a", "a1"), ("list-r", "r1"), ("list-p", "p1")):
-            db.execute(
-                linked_records.insert().values(
-                    source=source,
-                    record_id=record_id,
-                    content_hash="x",
-                    person_id="P1",
-                    run_id=run,
-                )
-            )
-        db.execute(
-            link_pairs.insert().values(
-                run_id=run,
-                source_l="list-a",
-                record_id_l="a1",
-                source_r="list-r",
-                record_id_r="r1",
-                match_probability=0.987,
-                match_weight=6.3,
-                status="auto",
-                weights="{}",
-            )
+        run = add_link_run(db, at=now)
+        add_linked_records(
+            db,
+            run_id=run,
+            members=[("list-a", "a1", "P1"), ("list-r", "r1", "P1"), ("list-p", "p1", "P1")],
         )
-        db.execute(
-            review_items.insert().values(
-                source_l="list-a",
-                record_id_l="a1",
-                source_r="list-r",
-                record_id_r="r1",
-                match_probability=0.987,
-                status="confirmed",
-                enqueued_at=now,
-                updated_at=now,
-            )
+        a1, r1 = ("list-a", "a1"), ("list-r", "r1")
+        add_link_pair(
+            db, run_id=run, left=a1, right=r1, probability=0.987, weight=6.3, status="auto"
         )
+        add_review_item(db, left=a1, right=r1, probability=0.987, status="confirmed", at=now)
     return "P1"
 
 
@@ -243,12 +203,10 @@ def review_data(sqlite_store: Store, seeded: dict[str, int], tmp_path: Path) -> 
     from kintrace.review import casework
     from kintrace.review.actors import Actor
     from kintrace.review.policy import default_policy
-    from kintrace.store.linkage_tables import link_pairs, link_runs
-    from kintrace.store.review_tables import review_items
 
     import_file(
         sqlite_store,
-        write_csv(
+        write_records_csv(
             tmp_path / "partner2.csv",
             [("list-p", "p2", "Oleksandr", "Kovalchuk", "2012", "Kherson")],
         ),
@@ -262,47 +220,29 @@ def review_data(sqlite_store: Store, seeded: dict[str, int], tmp_path: Path) -> 
     }
     found: dict[str, int] = {}
     with sqlite_store.session(write=True) as db:
-        run = db.execute(
-            link_runs.insert().values(
-                started_at=now,
-                state="done",
-                mode="full",
-                engine="duckdb",
-                model_name="test",
-                model_json=json.dumps(TEST_MODEL),
-                auto_link=0.99,
-                review_floor=0.5,
-            )
-        ).inserted_primary_key[0]
+        run = add_link_run(db, at=now, model_json=json.dumps(TEST_MODEL))
         for name, (sl, rl, sr, rr) in pairs.items():
-            db.execute(
-                link_pairs.insert().values(
-                    run_id=run,
-                    source_l=sl,
-                    record_id_l=rl,
-                    source_r=sr,
-                    record_id_r=rr,
-                    match_probability=0.8,
-                    match_weight=2.0,
-                    status="pending",
-                    weights=json.dumps({"given_name": 6.49, "birth_date": -3.31}),
-                )
+            add_link_pair(
+                db,
+                run_id=run,
+                left=(sl, rl),
+                right=(sr, rr),
+                probability=0.8,
+                weight=2.0,
+                status="pending",
+                weights=json.dumps({"given_name": 6.49, "birth_date": -3.31}),
             )
-            found[name] = db.execute(
-                review_items.insert().values(
-                    source_l=sl,
-                    record_id_l=rl,
-                    source_r=sr,
-                    record_id_r=rr,
-                    match_probability=0.8,
-                    match_weight=2.0,
-                    status="pending",
-                    priority=1.0,
-                    fencing_token=0,
-                    enqueued_at=now,
-                    updated_at=now,
-                )
-            ).inserted_primary_key[0]
+            found[name] = add_review_item(
+                db,
+                left=(sl, rl),
+                right=(sr, rr),
+                probability=0.8,
+                status="pending",
+                at=now,
+                match_weight=2.0,
+                priority=1.0,
+                fencing_token=0,
+            )
         admin = Actor("test-admin", Role.ADMIN)
         found["case"] = casework.open_case(
             db, actor=admin, subject=RecordKey("list-a", "a2"), now=now, policy=default_policy()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
-from tests.integration.web.conftest import LOOPBACK, SYNTHETIC_ROWS, sign_in, write_csv
+from tests.integration.web.conftest import LOOPBACK, SYNTHETIC_ROWS, sign_in
 
 from kintrace.accounts import sessions, throttle, tokens, users
 from kintrace.accounts.errors import AccountError, SignInFailed, Throttled
@@ -17,6 +17,7 @@ from kintrace.config import Settings
 from kintrace.registry.importer import import_file
 from kintrace.store.engine import Store
 from kintrace.web.app import create_app
+from support.seed import write_records_csv
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
@@ -102,7 +103,7 @@ def test_api_tokens(store: Store) -> None:
 
 
 def test_search_through_the_app_on_each_backend(settings: Settings, store: Store, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import_file(store, write_csv(tmp_path / "rows.csv", SYNTHETIC_ROWS), actor="test")
+    import_file(store, write_records_csv(tmp_path / "rows.csv", SYNTHETIC_ROWS), actor="test")
     with store.session(write=True) as db:
         user = _add(db, "u-caseworker")
         from tests.integration.web.conftest import secret_of
