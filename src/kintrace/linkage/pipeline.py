@@ -31,11 +31,14 @@ def train_and_score(
     engine: Engine,
     chunks: int | None = None,
     progress: runner.Progress | None = None,
+    model: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Train on `features`, then score every blocked pair at or above the review floor."""
+    """Train on `features` (or take `model`, e.g. one re-estimated from reviewers' decisions by
+    `kintrace model retrain`), then score every blocked pair at or above the review floor."""
     say = progress or (lambda _msg: None)
-    say("training the model (u by random sampling, m by EM)")
-    model = runner.train(spec, features, engine=engine, progress=say)
+    if model is None:
+        say("training the model (u by random sampling, m by EM)")
+        model = runner.train(spec, features, engine=engine, progress=say)
     say("scoring candidate pairs")
     pairs = runner.predict(
         spec,

@@ -59,6 +59,10 @@ class LinkOptions:
     thresholds: Thresholds | None = None
     actor: str = "cli"
     chunks: int | None = None  # predict in chunks x chunks pieces (None: by size)
+    # Score a full run with this model instead of training one: how a model re-estimated from
+    # reviewers' decisions (`kintrace model retrain`) reaches later runs. Implies a full run; the
+    # run stores it, so incremental runs after it score with it too.
+    model: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ def link(
     say("reading the registry")
     with store.session() as session:
         state = previous_state(session)
-        full = options.full or state.model is None
+        full = options.full or options.model is not None or state.model is None
         must, cannot = reviewer_constraints(session)
         old_auto = stored_auto_links(session)
         say("computing name keys and features")
@@ -170,7 +174,12 @@ def link(
             model, pairs = state.model, runner.empty_pairs(spec)
         elif full:
             model, pairs = train_and_score(
-                spec, features, engine=engine, chunks=options.chunks, progress=say
+                spec,
+                features,
+                engine=engine,
+                chunks=options.chunks,
+                progress=say,
+                model=options.model,
             )
         else:
             assert state.model is not None

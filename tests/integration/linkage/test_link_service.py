@@ -111,3 +111,45 @@ def test_bad_registries_get_a_clear_message(
     with sqlite_store.session() as session:
         assert session.execute(select(func.count()).select_from(link_runs)).scalar() == 0
         assert session.execute(select(func.count()).select_from(link_pairs)).scalar() == 0
+
+
+@pytest.mark.slow
+def test_a_given_model_scores_a_full_run_without_training_and_later_runs_keep_it(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """How a model re-estimated from reviewers' decisions reaches later link runs."""
+    import json
+
+    from kintrace.linkage import runner
+    from kintrace.linkage.service import LinkOptions
+    from kintrace.linkage.store_io import previous_state
+
+    rows = make_rows(make_children(80, twins=2))
+    insert_rows(store, rows)
+    link(store)
+    with store.session() as session:
+        trained = previous_state(session).model
+    assert trained is not None
+    given = json.loads(json.dumps(trained))
+    given["probability_two_random_records_match"] = (
+        trained["probability_two_random_records_match"] / 4
+    )
+
+    def no_training(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a run given a model must not train")
+
+    monkeypatch.setattr(runner, "train", no_training)
+    report = link(store, options=LinkOptions(model=given))
+    assert report.mode == "full"
+    with store.session() as session:
+        state = previous_state(session)
+        run_model = session.execute(
+            select(link_runs.c.model_json).where(link_runs.c.id == report.run_id)
+        ).scalar_one()
+    assert state.model is not None
+    assert state.model["probability_two_random_records_match"] == pytest.approx(
+        given["probability_two_random_records_match"]
+    )
+    assert json.loads(run_model)["probability_two_random_records_match"] == pytest.approx(
+        given["probability_two_random_records_match"]
+    )
