@@ -6,9 +6,7 @@ message and exit status 1, never a stack trace.
 
 from __future__ import annotations
 
-import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated
 
@@ -18,10 +16,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kintrace.cli.app import settings_from
+from kintrace.cli.command import cli_actor, fail, opened_store
 from kintrace.linkage.engine import EngineConfig, EngineError
 from kintrace.linkage.spec import Thresholds
-from kintrace.store.engine import Store, open_store
-from kintrace.store.errors import StoreError
+from kintrace.store.engine import Store
 
 out = Console()
 err = Console(stderr=True)
@@ -36,40 +34,18 @@ LINK_HELP = (
 )
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
-
-
-@contextmanager
-def _store(ctx: typer.Context) -> Iterator[Store]:
+def _store(ctx: typer.Context) -> AbstractContextManager[Store]:
     # Imported here: the linkage service loads Splink and pandas, which every other command
     # of the CLI would otherwise pay for at start-up.
     from kintrace.linkage.service import LinkInputError
 
-    try:
-        store = open_store(settings_from(ctx))
-    except StoreError as exc:
-        raise _fail(str(exc)) from None
-    try:
-        yield store
-    except (StoreError, LinkInputError, EngineError, ValueError) as exc:
-        raise _fail(str(exc)) from None
-    finally:
-        store.close()
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
+    return opened_store(ctx, reported=(LinkInputError, EngineError, ValueError))
 
 
 def _ref(text: str) -> tuple[str, str]:
     source, sep, record_id = text.partition(":")
     if not sep or not source or not record_id:
-        raise _fail(f"'{text}' is not a record reference: write SOURCE:RECORD_ID.")
+        raise fail(f"'{text}' is not a record reference: write SOURCE:RECORD_ID.")
     return source, record_id
 
 
@@ -99,13 +75,13 @@ def link_command(
     from kintrace.linkage.service import LinkOptions, link
 
     if engine not in ("duckdb", "spark"):
-        raise _fail(f"--engine {engine!r} is not known; use duckdb or spark.")
+        raise fail(f"--engine {engine!r} is not known; use duckdb or spark.")
     try:
         thresholds = Thresholds(
             auto_link=auto_link, review_floor=review_floor, unambiguous_link=unambiguous_link
         )
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     settings = settings_from(ctx)
     options = LinkOptions(
         full=full,
@@ -115,7 +91,7 @@ def link_command(
             temp_dir=settings.home / "link-tmp",
         ),
         thresholds=thresholds,
-        actor=_actor(),
+        actor=cli_actor(),
     )
     with (
         _store(ctx) as store,
@@ -182,7 +158,7 @@ def explain_command(
         try:
             html.write_text(waterfall_html(explanation), encoding="utf-8")
         except OSError as exc:
-            raise _fail(f"cannot write {html}: {exc.strerror}") from None
+            raise fail(f"cannot write {html}: {exc.strerror}") from None
         out.print(f"waterfall written to {html}")
 
 
@@ -195,7 +171,7 @@ def _export(ctx: typer.Context, out_path: Path, which: str) -> None:
             with out_path.open("w", encoding="utf-8", newline="") as handle:
                 count = writer(store, handle)
         except OSError as exc:
-            raise _fail(f"cannot write {out_path}: {exc.strerror}") from None
+            raise fail(f"cannot write {out_path}: {exc.strerror}") from None
     out.print(f"{count} rows written to {out_path}")
 
 

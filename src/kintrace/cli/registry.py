@@ -6,9 +6,7 @@ printed as one clear message (never a stack trace) and exit with status 1.
 
 from __future__ import annotations
 
-import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -19,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from kintrace.cli.app import settings_from
+from kintrace.cli.command import cli_actor, fail, opened_store
 from kintrace.registry.errors import RegistryError
 from kintrace.registry.importer import ImportSummary, import_file
 from kintrace.registry.integrity import verify_registry_audit
@@ -33,7 +31,7 @@ from kintrace.registry.sources import (
     list_sources,
     registry_status,
 )
-from kintrace.store.engine import Store, open_store
+from kintrace.store.engine import Store
 from kintrace.store.errors import StoreError
 
 #: Files bigger than this get a progress bar (about a few thousand rows).
@@ -63,30 +61,8 @@ quarantine_app = typer.Typer(
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
-
-
-@contextmanager
-def _store(ctx: typer.Context) -> Iterator[Store]:
-    try:
-        store = open_store(settings_from(ctx))
-    except StoreError as exc:
-        raise _fail(str(exc)) from None
-    try:
-        yield store
-    except (StoreError, RegistryError) as exc:
-        raise _fail(str(exc)) from None
-    finally:
-        store.close()
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
+def _store(ctx: typer.Context) -> AbstractContextManager[Store]:
+    return opened_store(ctx, reported=(RegistryError,))
 
 
 def import_command(
@@ -134,10 +110,10 @@ def import_command(
         try:
             entries = read_manifest(manifest)
         except RegistryError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         jobs += [(e.path, e.source, e.sheet, e.details) for e in entries]
     if not jobs:
-        raise _fail("nothing to import: name one or more FILES, or --manifest sources.json.")
+        raise fail("nothing to import: name one or more FILES, or --manifest sources.json.")
     failed = 0
     with _store(ctx) as store:
         for path, job_source, job_sheet, job_details in jobs:
@@ -151,7 +127,7 @@ def import_command(
                 continue
             _print_summary(summary)
     if failed:
-        raise _fail(f"{failed} of {len(jobs)} file(s) were not imported (see above).")
+        raise fail(f"{failed} of {len(jobs)} file(s) were not imported (see above).")
 
 
 def _source_details(
@@ -160,15 +136,15 @@ def _source_details(
     if not (kind or description or received_on):
         return None
     if source is None:
-        raise _fail(
+        raise fail(
             "--kind, --description and --received-on describe the --source list: add --source."
         )
     if kind is not None and kind not in SOURCE_KINDS:
-        raise _fail(f"--kind '{kind}' is not one of: {', '.join(SOURCE_KINDS)}.")
+        raise fail(f"--kind '{kind}' is not one of: {', '.join(SOURCE_KINDS)}.")
     try:
         received = date.fromisoformat(received_on) if received_on else None
     except ValueError:
-        raise _fail(f"--received-on '{received_on}' is not a date like 2026-11-29.") from None
+        raise fail(f"--received-on '{received_on}' is not a date like 2026-11-29.") from None
     return SourceDetails(kind=kind, description=description, received_on=received)
 
 
@@ -182,7 +158,9 @@ def _import_one(
 ) -> ImportSummary:
     big = path.is_file() and path.stat().st_size > PROGRESS_BYTES
     if not big:
-        return import_file(store, path, actor=_actor(), source=source, sheet=sheet, details=details)
+        return import_file(
+            store, path, actor=cli_actor(), source=source, sheet=sheet, details=details
+        )
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -199,7 +177,7 @@ def _import_one(
         return import_file(
             store,
             path,
-            actor=_actor(),
+            actor=cli_actor(),
             source=source,
             sheet=sheet,
             details=details,
@@ -314,7 +292,7 @@ def records_show(
             with store.session() as session:
                 view = show_record(session, source, record_id)
         except RegistryError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     out.print(f"[bold]{view.source}:{view.record_id}[/] (current version {view.current_version})")
     for v in view.versions:
         table = Table(
@@ -380,7 +358,7 @@ def quarantine_export(
         with out_file.open("w", encoding="utf-8", newline="") as handle:
             count = export_quarantine(entries, handle)
     except OSError as exc:
-        raise _fail(f"cannot write {out_file}: {exc.strerror}.") from None
+        raise fail(f"cannot write {out_file}: {exc.strerror}.") from None
     out.print(f"{count} quarantined row(s) written to {out_file}.", highlight=False)
 
 
@@ -390,7 +368,7 @@ def audit_verify(ctx: typer.Context) -> None:
     with _store(ctx) as store, store.session() as session:
         result = verify_registry_audit(session)
     if not result.ok:
-        raise _fail(f"audit log broken at entry {result.broken_id}: {result.problem}.")
+        raise fail(f"audit log broken at entry {result.broken_id}: {result.problem}.")
     out.print(f"audit log intact: {result.entries} entries verified.")
 
 

@@ -6,7 +6,6 @@ as one clear message and exit with status 1, never a stack trace.
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -28,10 +27,11 @@ from kintrace.cases import (
     parse_record_key,
 )
 from kintrace.cli.app import settings_from
+from kintrace.cli.command import fail, login_name, opened_store
 from kintrace.review import casework, decisions, pairs, queue, worklists
 from kintrace.review.actors import Actor, actor_named
 from kintrace.review.policy import load_policy
-from kintrace.store.engine import Store, open_store
+from kintrace.store.engine import Store
 from kintrace.store.errors import StoreError
 
 out = Console()
@@ -72,51 +72,34 @@ class FacetChoice(StrEnum):
     ret = "return"
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
-
-
 @contextmanager
 def _store(ctx: typer.Context) -> Iterator[tuple[Store, ReviewPolicy]]:
-    settings = settings_from(ctx)
     try:
-        policy = load_policy(settings.home)
-        store = open_store(settings)
+        policy = load_policy(settings_from(ctx).home)
     except (StoreError, WorkflowRefused) as exc:
-        raise _fail(str(exc)) from None
-    try:
-        yield store, policy
-    except (StoreError, WorkflowRefused) as exc:
-        raise _fail(str(exc)) from None
-    except (IntegrityError, OperationalError) as exc:
-        # Another reviewer's change collided with this one (same pair created at the same
-        # moment, a lock wait that timed out): nothing was written; trying again is safe.
-        raise _fail(
-            f"Another change to the same data happened at the same moment "
-            f"({type(exc.orig).__name__}); nothing was changed. Run the command again."
-        ) from None
-    finally:
-        store.close()
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""
+        raise fail(str(exc)) from None
+    with opened_store(ctx, reported=(WorkflowRefused,)) as store:
+        try:
+            yield store, policy
+        except (IntegrityError, OperationalError) as exc:
+            # Another reviewer's change collided with this one (same pair created at the same
+            # moment, a lock wait that timed out): nothing was written; trying again is safe.
+            raise fail(
+                f"Another change to the same data happened at the same moment "
+                f"({type(exc.orig).__name__}); nothing was changed. Run the command again."
+            ) from None
 
 
 def _actor(store: Store, name: str | None) -> Actor:
     with store.session() as session:
-        return actor_named(session, name or _login())
+        return actor_named(session, name or login_name() or "")
 
 
 def _key(text: str) -> RecordKey:
     try:
         return parse_record_key(text)
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 def _now() -> datetime:
@@ -381,7 +364,7 @@ def open_command(
 ) -> None:
     """Open a case for a sought child."""
     if (subject is None) == (person is None):
-        raise _fail("Give a record (SOURCE:ID) or --person PERSON_ID: one of them, not both.")
+        raise fail("Give a record (SOURCE:ID) or --person PERSON_ID: one of them, not both.")
     key = _key(subject) if subject else None
     with _store(ctx) as (store, policy):
         actor = _actor(store, as_user)
@@ -416,7 +399,7 @@ def list_command(
 ) -> None:
     """List cases, optionally one of the work lists."""
     if stalled is not None and stalled < 0:
-        raise _fail(f"--stalled takes a number of days, 0 or more; got {stalled}.")
+        raise fail(f"--stalled takes a number of days, 0 or more; got {stalled}.")
     with _store(ctx) as (store, _policy):
         actor = _actor(store, as_user)
         with store.session() as session:
