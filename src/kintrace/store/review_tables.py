@@ -20,16 +20,15 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 
-from kintrace.store.base import NAMING_CONVENTION
+from kintrace.store.base import Base
 
-metadata = MetaData(naming_convention=NAMING_CONVENTION)
+metadata = Base.metadata  # one MetaData for every area (naming convention shared)
 
 KEY = 200  # length of a source name or a record id
 
