@@ -33,13 +33,14 @@ def opened_store(
 ) -> Iterator[Store]:
     """The store of the command's settings, closed afterwards. A StoreError (opening or
     during the work) or one of `reported` ends the command with its message (`fail`)."""
+    caught: tuple[type[Exception], ...] = (StoreError, *reported)
     try:
         store = open_store(settings_from(ctx))
     except StoreError as exc:
         raise fail(str(exc)) from None
     try:
         yield store
-    except (StoreError, *reported) as exc:
+    except caught as exc:
         raise fail(str(exc)) from None
     finally:
         store.close()

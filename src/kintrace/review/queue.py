@@ -142,6 +142,21 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
+def _scored_pairs(session: Session, status: str) -> Iterator[Any]:
+    """The link run's pairs in `status` ("pending", "auto"): keys, probability and weight."""
+    lp = link_pairs.c
+    yield from session.execute(
+        select(
+            lp.source_l,
+            lp.record_id_l,
+            lp.source_r,
+            lp.record_id_r,
+            lp.match_probability,
+            lp.match_weight,
+        ).where(lp.status == status)
+    )
+
+
 def sync_from_links(
     session: Session, *, policy: ReviewPolicy, now: datetime, force: bool = False
 ) -> tuple[int, int, int]:
@@ -160,7 +175,6 @@ def sync_from_links(
     synced = session.execute(select(review_sync).where(review_sync.c.id == 1)).first()
     if last_run is None or (not force and synced is not None and synced.link_run_id >= last_run):
         return 0, 0, 0
-    lp = link_pairs.c
     pending = [
         PendingPair(
             RecordKey(r.source_l, r.record_id_l),
@@ -168,30 +182,12 @@ def sync_from_links(
             float(r.match_probability),
             float(r.match_weight),
         )
-        for r in session.execute(
-            select(
-                lp.source_l,
-                lp.record_id_l,
-                lp.source_r,
-                lp.record_id_r,
-                lp.match_probability,
-                lp.match_weight,
-            ).where(lp.status == "pending")
-        )
+        for r in _scored_pairs(session, "pending")
     ]
     if policy.spot_check_rate > 0:
         pending += [
             PendingPair(left, right, float(r.match_probability), float(r.match_weight), True)
-            for r in session.execute(
-                select(
-                    lp.source_l,
-                    lp.record_id_l,
-                    lp.source_r,
-                    lp.record_id_r,
-                    lp.match_probability,
-                    lp.match_weight,
-                ).where(lp.status == "auto")
-            )
+            for r in _scored_pairs(session, "auto")
             for left, right in [
                 ordered_pair(
                     RecordKey(r.source_l, r.record_id_l), RecordKey(r.source_r, r.record_id_r)

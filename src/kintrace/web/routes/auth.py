@@ -35,6 +35,14 @@ def _minutes(exc: Throttled) -> int:
     return max(1, (exc.retry_after_s + 59) // 60)
 
 
+def _throttle_keys(request: Request, username: str, limits: throttle.Limits) -> dict[str, int]:
+    """The sign-in throttle's keys (the account, the client's address) with their limits."""
+    return {
+        throttle.account_key(username): limits.per_account,
+        throttle.address_key(_client(request)): limits.per_address,
+    }
+
+
 def _transport_ok(request: Request) -> bool:
     """Plain HTTP is accepted only on loopback (the demo); elsewhere TLS is required."""
     opts = options_of(request)
@@ -67,10 +75,7 @@ def sign_in(
         return render(request, "sign_in.html", {"transport_ok": False}, status_code=400)
     now = now_utc()
     limits = options_of(request).limits
-    keys = {
-        throttle.account_key(username): limits.per_account,
-        throttle.address_key(_client(request)): limits.per_address,
-    }
+    keys = _throttle_keys(request, username, limits)
     try:
         throttle.check(db, list(keys), now=now)
         user = users.check_password(db, username=username, password=password)
@@ -122,10 +127,7 @@ def second_factor(
     user = identity.user
     now = now_utc()
     limits = options_of(request).limits
-    keys = {
-        throttle.account_key(user.username): limits.per_account,
-        throttle.address_key(_client(request)): limits.per_address,
-    }
+    keys = _throttle_keys(request, user.username, limits)
     try:
         throttle.check(db, list(keys), now=now)
         users.check_second_factor(db, user_id=user.id, code=code, now=now)
@@ -148,15 +150,20 @@ def second_factor(
     return response
 
 
+def _enrolment(db: DbDep, user: users.User) -> dict[str, str]:
+    """The enrolment page's QR code and secret: the pending secret, or a new one."""
+    secret = users.pending_secret(db, user.id) or users.begin_enrolment(db, user.id)
+    uri = totp.provisioning_uri(secret, username=user.username)
+    return {"qr_svg": totp.qr_svg(uri), "secret": secret}
+
+
 @router.get("/sign-in/enrol", name="enrol_form")
 def enrol_form(request: Request, db: DbDep, identity: IdentityDep) -> Response:
     assert identity.user is not None
     user = identity.user
     if user.totp_enrolled:
         return RedirectResponse("/sign-in/code", status_code=303)
-    secret = users.pending_secret(db, user.id) or users.begin_enrolment(db, user.id)
-    uri = totp.provisioning_uri(secret, username=user.username)
-    return render(request, "enrol.html", {"qr_svg": totp.qr_svg(uri), "secret": secret})
+    return render(request, "enrol.html", _enrolment(db, user))
 
 
 @router.post("/sign-in/enrol", name="enrol_confirm")
@@ -171,13 +178,8 @@ def enrol_confirm(
     try:
         codes = users.confirm_enrolment(db, user_id=user.id, code=code, now=now_utc())
     except AccountError as exc:
-        secret = users.pending_secret(db, user.id) or users.begin_enrolment(db, user.id)
-        uri = totp.provisioning_uri(secret, username=user.username)
         return render(
-            request,
-            "enrol.html",
-            {"qr_svg": totp.qr_svg(uri), "secret": secret, "error": str(exc)},
-            status_code=400,
+            request, "enrol.html", {**_enrolment(db, user), "error": str(exc)}, status_code=400
         )
     trail.record(
         db,

@@ -7,6 +7,8 @@ services as `kintrace cases ...`; refusals come back with the service's message.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -26,6 +28,17 @@ api = APIRouter(prefix="/api/v1/cases", dependencies=[Depends(guard)], tags=["ca
 
 Short = Annotated[str, Form(max_length=200)]
 Long = Annotated[str, Form(max_length=4000)]
+
+
+@contextmanager
+def _service_errors_as_http() -> Iterator[None]:
+    """A case the user may not see: 404; a refusal: 409 with the service's message."""
+    try:
+        yield
+    except CaseNotFound:
+        raise NotFound() from None
+    except WorkflowRefused as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from None
 
 
 def _days(text: str) -> int | None:
@@ -66,14 +79,10 @@ def case_open(
 ) -> Response:
     if not record_pk.isdigit():
         raise NotFound()
-    try:
+    with _service_errors_as_http():
         case = casefiles.open_for_record(
             db, user=user, record_pk=int(record_pk), policy=policy_of(request), now=now_utc()
         )
-    except CaseNotFound:
-        raise NotFound() from None
-    except WorkflowRefused as exc:
-        raise HTTPException(status_code=409, detail=str(exc)) from None
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -215,14 +224,10 @@ def api_cases(
 
 @api.post("", name="api_case_open")
 def api_case_open(request: Request, body: OpenBody, db: DbDep, user: UserDep) -> dict[str, Any]:
-    try:
+    with _service_errors_as_http():
         case = casefiles.open_for_record(
             db, user=user, record_pk=body.record_pk, policy=policy_of(request), now=now_utc()
         )
-    except CaseNotFound:
-        raise NotFound() from None
-    except WorkflowRefused as exc:
-        raise HTTPException(status_code=409, detail=str(exc)) from None
     return _case_json(case)
 
 
@@ -272,7 +277,7 @@ def api_case(db: DbDep, user: UserDep, case_id: int) -> dict[str, Any]:
 def api_case_transition(
     request: Request, body: TransitionBody, db: DbDep, user: UserDep, case_id: int
 ) -> dict[str, Any]:
-    try:
+    with _service_errors_as_http():
         case = casefiles.transition(
             db,
             user=user,
@@ -287,21 +292,13 @@ def api_case_transition(
             policy=policy_of(request),
             now=now_utc(),
         )
-    except CaseNotFound:
-        raise NotFound() from None
-    except WorkflowRefused as exc:
-        raise HTTPException(status_code=409, detail=str(exc)) from None
     return _case_json(case)
 
 
 @api.post("/{case_id}/assign", name="api_case_assign")
 def api_case_assign(body: AssignBody, db: DbDep, user: UserDep, case_id: int) -> dict[str, Any]:
-    try:
+    with _service_errors_as_http():
         case = casefiles.assign(
             db, user=user, case_id=case_id, assignee=body.assignee, now=now_utc()
         )
-    except CaseNotFound:
-        raise NotFound() from None
-    except WorkflowRefused as exc:
-        raise HTTPException(status_code=409, detail=str(exc)) from None
     return _case_json(case)
