@@ -68,6 +68,25 @@ def add_records(session: Session, keys: list[RecordKey], *, at: datetime) -> Non
     )
 
 
+def minimal_model(columns: Iterable[str]) -> dict[str, Any]:
+    """A minimal trained-model document (synthetic): for each comparison column a null, an
+    "exact" and an "all other" level, enough for the level labels of a pair's waterfall."""
+    return {
+        "probability_two_random_records_match": 0.001,
+        "comparisons": [
+            {
+                "output_column_name": name,
+                "comparison_levels": [
+                    {"is_null_level": True, "label_for_charts": "null"},
+                    {"label_for_charts": "exact", "m_probability": 0.9, "u_probability": 0.01},
+                    {"label_for_charts": "all other", "m_probability": 0.1, "u_probability": 0.99},
+                ],
+            }
+            for name in columns
+        ],
+    }
+
+
 def add_link_run(
     session: Session,
     *,

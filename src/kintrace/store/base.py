@@ -17,6 +17,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+KEY = 200  # length of a source name or a record id, wherever a table names a record by key
+
 
 class Base(DeclarativeBase):
     """Base of every Kintrace table; each area keeps its tables in `store/<area>_tables.py`."""

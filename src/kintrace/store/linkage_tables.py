@@ -21,11 +21,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from kintrace.store.base import Base
+from kintrace.store.base import KEY, Base
 
 metadata = Base.metadata  # one MetaData for every area (naming convention shared)
-
-KEY = 200  # length of a source name or a record id
 
 link_runs = Table(
     "link_runs",

@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from support.seed import minimal_model
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -33,20 +35,7 @@ PAIR_REVIEWERS = {
     "e2e-rev-a": "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
     "e2e-rev-b": "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK",
 }
-MODEL = {  # a minimal trained-model document: the level labels of the waterfall (synthetic)
-    "probability_two_random_records_match": 0.001,
-    "comparisons": [
-        {
-            "output_column_name": name,
-            "comparison_levels": [
-                {"is_null_level": True, "label_for_charts": "null"},
-                {"label_for_charts": "exact", "m_probability": 0.9, "u_probability": 0.01},
-                {"label_for_charts": "all other", "m_probability": 0.1, "u_probability": 0.99},
-            ],
-        }
-        for name in ("given_name", "family_name", "birth_date")
-    ],
-}
+MODEL = minimal_model(("given_name", "family_name", "birth_date"))
 ROWS = [  # synthetic
     ("family-reports", "f1", "Олександр", "Ковальчук", "2012-03-14", "Херсон"),
     ("camp-list", "c1", "Олександр", "Ковальчук", "2012-03-14", "Херсон"),

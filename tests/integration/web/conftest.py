@@ -28,6 +28,7 @@ from support.seed import (
     add_linked_records,
     add_review_item,
     add_user_with_totp,
+    minimal_model,
     write_records_csv,
 )
 
@@ -176,20 +177,7 @@ def linked(sqlite_store: Store, seeded: dict[str, int]) -> str:
     return "P1"
 
 
-TEST_MODEL = {  # a minimal trained-model document, enough for the level labels (synthetic)
-    "probability_two_random_records_match": 0.001,
-    "comparisons": [
-        {
-            "output_column_name": name,
-            "comparison_levels": [
-                {"is_null_level": True, "label_for_charts": "null"},
-                {"label_for_charts": "exact", "m_probability": 0.9, "u_probability": 0.01},
-                {"label_for_charts": "all other", "m_probability": 0.1, "u_probability": 0.99},
-            ],
-        }
-        for name in ("given_name", "birth_date")
-    ],
-}
+TEST_MODEL = minimal_model(("given_name", "birth_date"))
 
 
 @pytest.fixture
