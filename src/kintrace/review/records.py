@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kintrace.cases import RecordKey, WorkflowRefused
 from kintrace.store.registry_tables import Record, Source
@@ -17,17 +18,24 @@ class UnknownRecord(WorkflowRefused):
     """A record key that is not in the registry."""
 
 
-def source_kinds(session: Session, keys: Iterable[RecordKey]) -> dict[RecordKey, str]:
-    """The kind of each key's source, for the keys that exist."""
+def _per_record(
+    session: Session, keys: Iterable[RecordKey], column: InstrumentedAttribute[Any]
+) -> dict[RecordKey, Any]:
+    """`column` (of the record or its source) for each key that is in the registry."""
     wanted = list(dict.fromkeys(keys))
     if not wanted:
         return {}
     rows = session.execute(
-        select(Source.name, Record.record_id, Source.kind)
+        select(Source.name, Record.record_id, column.label("value"))
         .join(Source, Source.id == Record.source_id)
         .where(tuple_(Source.name, Record.record_id).in_([tuple(k) for k in wanted]))
     )
-    return {RecordKey(r.name, r.record_id): r.kind for r in rows}
+    return {RecordKey(r.name, r.record_id): r.value for r in rows}
+
+
+def source_kinds(session: Session, keys: Iterable[RecordKey]) -> dict[RecordKey, str]:
+    """The kind of each key's source, for the keys that exist."""
+    return _per_record(session, keys, Source.kind)
 
 
 def require_records(session: Session, keys: Iterable[RecordKey]) -> dict[RecordKey, str]:
@@ -45,12 +53,4 @@ def require_records(session: Session, keys: Iterable[RecordKey]) -> dict[RecordK
 
 def arrival_times(session: Session, keys: Iterable[RecordKey]) -> dict[RecordKey, datetime]:
     """When each record (its first version) came into the registry."""
-    wanted = list(dict.fromkeys(keys))
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(Source.name, Record.record_id, Record.created_at)
-        .join(Source, Source.id == Record.source_id)
-        .where(tuple_(Source.name, Record.record_id).in_([tuple(k) for k in wanted]))
-    )
-    return {RecordKey(r.name, r.record_id): r.created_at for r in rows}
+    return _per_record(session, keys, Record.created_at)
