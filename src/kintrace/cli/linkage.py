@@ -6,9 +6,10 @@ message and exit status 1, never a stack trace.
 
 from __future__ import annotations
 
+import json
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -49,6 +50,21 @@ def _ref(text: str) -> tuple[str, str]:
     return source, record_id
 
 
+def _read_model(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise fail(f"--model {path}: no such file.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise fail(f"--model {path}: not a saved model ({type(exc).__name__}).") from None
+    if not isinstance(data, dict) or "comparisons" not in data:
+        raise fail(
+            f"--model {path}: not a saved linkage model (no comparisons); use a file written by "
+            "`kintrace model retrain` or saved with a link run."
+        )
+    return data
+
+
 def link_command(
     ctx: typer.Context,
     full: Annotated[bool, typer.Option("--full", help="Retrain and rescore everything.")] = False,
@@ -71,6 +87,15 @@ def link_command(
     memory_limit: Annotated[
         str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 6GB.")
     ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="Rescore everything with this saved model instead of training one, e.g. "
+            "one written by `kintrace model retrain` (implies --full).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     from kintrace.linkage.service import LinkOptions, link
 
@@ -83,8 +108,10 @@ def link_command(
     except ValueError as exc:
         raise fail(str(exc)) from None
     settings = settings_from(ctx)
+    given_model = _read_model(model) if model is not None else None
     options = LinkOptions(
         full=full,
+        model=given_model,
         engine=EngineConfig(
             name=engine,  # type: ignore[arg-type]
             memory_limit=memory_limit,

@@ -605,6 +605,7 @@ def retrain_command(
     )
     if report.path is not None:
         out.print(f"model written to {report.path}")
+        out.print(f"rescore the registry with it: kintrace link --model {report.path}")
     elif dry_run:
         out.print("--dry-run: no model written.")
 

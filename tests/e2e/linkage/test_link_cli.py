@@ -56,6 +56,25 @@ def test_link_export_explain_on_demo_data(tmp_path: Path) -> None:
     code, output = _run(home, "link")
     assert code == 0 and "Nothing new" in output
 
+    # A saved model (here: the one the run trained) rescores everything without training.
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{home / 'kintrace.db'}")
+    with engine.connect() as conn:
+        model_json = conn.execute(
+            text("SELECT model_json FROM link_runs WHERE model_json IS NOT NULL ORDER BY id DESC")
+        ).scalar_one()
+    engine.dispose()
+    saved = tmp_path / "model.json"
+    saved.write_text(model_json, encoding="utf-8")
+    code, output = _run(home, "link", "--model", str(saved))
+    assert code == 0, output
+    assert "full" in output
+    code, output = _run(home, "link", "--model", str(tmp_path / "absent.json"))
+    assert code == 1 and "no such file" in output
+    code, output = _run(home, "link", "--model", str(links_csv))
+    assert code == 1 and "not a saved model" in output
+
 
 def test_link_on_an_empty_registry_is_a_clear_error(tmp_path: Path) -> None:
     code, output = _run(tmp_path / "home", "link")
