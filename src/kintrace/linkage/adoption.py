@@ -5,9 +5,12 @@ birthplace, and only a birth year: against a registry of tens of thousands of ch
 first name, same year, same sex" leaves a dozen candidates, all below the review floor. Siblings
 change that. Children adopted together are listed together and renamed alike (the same new
 surname and patronymic), and their family reported them together (one surname, one father). When
-two adoption records that look like siblings each have a candidate, and those two candidates look
-like siblings of each other, the pairing of two children is far less likely by chance than either
-pair alone. Such pairs are offered for review (`pending`), never linked: a person decides.
+two adoption records listed together each have a candidate, and those two candidates look like
+siblings of each other, the pairing of two children is far less likely by chance than either pair
+alone. Such pairs are offered for review (`pending`), never linked: a person decides.
+
+"Listed together" is the listing's own `group_id` (feature `group_key`) when the record has one,
+else a guess from the renaming (same source, same new surname stem and patronymic).
 
 The probability stays the model's; only the status changes. At most `per_record` such offers
 are made for one adoption record (its best), so reviewers are not flooded.
@@ -23,7 +26,15 @@ import pandas as pd
 
 from kintrace.linkage.spec.model import ADOPTION_KIND
 
-__all__ = ["sibling_offers"]
+__all__ = ["ANCHOR_FLOOR", "sibling_offers"]
+
+#: A sibling's candidate supports an offer from this probability up, below the review floor or
+#: above it (a sibling found confidently is the best support). Lower candidates are the dozen
+#: look-alikes of a first name and a birth year, which would support nearly anything. Measured
+#: on the demo data (20,000 children, seed 7, decision 0311): 0.001 offers a little more but
+#: pushes pending pairs per child found over 3, 0.1 offers less. A module constant, not a
+#: threshold a deployment tunes.
+ANCHOR_FLOOR = 0.01
 
 
 def _text(value: object) -> str:
@@ -36,11 +47,24 @@ def sibling_offers(
     *,
     below: float,
     per_record: int,
+    anchor_floor: float = ANCHOR_FLOOR,
 ) -> set[int]:
     """Positions (0-based rows of `pairs`) of adoption pairs below `below` to offer for review.
 
     `pairs` has `uid_l`, `uid_r`, `match_probability`; `features` has `uid`, `source`,
-    `source_kind`, `family_stem`, `patronymic_class`, `given_class`.
+    `source_kind`, `family_stem`, `patronymic_class`, `given_class`, and optionally
+    `group_key` (without it, "listed together" and "siblings" are guessed from names only).
+
+    Two adoption records with different first names are listed together when they share a
+    `group_key`, or (a record without one) when they were renamed alike. A pair of one of them
+    below `below` is supported when the other has a pair at or above `anchor_floor` (at or
+    above `below` too) with a non-adoption record that looks like a sibling of this pair's
+    candidate. Two candidates look like siblings when they share a `group_key` and have
+    different first names, or share a surname stem, have fathers not known to differ and
+    different first names. A camp transport's `group_id` is shared by unrelated children, so
+    two children of one transport count as siblings too (kept simple on purpose: siblings
+    travel together, and the demo data measured it as a small gain, decision 0311). Each
+    adoption record keeps its best `per_record` supported pairs by probability.
     """
     if pairs.empty:
         return set()
@@ -50,26 +74,43 @@ def sibling_offers(
     stem = {u: _text(v) for u, v in info["family_stem"].to_dict().items()}
     father = {u: _text(v) for u, v in info["patronymic_class"].to_dict().items()}
     given = {u: _text(v) for u, v in info["given_class"].to_dict().items()}
+    group = (
+        {u: _text(v) for u, v in info["group_key"].to_dict().items()} if "group_key" in info else {}
+    )
 
-    # adoption records renamed alike in one listing: same source, new surname and patronymic
-    groups: dict[tuple[object, str, str], list[Hashable]] = defaultdict(list)
+    # adoption records listed together: one listing group, else renamed alike in one source
+    groups: dict[tuple[object, ...], list[Hashable]] = defaultdict(list)
     for uid, k in kind.items():
-        if k == ADOPTION_KIND and stem[uid]:
+        if k != ADOPTION_KIND:
+            continue
+        if group.get(uid):
+            groups[(source.get(uid), group[uid])].append(uid)
+        elif stem[uid]:
             groups[(source.get(uid), stem[uid], father[uid])].append(uid)
 
+    # candidates: what may be offered (below the floor); anchors: what may support an offer
     candidates: dict[Hashable, list[tuple[Hashable, int]]] = defaultdict(list)
+    anchors: dict[Hashable, list[Hashable]] = defaultdict(list)
     for pos, (left, right, prob) in enumerate(
         zip(pairs["uid_l"], pairs["uid_r"], pairs["match_probability"], strict=True)
     ):
-        if float(prob) >= below:
-            continue
+        p = float(prob)
         for record, other in ((left, right), (right, left)):
-            if kind.get(record) == ADOPTION_KIND and kind.get(other) != ADOPTION_KIND:
+            if kind.get(record) != ADOPTION_KIND or kind.get(other) == ADOPTION_KIND:
+                continue
+            if p < below:
                 candidates[record].append((other, pos))
+            if p >= anchor_floor:
+                anchors[record].append(other)
 
     def siblings(a: Hashable, b: Hashable) -> bool:
-        """Same surname stem, fathers' names not known to differ, different first names."""
-        if not stem.get(a) or stem.get(a) != stem.get(b) or given.get(a) == given.get(b):
+        """One listing group (the key includes the source), or the same surname stem with
+        fathers' names not known to differ; different first names either way."""
+        if given.get(a) == given.get(b):
+            return False
+        if group.get(a) and group.get(a) == group.get(b):
+            return True
+        if not stem.get(a) or stem.get(a) != stem.get(b):
             return False
         fa, fb = father.get(a, ""), father.get(b, "")
         return not fa or not fb or fa == fb
@@ -80,7 +121,7 @@ def sibling_offers(
             if given[one] == given[two]:
                 continue
             for other, pos in candidates.get(one, ()):
-                if any(o2 != other and siblings(other, o2) for o2, _ in candidates.get(two, ())):
+                if any(o2 != other and siblings(other, o2) for o2 in anchors.get(two, ())):
                     supported[one].add(pos)
     probability = pairs["match_probability"].to_numpy()
     offered: set[int] = set()

@@ -6,6 +6,7 @@ DuckDB's string functions score a Cyrillic name against its Latin spelling as 0.
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 import pandas as pd
@@ -13,7 +14,8 @@ import pandas as pd
 from kintrace.linkage.dates import date_columns
 from kintrace.linkage.spec import FEATURE_COLUMNS
 
-#: Columns a records frame must have (one row per current record version).
+#: Columns a records frame must have (one row per current record version). `group_id` (rows
+#: the source lists together) is optional: without it every `group_key` is None.
 RECORD_COLUMNS = (
     "uid",
     "source",
@@ -119,6 +121,17 @@ _KINDS = {
 }
 
 
+def group_key(source: str, group_id: str | None) -> str | None:
+    """A derived key for the rows one source lists together (`group_id`), None without one.
+
+    Derived rather than the value as written, because the feature cache holds only derived keys;
+    the source is part of it, since two sources' group numbers mean nothing to each other.
+    """
+    if not group_id:
+        return None
+    return hashlib.sha256(f"{source}\x1f{group_id}".encode()).hexdigest()[:16]
+
+
 def _kind(value: object) -> str:
     text = str(value).strip().lower() if value is not None and not pd.isna(value) else ""
     return _KINDS.get(text, text or "unknown")
@@ -171,4 +184,9 @@ def feature_table(records: pd.DataFrame) -> pd.DataFrame:
         out[column] = dates[column].array
     out["birth_place_key"] = [_place_key(p) for p in _text(frame["birth_place"])]
     out["last_place_key"] = [_place_key(p) for p in _text(frame["last_known_place"])]
+    # optional: a records frame without `group_id` (older callers, benches) has no groups
+    groups = _text(frame["group_id"]) if "group_id" in frame.columns else [None] * len(frame)
+    out["group_key"] = [
+        group_key(source, group) for source, group in zip(out["source"], groups, strict=True)
+    ]
     return out[list(FEATURE_COLUMNS)]

@@ -33,7 +33,7 @@ def load_record_keys(session: Session) -> pd.DataFrame:
 
 def load_records(session: Session, *, uids: Iterable[int] | None = None) -> pd.DataFrame:
     """The current version of every record (or of `uids`), with the columns
-    `features.RECORD_COLUMNS` needs."""
+    `features.RECORD_COLUMNS` needs and `group_id` (for the feature `group_key`)."""
     query = _records_query()
     columns = list(query.selected_columns.keys())
     if uids is None:
@@ -66,6 +66,7 @@ def _records_query() -> Any:
             RecordVersion.observed_on,
             RecordVersion.birth_place,
             RecordVersion.last_known_place,
+            RecordVersion.group_id,
         )
         .join(Source, Source.id == Record.source_id)
         .join(

@@ -174,5 +174,6 @@ def insert_rows(store: Store, rows: Iterable[dict[str, Any]]) -> None:
                     birth_day=parts[2] if len(parts) > 2 else None,
                     age=row.get("age"), observed_on=row.get("observed_on"),
                     birth_place=row.get("birth_place"), last_known_place=None, search_text="",
+                    group_id=row.get("group_id"),
                 )
             )  # fmt: skip

@@ -17,14 +17,24 @@ _RECORDS = [
     (4, "family", "family", "shevchenko", "", "olena:f"),  # sister, patronymic left out
     (5, "family", "family", "bondar", "ivan:m", "oleh:m"),  # an unrelated Олег
     (6, "adopt", "adoption", "sidorov", "ivan:m", "oleh:m"),  # a lone adopted Олег
+    (7, "adopt", "adoption", "petrov", "ivan:m", "oleh:m"),  # adopted brother, listing group L1
+    (8, "adopt", "adoption", "sokolova", "andrii:m", "olena:f"),  # his sister, renamed otherwise
+    (9, "family", "family", "melnyk", "", "oleh:m"),  # a report of half-siblings (group F1) ...
+    (10, "family", "family", "bondarenko", "", "olena:f"),  # ... with different surnames
 ]
 
+#: group_key (a derived key of source and group_id in real features)
+_GROUPS = {7: "adopt-L1", 8: "adopt-L1", 9: "family-F1", 10: "family-F1"}
 
-def _features() -> pd.DataFrame:
-    return pd.DataFrame(
+
+def _features(*, groups: bool = True) -> pd.DataFrame:
+    frame = pd.DataFrame(
         _RECORDS,
         columns=["uid", "source", "source_kind", "family_stem", "patronymic_class", "given_class"],
     )
+    if groups:
+        frame["group_key"] = [_GROUPS.get(uid) for uid in frame["uid"]]
+    return frame
 
 
 def _pairs(rows: list[tuple[int, int, float]]) -> pd.DataFrame:
@@ -59,6 +69,40 @@ def test_sibling_offers_are_capped_per_record() -> None:
     offered = sibling_offers(pairs, _features(), below=0.5, per_record=1)
     # every pairing is supported (crossed ones too); each record keeps only its best: 1-3, 2-3
     assert offered == {0, 3}
+
+
+def test_a_listing_group_joins_siblings_renamed_differently() -> None:
+    # 7 and 8 got different new surnames and patronymics: only the listing's group joins them
+    pairs = _pairs([(7, 3, 0.05), (8, 4, 0.02)])
+    assert sibling_offers(pairs, _features(), below=0.5, per_record=3) == {0, 1}
+    assert sibling_offers(pairs, _features(groups=False), below=0.5, per_record=3) == set()
+
+
+def test_a_family_group_makes_candidates_siblings_whatever_their_surnames() -> None:
+    pairs = _pairs([(1, 9, 0.05), (2, 10, 0.02)])
+    assert sibling_offers(pairs, _features(), below=0.5, per_record=3) == {0, 1}
+    assert sibling_offers(pairs, _features(groups=False), below=0.5, per_record=3) == set()
+
+
+def test_a_sibling_found_above_the_floor_supports_the_other() -> None:
+    pairs = _pairs([(1, 3, 0.05), (2, 4, 0.9)])
+    # 2-4 is not offered (it is above the floor) but supports 1-3
+    assert sibling_offers(pairs, _features(), below=0.5, per_record=3) == {0}
+
+
+def test_a_sibling_candidate_below_the_anchor_floor_supports_nothing() -> None:
+    pairs = _pairs([(1, 3, 0.05), (2, 4, 0.005)])
+    # 2-4 (below ANCHOR_FLOOR) cannot support 1-3; 1-3 (above it) still supports 2-4
+    assert sibling_offers(pairs, _features(), below=0.5, per_record=3) == {1}
+    lower = sibling_offers(pairs, _features(), below=0.5, per_record=3, anchor_floor=0.001)
+    assert lower == {0, 1}
+
+
+def test_features_without_group_key_use_the_renaming() -> None:
+    pairs = _pairs([(1, 3, 0.05), (2, 4, 0.02), (1, 5, 0.06)])
+    assert sibling_offers(pairs, _features(groups=False), below=0.5, per_record=3) == {0, 1}
+    empty = _features().assign(group_key=None)  # a group_key column with no groups at all
+    assert sibling_offers(pairs, empty, below=0.5, per_record=3) == {0, 1}
 
 
 def test_a_record_nobody_would_see_gets_its_best_candidates() -> None:

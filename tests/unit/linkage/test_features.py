@@ -78,6 +78,28 @@ def test_adoption_listing_kind_is_the_registry_kind() -> None:
     assert features["source_kind"].iloc[0] == "adoption"
 
 
+def test_group_key_is_none_without_a_group_id_column() -> None:
+    features = feature_table(pd.DataFrame([_record(1, given_name="Іван")]))
+    assert "group_id" not in RECORD_COLUMNS
+    assert features["group_key"].iloc[0] is None
+
+
+def test_group_key_is_equal_for_one_group_of_one_source() -> None:
+    records = pd.DataFrame([
+        _record(1, group_id="Семья-00012"),
+        _record(2, group_id="Семья-00012"),
+        _record(3, group_id="Семья-00012", source="other"),
+        _record(4, group_id="З-000123"),
+        _record(5, group_id=""),
+        _record(6, group_id=None),
+    ])  # fmt: skip
+    keys = feature_table(records)["group_key"].tolist()
+    assert keys[0] is not None and keys[0] == keys[1]
+    assert len({keys[0], keys[2], keys[3]}) == 3  # another source or another group: another key
+    assert keys[4] is None and keys[5] is None
+    assert all("Семья" not in k for k in keys[:4])  # derived, not the value as written
+
+
 def _family(**extra: object) -> list[dict[str, object]]:
     base = {"family_name": "Коваленко", "birth_year": 2015, "birth_month": 5, "birth_day": 1}
     return [

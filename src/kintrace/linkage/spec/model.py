@@ -46,6 +46,8 @@ FEATURE_COLUMNS: dict[str, str] = {
     "birth_year_max": "latest birth year consistent with the date or the stated age",
     "birth_place_key": "matching key of the birthplace (any script)",
     "last_place_key": "matching key of the last known place (any script)",
+    "group_key": "derived key of (source, group_id): rows the source lists together (siblings "
+    "in a report or an adoption listing, a camp transport); None without a group_id",
 }
 
 _ONE_SIDE_NO_DAY = "(birth_days_l IS NULL OR birth_days_r IS NULL)"
