@@ -78,6 +78,7 @@ def records_frame(children: int, seed: int) -> tuple[pd.DataFrame, dict[str, str
                     "observed_on": _iso(row.get("observed_on")),
                     "birth_place": row.get("birth_place"),
                     "last_known_place": row.get("last_known_place"),
+                    "group_id": row.get("group_id") or None,
                     "truth": child_of[(source, str(row["record_id"]))],
                     "tags": "",
                 }
@@ -196,7 +197,7 @@ def evaluate(
     if twins:
         scored = with_status(spec, candidates(spec, pairs), FEATURES[name])
         first = resolve(FEATURES[name], _auto_links(scored))
-        scored = promote_unambiguous(spec, scored, first.person_of)
+        scored = promote_unambiguous(spec, scored, first.person_of, features=FEATURES[name])
         links = _auto_links(scored)
     else:
         links = _auto_links(
@@ -268,6 +269,37 @@ def evaluate(
           f"({offered}/{len(adoption)}); pending pairs per child found: "
           f"mean {figures['pending_per_adoption_found']:.2f}, "
           f"max {figures['max_pending_per_adoption_found']:.0f}")  # fmt: skip
+    if twins:
+        # What the decisions could reach at best: every pair a person would see (stored) or
+        # every pair blocking produced, decided right. The gap to these is the rules' (statuses,
+        # promotion); the gap from them to 1 is the model's ranking and the blocking.
+        for label, pool in (("stored pair", scored), ("blocked pair", pairs)):
+            right = (
+                pool[pool["is_match"]]
+                if "is_match" in pool
+                else pool.merge(pairs[["uid_l", "uid_r", "is_match"]], on=["uid_l", "uid_r"]).query(
+                    "is_match"
+                )
+            )
+            ideal = resolve(
+                FEATURES[name],
+                [
+                    Link(int(a), int(b), 1.0)
+                    for a, b in zip(right["uid_l"], right["uid_r"], strict=True)
+                ],
+            )
+            tp_i = fp_i = 0
+            members_of: dict[str, list[int]] = defaultdict(list)
+            for uid, p in ideal.person_of.items():
+                members_of[p].append(int(uid))  # type: ignore[call-overload]
+            for members in members_of.values():
+                for a, b in combinations(members, 2):
+                    tp_i, fp_i = (tp_i + 1, fp_i) if truth[a] == truth[b] else (tp_i, fp_i + 1)
+            r_i = tp_i / true_pairs
+            p_i = tp_i / (tp_i + fp_i) if tp_i + fp_i else 0.0
+            f_i = 2 * p_i * r_i / (p_i + r_i) if tp_i else 0.0
+            figures[f"ceiling_{label.split()[0]}_f1"] = f_i
+            print(f"  ceiling: every {label} decided right   F1 {f_i:.4f} (recall {r_i:.4f})")
     print("  pairs by threshold (precision / recall of pairs at or above it):")
     for threshold in (0.3, 0.5, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999):
         chosen = pairs[pairs["match_probability"] >= threshold]

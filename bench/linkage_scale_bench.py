@@ -253,7 +253,7 @@ def main() -> None:
                     zip(a["uid_l"], a["uid_r"], a["match_probability"], strict=True)]  # fmt: skip
 
         first = resolve(features, links(scored))
-        scored = promote_unambiguous(spec, scored, first.person_of)
+        scored = promote_unambiguous(spec, scored, first.person_of, features=features)
         persons = resolve(features, links(scored))
         t4 = time.perf_counter()
         print(f"\nfull dedupe of {len(features):,} records ({chunks}x{chunks} predict chunks):")

@@ -84,6 +84,14 @@ def link_command(
             help="Probability from which a pending pair with no rival candidate links (1 = off).",
         ),
     ] = Thresholds().unambiguous_link,
+    renamed_adoption_links: Annotated[
+        bool,
+        typer.Option(
+            "--renamed-adoption-links/--no-renamed-adoption-links",
+            help="Let the unambiguous rule link a renamed adoption-listing record whose given "
+            "name, full birth date and sex agree (decision 0312); off: always left for review.",
+        ),
+    ] = Thresholds().link_renamed_adoption,
     memory_limit: Annotated[
         str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 6GB.")
     ] = None,
@@ -103,7 +111,10 @@ def link_command(
         raise fail(f"--engine {engine!r} is not known; use duckdb or spark.")
     try:
         thresholds = Thresholds(
-            auto_link=auto_link, review_floor=review_floor, unambiguous_link=unambiguous_link
+            auto_link=auto_link,
+            review_floor=review_floor,
+            unambiguous_link=unambiguous_link,
+            link_renamed_adoption=renamed_adoption_links,
         )
     except ValueError as exc:
         raise fail(str(exc)) from None

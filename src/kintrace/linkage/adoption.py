@@ -24,6 +24,7 @@ from itertools import permutations
 
 import pandas as pd
 
+from kintrace.linkage.context import GroupContext
 from kintrace.linkage.spec.model import ADOPTION_KIND
 
 __all__ = ["ANCHOR_FLOOR", "sibling_offers"]
@@ -35,10 +36,6 @@ __all__ = ["ANCHOR_FLOOR", "sibling_offers"]
 #: pushes pending pairs per child found over 3, 0.1 offers less. A module constant, not a
 #: threshold a deployment tunes.
 ANCHOR_FLOOR = 0.01
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def sibling_offers(
@@ -71,12 +68,8 @@ def sibling_offers(
     info = features.set_index("uid")
     kind = info["source_kind"].to_dict()
     source = info["source"].to_dict() if "source" in info else {}
-    stem = {u: _text(v) for u, v in info["family_stem"].to_dict().items()}
-    father = {u: _text(v) for u, v in info["patronymic_class"].to_dict().items()}
-    given = {u: _text(v) for u, v in info["given_class"].to_dict().items()}
-    group = (
-        {u: _text(v) for u, v in info["group_key"].to_dict().items()} if "group_key" in info else {}
-    )
+    context = GroupContext(features)
+    stem, father, given, group = context.stem, context.father, context.given, context.group
 
     # adoption records listed together: one listing group, else renamed alike in one source
     groups: dict[tuple[object, ...], list[Hashable]] = defaultdict(list)
@@ -85,8 +78,8 @@ def sibling_offers(
             continue
         if group.get(uid):
             groups[(source.get(uid), group[uid])].append(uid)
-        elif stem[uid]:
-            groups[(source.get(uid), stem[uid], father[uid])].append(uid)
+        elif stem.get(uid):
+            groups[(source.get(uid), stem[uid], father.get(uid, ""))].append(uid)
 
     # candidates: what may be offered (below the floor); anchors: what may support an offer
     candidates: dict[Hashable, list[tuple[Hashable, int]]] = defaultdict(list)
@@ -103,25 +96,16 @@ def sibling_offers(
             if p >= anchor_floor:
                 anchors[record].append(other)
 
-    def siblings(a: Hashable, b: Hashable) -> bool:
-        """One listing group (the key includes the source), or the same surname stem with
-        fathers' names not known to differ; different first names either way."""
-        if given.get(a) == given.get(b):
-            return False
-        if group.get(a) and group.get(a) == group.get(b):
-            return True
-        if not stem.get(a) or stem.get(a) != stem.get(b):
-            return False
-        fa, fb = father.get(a, ""), father.get(b, "")
-        return not fa or not fb or fa == fb
-
     supported: dict[Hashable, set[int]] = defaultdict(set)
     for members in groups.values():
         for one, two in permutations(members, 2):
-            if given[one] == given[two]:
+            if given.get(one) == given.get(two):
                 continue
             for other, pos in candidates.get(one, ()):
-                if any(o2 != other and siblings(other, o2) for o2 in anchors.get(two, ())):
+                if any(
+                    o2 != other and context.siblings(other, o2, fathers_known=False)
+                    for o2 in anchors.get(two, ())
+                ):
                     supported[one].add(pos)
     probability = pairs["match_probability"].to_numpy()
     offered: set[int] = set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from kintrace.linkage import runner
 from kintrace.linkage.adoption import best_offers, sibling_offers
 from kintrace.linkage.clustering import Clustering, Link, cluster, sequential_ids
 from kintrace.linkage.constraints import twin_cannot_links
+from kintrace.linkage.context import GroupContext
 from kintrace.linkage.engine import Engine
 from kintrace.linkage.spec import ModelSpec
 from kintrace.linkage.spec.model import ADOPTION_KIND
@@ -127,13 +129,44 @@ RIVAL_MARGIN = 0.15
 MAX_EVIDENCE_AGAINST = -1.0
 
 
+def _known_class(value: object) -> bool:
+    return isinstance(value, str) and ":" in value
+
+
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value)
+
+
+def kept_identity(pair: Mapping[str, Any]) -> bool:
+    """A renamed adoption-listing pair where everything a renaming keeps agrees (decision 0312):
+    the same given name (one class the tables know: same name, Ukrainian/Russian form or
+    diminutive), the same full birth date, sex not disagreeing, and no agreeing patronymic
+    under a replaced surname (a namesake's sign, not a renaming's). The documented pattern: a
+    child re-registered under a new surname and birthplace with the birth date unchanged."""
+    kinds = {pair.get("source_kind_l"), pair.get("source_kind_r")}
+    if ADOPTION_KIND not in kinds or float(pair.get("mw_family_name", 1.0)) > 1.0:
+        return False
+    given_l, given_r = pair.get("given_class_l"), pair.get("given_class_r")
+    if not (_known_class(given_l) and given_l == given_r):
+        return False
+    days_l, days_r = pair.get("birth_days_l"), pair.get("birth_days_r")
+    if days_l is None or days_r is None or not (_present(days_l) and _present(days_r)):
+        return False
+    if float(days_l) != float(days_r):
+        return False
+    return float(pair.get("mw_sex", 0.0)) >= 0 and float(pair.get("mw_patronymic", 0.0)) <= 0
+
+
 def _eligible(spec: ModelSpec, row: dict[str, Any]) -> bool:
-    """Would this pair be auto-linked at a high enough probability (the same safety rules), and
-    does nothing speak clearly against it (two full birth dates months apart, another place)?"""
+    """Would this pair be auto-linked at a high enough probability (the same safety rules, or a
+    renamed adoption record that kept its identity), and does nothing speak clearly against it
+    (two full birth dates months apart, another place)?"""
     against = [float(row[f"mw_{c.name}"]) for c in spec.comparisons if f"mw_{c.name}" in row]
     if against and min(against) < MAX_EVIDENCE_AGAINST:
         return False
-    return status_of(spec, {**row, "match_probability": 1.0}) == "auto"
+    if status_of(spec, {**row, "match_probability": 1.0}) == "auto":
+        return True
+    return spec.thresholds.link_renamed_adoption and kept_identity(row)
 
 
 def promote_unambiguous(
@@ -143,48 +176,97 @@ def promote_unambiguous(
     *,
     key_l: str = "uid_l",
     key_r: str = "uid_r",
+    features: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Mark as `auto` the pending pairs that are each record's only plausible match.
 
     `person_of` is the clustering from the auto links alone. A pending pair at or above
     `thresholds.unambiguous_link` is promoted when no comparison speaks clearly against it and
-    both records have no candidate pair (at or above the review floor) with a record of any
-    other person: a partner list's year-only
-    record of a child then joins the child's person, while a record that could be either of two
-    look-alike children stays pending for a person to decide.
+    both records have no rival: a candidate pair (within `RIVAL_MARGIN` of its probability)
+    with a record of any other person. A partner list's year-only record of a child then joins
+    the child's person, while a record that could be either of two look-alike children stays
+    pending for a person to decide.
+
+    Not rivals (decision 0313): a lone record that is itself an eligible candidate of the
+    pair's other person at or above `unambiguous_link` (two lists' records of one child and the
+    child's file agree three ways: the mediator's and the NGO's year-only record of one child do
+    not block each other); and, with `features` (uid-keyed, with `group_key`), a person whose
+    pairs have no support from the record's listed-together siblings when the pair has
+    (`context.GroupContext`).
+
+    The rule only attaches a record that is alone in its person: two persons that each have
+    records of their own are never merged by it (such merges were right 91% of the time against
+    99% for lone records, decision 0312). A renamed adoption-listing record qualifies only when
+    it kept its identity (`kept_identity`) and `thresholds.link_renamed_adoption` is on.
     """
     floor = spec.thresholds.unambiguous_link
     if floor >= 1.0 or pairs.empty:
         return pairs
-    # best probability of each record towards each other person
-    best: dict[Hashable, dict[str, float]] = {}
-    for left, right, prob in zip(
-        pairs[key_l], pairs[key_r], pairs["match_probability"], strict=True
-    ):
-        p_left, p_right = person_of.get(left, f"?{left}"), person_of.get(right, f"?{right}")
-        if p_left == p_right:
-            continue
-        for record, other in ((left, p_right), (right, p_left)):
-            seen = best.setdefault(record, {})
-            seen[other] = max(seen.get(other, 0.0), float(prob))
+    rows = pairs.to_dict("records")
+    supported = (
+        GroupContext(features).support(pairs, min_probability=spec.thresholds.review_floor)
+        if features is not None and "uid_l" in pairs
+        else (lambda _position: False)
+    )
+    eligible_memo: dict[int, bool] = {}
 
-    def rival(record: Hashable, partner_person: str, prob: float) -> bool:
+    def eligible(position: int) -> bool:
+        if position not in eligible_memo:
+            eligible_memo[position] = _eligible(spec, rows[position])
+        return eligible_memo[position]
+
+    def person(record: Hashable) -> str:
+        return person_of.get(record, f"?{record}")
+
+    # each record's candidates in other persons: person -> positions of the pairs
+    towards: dict[Hashable, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    probability = pairs["match_probability"].astype(float).tolist()
+    for position, (left, right) in enumerate(zip(pairs[key_l], pairs[key_r], strict=True)):
+        if person(left) != person(right):
+            towards[left][person(right)].append(position)
+            towards[right][person(left)].append(position)
+    size = Counter(person_of.values())
+    lone_record = {person(r): r for r in towards if size[person(r)] <= 1}
+
+    def rival(record: Hashable, partner: str, prob: float, pair_supported: bool) -> bool:
+        for other, positions in towards.get(record, {}).items():
+            if other == partner:
+                continue
+            if max(probability[i] for i in positions) < prob - RIVAL_MARGIN:
+                continue
+            if pair_supported and not any(supported(i) for i in positions):
+                continue
+            if size[other] <= 1 and _candidate_of(other, partner):
+                continue
+            return True
+        return False
+
+    def _candidate_of(other: str, partner: str) -> bool:
+        """`other` is a lone record, itself an eligible candidate of `partner` at or above
+        the floor: the pair, the rival and the partner agree three ways."""
+        record = lone_record.get(other)
+        if record is None:
+            return False
         return any(
-            other != partner_person and value >= prob - RIVAL_MARGIN
-            for other, value in best.get(record, {}).items()
+            probability[i] >= floor and eligible(i)
+            for i in towards.get(record, {}).get(partner, ())
         )
 
     status = pairs["status"].to_list()
-    for i, row in enumerate(pairs.to_dict("records")):
-        prob = float(row["match_probability"])
+    for i, row in enumerate(rows):
+        prob = probability[i]
         if status[i] != "pending" or prob < floor:
             continue
         left, right = row[key_l], row[key_r]
-        p_left, p_right = person_of.get(left, f"?{left}"), person_of.get(right, f"?{right}")
-        if rival(left, p_right, prob) or rival(right, p_left, prob):
+        p_left, p_right = person(left), person(right)
+        if size[p_left] > 1 and size[p_right] > 1:
+            continue  # attaches a lone record; merging two persons takes an auto link or a person
+        if not eligible(i):
             continue
-        if _eligible(spec, row):
-            status[i] = "auto"
+        pair_supported = supported(i)
+        if rival(left, p_right, prob, pair_supported) or rival(right, p_left, prob, pair_supported):
+            continue
+        status[i] = "auto"
     return pairs.assign(status=status)
 
 

@@ -232,7 +232,9 @@ def link(
         )  # type: ignore[return-value]  # fmt: skip
 
     provisional = cluster_with(scored)
-    scored = promote_unambiguous(spec, scored, provisional, key_l="key_l", key_r="key_r")
+    scored = promote_unambiguous(
+        spec, scored, provisional, key_l="key_l", key_r="key_r", features=features
+    )
     person_of = cluster_with(scored)
     pair_rows = _pair_rows(spec, scored)
     persons = len(set(person_of.values()))

@@ -70,6 +70,9 @@ def test_link_export_explain_on_demo_data(tmp_path: Path) -> None:
     code, output = _run(home, "link", "--model", str(saved))
     assert code == 0, output
     assert "full" in output
+    # The renamed-adoption rule (decision 0312) can be switched off for a run.
+    code, output = _run(home, "link", "--full", "--no-renamed-adoption-links")
+    assert code == 0 and "full" in output, output
     code, output = _run(home, "link", "--model", str(tmp_path / "absent.json"))
     assert code == 1 and "no such file" in output
     code, output = _run(home, "link", "--model", str(links_csv))

@@ -127,6 +127,10 @@ class Thresholds:
     adoption_offer: float = 0.001
     #: at most this many such offers per adoption record
     adoption_offers_per_record: int = 3
+    #: a renamed adoption-listing record may be linked by the unambiguous rule when everything
+    #: it kept (given name, full birth date, sex) agrees (decision 0312); False: never linked
+    #: without review
+    link_renamed_adoption: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 < self.review_floor <= self.auto_link <= 1.0:

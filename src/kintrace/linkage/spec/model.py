@@ -236,6 +236,6 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
         blocking_rules=blocking,
         training=training,
         thresholds=thresholds or Thresholds(),
-        retain_columns=("source_kind", "given_class"),
+        retain_columns=("source_kind", "given_class", "birth_days"),
         large_blocking_rules=large,
     )

@@ -1,0 +1,132 @@
+"""The unambiguous rule (decisions 0301 and 0312): lone records only, renamed adoption records
+only when they kept their identity."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kintrace.linkage.pipeline import kept_identity, promote_unambiguous
+from kintrace.linkage.spec import Thresholds, kintrace_spec
+
+#: a renamed adoption-listing record against a family report: new surname and patronymic
+#: (the neutral adoption level, weight 0), the same given-name class, the same full birth date
+RENAMED = {
+    "uid_l": 1,
+    "uid_r": 2,
+    "match_probability": 0.9,
+    "status": "pending",
+    "source_kind_l": "family",
+    "source_kind_r": "adoption",
+    "given_class_l": "kateryna:f",
+    "given_class_r": "kateryna:f",
+    "birth_days_l": 15403.0,
+    "birth_days_r": 15403.0,
+    "mw_given_name": 6.2,
+    "mw_family_name": 0.0,
+    "mw_patronymic": 0.0,
+    "mw_birth_date": 12.3,
+    "mw_sex": 1.0,
+    "mw_birth_place": 0.0,
+}
+
+
+def _promoted(row: dict[str, object], spec=None, persons=None) -> str:  # type: ignore[no-untyped-def]
+    pairs = pd.DataFrame([row])
+    out = promote_unambiguous(spec or kintrace_spec(), pairs, persons or {1: "P1", 2: "P2"})
+    return str(out["status"].iat[0])
+
+
+def test_a_renamed_adoption_record_that_kept_its_identity_is_linked_when_unambiguous() -> None:
+    assert kept_identity(RENAMED)
+    assert _promoted(RENAMED) == "auto"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"birth_days_r": 15404.0},  # another day
+        {"birth_days_r": None},  # only a year in the listing
+        {"given_class_r": "kateryna"},  # a spelling the tables do not know
+        {"given_class_r": "iryna:f"},  # another name
+        {"mw_patronymic": 6.1},  # the father's name agrees under a replaced surname: a namesake
+        {"mw_sex": -4.0},  # the other sex
+    ],
+    ids=["other-day", "year-only", "unknown-name", "other-name", "patronymic-agrees", "sex"],
+)
+def test_a_renamed_adoption_record_without_its_identity_stays_pending(
+    change: dict[str, object],
+) -> None:
+    row = {**RENAMED, **change}
+    assert not kept_identity(row)
+    assert _promoted(row) == "pending"
+
+
+def test_the_renamed_adoption_rule_can_be_switched_off() -> None:
+    spec = kintrace_spec(Thresholds(link_renamed_adoption=False))
+    assert _promoted(RENAMED, spec) == "pending"
+
+
+def test_a_surname_kept_in_an_adoption_listing_is_not_a_renaming() -> None:
+    assert not kept_identity({**RENAMED, "mw_family_name": 8.0})
+    assert not kept_identity({**RENAMED, "source_kind_r": "camp"})
+
+
+def test_the_unambiguous_rule_attaches_lone_records_and_never_merges_two_persons() -> None:
+    row = {**RENAMED, "source_kind_r": "family", "mw_family_name": 7.0, "mw_patronymic": 5.0}
+    # record 2 alone in its person: attached
+    assert _promoted(row, persons={1: "P1", 3: "P1", 2: "P2"}) == "auto"
+    # both records already have persons of two or more records: left for a person
+    assert _promoted(row, persons={1: "P1", 3: "P1", 2: "P2", 4: "P2"}) == "pending"
+
+
+def _pair(left: int, right: int, prob: float) -> dict[str, object]:
+    return {"uid_l": left, "uid_r": right, "match_probability": prob, "status": "pending",
+            "mw_given_name": 5.0, "mw_family_name": 7.0, "mw_birth_date": 4.4}  # fmt: skip
+
+
+def test_two_lists_records_of_one_child_do_not_block_each_other() -> None:
+    # 1 is the child's file (two records: 1 and 9); 2 and 3 are two partner lists' year-only
+    # records of the child, each a candidate of the file and of each other
+    pairs = pd.DataFrame([_pair(1, 2, 0.95), _pair(1, 3, 0.93), _pair(2, 3, 0.94)])
+    persons = {1: "P1", 9: "P1", 2: "P2", 3: "P3"}
+    promoted = promote_unambiguous(kintrace_spec(), pairs, persons)
+    assert promoted["status"].tolist()[:2] == ["auto", "auto"]
+
+
+def test_a_rival_that_is_not_a_candidate_of_the_same_person_still_blocks() -> None:
+    # 3 is a candidate of 2 but not of the file 1: two children, 2 could be either
+    pairs = pd.DataFrame([_pair(1, 2, 0.95), _pair(2, 3, 0.94)])
+    persons = {1: "P1", 9: "P1", 2: "P2", 3: "P3", 8: "P3"}
+    promoted = promote_unambiguous(kintrace_spec(), pairs, persons)
+    assert promoted["status"].tolist() == ["pending", "pending"]
+
+
+def _features(groups: dict[int, str | None], given: dict[int, str]) -> pd.DataFrame:
+    uids = sorted(given)
+    return pd.DataFrame(
+        {
+            "uid": uids,
+            "group_key": [groups.get(u) for u in uids],
+            "family_stem": ["kovalenk" if u < 20 else "melnyk" for u in uids],
+            "patronymic_class": ["petro:m" if u < 20 else "ivan:m" for u in uids],
+            "given_class": [given[u] for u in uids],
+        }
+    )
+
+
+def test_a_pair_supported_by_the_siblings_listed_with_it_beats_an_unsupported_rival() -> None:
+    # partner list: 1 (Denys) and 2 (Olha) listed together (group g). Family file: 10 (Denys)
+    # and 11 (Olha), siblings. A look-alike: 20 (Denys, another family).
+    features = _features(
+        {1: "g", 2: "g", 10: "f", 11: "f"},
+        {1: "denys:m", 2: "olha:f", 10: "denys:m", 11: "olha:f", 20: "denys:m"},
+    )
+    pairs = pd.DataFrame([_pair(1, 10, 0.95), _pair(1, 20, 0.93), _pair(2, 11, 0.7)])
+    persons = {1: "P1", 2: "P2", 10: "P10", 11: "P11", 20: "P20", 21: "P20"}
+    assert promote_unambiguous(kintrace_spec(), pairs, persons)["status"].iat[0] == "pending"
+    with_context = promote_unambiguous(kintrace_spec(), pairs, persons, features=features)
+    assert with_context["status"].iat[0] == "auto"
+    # without the sibling's candidate there is no support, and the look-alike blocks
+    alone = promote_unambiguous(kintrace_spec(), pairs.iloc[:2], persons, features=features)
+    assert alone["status"].iat[0] == "pending"
