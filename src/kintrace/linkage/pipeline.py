@@ -270,6 +270,80 @@ def promote_unambiguous(
     return pairs.assign(status=status)
 
 
+def sibling_links(
+    spec: ModelSpec,
+    pairs: pd.DataFrame,
+    features: pd.DataFrame,
+    person_of: Mapping[Any, str],
+    *,
+    key_l: str = "uid_l",
+    key_r: str = "uid_r",
+) -> pd.DataFrame:
+    """Link renamed adoption-listing records through their listed-together siblings (0314).
+
+    Children adopted together are listed together (`group_key`) and renamed alike. When a
+    sibling in the record's listing group is linked (`auto`) to a child, and the record has a
+    candidate that looks like that child's sibling (`GroupContext.siblings`, fathers known)
+    with the given name agreeing (weight > 0), the sex not disagreeing and no agreeing
+    patronymic under the replaced surname, that candidate is the record's child — when all such
+    candidates of the record are one person (`person_of`, the clustering after the other
+    links); its best pair becomes `auto`. Only with `thresholds.link_renamed_adoption`.
+    `pairs` needs `uid_l`/`uid_r` (the feature table's keys) besides `key_l`/`key_r`.
+    """
+    if pairs.empty or not spec.thresholds.link_renamed_adoption:
+        return pairs
+    context = GroupContext(features)
+    if not context.members:
+        return pairs
+    kind = dict(zip(features["uid"], features["source_kind"], strict=True))
+    status = pairs["status"].to_list()
+    uid_l, uid_r = pairs["uid_l"].tolist(), pairs["uid_r"].tolist()
+    keys_l, keys_r = pairs[key_l].tolist(), pairs[key_r].tolist()
+    strong: dict[Hashable, list[Hashable]] = defaultdict(list)
+    for position, state in enumerate(status):
+        if state == "auto":
+            strong[uid_l[position]].append(uid_r[position])
+            strong[uid_r[position]].append(uid_l[position])
+
+    def supported(record: Hashable, candidate: Hashable) -> bool:
+        mine = context.given.get(record, "")
+        return any(
+            found != candidate
+            and kind.get(found) != ADOPTION_KIND
+            and context.siblings(candidate, found)
+            for sibling in context.members[context.group.get(record, "")]
+            if sibling != record and context.given.get(sibling, "") != mine
+            for found in strong.get(sibling, ())
+        )
+
+    found: dict[Hashable, list[int]] = defaultdict(list)
+    weights = pairs[["mw_given_name", "mw_sex", "mw_patronymic"]].to_numpy(dtype=float)
+    for position, state in enumerate(status):
+        left, right = uid_l[position], uid_r[position]
+        adoption_l, adoption_r = kind.get(left) == ADOPTION_KIND, kind.get(right) == ADOPTION_KIND
+        if state == "auto" or adoption_l == adoption_r:
+            continue
+        given, sex, patronymic = weights[position]
+        if not (given > 0 and sex >= 0 and patronymic <= 0):
+            continue
+        record, candidate = (left, right) if kind.get(left) == ADOPTION_KIND else (right, left)
+        if not context.group.get(record):
+            continue
+        if person_of.get(keys_l[position]) == person_of.get(keys_r[position]):
+            continue
+        if supported(record, candidate):
+            found[record].append(position)
+    probability = pairs["match_probability"].to_numpy(dtype=float)
+    for record, positions in found.items():
+        persons = set()
+        for position in positions:
+            other = keys_r[position] if uid_l[position] == record else keys_l[position]
+            persons.add(person_of.get(other, f"?{other}"))
+        if len(persons) == 1:
+            status[max(positions, key=lambda i: probability[i])] = "auto"
+    return pairs.assign(status=status)
+
+
 def weights_json(spec: ModelSpec, row: dict[str, Any]) -> str:
     weights = {c.name: round(float(row[f"mw_{c.name}"]), 4) for c in spec.comparisons}
     return json.dumps(weights, sort_keys=True)

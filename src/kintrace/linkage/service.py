@@ -26,6 +26,7 @@ from kintrace.linkage.pipeline import (
     promote_unambiguous,
     resolve,
     resolve_around,
+    sibling_links,
     train_and_score,
     weights_json,
     with_status,
@@ -236,6 +237,10 @@ def link(
         spec, scored, provisional, key_l="key_l", key_r="key_r", features=features
     )
     person_of = cluster_with(scored)
+    linked = sibling_links(spec, scored, features, person_of, key_l="key_l", key_r="key_r")
+    if (linked["status"] != scored["status"]).any():
+        scored = linked
+        person_of = cluster_with(scored)
     pair_rows = _pair_rows(spec, scored)
     persons = len(set(person_of.values()))
     n_auto = sum(1 for p in pair_rows if p["status"] == "auto")

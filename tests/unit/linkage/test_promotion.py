@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kintrace.linkage.pipeline import kept_identity, promote_unambiguous
+from kintrace.linkage.pipeline import kept_identity, promote_unambiguous, sibling_links
 from kintrace.linkage.spec import Thresholds, kintrace_spec
 
 #: a renamed adoption-listing record against a family report: new surname and patronymic
@@ -130,3 +130,52 @@ def test_a_pair_supported_by_the_siblings_listed_with_it_beats_an_unsupported_ri
     # without the sibling's candidate there is no support, and the look-alike blocks
     alone = promote_unambiguous(kintrace_spec(), pairs.iloc[:2], persons, features=features)
     assert alone["status"].iat[0] == "pending"
+
+
+def _adoption_pairs() -> tuple[pd.DataFrame, pd.DataFrame, dict[int, str]]:
+    """An adoption listing's sibling group (uids 1 and 2, renamed alike, group "listing") and a
+    family's file: 10 (Olha) and 11 (Denys), siblings (one surname stem, one father). 2 is
+    linked to 11; 1 has a weak candidate 10 and a look-alike 20 (another family)."""
+    features = pd.DataFrame(
+        {
+            "uid": [1, 2, 10, 11, 20],
+            "source_kind": ["adoption", "adoption", "family", "family", "family"],
+            "group_key": ["listing", "listing", None, None, None],
+            "family_stem": ["renamed", "renamed", "kovalenk", "kovalenk", "melnyk"],
+            "patronymic_class": ["ivan:m", "ivan:m", "petro:m", "petro:m", "oleh:m"],
+            "given_class": ["olha:f", "denys:m", "olha:f", "denys:m", "olha:f"],
+        }
+    )
+    weights = {"mw_given_name": 6.0, "mw_sex": 1.0, "mw_patronymic": 0.0}
+    pairs = pd.DataFrame(
+        [
+            {"uid_l": 2, "uid_r": 11, "match_probability": 0.97, "status": "auto", **weights},
+            {"uid_l": 1, "uid_r": 10, "match_probability": 0.2, "status": "pending", **weights},
+            {"uid_l": 1, "uid_r": 20, "match_probability": 0.3, "status": "pending", **weights},
+        ]
+    )
+    persons = {1: "P1", 2: "P2", 10: "P10", 11: "P2", 20: "P20"}
+    return pairs, features, persons
+
+
+def test_a_renamed_adoption_record_is_linked_through_its_listed_together_sibling() -> None:
+    pairs, features, persons = _adoption_pairs()
+    linked = sibling_links(kintrace_spec(), pairs, features, persons)
+    assert linked["status"].tolist() == ["auto", "auto", "pending"]
+
+
+def test_no_sibling_link_without_the_group_or_against_the_evidence() -> None:
+    pairs, features, persons = _adoption_pairs()
+    off = kintrace_spec(Thresholds(link_renamed_adoption=False))
+    assert sibling_links(off, pairs, features, persons)["status"].iat[1] == "pending"
+    no_group = features.assign(group_key=None)
+    assert sibling_links(kintrace_spec(), pairs, no_group, persons)["status"].iat[1] == "pending"
+    other_name = pairs.assign(mw_given_name=[6.0, -6.0, 6.0])
+    assert sibling_links(kintrace_spec(), other_name, features, persons)["status"].iat[1] == (
+        "pending"
+    )
+    sibling_unlinked = pairs.assign(status=["pending", "pending", "pending"])
+    assert (
+        sibling_links(kintrace_spec(), sibling_unlinked, features, persons)["status"].tolist()
+        == ["pending"] * 3
+    )
