@@ -13,6 +13,7 @@ import pandas as pd
 
 from kintrace.linkage.dates import date_columns
 from kintrace.linkage.spec import FEATURE_COLUMNS
+from kintrace.names.places import place_key
 
 #: Columns a records frame must have (one row per current record version). `group_id` (rows
 #: the source lists together) is optional: without it every `group_key` is None.
@@ -45,13 +46,6 @@ NAME_FEATURES = (
     "patronymic_key",
     "patronymic_class",
 )
-
-# Settlement-type words before a place name ("м. Херсон", "г. Подольск", "smt Kalanchak").
-_PLACE_PREFIXES = frozenset((
-    "м", "м.", "місто", "г", "г.", "город", "с", "с.", "село", "смт", "смт.", "пгт", "пгт.",
-    "пос", "пос.", "селище", "посёлок", "поселок", "m", "m.", "misto", "g", "g.", "gorod", "s",
-    "s.", "selo", "smt", "smt.", "pgt", "pgt.", "city", "town", "village",
-))  # fmt: skip
 
 
 def _resolve_class(classes: frozenset[str], sex: str | None) -> str | None:
@@ -98,16 +92,6 @@ def _name_row(
         found["patronymic_class"],
         sex_value,
     )
-
-
-@lru_cache(maxsize=200_000)
-def _place_key(place: str | None) -> str | None:
-    if not place:
-        return None
-    from kintrace.names.keys import name_key
-
-    words = [w for w in place.replace(",", " ").split() if w.lower() not in _PLACE_PREFIXES]
-    return name_key(" ".join(words)) or None
 
 
 #: Source kinds as the registry names them (`kintrace.registry.sources.SOURCE_KINDS`); the demo
@@ -182,8 +166,8 @@ def feature_table(records: pd.DataFrame) -> pd.DataFrame:
     )
     for column in dates.columns:
         out[column] = dates[column].array
-    out["birth_place_key"] = [_place_key(p) for p in _text(frame["birth_place"])]
-    out["last_place_key"] = [_place_key(p) for p in _text(frame["last_known_place"])]
+    out["birth_place_key"] = [place_key(p) for p in _text(frame["birth_place"])]
+    out["last_place_key"] = [place_key(p) for p in _text(frame["last_known_place"])]
     # optional: a records frame without `group_id` (older callers, benches) has no groups
     groups = _text(frame["group_id"]) if "group_id" in frame.columns else [None] * len(frame)
     out["group_key"] = [

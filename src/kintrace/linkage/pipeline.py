@@ -114,7 +114,7 @@ def with_status(
             features,
             below=t.review_floor,
             floor=t.adoption_offer,
-            per_record=t.adoption_offers_per_record,
+            per_record=t.adoption_unseen_offers,
         ):
             statuses[position] = "pending"
     kept = pairs.assign(status=statuses)

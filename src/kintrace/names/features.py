@@ -40,7 +40,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "patronymic_key",
     "patronymic_class",  # father's class + child's gender ("oleksandr:f")
     "patronymic_gender",
-    "name_gender",  # "M"/"F" from the first name, else the patronymic, else the surname; or None
+    "name_gender",  # "M"/"F" from the patronymic, else the first name, else the surname; or None
     "sex",  # the record's sex normalised to "M"/"F", None if absent or unreadable
     "full_key",  # keys of given, family, patronymic joined by spaces (None if all missing)
 )
@@ -101,6 +101,15 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _swapped(given: str, family: str) -> bool:
+    """Given name and surname written in each other's columns: the given-name column holds no
+    name the tables know and the surname column holds one (Лещенко / Михайло). Single words
+    only; when both are known given names (a surname like Марко) nothing is swapped."""
+    if " " in given or " " in family:
+        return False
+    return not _given(name_key(given))[4] and bool(_given(name_key(family))[4])
+
+
 def record_name_features(
     *,
     given: str | None,
@@ -122,6 +131,8 @@ def record_name_features(
         parts = split_full_name(g)
         if parts.patronymic and not parts.family:
             g, p = parts.given, parts.patronymic
+    elif g and f and _swapped(g, f):
+        g, f = f, g  # a clerk's swap: the surname in the given-name column and the other way round
     sex_value = normalise_sex(sex)
     gv = _given(name_key(g))
     if sex_value and gv[4] and isinstance(gv[2], list) and len(gv[2]) > 1:
@@ -131,7 +142,9 @@ def record_name_features(
         gv = (*gv[:3], primary, *gv[4:])
     fv = _family(name_key(f))
     pv = _patronymic(name_key(p))
-    name_gender = gv[6] or pv[2] or (fv[3] if " " not in f else None)
+    # the patronymic's ending is grammar (-івна/-овна: a daughter), the first name's gender is
+    # the tables' (a typo or a rare name can mislead it), the surname's the weakest
+    name_gender = pv[2] or gv[6] or (fv[3] if " " not in f else None)
     keys = [k for k in (gv[0], fv[0], pv[0]) if isinstance(k, str) and k]
     return {
         "given_key": gv[0],

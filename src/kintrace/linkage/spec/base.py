@@ -127,6 +127,9 @@ class Thresholds:
     adoption_offer: float = 0.001
     #: at most this many such offers per adoption record
     adoption_offers_per_record: int = 3
+    #: an adoption record with no pair at or above the review floor has this many of its best
+    #: candidates offered (decision 0311: a record nobody would otherwise see)
+    adoption_unseen_offers: int = 4
     #: a renamed adoption-listing record may be linked by the unambiguous rule when everything
     #: it kept (given name, full birth date, sex) agrees (decision 0312); False: never linked
     #: without review
@@ -138,11 +141,13 @@ class Thresholds:
                 f"thresholds: got review floor {self.review_floor} and auto-link "
                 f"{self.auto_link}; expected 0 < review floor <= auto-link <= 1"
             )
-        if not 0.0 < self.adoption_offer <= 1.0 or self.adoption_offers_per_record < 0:
+        counts = (self.adoption_offers_per_record, self.adoption_unseen_offers)
+        if not 0.0 < self.adoption_offer <= 1.0 or min(counts) < 0:
             raise ValueError(
                 f"thresholds: got adoption offer {self.adoption_offer} for at most "
-                f"{self.adoption_offers_per_record} pairs per record; expected 0 < offer <= 1 "
-                "(at or above the review floor: off) and a count of 0 or more"
+                f"{self.adoption_offers_per_record} (sibling context) and "
+                f"{self.adoption_unseen_offers} (unseen record) pairs per record; expected "
+                "0 < offer <= 1 (at or above the review floor: off) and counts of 0 or more"
             )
         if not self.review_floor <= self.unambiguous_link <= 1.0:
             raise ValueError(
