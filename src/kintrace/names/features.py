@@ -17,6 +17,7 @@ from kintrace.names.given import (
     given_table,
     is_diminutive_key,
     is_known_class,
+    typo_classes,
 )
 from kintrace.names.keys import coarse_of_key, name_key
 from kintrace.names.parts import split_full_name, strip_brackets
@@ -63,6 +64,10 @@ def _given(key: str) -> tuple[object, ...]:
     if not key:
         return (None, None, None, None, False, False, None, False)
     classes = classes_for_key(key)
+    if not any(is_known_class(c) for c in classes):
+        # a typo of a known full name (Ефгений, Аелксей): its class, so that the model's
+        # Ukrainian/Russian levels and the twin rule see the name it stands for
+        classes = typo_classes(key) or classes
     known = sorted(c for c in classes if is_known_class(c))
     table = given_table()
     return (

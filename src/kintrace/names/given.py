@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from rapidfuzz.distance import OSA
+
 from kintrace.names.keys import name_key
 from kintrace.names.translit import STANDARDS, transliterate
 
@@ -132,6 +134,61 @@ def classes_for_key(key: str) -> frozenset[str]:
     if derived:
         return derived
     return frozenset({key})
+
+
+#: Typo correction only for keys this long: a short name is one letter from too many others.
+TYPO_MIN_LENGTH = 5
+
+
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+@lru_cache(maxsize=1)
+def _deletion_index() -> dict[str, frozenset[str]]:
+    """Each full form's key and its one-letter deletions -> those full forms' keys."""
+    index: dict[str, set[str]] = {}
+    for key in given_table().formal:
+        if len(key) < TYPO_MIN_LENGTH - 1:
+            continue
+        for variant in {key} | _deletions(key):
+            index.setdefault(variant, set()).add(key)
+    return {variant: frozenset(keys) for variant, keys in index.items()}
+
+
+def _gender_ending(one: str, other: str) -> bool:
+    """The two keys differ by a final -a: the other gender's form (Роман / Романа)."""
+    return (one.endswith("a") and one[:-1] == other) or (other.endswith("a") and other[:-1] == one)
+
+
+@lru_cache(maxsize=100_000)
+def typo_classes(key: str) -> frozenset[str]:
+    """The class of the one full name this unknown key is a single typo away from.
+
+    A letter replaced, added, dropped or two neighbours swapped (Ефгений, Аелксей, Володинир,
+    Андпій): one edit apart (`rapidfuzz` OSA distance 1, found through one-letter deletions
+    of both keys). Not a final -a added or
+    dropped (Романа is Роман's female form, not a typo). Only when every such full form belongs
+    to one name (its classes may be a boy's and a girl's: the record's sex decides) and only for
+    keys of at least `TYPO_MIN_LENGTH` letters; otherwise empty. A key the tables know, or a
+    diminutive of one, is not a typo: use it only when `classes_for_key` found no known class.
+    Diminutives are not candidates (too many are one letter apart from each other).
+    """
+    table = given_table()
+    if len(key) < TYPO_MIN_LENGTH or " " in key or key in table.classes:
+        return frozenset()
+    index = _deletion_index()
+    forms: set[str] = set()
+    for variant in {key} | _deletions(key):
+        forms.update(index.get(variant, ()))
+    found = {
+        cls
+        for form in forms
+        if form != key and not _gender_ending(form, key) and OSA.distance(form, key) <= 1
+        for cls in table.formal.get(form, ())
+    }
+    names = {cls.rsplit(":", 1)[0] for cls in found}
+    return frozenset(found) if len(names) == 1 else frozenset()
 
 
 # Ukrainian boys' diminutive suffixes added to a full name: Кирилко, Єгорко, Назарчик, Романчик
