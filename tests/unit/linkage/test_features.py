@@ -146,7 +146,7 @@ def test_only_unambiguous_pending_pairs_are_promoted() -> None:
         [
             {"uid_l": 1, "uid_r": 2, "match_probability": 0.9, "status": "pending"},  # alone
             {"uid_l": 3, "uid_r": 4, "match_probability": 0.9, "status": "pending"},  # 3 has
-            {"uid_l": 3, "uid_r": 5, "match_probability": 0.75, "status": "pending"},  # a rival
+            {"uid_l": 3, "uid_r": 5, "match_probability": 0.87, "status": "pending"},  # a rival
             {"uid_l": 6, "uid_r": 7, "match_probability": 0.7, "status": "pending"},  # too low
             {"uid_l": 8, "uid_r": 9, "match_probability": 0.95, "status": "pending"},  # a far
             {"uid_l": 8, "uid_r": 10, "match_probability": 0.55, "status": "pending"},  # rival
