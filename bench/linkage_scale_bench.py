@@ -32,6 +32,7 @@ from kintrace.linkage.pipeline import (
     promote_unambiguous,
     resolve,
     resolve_around,
+    sibling_links,
     with_status,
 )
 from kintrace.linkage.runner import predict, predict_incremental, train
@@ -255,6 +256,10 @@ def main() -> None:
         first = resolve(features, links(scored))
         scored = promote_unambiguous(spec, scored, first.person_of, features=features)
         persons = resolve(features, links(scored))
+        linked = sibling_links(spec, scored, features, persons.person_of)  # as the service does
+        if (linked["status"] != scored["status"]).any():
+            scored = linked
+            persons = resolve(features, links(scored))
         t4 = time.perf_counter()
         print(f"\nfull dedupe of {len(features):,} records ({chunks}x{chunks} predict chunks):")
         print(
