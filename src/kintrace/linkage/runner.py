@@ -77,6 +77,10 @@ def bind_model(
     return bound
 
 
+class TrainingError(ValueError):
+    """EM could not estimate the model on this data; the message says what to do."""
+
+
 def train(
     spec: ModelSpec,
     features: pd.DataFrame | Sequence[pd.DataFrame],
@@ -98,9 +102,20 @@ def train(
     linker.training.estimate_u_using_random_sampling(max_pairs=t.u_max_pairs, seed=t.seed)
     for em_rule in t.em_rules:
         say(f"EM on {em_rule.name}")
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            _block(em_rule), max_pairs=t.em_max_pairs, estimate_without_term_frequencies=True
-        )
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                _block(em_rule), max_pairs=t.em_max_pairs, estimate_without_term_frequencies=True
+            )
+        except ValueError as exc:
+            if "m_probability value 0.0" not in str(exc):
+                raise
+            _drop_all(engine)
+            raise TrainingError(
+                f"training stopped: EM on {em_rule.name} estimated that one level of a "
+                "comparison never occurs among matches (an underflow on a small or very uniform "
+                "registry). Import more records, or link with a model trained elsewhere: "
+                "kintrace link --model FILE."
+            ) from None
     model = linker.misc.save_model_to_json()
     _drop_all(engine)
     return model
