@@ -11,6 +11,9 @@ Rules, applied to each word of the name key (see `kintrace.names.keys`):
   sides are reduced alike
 * Russification of vowels: Ukrainian і often stands where Russian writes и, е or о (Білоус/Белоус,
   Підгорний/Подгорный); the stem writes i, e and o as one vowel "e".
+* roots that differ between the languages beyond vowels, at the start of a surname: вовк/волк
+  (Вовченко/Волченко, Вовчук/Волчук), ведмідь/медведь (Ведмеденко/Медведенко); the stem
+  writes the Russian root
 
 The stem is for comparison and blocking; it is deliberately tolerant, so `compare` uses it as a
 lower level than an equal key, never as proof.
@@ -37,7 +40,15 @@ _FEMININE = re.compile(r"((sk|ck)(a|aia)|ova|eva|ina|aia|[aeiou][a-zčšžŝ]na)
 _MASCULINE = re.compile(r"((sk|ck)(i|oi)|ov|ev|in|oi|[aeiou][a-zčšžŝ]ni)$")
 
 
+#: Ukrainian -> Russian roots at the start of a surname's key (Вовк -> Волк, Ведмідь -> Медведь)
+_ROOTS = (("vovk", "volk"), ("vovč", "volč"), ("vedmed", "medved"), ("vedmid", "medved"))
+
+
 def _stem_word(word: str) -> str:
+    for ukrainian, russian in _ROOTS:
+        if word.startswith(ukrainian):
+            word = russian + word[len(ukrainian) :]
+            break
     if len(word) <= 3:
         return word.translate(_VOWELS)
     stem = _ADJ_SK.sub(r"\1", word)

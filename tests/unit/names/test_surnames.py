@@ -75,3 +75,18 @@ def test_patronymic_of_an_unknown_father_keeps_its_stem() -> None:
     assert patronymic_gender("Зеноновна") == "F"
     assert patronymic_gender("Петрович") == "M"
     assert patronymic_gender("Петренко") == ""
+
+
+@pytest.mark.parametrize(
+    ("ukrainian", "russian"),
+    [
+        ("Вовченко", "Волченко"),
+        ("Вовчук", "VOLCHUK"),
+        ("Ведмеденко", "Медведенко"),
+        ("Вовк", "Волк"),
+    ],
+    ids=["vovch-enko", "vovch-uk-latin", "vedmed", "vovk"],
+)
+def test_roots_russified_beyond_vowels_share_a_stem(ukrainian: str, russian: str) -> None:
+    assert family_name_stem(ukrainian) == family_name_stem(russian)
+    assert family_name_stem("Вовченко") != family_name_stem("Вовчук")  # other surnames stay apart
