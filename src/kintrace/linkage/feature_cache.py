@@ -2,7 +2,8 @@
 
 The cache is a Parquet file in `$KINTRACE_HOME/linkage/`, one row per record version that was
 featurised (uid + content hash). Its name carries a stamp of the Kintrace version, the feature
-columns and the bundled name tables, so a change to the name knowledge invalidates it. A full run
+columns, the bundled name tables and the source of `kintrace.names` and of the feature code, so
+a change to the name knowledge or rules invalidates it. A full run
 (`--full`) recomputes everything. The cache holds only derived keys, never names as written.
 """
 
@@ -23,6 +24,8 @@ from kintrace.linkage.store_io import load_record_keys, load_records
 
 
 def _stamp() -> str:
+    """The version, the feature columns, the name tables and the code that computes features:
+    a change to any of them (a new name rule between releases too) invalidates the cache."""
     digest = hashlib.sha256(__version__.encode())
     digest.update(",".join(FEATURE_COLUMNS).encode())
     data = resources.files("kintrace.names").joinpath("data")
@@ -30,6 +33,14 @@ def _stamp() -> str:
         if item.name.endswith(".csv"):
             digest.update(item.name.encode())
             digest.update(item.read_bytes())
+    names = resources.files("kintrace.names")
+    for item in sorted(names.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".py"):
+            digest.update(item.name.encode())
+            digest.update(item.read_bytes())
+    linkage = resources.files("kintrace.linkage")
+    for name in ("features.py", "dates.py"):
+        digest.update(linkage.joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
 
 
