@@ -145,7 +145,7 @@ def record_name_features(
         wanted = f":{sex_value.lower()}"
         primary = next((c for c in gv[2] if c.endswith(wanted)), gv[3])
         gv = (*gv[:3], primary, *gv[4:])
-    fv = _family(name_key(f))
+    fv = _family(name_key(f).replace("ou", "u"))  # French ou = у (Mousiienko, Kouzmenko)
     pv = _patronymic(name_key(p))
     # the patronymic's ending is grammar (-івна/-овна: a daughter), the first name's gender is
     # the tables' (a typo or a rare name can mislead it), the surname's the weakest

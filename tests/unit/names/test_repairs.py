@@ -58,3 +58,12 @@ def test_the_patronymic_tells_the_sex_before_the_first_name() -> None:
     # a typo'd first name the tables read as a boy's; the patronymic is a daughter's
     assert _features("", "", "", "Кухарук Валери Руслановна")["name_gender"] == "F"
     assert _features("Саша", "Коваль", "Петрович")["name_gender"] == "M"
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [("Mousiienko", "Мусієнко"), ("Kouzmenko", "Кузьменко"), ("Chevtchouk", "Шевчук")],
+    ids=["ou-1", "ou-2", "french"],
+)
+def test_a_french_ou_spells_the_same_surname(latin: str, cyrillic: str) -> None:
+    assert _features("Іван", latin)["family_stem"] == _features("Іван", cyrillic)["family_stem"]
