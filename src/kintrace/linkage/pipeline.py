@@ -65,6 +65,11 @@ def candidates(spec: ModelSpec, pairs: pd.DataFrame) -> pd.DataFrame:
     return pairs[keep].reset_index(drop=True)
 
 
+#: A promoted pair may have no comparison speaking against it more strongly than this; no
+#: pair whose birth dates speak against it this strongly links without review (`status_of`).
+MAX_EVIDENCE_AGAINST = -1.0
+
+
 def _both_known(pair: dict[str, Any]) -> bool:
     """Both given names are in the name tables (a class like "ivan:m"), so a disagreement means
     two different names; an unknown spelling (a typo, a rare diminutive) means nothing sure.
@@ -78,9 +83,13 @@ def _both_known(pair: dict[str, Any]) -> bool:
 def status_of(spec: ModelSpec, pair: dict[str, Any]) -> str | None:
     """`auto`, `pending` or None (below the floor), for one scored pair.
 
-    Two kinds of pair are never linked without a person looking at them, however strong the
-    rest: two different known given names (what siblings and twins look like), and a surname
-    that disagrees with a record from an adoption listing (where names are replaced).
+    Three kinds of pair are never linked without a person looking at them, however strong the
+    rest: two different known given names (what siblings and twins look like), a surname that
+    disagrees with a record from an adoption listing (where names are replaced), and birth
+    dates that speak against the pair (weight below `MAX_EVIDENCE_AGAINST`: two dates months
+    or years apart) outside adoption listings (decision 0315: on the demo data every such
+    auto link between Ukrainian, camp and partner records was wrong — look-alike children of
+    one name — and every one with an adoption record right, where dates are changed on purpose).
     """
     status = spec.thresholds.status(float(pair["match_probability"]))
     if status != "auto":
@@ -88,7 +97,10 @@ def status_of(spec: ModelSpec, pair: dict[str, Any]) -> str | None:
     if float(pair.get("mw_given_name", 0.0)) < 0 and _both_known(pair):
         return "pending"
     kinds = {pair.get("source_kind_l"), pair.get("source_kind_r")}
-    if ADOPTION_KIND in kinds and float(pair.get("mw_family_name", 1.0)) <= 1.0:
+    if ADOPTION_KIND in kinds:
+        if float(pair.get("mw_family_name", 1.0)) <= 1.0:
+            return "pending"
+    elif float(pair.get("mw_birth_date", 0.0)) < MAX_EVIDENCE_AGAINST:
         return "pending"
     return status
 
@@ -127,9 +139,6 @@ def with_status(
 #: the same precision (20,000 demo children: recall +0.3 points, precision 0.9914 -> 0.9913),
 #: while 0 (the best candidate always wins) costs 0.3 points of precision.
 RIVAL_MARGIN = 0.05
-
-#: A promoted pair may have no comparison speaking against it more strongly than this.
-MAX_EVIDENCE_AGAINST = -1.0
 
 
 def _known_class(value: object) -> bool:
@@ -197,6 +206,14 @@ def promote_unambiguous(
     pairs have no support from the record's listed-together siblings when the pair has
     (`context.GroupContext`).
 
+    When the pair attaches a lone record to a person of several records, that person's side
+    counts as rivals only lone records of the attaching record's own source (decision 0315): one
+    list holding two records that both look like this child means one of them is someone else.
+    Another person with records of its own, or a lone record of another list, says the person
+    has look-alikes or more records to come, not that the attaching record is ambiguous — its
+    own candidates, checked on its side, say that. Without `features` (no `source`) every lone
+    record counts.
+
     The rule only attaches a record that is alone in its person: two persons that each have
     records of their own are never merged by it (such merges were right 91% of the time against
     99% for lone records, decision 0312). A renamed adoption-listing record qualifies only when
@@ -230,11 +247,18 @@ def promote_unambiguous(
             towards[right][person(left)].append(position)
     size = Counter(person_of.values())
     lone_record = {person(r): r for r in towards if size[person(r)] <= 1}
+    source_of = _sources(pairs, features, key_l, key_r)
 
     def rival(record: Hashable, partner: str, prob: float, pair_supported: bool) -> bool:
+        attaching = lone_record.get(partner) if size[person(record)] > 1 else None
         for other, positions in towards.get(record, {}).items():
             if other == partner:
                 continue
+            if attaching is not None:
+                # the established side of a lone record's attachment (decision 0315)
+                lone = lone_record.get(other)
+                if lone is None or source_of.get(lone) != source_of.get(attaching):
+                    continue
             if max(probability[i] for i in positions) < prob - RIVAL_MARGIN:
                 continue
             if pair_supported and not any(supported(i) for i in positions):
@@ -271,6 +295,21 @@ def promote_unambiguous(
             continue
         status[i] = "auto"
     return pairs.assign(status=status)
+
+
+def _sources(
+    pairs: pd.DataFrame, features: pd.DataFrame | None, key_l: str, key_r: str
+) -> dict[Hashable, object]:
+    """The source list of each record of `pairs` by its key (`key_l`/`key_r`), from `features`
+    (uid-keyed); empty without `features` or its `source`."""
+    if features is None or "source" not in features or "uid_l" not in pairs:
+        return {}
+    by_uid = dict(zip(features["uid"], features["source"], strict=True))
+    out: dict[Hashable, object] = {}
+    for side, key in (("uid_l", key_l), ("uid_r", key_r)):
+        for uid, name in zip(pairs[side], pairs[key], strict=True):
+            out[name] = by_uid.get(uid)
+    return out
 
 
 def sibling_links(

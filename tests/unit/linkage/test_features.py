@@ -132,10 +132,16 @@ def test_siblings_with_one_father_are_kept_apart() -> None:
         ({"match_probability": 0.995, "mw_given_name": -6.0}, "pending"),  # names disagree
         ({"match_probability": 0.995, "mw_given_name": 5.0, "mw_family_name": 0.0,
           "source_kind_l": "adoption", "source_kind_r": "family"}, "pending"),  # renamed
+        ({"match_probability": 0.995, "mw_given_name": 5.0, "mw_birth_date": -3.7},
+         "pending"),  # birth dates months apart: a look-alike child of one name
+        ({"match_probability": 0.995, "mw_given_name": 5.0, "mw_birth_date": -3.7,
+          "mw_family_name": 8.0, "source_kind_l": "adoption", "source_kind_r": "family"},
+         "auto"),  # an adoption listing changes dates on purpose
         ({"match_probability": 0.7, "mw_given_name": 5.0}, "pending"),
         ({"match_probability": 0.2, "mw_given_name": 5.0}, None),
     ],
-    ids=["auto", "given-disagrees", "adoption-renamed", "pending", "dropped"],
+    ids=["auto", "given-disagrees", "adoption-renamed", "dates-disagree",
+         "adoption-date-changed", "pending", "dropped"],
 )  # fmt: skip
 def test_status_rules(pair: dict, status: str | None) -> None:  # type: ignore[type-arg]
     assert status_of(kintrace_spec(), pair) == status

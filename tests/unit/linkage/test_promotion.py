@@ -102,6 +102,34 @@ def test_a_rival_that_is_not_a_candidate_of_the_same_person_still_blocks() -> No
     assert promoted["status"].tolist() == ["pending", "pending"]
 
 
+def _sources(**by_source: tuple[int, ...]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"uid": u, "source": source} for source, uids in by_source.items() for u in uids]
+    )
+
+
+def test_a_lone_record_joins_a_file_whose_records_have_other_candidates() -> None:
+    # the file: 1 and 9. 2 (adoption listing) is 1's only candidate and 1's only candidate is
+    # 2's file; 1 also looks like 3 (a partner list's record) and like the look-alike file
+    # 4+8: neither makes 2 ambiguous (2's own candidates would)
+    pairs = pd.DataFrame([_pair(1, 2, 0.94), _pair(1, 3, 0.98), _pair(1, 4, 0.96)])
+    persons = {1: "P1", 9: "P1", 2: "P2", 3: "P3", 4: "P4", 8: "P4"}
+    sources = _sources(family=(1, 9, 4, 8), adoption=(2,), partner=(3,))
+    promoted = promote_unambiguous(kintrace_spec(), pairs, persons, features=sources)
+    assert promoted["status"].iat[0] == "auto"
+    # without the sources (the lone record 3 might be of 2's own list) it stays pending
+    assert promote_unambiguous(kintrace_spec(), pairs, persons)["status"].iat[0] == "pending"
+
+
+def test_two_records_of_one_list_that_look_like_one_child_block_each_other() -> None:
+    # 2 and 3 are both in the partner list and both look like the file 1+9: one is someone else
+    pairs = pd.DataFrame([_pair(1, 2, 0.94), _pair(1, 3, 0.96)])
+    persons = {1: "P1", 9: "P1", 2: "P2", 3: "P3"}
+    sources = _sources(family=(1, 9), partner=(2, 3))
+    promoted = promote_unambiguous(kintrace_spec(), pairs, persons, features=sources)
+    assert promoted["status"].tolist() == ["pending", "pending"]
+
+
 def _features(groups: dict[int, str | None], given: dict[int, str]) -> pd.DataFrame:
     uids = sorted(given)
     return pd.DataFrame(
