@@ -107,7 +107,9 @@ def train(
                 _block(em_rule), max_pairs=t.em_max_pairs, estimate_without_term_frequencies=True
             )
         except ValueError as exc:
-            if "m_probability value 0.0" not in str(exc):
+            # Splink refuses an m of 0.0 and any m below 1e-300 ("m_probability value
+            # 2.9e-321 is below the minimum"): an underflow in EM either way
+            if "m_probability value" not in str(exc):
                 raise
             _drop_all(engine)
             raise TrainingError(

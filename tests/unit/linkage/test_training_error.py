@@ -12,6 +12,9 @@ from kintrace.linkage.spec import kintrace_spec
 
 
 class _Training:
+    def __init__(self, value: str) -> None:
+        self.value = value
+
     def estimate_probability_two_random_records_match(self, *args: Any, **kwargs: Any) -> None:
         pass
 
@@ -19,15 +22,20 @@ class _Training:
         pass
 
     def estimate_parameters_using_expectation_maximisation(self, *args: Any, **kw: Any) -> None:
-        raise ValueError("m_probability value 0.0 is below the minimum allowed value of 1e-300.")
+        raise ValueError(
+            f"m_probability value {self.value} is below the minimum allowed value of 1e-300."
+        )
 
 
+@pytest.mark.parametrize("value", ["0.0", "2.935e-321"], ids=["zero", "subnormal"])
 def test_a_zero_m_from_em_is_a_training_error_that_says_what_to_do(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
     monkeypatch.setattr(runner, "_register_inputs", lambda engine, features: None)
     monkeypatch.setattr(
-        runner, "_linker", lambda engine, tables, settings: SimpleNamespace(training=_Training())
+        runner,
+        "_linker",
+        lambda engine, tables, settings: SimpleNamespace(training=_Training(value)),
     )
     monkeypatch.setattr(runner, "_drop_all", lambda engine: None)
     with pytest.raises(runner.TrainingError) as caught:

@@ -178,7 +178,18 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
             "Birth date by precision: day, swapped day/month, months, year, age range",
             _BIRTH_DATE_LEVELS,
         ),
-        comparison("sex", "Sex", [null_level("sex"), exact("sex", label="same sex"), else_level()]),
+        comparison(
+            "sex",
+            "Sex",
+            [
+                null_level("sex"),
+                exact("sex", label="same sex"),
+                # EM learns 2e-5 to 6e-5 (20,000 demo children, seeds 7 and 11) and underflowed
+                # below what Splink accepts at seed 3, where the given-name block holds almost
+                # no pair of two sexes that match; fixed at the order it learns
+                else_level(fixed_m=0.0001),
+            ],
+        ),
         comparison(
             "birth_place",
             "Birthplace across scripts",
