@@ -89,9 +89,7 @@ class QuarantineBook:
             ),
         )
 
-    def note_valid(
-        self, source: str, record_id: str, quarantine_id: int | None = None
-    ) -> None:
+    def note_valid(self, source: str, record_id: str, quarantine_id: int | None = None) -> None:
         """A valid row for this key (or naming this quarantine entry) was imported."""
         if quarantine_id is not None and quarantine_id in self._open_ids:
             self._to_resolve[quarantine_id] = (source, record_id)

@@ -257,4 +257,3 @@ def test_the_same_bad_row_in_a_later_file_is_not_held_twice(store: Store, tmp_pa
     assert first.rejected == second.rejected == 1
     with store.session() as session:
         assert [q.file_name for q in list_quarantine(session)] == ["a.csv"]
-
