@@ -6,7 +6,9 @@ directly. Three rules:
 1. Must-links (a reviewer confirmed the pair) join first, whatever the score.
 2. Scored links then join in order of decreasing probability, unless the join would put two
    records under a cannot-link into one person, even through a chain of other links (a reviewer
-   said "different", or the twin rule: same family, same birth date, different given name).
+   said "different", or the twin rule: same family, same birth date, different given name), or
+   two records a `conflict` test says are two children (rows listed together, namesakes: see
+   `constraints.IdentityConflicts`). Must-links are not held back by the conflict test.
 3. A person keeps its id when records join or leave it: each new person takes the id most of its
    records had before (the larger person wins a contested id); only persons with no history get a
    new id.
@@ -47,9 +49,16 @@ class Clustering(Generic[K]):
 
 
 class _Components(Generic[K]):
-    """Union-find that refuses a union joining two records under a cannot-link."""
+    """Union-find that refuses a union joining two records under a cannot-link, or two records
+    `conflict` says are different."""
 
-    def __init__(self, records: Iterable[K], cannot_link: Iterable[tuple[K, K]]) -> None:
+    def __init__(
+        self,
+        records: Iterable[K],
+        cannot_link: Iterable[tuple[K, K]],
+        conflict: Callable[[K, K], bool] | None = None,
+    ) -> None:
+        self.conflict = conflict
         self.parent: dict[K, K] = {r: r for r in records}
         self.members: dict[K, list[K]] = {r: [r] for r in self.parent}
         self.cannot: dict[K, set[K]] = defaultdict(set)
@@ -66,20 +75,25 @@ class _Components(Generic[K]):
             self.parent[record], record = root, self.parent[record]
         return root
 
-    def blocked(self, root_a: K, root_b: K) -> bool:
+    def blocked(self, root_a: K, root_b: K, *, test_conflict: bool = True) -> bool:
         small, other = sorted((root_a, root_b), key=lambda r: len(self.members[r]))
         for member in self.members[small]:
             for partner in self.cannot.get(member, ()):
                 if self.find(partner) == other:
                     return True
-        return False
+        conflict = self.conflict
+        if conflict is None or not test_conflict:
+            return False
+        # every record of one side against every record of the other: persons are small
+        return any(conflict(a, b) for a in self.members[small] for b in self.members[other])
 
-    def union(self, a: K, b: K, *, force: bool = False) -> bool:
-        """Join the components of `a` and `b`; False when a cannot-link forbids it."""
+    def union(self, a: K, b: K, *, force: bool = False, test_conflict: bool = True) -> bool:
+        """Join the components of `a` and `b`; False when a cannot-link (or, with
+        `test_conflict`, the conflict test) forbids it."""
         root_a, root_b = self.find(a), self.find(b)
         if root_a == root_b:
             return True
-        if not force and self.blocked(root_a, root_b):
+        if not force and self.blocked(root_a, root_b, test_conflict=test_conflict):
             return False
         if len(self.members[root_a]) < len(self.members[root_b]):
             root_a, root_b = root_b, root_a
@@ -96,18 +110,21 @@ def cluster(
     cannot_link: Iterable[tuple[K, K]] = (),
     previous: Mapping[K, str] | None = None,
     new_id: Callable[[], str],
+    conflict: Callable[[K, K], bool] | None = None,
 ) -> Clustering[K]:
     """Cluster `records` into persons (see the module docstring for the rules).
 
     `previous` maps records to the person ids of the last clustering; `new_id` mints an id for a
     person none of whose records had one. Links and constraints naming unknown records are ignored.
     A must-link that contradicts a cannot-link is not applied and is reported in `conflicts`.
+    `conflict(a, b)` says two records are surely two persons; it holds back links, never a
+    reviewer's must-link.
     """
-    components: _Components[K] = _Components(records, cannot_link)
+    components: _Components[K] = _Components(records, cannot_link, conflict)
     known = components.parent
     conflicts: list[tuple[K, K]] = []
     for a, b in sorted(must_link, key=repr):
-        if a in known and b in known and not components.union(a, b):
+        if a in known and b in known and not components.union(a, b, test_conflict=False):
             conflicts.append((a, b))
     refused: list[tuple[K, K]] = []
     ordered = sorted(links, key=lambda link: (-link.probability, repr(link.left), repr(link.right)))

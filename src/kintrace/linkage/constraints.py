@@ -7,14 +7,15 @@ records of one family, that is with the same surname stem and either the same fu
 (both names the tables know, no key or class in common), are kept apart, unless a reviewer
 confirmed them as one child.
 
-Two more kinds of pair are two children whatever their names say (decision 0316):
+Two more kinds of pair are two children whatever their names say (decision 0316), tested when
+two persons would join (`IdentityConflicts`, the `conflict` of `clustering.cluster`) rather than
+listed as pairs, which at a million records would be millions:
 
 - **rows listed together** (`group_key`: one source's `group_id` — a family's report, a
   transport, a sibling group), which name a child once each;
-- **namesakes**: the same first name and surname stem, two full birth dates that disagree (not
-  the same date, not its day and month swapped, not the same day and month in another year) and
-  two patronymics from different fathers the tables know; outside adoption listings, which
-  replace both on purpose.
+- **namesakes and look-alikes**: two records outside adoption listings (which replace them on
+  purpose) on which two of surname stem, father's name and full birth date disagree. One
+  disagreement can be a clerk's error; two are two children.
 
 They keep a record that fits two such children (an age-only or undated report, a partner's
 year-only row) from joining them into one person through itself.
@@ -22,6 +23,7 @@ year-only row) from joining them into one person through itself.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from itertools import combinations
 
 import pandas as pd
@@ -79,22 +81,68 @@ def twin_cannot_links(features: pd.DataFrame, *, max_group: int = 12) -> list[tu
     return sorted(twins | siblings)
 
 
-def listed_together(features: pd.DataFrame, *, max_group: int = 50) -> set[tuple[int, int]]:
-    """Pairs of `uid`s listed in one group of one source (`group_key`), groups of up to
-    `max_group` rows (a large institution's list would make its square in pairs)."""
-    if "group_key" not in features:
-        return set()
-    have = features.loc[features["group_key"].notna(), ["uid", "group_key"]]
-    size = have.groupby("group_key", sort=False)["uid"].transform("size")
-    have = have[(size > 1) & (size <= max_group)]
-    found: set[tuple[int, int]] = set()
-    for _key, uids in have.groupby("group_key", sort=False)["uid"]:
-        found.update(combinations(sorted(int(u) for u in uids), 2))
-    return found
+class IdentityConflicts:
+    """The test `clustering.cluster` asks before joining two records: are they surely two
+    children? (decision 0316). Built from a feature table, keyed by `keys` (default: `uid`).
+
+    True for two records of one listing group (`group_key`), and for two records outside
+    adoption listings on which at least two of surname stem, father's name (a patronymic class
+    the tables know) and full birth date disagree. A date disagrees when it is not the same
+    date, not its day and month swapped, and not the same day and month in another year.
+    """
+
+    def __init__(self, features: pd.DataFrame, keys: Sequence[Hashable] | None = None) -> None:
+        names = list(keys) if keys is not None else [int(u) for u in features["uid"]]
+        column = features.get
+        groups = column("group_key")
+        self.group: dict[Hashable, str] = {}
+        if groups is not None:
+            self.group = {
+                name: g for name, g in zip(names, groups, strict=True) if isinstance(g, str) and g
+            }
+        self.identity: dict[Hashable, tuple[str | None, str | None, tuple[int, int, int] | None]]
+        self.identity = {}
+        needed = ("family_stem", "patronymic_class", "birth_year", "birth_month", "birth_day")
+        if any(c not in features for c in needed):
+            return
+        kinds = column("source_kind")
+        rows = zip(
+            names,
+            kinds if kinds is not None else [None] * len(names),
+            features["family_stem"], features["patronymic_class"],
+            features["birth_year"], features["birth_month"], features["birth_day"],
+            strict=True,
+        )  # fmt: skip
+        for name, kind, stem, patronymic, year, month, day in rows:
+            if kind == ADOPTION_KIND:
+                continue  # adoption listings replace surname, patronymic and date on purpose
+            father = _father(patronymic) if isinstance(patronymic, str) else None
+            date = (int(year), int(month), int(day)) if _known(year, month, day) else None
+            stem = stem if isinstance(stem, str) and stem else None
+            known = sum(v is not None for v in (stem, father, date))
+            if known >= 2:
+                self.identity[name] = (stem, father, date)
+
+    def __call__(self, a: Hashable, b: Hashable) -> bool:
+        group = self.group.get(a)
+        if group is not None and group == self.group.get(b):
+            return True
+        left, right = self.identity.get(a), self.identity.get(b)
+        if left is None or right is None:
+            return False
+        (stem_a, father_a, date_a), (stem_b, father_b, date_b) = left, right
+        differ = 0
+        if stem_a and stem_b and stem_a != stem_b:
+            differ += 1
+        if father_a and father_b and father_a != father_b:
+            differ += 1
+        if date_a and date_b and _dates_disagree(date_a, date_b):
+            differ += 1
+        return differ >= 2
 
 
-_NAMESAKE_COLUMNS = ["given_class", "family_stem", "patronymic_class", "birth_year",
-                     "birth_month", "birth_day"]  # fmt: skip
+def _known(*values: object) -> bool:
+    return all(not pd.isna(v) for v in values)
 
 
 def _father(patronymic_class: str) -> str | None:
@@ -108,42 +156,3 @@ def _dates_disagree(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
     if (ma, da) == (mb, db):  # the same date, or another year on the same day: a typo
         return False
     return not (ya == yb and (ma, da) == (db, mb))  # day and month swapped
-
-
-def namesakes(features: pd.DataFrame, *, max_group: int = 50) -> set[tuple[int, int]]:
-    """Pairs of `uid`s with one first name and surname stem but different fathers and birth
-    dates (see the module docstring); adoption-listing records never. Groups of one name and
-    stem larger than `max_group` are skipped, as in `twin_cannot_links`."""
-    if any(c not in features for c in _NAMESAKE_COLUMNS):
-        return set()
-    have = features.dropna(subset=_NAMESAKE_COLUMNS)
-    if "source_kind" in have:
-        have = have[have["source_kind"] != ADOPTION_KIND]
-    fathers = have["patronymic_class"].map(lambda v: _father(str(v)))
-    have = have.assign(_father=fathers)[fathers.notna()]
-    keys = ["given_class", "family_stem"]
-    spread = have.groupby(keys, sort=False)["_father"].transform("nunique")
-    size = have.groupby(keys, sort=False)["_father"].transform("size")
-    have = have[(spread > 1) & (size <= max_group)]
-    found: set[tuple[int, int]] = set()
-    for _key, group in have.groupby(keys, sort=False):
-        rows = [
-            (int(uid), father, (int(y), int(m), int(d)))
-            for uid, father, y, m, d in zip(
-                group["uid"], group["_father"], group["birth_year"], group["birth_month"],
-                group["birth_day"], strict=True,
-            )
-        ]  # fmt: skip
-        for (uid_a, father_a, date_a), (uid_b, father_b, date_b) in combinations(rows, 2):
-            if father_a != father_b and _dates_disagree(date_a, date_b):
-                found.add((min(uid_a, uid_b), max(uid_a, uid_b)))
-    return found
-
-
-def data_cannot_links(features: pd.DataFrame) -> list[tuple[int, int]]:
-    """Every cannot-link the data implies: twins and siblings, rows listed together,
-    namesakes."""
-    found = set(twin_cannot_links(features))
-    found |= listed_together(features)
-    found |= namesakes(features)
-    return sorted(found)

@@ -12,7 +12,7 @@ import pandas as pd
 from kintrace.linkage import runner
 from kintrace.linkage.adoption import best_offers, sibling_offers
 from kintrace.linkage.clustering import Clustering, Link, cluster, sequential_ids
-from kintrace.linkage.constraints import data_cannot_links
+from kintrace.linkage.constraints import IdentityConflicts, twin_cannot_links
 from kintrace.linkage.context import GroupContext
 from kintrace.linkage.engine import Engine
 from kintrace.linkage.spec import ModelSpec
@@ -400,19 +400,20 @@ def resolve(
     cannot_link: Iterable[tuple[Hashable, Hashable]] = (),
     previous: dict[Hashable, str] | None = None,
 ) -> Clustering[Hashable]:
-    """Cluster records into persons with reviewers' constraints plus the data's own
-    (`constraints.data_cannot_links`: twins, siblings, rows listed together, namesakes).
+    """Cluster records into persons with reviewers' constraints plus the data's own: the twin
+    and sibling cannot-links, and `constraints.IdentityConflicts` (rows listed together,
+    namesakes), which hold back links but never a reviewer's must-link.
 
     `keys` names the records (default: their `uid`); links and constraints use the same names.
-    A reviewer's must-link lifts the data's cannot-link for that pair.
+    A reviewer's must-link lifts the twin rule for that pair.
     """
     uids = [int(u) for u in features["uid"]]
     names = list(keys) if keys is not None else uids
     name_of = dict(zip(uids, names, strict=True))
     must = list(must_link)
     confirmed = {frozenset(pair) for pair in must}
-    implied = [(name_of[a], name_of[b]) for a, b in data_cannot_links(features)]
-    cannot = list(cannot_link) + [t for t in implied if frozenset(t) not in confirmed]
+    twins = [(name_of[a], name_of[b]) for a, b in twin_cannot_links(features)]
+    cannot = list(cannot_link) + [t for t in twins if frozenset(t) not in confirmed]
     previous = previous or {}
     return cluster(
         names,
@@ -421,6 +422,7 @@ def resolve(
         cannot_link=cannot,
         previous=previous,
         new_id=sequential_ids(previous.values()),
+        conflict=IdentityConflicts(features, names),
     )
 
 
