@@ -81,8 +81,9 @@ def test_a_record_that_fits_two_namesakes_does_not_join_them() -> None:
                 _ostap(2, "Іванович", 12, 25, source="b"),
                 _ostap(3, "Григорович", 1, 3),
                 _ostap(4, "Григорович", 1, 3, source="b"),
-                _record(5, given_name="Остап", family_name="Заїченко", age=4,
-                        observed_on="2022-06-01"),  # fmt: skip
+                _record(
+                    5, given_name="Остап", family_name="Заїченко", age=4, observed_on="2022-06-01"
+                ),
             ]
         )
     )
