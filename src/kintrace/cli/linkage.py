@@ -158,7 +158,7 @@ def link_command(
         ("auto-linked pairs", report.pairs_auto),
         ("pairs pending review", report.pairs_pending),
         ("persons", report.persons),
-        ("links refused by cannot-links", report.refused_by_constraints),
+        ("links refused (cannot-links, identity conflicts)", report.refused_by_constraints),
         ("seconds", f"{report.seconds:.1f}"),
     ):
         table.add_row(label, str(value))
