@@ -192,6 +192,8 @@ def explain_command(
     out.print(table)
     status = explanation.stored_status or "not stored (below the review floor or not blocked)"
     out.print(f"match probability {explanation.match_probability:.4f}; status: {status}")
+    for note in explanation.notes:
+        out.print(f"note: {note}")
     if html is not None:
         try:
             html.write_text(waterfall_html(explanation), encoding="utf-8")

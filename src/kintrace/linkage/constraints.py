@@ -124,21 +124,27 @@ class IdentityConflicts:
                 self.identity[name] = (stem, father, date)
 
     def __call__(self, a: Hashable, b: Hashable) -> bool:
+        return self.reason(a, b) is not None
+
+    def reason(self, a: Hashable, b: Hashable) -> str | None:
+        """Why `a` and `b` are two children, in words for a reviewer; None when nothing says so."""
         group = self.group.get(a)
         if group is not None and group == self.group.get(b):
-            return True
+            return "listed together in one group of one list, which names a child once"
         left, right = self.identity.get(a), self.identity.get(b)
         if left is None or right is None:
-            return False
+            return None
         (stem_a, father_a, date_a), (stem_b, father_b, date_b) = left, right
-        differ = 0
+        differ = []
         if stem_a and stem_b and stem_a != stem_b:
-            differ += 1
+            differ.append("surname")
         if father_a and father_b and father_a != father_b:
-            differ += 1
+            differ.append("father's name")
         if date_a and date_b and _dates_disagree(date_a, date_b):
-            differ += 1
-        return differ >= 2
+            differ.append("birth date")
+        if len(differ) < 2:
+            return None
+        return f"{', '.join(differ[:-1])} and {differ[-1]} disagree"
 
 
 def _known(*values: object) -> bool:

@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import select
 
 from kintrace.linkage import runner
+from kintrace.linkage.constraints import IdentityConflicts
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.feature_cache import cache_path, registry_features
+from kintrace.linkage.pipeline import hold_reason
 from kintrace.linkage.service import LinkInputError
 from kintrace.linkage.spec import ModelSpec, kintrace_spec
 from kintrace.linkage.store_io import Key, previous_state
@@ -42,6 +44,9 @@ class Explanation:
     match_weight: float
     match_probability: float
     stored_status: str | None  # auto / pending when the run stored the pair, else None
+    #: what besides the probability decides the pair's fate: a rule that holds it for review,
+    #: linked or offered it, or the data saying the records are two children
+    notes: tuple[str, ...] = ()
 
 
 def _level_label(weights: dict[tuple[str, int], runner.LevelWeight], name: str, mw: float) -> str:
@@ -101,15 +106,53 @@ def explain_pair(
         steps.append(
             Step(comparison.name, _level_label(weights, comparison.name, raw), raw + tf, tf)
         )
+    probability = float(scored["match_probability"])
+    pair: dict[str, Any] = {f"mw_{step.comparison}": step.match_weight for step in steps}
+    for side, record in (("l", rec_l), ("r", rec_r)):
+        pair[f"source_kind_{side}"] = record.get("source_kind")
+        pair[f"given_class_{side}"] = record.get("given_class")
+    two = features.iloc[[position[left], position[right]]]
+    conflict = IdentityConflicts(two).reason(int(rec_l["uid"]), int(rec_r["uid"]))
     return Explanation(
         left=left,
         right=right,
         prior_weight=runner.prior_weight(state.model),
         steps=steps,
         match_weight=float(scored["match_weight"]),
-        match_probability=float(scored["match_probability"]),
+        match_probability=probability,
         stored_status=stored,
+        notes=_notes(spec, pair, probability, stored, conflict),
     )
+
+
+def _notes(
+    spec: ModelSpec,
+    pair: dict[str, Any],
+    probability: float,
+    stored: str | None,
+    conflict: str | None,
+) -> tuple[str, ...]:
+    t = spec.thresholds
+    notes = []
+    held = hold_reason(pair)
+    if held and probability >= t.auto_link:
+        notes.append(f"held for review whatever its probability: {held}")
+    if stored == "auto" and probability < t.auto_link:
+        notes.append(
+            "linked without review below the auto-link threshold: the only plausible match of "
+            "a record (decisions 0312, 0315) or found through a sibling listed with it (0314)"
+        )
+    if stored == "pending" and probability < t.review_floor:
+        notes.append(
+            "offered for review below the floor: an adoption-listing record's candidate "
+            "supported by its listed-together siblings, or one of its best (decision 0311)"
+        )
+    if conflict:
+        notes.append(
+            f"never one person through other links: {conflict} (decision 0316); a reviewer's "
+            "'same child' overrides"
+        )
+    return tuple(notes)
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
@@ -172,11 +215,12 @@ def waterfall_html(explanation: Explanation) -> str:
         f"total match weight {explanation.match_weight:+.2f}, match probability "
         f"{explanation.match_probability:.4f}"
     )
+    notes = "".join(f"<p>{html.escape(note)}</p>" for note in explanation.notes)
     data = html.escape(json.dumps([s.__dict__ for s in explanation.steps]))
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>Kintrace explanation</title></head><body style='font-family:sans-serif'>"
-        f"<h1 style='font-size:16px'>Why {title}</h1><p>{summary}</p>"
+        f"<h1 style='font-size:16px'>Why {title}</h1><p>{summary}</p>{notes}"
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}'>"
         + "".join(parts)
         + f"</svg><script type='application/json' id='steps'>{data}</script></body></html>"

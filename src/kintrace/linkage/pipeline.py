@@ -92,17 +92,25 @@ def status_of(spec: ModelSpec, pair: dict[str, Any]) -> str | None:
     one name — and every one with an adoption record right, where dates are changed on purpose).
     """
     status = spec.thresholds.status(float(pair["match_probability"]))
-    if status != "auto":
-        return status
-    if float(pair.get("mw_given_name", 0.0)) < 0 and _both_known(pair):
+    if status == "auto" and hold_reason(pair) is not None:
         return "pending"
+    return status
+
+
+def hold_reason(pair: Mapping[str, Any]) -> str | None:
+    """Why a pair is never linked without a person looking at it whatever its probability
+    (`status_of`), in words for a reviewer; None when nothing holds it."""
+    if float(pair.get("mw_given_name", 0.0)) < 0 and _both_known(dict(pair)):
+        return "two different first names the name tables know (what siblings and twins look like)"
     kinds = {pair.get("source_kind_l"), pair.get("source_kind_r")}
     if ADOPTION_KIND in kinds:
         if float(pair.get("mw_family_name", 1.0)) <= 1.0:
-            return "pending"
+            return (
+                "a record from an adoption listing under another surname (names are replaced there)"
+            )
     elif float(pair.get("mw_birth_date", 0.0)) < MAX_EVIDENCE_AGAINST:
-        return "pending"
-    return status
+        return "birth dates that speak against the pair, outside adoption listings (decision 0315)"
+    return None
 
 
 def with_status(

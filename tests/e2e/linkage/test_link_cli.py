@@ -52,6 +52,14 @@ def test_link_export_explain_on_demo_data(tmp_path: Path) -> None:
     assert code == 0, output
     assert "given_name" in output and "match probability" in output
     assert "<svg" in html.read_text(encoding="utf-8")
+    # two children of one camp transport, one surname and father: scored near 1, held for a
+    # person by the first-name rule, and never one person (rows listed together, decision 0316)
+    code, output = _run(home, "explain", "demo_ru_camp_list_a:23", "demo_ru_camp_list_a:24")
+    assert code == 0, output
+    flat = " ".join(output.split())
+    assert "status: pending" in flat
+    assert "held for review whatever its probability: two different first names" in flat
+    assert "never one person through other links: listed together" in flat
 
     code, output = _run(home, "link")
     assert code == 0 and "Nothing new" in output
