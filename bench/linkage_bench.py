@@ -29,6 +29,7 @@ from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.features import feature_table
 from kintrace.linkage.pipeline import (
     candidates,
+    data_constraints,
     promote_unambiguous,
     resolve,
     sibling_links,
@@ -201,10 +202,11 @@ def evaluate(
     true_pairs = sum(len(v) * (len(v) - 1) // 2 for v in by_child.values())
     found = int(pairs["is_match"].sum())
     if twins:
+        data = data_constraints(FEATURES[name])  # once per run, as the service does
         scored = with_status(spec, candidates(spec, pairs), FEATURES[name])
-        first = resolve(FEATURES[name], _auto_links(scored))
+        first = resolve(FEATURES[name], _auto_links(scored), data=data)
         scored = promote_unambiguous(spec, scored, first.person_of, features=FEATURES[name])
-        second = resolve(FEATURES[name], _auto_links(scored))
+        second = resolve(FEATURES[name], _auto_links(scored), data=data)
         scored = sibling_links(spec, scored, FEATURES[name], second.person_of)
         links = _auto_links(scored)
     else:
@@ -216,7 +218,7 @@ def evaluate(
             )
         )
     if twins:
-        clustering = resolve(FEATURES[name], links)
+        clustering = resolve(FEATURES[name], links, data=data)
     else:  # the baseline: plain connected components, no constraints
         clustering = cluster(records["uid"].tolist(), links, new_id=sequential_ids([]))
     person = clustering.person_of
@@ -300,6 +302,7 @@ def evaluate(
                     Link(int(a), int(b), 1.0)
                     for a, b in zip(right["uid_l"], right["uid_r"], strict=True)
                 ],
+                data=data,
             )
             tp_i = fp_i = 0
             members_of: dict[str, list[int]] = defaultdict(list)

@@ -29,6 +29,7 @@ from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.features import feature_table
 from kintrace.linkage.pipeline import (
     chunks_for,
+    data_constraints,
     promote_unambiguous,
     resolve,
     resolve_around,
@@ -253,13 +254,14 @@ def main() -> None:
             return [Link(int(x), int(y), float(p)) for x, y, p in
                     zip(a["uid_l"], a["uid_r"], a["match_probability"], strict=True)]  # fmt: skip
 
-        first = resolve(features, links(scored))
+        data = data_constraints(features)  # once per run, as the service does
+        first = resolve(features, links(scored), data=data)
         scored = promote_unambiguous(spec, scored, first.person_of, features=features)
-        persons = resolve(features, links(scored))
+        persons = resolve(features, links(scored), data=data)
         linked = sibling_links(spec, scored, features, persons.person_of)  # as the service does
         if (linked["status"] != scored["status"]).any():
             scored = linked
-            persons = resolve(features, links(scored))
+            persons = resolve(features, links(scored), data=data)
         t4 = time.perf_counter()
         print(f"\nfull dedupe of {len(features):,} records ({chunks}x{chunks} predict chunks):")
         print(

@@ -81,6 +81,9 @@ def twin_cannot_links(features: pd.DataFrame, *, max_group: int = 12) -> list[tu
     return sorted(twins | siblings)
 
 
+_IDENTITY_COLUMNS = ("family_stem", "patronymic_class", "birth_year", "birth_month", "birth_day")
+
+
 class IdentityConflicts:
     """The test `clustering.cluster` asks before joining two records: are they surely two
     children? (decision 0316). Built from a feature table, keyed by `keys` (default: `uid`).
@@ -92,36 +95,46 @@ class IdentityConflicts:
     """
 
     def __init__(self, features: pd.DataFrame, keys: Sequence[Hashable] | None = None) -> None:
-        names = list(keys) if keys is not None else [int(u) for u in features["uid"]]
-        column = features.get
-        groups = column("group_key")
+        names = pd.Series(
+            list(keys) if keys is not None else [int(u) for u in features["uid"]],
+            index=features.index,
+            dtype=object,
+        )
         self.group: dict[Hashable, str] = {}
-        if groups is not None:
-            self.group = {
-                name: g for name, g in zip(names, groups, strict=True) if isinstance(g, str) and g
-            }
+        if "group_key" in features:
+            groups = features["group_key"]
+            listed = groups.notna() & (groups.astype(str) != "")
+            self.group = dict(zip(names[listed], groups[listed], strict=True))
         self.identity: dict[Hashable, tuple[str | None, str | None, tuple[int, int, int] | None]]
         self.identity = {}
-        needed = ("family_stem", "patronymic_class", "birth_year", "birth_month", "birth_day")
-        if any(c not in features for c in needed):
+        if any(c not in features for c in _IDENTITY_COLUMNS):
             return
-        kinds = column("source_kind")
-        rows = zip(
-            names,
-            kinds if kinds is not None else [None] * len(names),
-            features["family_stem"], features["patronymic_class"],
-            features["birth_year"], features["birth_month"], features["birth_day"],
+        # adoption listings replace surname, patronymic and date on purpose
+        rows = (
+            features[features.get("source_kind") != ADOPTION_KIND]
+            if "source_kind" in features
+            else features
+        )
+        stems = rows["family_stem"].where(rows["family_stem"].fillna("") != "")
+        fathers = rows["patronymic_class"].str.extract(r"^([^:]+):", expand=False)
+        dated = rows[["birth_year", "birth_month", "birth_day"]].notna().all(axis=1)
+        known = stems.notna().astype(int) + fathers.notna().astype(int) + dated.astype(int)
+        keep = known >= 2
+        dates = zip(
+            rows["birth_year"].where(dated, 0).astype(int)[keep],
+            rows["birth_month"].where(dated, 0).astype(int)[keep],
+            rows["birth_day"].where(dated, 0).astype(int)[keep],
+            dated[keep],
             strict=True,
-        )  # fmt: skip
-        for name, kind, stem, patronymic, year, month, day in rows:
-            if kind == ADOPTION_KIND:
-                continue  # adoption listings replace surname, patronymic and date on purpose
-            father = _father(patronymic) if isinstance(patronymic, str) else None
-            date = (int(year), int(month), int(day)) if _known(year, month, day) else None
-            stem = stem if isinstance(stem, str) and stem else None
-            known = sum(v is not None for v in (stem, father, date))
-            if known >= 2:
-                self.identity[name] = (stem, father, date)
+        )
+        for name, stem, father, (year, month, day, has_date) in zip(
+            names[rows.index][keep], stems[keep], fathers[keep], dates, strict=True
+        ):
+            self.identity[name] = (
+                stem if isinstance(stem, str) else None,
+                father if isinstance(father, str) else None,
+                (year, month, day) if has_date else None,
+            )
 
     def __call__(self, a: Hashable, b: Hashable) -> bool:
         return self.reason(a, b) is not None
@@ -145,16 +158,6 @@ class IdentityConflicts:
         if len(differ) < 2:
             return None
         return f"{', '.join(differ[:-1])} and {differ[-1]} disagree"
-
-
-def _known(*values: object) -> bool:
-    return all(not pd.isna(v) for v in values)
-
-
-def _father(patronymic_class: str) -> str | None:
-    """The father's name of a patronymic class the tables know ("dmytro:f"), else None."""
-    father, sep, _sex = patronymic_class.partition(":")
-    return father if sep and father else None
 
 
 def _dates_disagree(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -70,7 +71,7 @@ def candidates(spec: ModelSpec, pairs: pd.DataFrame) -> pd.DataFrame:
 MAX_EVIDENCE_AGAINST = -1.0
 
 
-def _both_known(pair: dict[str, Any]) -> bool:
+def _both_known(pair: Mapping[str, Any]) -> bool:
     """Both given names are in the name tables (a class like "ivan:m"), so a disagreement means
     two different names; an unknown spelling (a typo, a rare diminutive) means nothing sure.
     Without the classes in the pair, assume known (the safe side)."""
@@ -100,7 +101,7 @@ def status_of(spec: ModelSpec, pair: dict[str, Any]) -> str | None:
 def hold_reason(pair: Mapping[str, Any]) -> str | None:
     """Why a pair is never linked without a person looking at it whatever its probability
     (`status_of`), in words for a reviewer; None when nothing holds it."""
-    if float(pair.get("mw_given_name", 0.0)) < 0 and _both_known(dict(pair)):
+    if float(pair.get("mw_given_name", 0.0)) < 0 and _both_known(pair):
         return "two different first names the name tables know (what siblings and twins look like)"
     kinds = {pair.get("source_kind_l"), pair.get("source_kind_r")}
     if ADOPTION_KIND in kinds:
@@ -399,6 +400,27 @@ def weights_json(spec: ModelSpec, row: dict[str, Any]) -> str:
     return json.dumps(weights, sort_keys=True)
 
 
+@dataclass(frozen=True)
+class DataConstraints:
+    """What the data itself says about records of one feature table, named by `names`: the
+    twin and sibling cannot-links and the identity-conflict test. Computed once per table
+    (`data_constraints`) and shared by the clusterings of a run."""
+
+    names: list[Hashable]
+    twins: list[tuple[Hashable, Hashable]]
+    conflict: IdentityConflicts
+
+
+def data_constraints(
+    features: pd.DataFrame, keys: Sequence[Hashable] | None = None
+) -> DataConstraints:
+    uids = [int(u) for u in features["uid"]]
+    names: list[Hashable] = list(keys) if keys is not None else list(uids)
+    name_of = dict(zip(uids, names, strict=True))
+    twins = [(name_of[a], name_of[b]) for a, b in twin_cannot_links(features)]
+    return DataConstraints(names, twins, IdentityConflicts(features, names))
+
+
 def resolve(
     features: pd.DataFrame,
     links: Iterable[Link[Hashable]],
@@ -407,30 +429,29 @@ def resolve(
     must_link: Iterable[tuple[Hashable, Hashable]] = (),
     cannot_link: Iterable[tuple[Hashable, Hashable]] = (),
     previous: dict[Hashable, str] | None = None,
+    data: DataConstraints | None = None,
 ) -> Clustering[Hashable]:
     """Cluster records into persons with reviewers' constraints plus the data's own: the twin
     and sibling cannot-links, and `constraints.IdentityConflicts` (rows listed together,
     namesakes), which hold back links but never a reviewer's must-link.
 
     `keys` names the records (default: their `uid`); links and constraints use the same names.
-    A reviewer's must-link lifts the twin rule for that pair.
+    A reviewer's must-link lifts the twin rule for that pair. `data` is
+    `data_constraints(features, keys)` when the caller clusters one table several times.
     """
-    uids = [int(u) for u in features["uid"]]
-    names = list(keys) if keys is not None else uids
-    name_of = dict(zip(uids, names, strict=True))
+    data = data or data_constraints(features, keys)
     must = list(must_link)
     confirmed = {frozenset(pair) for pair in must}
-    twins = [(name_of[a], name_of[b]) for a, b in twin_cannot_links(features)]
-    cannot = list(cannot_link) + [t for t in twins if frozenset(t) not in confirmed]
+    cannot = list(cannot_link) + [t for t in data.twins if frozenset(t) not in confirmed]
     previous = previous or {}
     return cluster(
-        names,
+        data.names,
         links,
         must_link=must,
         cannot_link=cannot,
         previous=previous,
         new_id=sequential_ids(previous.values()),
-        conflict=IdentityConflicts(features, names),
+        conflict=data.conflict,
     )
 
 

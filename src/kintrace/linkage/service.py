@@ -23,6 +23,7 @@ from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.feature_cache import cache_path, registry_features
 from kintrace.linkage.pipeline import (
     candidates,
+    data_constraints,
     promote_unambiguous,
     resolve,
     resolve_around,
@@ -210,6 +211,7 @@ def link(
     scored["key_r"] = [key_of_uid[int(u)] for u in scored["uid_r"]]
 
     refused: list[int] = [0]
+    whole = data_constraints(features, keys) if full else None
 
     def cluster_with(frame: pd.DataFrame) -> dict[Key, str]:
         auto = frame[frame["status"] == "auto"]
@@ -222,7 +224,7 @@ def link(
         if full:
             clustering = resolve(
                 features, links, keys=keys, must_link=must, cannot_link=cannot,
-                previous=dict(state.person_of),
+                previous=dict(state.person_of), data=whole,
             )  # fmt: skip
             refused[0] = len(clustering.refused)
             return clustering.person_of  # type: ignore[return-value]

@@ -9,15 +9,9 @@ import pytest
 
 from kintrace.linkage.clustering import Link
 from kintrace.linkage.constraints import IdentityConflicts
-from kintrace.linkage.features import RECORD_COLUMNS, feature_table
+from kintrace.linkage.features import feature_table
 from kintrace.linkage.pipeline import resolve
-
-
-def _record(uid: int, **fields: object) -> dict[str, object]:
-    row: dict[str, object] = dict.fromkeys(RECORD_COLUMNS)
-    row.update(uid=uid, source="s", record_id=str(uid), source_kind="family")
-    row.update(fields)
-    return row
+from support.linkage import record_row as _record
 
 
 def _ostap(uid: int, patronymic: str, month: int, day: int, **extra: object) -> dict[str, object]:

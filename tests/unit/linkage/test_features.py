@@ -10,13 +10,7 @@ from kintrace.linkage.dates import date_columns
 from kintrace.linkage.features import RECORD_COLUMNS, feature_table
 from kintrace.linkage.pipeline import promote_unambiguous, status_of
 from kintrace.linkage.spec import FEATURE_COLUMNS, kintrace_spec
-
-
-def _record(uid: int, **fields: object) -> dict[str, object]:
-    row: dict[str, object] = dict.fromkeys(RECORD_COLUMNS)
-    row.update(uid=uid, source="s", record_id=str(uid), source_kind="family")
-    row.update(fields)
-    return row
+from support.linkage import record_row as _record
 
 
 @pytest.mark.parametrize(
