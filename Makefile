@@ -40,7 +40,8 @@ demo-batch: install ## the demo without the web server: generate, import, link, 
 	$(BIN)/kintrace --home $(HOME_DIR) audit verify
 	$(BIN)/kintrace --home $(HOME_DIR) users demo
 
-test: install-dev ## run the whole suite (lint, format check, architecture check, tests on SQLite and PostgreSQL)
+test: install-dev ## run the whole suite (lint, format check, architecture check, tests on SQLite and PostgreSQL, browser)
+	scripts/ensure-browser
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/lint-imports
