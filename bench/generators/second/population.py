@@ -24,7 +24,7 @@ from generators.second.tables import (
 BIRTH_FIRST = date(2005, 3, 1).toordinal()
 BIRTH_LAST = date(2022, 12, 31).toordinal()
 FAMILY_SIZES = (1, 2, 3, 4)
-FAMILY_SIZE_WEIGHTS = (0.80, 0.13, 0.05, 0.02)  # -> ~38% of children have affected siblings
+FAMILY_SIZE_WEIGHTS = (0.77, 0.15, 0.06, 0.02)  # -> ~37% of children have affected siblings
 TWIN_SHARE = 0.035  # of families with two or more children
 SAME_BIRTH_PLACE = 0.88
 

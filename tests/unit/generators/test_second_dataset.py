@@ -21,7 +21,7 @@ DATE_FORMS = (
 
 
 @cache
-def dataset(children: int = 1500, seed: int = 11, profile: str = "default") -> Dataset:
+def dataset(children: int = 3000, seed: int = 8, profile: str = "default") -> Dataset:
     return generate(children, seed, profile=profile)
 
 
@@ -46,7 +46,7 @@ def test_every_row_has_one_truth_entry_and_ids_are_unique_per_source() -> None:
     assert len(keys) == len(set(keys)) == len(data.truth)
     assert set(keys) == set(data.truth)
     child_ids = {c.child_id for c in data.children}
-    assert len(child_ids) == 1500 and set(data.truth.values()) <= child_ids
+    assert len(child_ids) == 3000 and set(data.truth.values()) <= child_ids
 
 
 def test_every_row_says_it_is_synthetic_and_carries_its_source_columns() -> None:
@@ -65,8 +65,8 @@ def test_each_child_is_in_one_to_five_lists_and_most_lists_hold_many() -> None:
     for (name, _), child in data.truth.items():
         lists_of[child].add(name)
     counts = Counter(len(v) for v in lists_of.values())
-    assert len(lists_of) == 1500 and min(counts) >= 1 and max(counts) <= 5
-    per_child = len(data.truth) / 1500
+    assert len(lists_of) == 3000 and min(counts) >= 1 and max(counts) <= 5
+    per_child = len(data.truth) / 3000
     assert 2.0 <= per_child <= 2.6, per_child
     kinds = Counter(s.kind for s in data.sources for _ in data.records[s.name])
     assert set(kinds) == set(KINDS)
@@ -91,7 +91,7 @@ def test_dates_are_real_not_after_observation_and_ages_fit_children() -> None:
 
 
 def test_siblings_and_twins_come_in_the_described_shares() -> None:
-    data = dataset(4000, 3)
+    data = dataset()
     sizes = Counter(c.family_id for c in data.children)
     with_siblings = sum(n for n in sizes.values() if n > 1) / len(data.children)
     assert 0.30 <= with_siblings <= 0.45, with_siblings
@@ -108,7 +108,7 @@ def test_adoption_listings_never_group_siblings_and_always_give_sex() -> None:
 
 
 def test_adoption_rows_change_the_identity_in_the_described_shares() -> None:
-    data = dataset(4000, 3)
+    data = dataset()
     rows = [r for s in data.sources if s.kind == "adoption" for r in data.records[s.name]]
     age_only = sum(1 for r in rows if r["age"]) / len(rows)
     assert 0.05 <= age_only <= 0.15, age_only
@@ -145,7 +145,7 @@ def test_a_quarter_of_partner_rows_put_the_surname_first() -> None:
     Latin of the Ukrainian surname) against the partner row under KMU; rows under other
     standards and rows with a typo are left out of the count.
     """
-    data = dataset(4000, 8)
+    data = dataset()
     registry_surname = {
         data.truth[("ua_registry", r["record_id"])]: r["family_name"].lower()
         for r in data.records["ua_registry"]
@@ -174,7 +174,7 @@ def test_a_quarter_of_partner_rows_put_the_surname_first() -> None:
 
 
 def test_name_frequencies_are_dense_as_described() -> None:
-    data = dataset(4000, 8)
+    data = dataset()
     boys = [r["given_name"] for r in data.records["ua_registry"] if r["sex"] == "M"]
     counts = Counter(name.title() for name in boys)
     top = counts.most_common(10)
@@ -193,7 +193,7 @@ def test_surnames_have_a_heavy_head_and_a_long_tail() -> None:
     )
     assert 0.008 <= shares[0] <= 0.012
     assert 0.15 <= sum(shares[:100]) <= 0.21
-    data = dataset(4000, 8)
+    data = dataset()
     rows = data.records["ua_registry"]
     distinct = len({r["family_name"].lower() for r in rows}) / len(rows)
     assert distinct > 0.4  # the tail: many surnames are met once
