@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kintrace import __version__
-from kintrace.config import Settings, load_settings
+from kintrace.cli.settings import remember_settings
 
 app = typer.Typer(
     name="kintrace",
@@ -46,15 +46,7 @@ def root(
     ] = False,
 ) -> None:
     """Kintrace command line."""
-    ctx.obj = load_settings(home)
-
-
-def settings_from(ctx: typer.Context) -> Settings:
-    """The settings the root callback built; commands take them from the context."""
-    obj = ctx.find_root().obj
-    if not isinstance(obj, Settings):  # pragma: no cover - only when a command is called bare
-        obj = load_settings()
-    return obj
+    remember_settings(ctx, home)
 
 
 def _register_all() -> None:

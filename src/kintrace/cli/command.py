@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import typer
 from rich.console import Console
 
-from kintrace.cli.app import settings_from
+from kintrace.cli.settings import settings_from
 from kintrace.store.engine import Store, open_store
 from kintrace.store.errors import StoreError
 

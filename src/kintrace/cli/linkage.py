@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kintrace.cli.app import settings_from
 from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.cli.settings import settings_from
 from kintrace.linkage.engine import EngineConfig, EngineError
 from kintrace.linkage.spec import Thresholds
 from kintrace.store.engine import Store
@@ -105,7 +105,7 @@ def link_command(
         ),
     ] = None,
 ) -> None:
-    from kintrace.linkage.service import LinkOptions, link
+    from kintrace.services.linkage import LinkOptions, link
 
     if engine not in ("duckdb", "spark"):
         raise fail(f"--engine {engine!r} is not known; use duckdb or spark.")

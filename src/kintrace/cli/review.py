@@ -26,8 +26,8 @@ from kintrace.cases import (
     WorkflowRefused,
     parse_record_key,
 )
-from kintrace.cli.app import settings_from
 from kintrace.cli.command import fail, login_name, opened_store
+from kintrace.cli.settings import settings_from
 from kintrace.review import casework, decisions, pairs, queue, worklists
 from kintrace.review.actors import Actor, actor_named
 from kintrace.review.policy import load_policy

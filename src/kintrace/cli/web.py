@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kintrace.cli.app import settings_from
+from kintrace.cli.settings import settings_from
 
 console = Console()
 users_app = typer.Typer(help="Accounts of the web workspace.", no_args_is_help=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from kintrace.demo.children import (
@@ -32,6 +32,7 @@ from kintrace.demo.russian import (
 )
 from kintrace.demo.sources import SOURCES, SourceSpec
 from kintrace.demo.tables import load_tables
+from kintrace.demo.truth import DatasetSummary, TruthRow
 from kintrace.demo.ukrainian import (
     FAMILY_REPORTS,
     STATE_REGISTRY,
@@ -58,17 +59,6 @@ _RECORD_ID = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class TruthRow:
-    """Which child a record describes, and the scenarios it shows (see docs/demo-data.md)."""
-
-    source: str
-    record_id: str
-    child_id: str
-    family_id: str
-    tags: tuple[str, ...]
-
-
 @dataclass
 class DemoDataset:
     """A generated dataset held in memory: rows per source, the truth and the children."""
@@ -82,19 +72,6 @@ class DemoDataset:
     def child_of(self) -> dict[tuple[str, str], str]:
         """(source, record_id) -> child_id."""
         return {(t.source, t.record_id): t.child_id for t in self.truth}
-
-
-@dataclass
-class DatasetSummary:
-    """What a run produced: counts per source and the files written."""
-
-    children: int
-    rows: dict[str, int] = field(default_factory=dict)
-    files: list[Path] = field(default_factory=list)
-
-    @property
-    def records(self) -> int:
-        return sum(self.rows.values())
 
 
 @dataclass(frozen=True, slots=True)

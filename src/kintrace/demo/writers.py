@@ -14,13 +14,11 @@ import shutil
 import zipfile
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from kintrace.demo.children import Child
 from kintrace.demo.sources import SOURCES, SourceSpec
-
-if TYPE_CHECKING:
-    from kintrace.demo.dataset import DatasetSummary, TruthRow
+from kintrace.demo.truth import DatasetSummary, TruthRow
 
 TRUTH_DIR = "truth"
 GROUND_TRUTH = "ground_truth.csv"
@@ -173,8 +171,6 @@ class DatasetWriter:
         return [*listed, *truth, self.out_dir / README, self.out_dir / MANIFEST]
 
     def summary(self, *, children: int) -> DatasetSummary:
-        from kintrace.demo.dataset import DatasetSummary
-
         return DatasetSummary(children=children, rows=dict(self.rows), files=self.files())
 
     def _write_manifest(self) -> None:

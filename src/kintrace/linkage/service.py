@@ -32,12 +32,12 @@ from kintrace.linkage.pipeline import (
     weights_json,
     with_status,
 )
+from kintrace.linkage.ports import ReviewerVerdicts, verdict_constraints
 from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
 from kintrace.linkage.store_io import (
     Key,
     RunResults,
     previous_state,
-    reviewer_constraints,
     start_run,
     stored_auto_links,
     write_results,
@@ -115,11 +115,18 @@ def check_linkable(features: pd.DataFrame, *, training: bool) -> None:
 def link(
     store: Store,
     *,
+    verdicts: ReviewerVerdicts,
     options: LinkOptions | None = None,
     spec: ModelSpec | None = None,
     progress: Progress | None = None,
 ) -> LinkReport:
-    """Link the registry (see the module docstring); returns the figures of the run."""
+    """Link the registry (see the module docstring); returns the figures of the run.
+
+    `verdicts` reads the reviewers' decisions (`kintrace.review.decisions.constraints`): they
+    are passed in, not imported, so the model layer does not depend on the review area
+    (`kintrace.linkage.ports`). It is required: a run that forgot them would undo people's
+    verdicts.
+    """
     options = options or LinkOptions()
     spec = spec or kintrace_spec()
     if options.thresholds:
@@ -130,7 +137,7 @@ def link(
     with store.session() as session:
         state = previous_state(session)
         full = options.full or options.model is not None or state.model is None
-        must, cannot = reviewer_constraints(session)
+        must, cannot = verdict_constraints(verdicts, session)
         old_auto = stored_auto_links(session)
         say("computing name keys and features")
         records, features = registry_features(

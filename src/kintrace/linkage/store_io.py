@@ -128,16 +128,6 @@ def stored_auto_links(session: Session) -> list[tuple[Key, Key, float]]:
     return [((r[0], r[1]), (r[2], r[3]), float(r[4])) for r in rows]
 
 
-def reviewer_constraints(session: Session) -> tuple[list[tuple[Key, Key]], list[tuple[Key, Key]]]:
-    """(must-link, cannot-link) from reviewers' decisions (the review area's `constraints`)."""
-    from kintrace.review.decisions import constraints
-
-    found = constraints(session)
-    must = [((a.source, a.record_id), (b.source, b.record_id)) for a, b in found.must_link]
-    cannot = [((a.source, a.record_id), (b.source, b.record_id)) for a, b in found.cannot_link]
-    return sorted(must), sorted(cannot)
-
-
 def start_run(session: Session, *, values: Mapping[str, Any]) -> int:
     """Record that a run started (its own small transaction); stale `running` runs fail."""
     session.execute(update(link_runs).where(link_runs.c.state == "running").values(state="failed"))

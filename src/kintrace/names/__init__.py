@@ -9,7 +9,6 @@ the linkage model and the CLI:
     given_name_classes(part) -> frozenset    family_name_stem(part) -> str
     patronymic_class(part) -> str            split_full_name(full) -> NameParts
     compare(a, b) -> NameComparison          record_name_features(...) -> dict
-    kintrace.names.sql                       the per-part levels as SQL for Splink
 
 See docs/names.md.
 """

@@ -2,8 +2,8 @@
 
 Every column is a pure function of the record's name fields, computed from per-part caches, so
 a million records with repeated names run at the speed of dict look-ups.  Missing values are
-None (Splink's null level), never "".  The columns, their meaning and the SQL levels over them
-are documented in docs/names.md and `kintrace.names.sql`.
+None (Splink's null level), never "".  The columns and their meaning are documented in
+docs/names.md; the linkage model's levels over them are in `kintrace.linkage.spec.model`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Per-part comparison levels: how two given names, family names or patronymics agree.
 
-These are the levels `compare` combines and that the linkage model reproduces in SQL
-(`kintrace.names.sql`).  Each function takes two parts already reduced to features (keys and
-classes) so the work per pair is a few set and string operations.
+These are the levels `compare` combines, for a person reading two names (`kintrace names
+compare`, the review pages). The linkage model states its own levels once, over the feature
+columns, in `kintrace.linkage.spec.model`.  Each function takes two parts already reduced to
+features (keys and classes) so the work per pair is a few set and string operations.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from kintrace.linkage import service
-from kintrace.linkage.service import link
+from kintrace.services.linkage import link
 from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
 

@@ -7,7 +7,8 @@ from itertools import combinations
 import pytest
 from sqlalchemy import func, select
 
-from kintrace.linkage.service import LinkInputError, link
+from kintrace.linkage.service import LinkInputError
+from kintrace.services.linkage import link
 from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
 

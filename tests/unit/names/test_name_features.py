@@ -1,35 +1,18 @@
-"""Feature columns for the linkage model and the SQL levels over them (issue 3, item 6).
+"""Name feature columns for the linkage model (issue 3, item 6).
 
-The SQL levels must grade a pair as `compare` does; checked on DuckDB (in memory, no files)
-over the labelled pairs.
+The model's comparison levels over these columns are written once, in the linkage model's spec
+(`kintrace.linkage.spec.model`); `compare` is the same knowledge for a person reading two names.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kintrace.names import FEATURE_COLUMNS, compare, record_name_features, split_full_name
-from kintrace.names.sql import (
-    family_levels,
-    gender_conflict_condition,
-    given_levels,
-    patronymic_levels,
-)
-
-PAIRS = Path(__file__).resolve().parents[2] / "data" / "name_pairs.csv"
-
-
-def _features(full: str) -> dict[str, object]:
-    parts = split_full_name(full)
-    return record_name_features(
-        given=parts.given, family=parts.family, patronymic=parts.patronymic,
-        full_name=None, sex=None,
-    )  # fmt: skip
+from kintrace.names import FEATURE_COLUMNS, record_name_features
 
 
 def test_columns_are_complete_and_documented() -> None:
@@ -120,65 +103,6 @@ def test_bracketed_nicknames_are_left_out_of_the_keys() -> None:
         full_name=None, sex=None,
     )  # fmt: skip
     assert (row["given_key"], row["family_key"]) == ("oleksandr", "kovalčuk")
-
-
-def _case(levels: list[tuple[str, str]]) -> str:
-    return "CASE " + " ".join(f"WHEN {c} THEN '{label}'" for label, c in levels) + " END"
-
-
-def test_sql_levels_agree_with_compare() -> None:
-    duckdb = pytest.importorskip("duckdb")
-    with PAIRS.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
-    cols = ["given_key", "given_classes", "given_known", "given_formal", "family_key",
-            "family_stem", "patronymic_key", "patronymic_class", "name_gender"]  # fmt: skip
-    records = []
-    expected = []
-    for row in rows:
-        fa, fb = _features(row["name_a"]), _features(row["name_b"])
-        result = compare(row["name_a"], row["name_b"])
-        if any(r.startswith("order:") for r in result.reasons):
-            continue  # swapped parts: the linkage model compares fields as given
-        records.append(tuple(fa[c] for c in cols) + tuple(fb[c] for c in cols))
-        expected.append(result.levels)
-    con = duckdb.connect()
-    try:
-        types = ["VARCHAR", "VARCHAR[]", "BOOLEAN", "BOOLEAN", "VARCHAR", "VARCHAR", "VARCHAR",
-                 "VARCHAR", "VARCHAR"]  # fmt: skip
-        defs = [f'"{c}_{side}" {t}' for side in "lr" for c, t in zip(cols, types, strict=True)]
-        con.execute(f"CREATE TABLE pairs (i INTEGER, {', '.join(defs)})")
-        con.executemany(
-            f"INSERT INTO pairs VALUES (?, {', '.join('?' * len(defs))})",
-            [(i, *r) for i, r in enumerate(records)],
-        )
-        sql = (
-            f"SELECT i, {_case(given_levels())}, {_case(family_levels())}, "
-            f"{_case(patronymic_levels())}, {gender_conflict_condition()} FROM pairs ORDER BY i"
-        )
-        got = con.execute(sql).fetchall()
-    finally:
-        con.close()
-    mismatches = []
-    for (i, g, f, p, _conflict), levels in zip(got, expected, strict=True):
-        py = (levels["given"], levels["family"], levels["patronymic"])
-        # SQL has no "evidence" level for first names: it falls into "different"
-        py = tuple("different" if x == "evidence" else x for x in py)
-        if (g, f, p) != py:
-            mismatches.append((i, (g, f, p), py))
-    # the SQL cannot look up every form of a class for a typo (Python can): allow a few
-    print(f"{len(mismatches)} of {len(expected)} pairs graded differently by SQL")
-    assert len(mismatches) <= len(expected) // 50, mismatches[:10]
-
-
-def test_unknown_dialect_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="expected one of"):
-        given_levels("oracle")
-
-
-def test_spark_dialect_uses_spark_functions() -> None:
-    text = " ".join(c for _, c in given_levels("spark"))
-    assert "arrays_overlap" in text
-    assert "list_has_any" not in text
 
 
 @settings(max_examples=200, deadline=None)
