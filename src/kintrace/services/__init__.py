@@ -1,0 +1,21 @@
+"""The application layer: what the web pages, the JSON API and the command line ask of Kintrace.
+
+One module per area (`records`, `persons`, `sources`, `imports`, `review`, `cases`, `accounts`,
+`linkage`; later `exchange`, `evidence`, `figures`). Each service is a plain function that takes
+
+- the caller's unit of work (a SQLAlchemy session: the web request's, or the command's
+  `store.session()`; the caller commits), or the `Store` for work that runs its own
+  transactions (imports, link runs);
+- the `Actor` (user name, role, agency: `kintrace.accounts.actors`) for anything that reads or
+  changes a child's data;
+- plain values (a query dataclass, ids, text as typed),
+
+and returns plain frozen dataclasses (or raises a domain error with a message a user can act on).
+Agency scope, role checks and read-auditing happen inside the service, once, so no route or
+command can forget them. Routes and commands only parse, call one service and render.
+
+Below this layer the areas (`kintrace.registry`, `kintrace.review`, `kintrace.linkage`,
+`kintrace.accounts`) hold the queries and rules; the web and the CLI import none of them
+directly, nor SQLAlchemy, nor the store's tables (import-linter contracts in pyproject.toml).
+See docs/architecture.md and decision 0002.
+"""
