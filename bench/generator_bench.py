@@ -41,6 +41,7 @@ def population_stats(children: int, seed: int) -> None:
     made = families = with_siblings = twins = 0
     while made < children:
         family = make_family(families, first_child=made, rng=rng, tables=tables, fixed=Overrides())
+        del family.children[children - made :]
         families += 1
         made += len(family.children)
         with_siblings += len(family.children) if len(family.children) > 1 else 0

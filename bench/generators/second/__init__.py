@@ -57,9 +57,11 @@ def generate(children: int, seed: int, *, profile: str = "default") -> Dataset:
 def iter_records(children: int, seed: int, *, profile: str = "default") -> Iterator[Row]:
     """The same rows as `generate`, one (source name, row, child id) at a time, in file order.
 
-    Memory stays flat whatever `children` is; use `sources_for(profile)` for the lists.
+    Rows come bucket by bucket (see stream.py), each list's rows in its file order; memory
+    stays flat whatever `children` is (rows wait in temporary files). `sources_for(profile)`
+    gives the lists.
     """
-    yield from Generation(children, seed, profile, keep_children=False).rows()
+    yield from Generation(children, seed, profile, keep_children=False).rows(spill=True)
 
 
 def write(dataset: Dataset, out_dir: Path | str) -> Path:
@@ -78,7 +80,7 @@ def write_stream(
     started = time.perf_counter()
     run = Generation(children, seed, profile)
     delivery = Delivery(Path(out_dir), run.sources)
-    for name, row, child_id in run.rows():
+    for name, row, child_id in run.rows(spill=True):
         delivery.add(name, row, child_id)
     manifest = delivery.finish(
         profile=profile,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -157,21 +158,33 @@ class Delivery:
         (folder / "truth").mkdir(exist_ok=True)
         self.sources = sources
         self.files = {s.name: SourceFile(s, folder) for s in sources}
-        self._truth = (folder / "truth" / "ground_truth.csv").open(
-            "w", encoding="utf-8", newline=""
-        )
-        self._truth_csv = csv.writer(self._truth, lineterminator="\n")
-        self._truth_csv.writerow(["source", "record_id", "child_id"])
+        # truth lines wait per list so that the truth file lists them list by list, whatever
+        # order rows arrive in (generate and write_stream then give the same file)
+        self._parts = {
+            s.name: (folder / "truth" / f".{s.name}.part").open("w", encoding="utf-8", newline="")
+            for s in sources
+        }
+        self._part_csv = {
+            name: csv.writer(h, lineterminator="\n") for name, h in self._parts.items()
+        }
 
     def add(self, source_name: str, row: dict[str, str], child_id: str) -> None:
         self.files[source_name].add(row)
-        self._truth_csv.writerow([source_name, row["record_id"], child_id])
+        self._part_csv[source_name].writerow([source_name, row["record_id"], child_id])
 
     def finish(
         self, *, profile: str, seed: int, declare_kinds: bool, children: Iterable[Any]
     ) -> Path:
         """Close the files; drop the empty lists (the importer refuses a header-only file)."""
-        self._truth.close()
+        truth = self.folder / "truth" / "ground_truth.csv"
+        with truth.open("w", encoding="utf-8", newline="") as out:
+            out.write("source,record_id,child_id\n")
+            for part in self._parts.values():
+                part.close()
+                path = Path(part.name)
+                with path.open(encoding="utf-8", newline="") as lines:
+                    shutil.copyfileobj(lines, out)
+                path.unlink()
         written = []
         for source in self.sources:
             handle = self.files[source.name]

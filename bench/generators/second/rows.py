@@ -24,22 +24,20 @@ class Context:
     tables: Tables
     camp_groups: dict[str, int]
     scratch: dict[str, object] = field(default_factory=dict)
-    counters: dict[str, int] = field(default_factory=dict)
+    used_numbers: dict[str, set[int]] = field(default_factory=dict)
 
     def number(self, key: str) -> int:
-        """A fresh number for `key` (a source's reports, cases...), unrelated across keys.
+        """A fresh random number for `key` (a list's reports, cases...), unique within it.
 
-        Counters are scrambled by a bijection mod 10**7 salted by the key, so that the numbers
-        two sources give to one family share nothing a linker could use.
+        Random rather than counted: numbers given in the order families are made would tell a
+        linker which groups of two lists belong together.
         """
-        n = self.counters.get(key, 0)
-        self.counters[key] = n + 1
-        return scramble(n, salt=sum(map(ord, key)) * 7919)
-
-
-def scramble(n: int, *, salt: int) -> int:
-    """A bijection of 0..10**7-1 (7_654_321 is prime to 10**7), offset by `salt`."""
-    return (n * 7_654_321 + salt) % 10_000_000
+        used = self.used_numbers.setdefault(key, set())
+        while True:
+            n = self.rng.randrange(10_000_000)
+            if n not in used:
+                used.add(n)
+                return n
 
 
 def empty_row(source: Source) -> dict[str, str]:

@@ -1,16 +1,25 @@
-"""The generation loop: families -> rows, in a deterministic order, one row at a time.
+"""The generation loop: families -> rows, then each list in an order that says nothing.
 
-Rows are not written in the order children are made: each list passes its rows through a small
-shuffling buffer (a list is not sorted by the truth), and record ids are given as rows leave
-it, so ids rise down the file as in a real export. Everything comes from one random stream
-seeded by `seed`, so `generate` (in memory) and `write_stream` (to disk) give the same rows.
+Children are made family by family, so rows come out in the same order in every list; a list
+written in that order would tell a linker which rows belong together (row 1,000 of the camp
+list is near row 1,000 of the family reports). Each row is therefore given a random bucket as
+it is made; a list is written bucket by bucket, each bucket shuffled, which is a random order
+independent of the children. Record ids are then numbered down the file, as in a real export.
+
+Buckets stay in memory for `generate`, and are spilled to temporary files for `write_stream`
+and `iter_records` (one bucket in memory at a time: ~1/64 of the rows). Both paths draw the
+same random numbers in the same order, so they give the same rows.
 """
 
 from __future__ import annotations
 
+import pickle
 import random
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
 
 from generators.second.model import ChildTruth, Source
 from generators.second.plan import (
@@ -23,12 +32,13 @@ from generators.second.plan import (
     sources_for,
 )
 from generators.second.population import Overrides, make_family
-from generators.second.rows import Context, scramble
+from generators.second.rows import Context
 from generators.second.tables import Tables, load
 
-SHUFFLE_BUFFER = 400
+BUCKETS = 64
 
 Row = tuple[str, dict[str, str], str]  # (source name, row, child id)
+_Made = tuple[int, int, str, dict[str, str]]  # (bucket, source index, child id, row)
 
 
 @dataclass
@@ -47,7 +57,52 @@ class Generation:
             raise ValueError(f"children must be 0 or more, got {self.children_wanted}")
         self.sources = sources_for(self.profile)
 
-    def rows(self) -> Iterator[Row]:
+    def rows(self, *, spill: bool = False) -> Iterator[Row]:
+        """Every row with its record id, list after list within each bucket, in file order.
+
+        `spill=True` keeps the buckets in temporary files instead of memory.
+        """
+        order = random.Random(f"second-generator-order-{self.seed}")
+        if spill:
+            yield from self._spilled(order)
+            return
+        buckets: list[list[tuple[int, str, dict[str, str]]]] = [[] for _ in range(BUCKETS)]
+        for bucket, index, child_id, row in self._made(order):
+            buckets[bucket].append((index, child_id, row))
+        numbering = _Numbering(self.sources)
+        for content in buckets:
+            yield from numbering.emit(content, order)
+            content.clear()
+
+    def _spilled(self, order: random.Random) -> Iterator[Row]:
+        with tempfile.TemporaryDirectory(prefix="second-generator-") as folder:
+            files: list[IO[bytes]] = [
+                (Path(folder) / f"bucket{b:02d}.pickle").open("wb") for b in range(BUCKETS)
+            ]
+            try:
+                for bucket, index, child_id, row in self._made(order):
+                    record = (index, child_id, tuple(row.values()))
+                    pickle.dump(record, files[bucket], pickle.HIGHEST_PROTOCOL)
+            finally:
+                for handle in files:
+                    handle.close()
+            numbering = _Numbering(self.sources)
+            for b in range(BUCKETS):
+                path = Path(folder) / f"bucket{b:02d}.pickle"
+                content = []
+                with path.open("rb") as handle:
+                    while True:
+                        try:
+                            index, child_id, values = pickle.load(handle)
+                        except EOFError:
+                            break
+                        row = dict(zip(self.sources[index].columns, values, strict=True))
+                        content.append((index, child_id, row))
+                path.unlink()
+                yield from numbering.emit(content, order)
+
+    def _made(self, order: random.Random) -> Iterator[_Made]:
+        """Rows in the order children are made, each with its random bucket."""
         rng = random.Random(self.seed)
         tables = load()
         membership = Membership()
@@ -55,20 +110,8 @@ class Generation:
             rng=rng, tables=tables, camp_groups=camp_groups(self.children_wanted, membership)
         )
         fixed = _overrides(self.profile, tables)
-        by_name = {s.name: s for s in self.sources}
-        buffers: dict[str, list[tuple[dict[str, str], str]]] = {s.name: [] for s in self.sources}
-        emitted: dict[str, int] = dict.fromkeys(by_name, 0)
-
-        def release(name: str, index: int) -> Row:
-            buffer = buffers[name]
-            buffer[index], buffer[-1] = buffer[-1], buffer[index]
-            row, child_id = buffer.pop()
-            row["record_id"] = RECORD_IDS[name].format(scramble(emitted[name], salt=self.seed))
-            emitted[name] += 1
-            return name, row, child_id
-
-        made = 0
-        number = 0
+        index_of = {s.name: i for i, s in enumerate(self.sources)}
+        made = number = 0
         while made < self.children_wanted:
             family = make_family(number, first_child=made, rng=rng, tables=tables, fixed=fixed)
             del family.children[self.children_wanted - made :]
@@ -88,20 +131,37 @@ class Generation:
                                    child.birth.isoformat(), child.twin)
                     )  # fmt: skip
                 for name in names:
-                    source = by_name[name]
+                    source = self.sources[index_of[name]]
                     build = BUILDERS[source.kind]
                     row = build(child, family, source, ctx)
-                    buffers[name].append((row, child.child_id))
+                    yield order.randrange(BUCKETS), index_of[name], child.child_id, row
                     if rng.random() < DUPLICATE_RATE:
-                        again = (
-                            dict(row) if rng.random() < 0.5 else build(child, family, source, ctx)
-                        )
-                        buffers[name].append((again, child.child_id))
-                    while len(buffers[name]) > SHUFFLE_BUFFER:
-                        yield release(name, rng.randrange(len(buffers[name])))
-        for name in by_name:
-            while buffers[name]:
-                yield release(name, rng.randrange(len(buffers[name])))
+                        fresh = rng.random() >= 0.5
+                        again = build(child, family, source, ctx) if fresh else dict(row)
+                        yield order.randrange(BUCKETS), index_of[name], child.child_id, again
+
+
+class _Numbering:
+    """Shuffles a bucket and numbers its rows per list, continuing from the previous bucket."""
+
+    def __init__(self, sources: list[Source]) -> None:
+        self.sources = sources
+        self.next_id = [0] * len(sources)
+
+    def emit(
+        self, content: list[tuple[int, str, dict[str, str]]], order: random.Random
+    ) -> Iterator[Row]:
+        order.shuffle(content)
+        per_source: list[list[tuple[str, dict[str, str]]]] = [[] for _ in self.sources]
+        for index, child_id, row in content:
+            per_source[index].append((child_id, row))
+        for index, rows in enumerate(per_source):
+            name = self.sources[index].name
+            pattern = RECORD_IDS[name]
+            for child_id, row in rows:
+                self.next_id[index] += 1
+                row["record_id"] = pattern.format(self.next_id[index])
+                yield name, row, child_id
 
 
 def _overrides(profile: str, tables: Tables) -> Overrides:

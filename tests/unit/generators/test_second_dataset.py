@@ -230,3 +230,24 @@ def test_zero_children_gives_empty_lists() -> None:
         generate(-1, 1)
     with pytest.raises(ValueError, match="unknown profile"):
         generate(5, 1, profile="sparse")
+
+
+def test_row_order_says_nothing_about_who_is_who() -> None:
+    """The same child's rows sit at unrelated positions in two lists (no order leak)."""
+    data = dataset()
+    position: dict[str, dict[str, float]] = {}
+    for name in ("family_reports", "ua_registry"):
+        rows = data.records[name]
+        position[name] = {
+            data.truth[(name, row["record_id"])]: i / len(rows) for i, row in enumerate(rows)
+        }
+    both = sorted(set(position["family_reports"]) & set(position["ua_registry"]))
+    assert len(both) > 500
+    xs = [position["family_reports"][c] for c in both]
+    ys = [position["ua_registry"][c] for c in both]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    cov = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    var = (sum((x - mx) ** 2 for x in xs) * sum((y - my) ** 2 for y in ys)) ** 0.5
+    assert abs(cov / var) < 0.1
+    ids = [row["record_id"] for row in data.records["family_reports"][:3]]
+    assert ids == ["FR-0000001", "FR-0000002", "FR-0000003"]  # numbered down the file
