@@ -12,11 +12,17 @@ from pathlib import Path
 import typer
 
 from kintrace.config import Settings, load_settings
+from kintrace.registry.limits import LimitsError
 
 
 def remember_settings(ctx: typer.Context, home: Path | None) -> Settings:
-    """Read the settings for this invocation and keep them on the root context."""
-    settings = load_settings(home)
+    """Read the settings for this invocation and keep them on the root context; a setting that
+    cannot be read ends the command with its message."""
+    try:
+        settings = load_settings(home)
+    except LimitsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
     ctx.obj = settings
     return settings
 

@@ -110,7 +110,7 @@ def import_file(
 ) -> ImportSummary:
     """Import one file in one transaction. Raises ImportRefused (nothing written) for a file that
     cannot be imported at all; rows that break a rule go to the quarantine."""
-    reader = open_reader(path, sheet=sheet)
+    reader = open_reader(path, sheet=sheet, limits=store.settings.import_limits)
     try:
         if reader.columns is not None:
             check_columns(reader.columns, source_option=source, label=path.name)

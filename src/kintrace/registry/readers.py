@@ -3,7 +3,10 @@
 Each reader streams: it holds one row at a time, whatever the size of the file, and reports how
 far it has read for the progress bar. Rows come out verbatim, as {column as written: text}.
 File-level problems (empty, not what the extension says, unknown encoding, duplicate columns)
-raise ImportRefused before anything is written.
+raise ImportRefused before anything is written. So does a file over one of the import limits
+(registry/limits.py): every row is checked as it is read, and a CSV record, a JSON line or an
+XLSX part is cut off at its limit while it is being read, so no file costs more than the limits
+allow (registry/xlsx_guard.py for workbooks).
 """
 
 from __future__ import annotations
@@ -12,14 +15,18 @@ import csv
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 from kintrace.registry.encoding import detect_encoding
 from kintrace.registry.errors import ImportRefused
+from kintrace.registry.limits import ImportLimits, check_row, refuse
+from kintrace.registry.xlsx_guard import XlsxLimitExceeded, open_workbook
 
 SAMPLE_BYTES = 1024 * 1024
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -68,9 +75,15 @@ class RowReader:
             closer()
 
 
-def open_reader(path: Path, *, sheet: str | None = None) -> RowReader:
-    """Open a records file for streaming, choosing the reader by extension and checking content."""
+def open_reader(
+    path: Path, *, sheet: str | None = None, limits: ImportLimits | None = None
+) -> RowReader:
+    """Open a records file for streaming, choosing the reader by extension and checking content.
+
+    `limits` (default: the safe defaults) bound every row and, for XLSX, the unpacked workbook.
+    """
     label = path.name
+    limits = limits or ImportLimits()
     if not path.is_file():
         raise ImportRefused(f"{label}: no such file. Check the path.")
     suffix = path.suffix.lower()
@@ -92,7 +105,7 @@ def open_reader(path: Path, *, sheet: str | None = None) -> RowReader:
                 f"{label}: the name says Excel workbook (.xlsx) but the content is not one"
                 f"{_looks_like(head)}. If it is a CSV file, rename it to .csv."
             )
-        return _open_xlsx(path, sheet)
+        return _open_xlsx(path, sheet, limits)
     if suffix in CSV_SUFFIXES | JSONL_SUFFIXES:
         for magic, what in _MAGIC:
             if head.startswith(magic):
@@ -101,8 +114,8 @@ def open_reader(path: Path, *, sheet: str | None = None) -> RowReader:
                     "Give the file its real extension (.xlsx for a workbook) or export it as CSV."
                 )
         if suffix in JSONL_SUFFIXES:
-            return _open_jsonl(path, head)
-        return _open_csv(path, head)
+            return _open_jsonl(path, head, limits)
+        return _open_csv(path, head, limits)
     raise ImportRefused(
         f"{label}: unknown file type '{suffix or '(none)'}'. Kintrace imports .csv (also .tsv, "
         ".txt), .xlsx and .jsonl (JSON Lines) files."
@@ -119,25 +132,61 @@ def _looks_like(head: bytes) -> str:
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def _open_csv(path: Path, head: bytes) -> RowReader:
+class _RecordGuard:
+    """The lines of a CSV file, for `csv.reader`, cut off when one record (which may span
+    lines) passes `limit` characters: the record is refused before it is split into cells."""
+
+    def __init__(self, text: IO[str], *, limit: int) -> None:
+        self.text = text
+        self.limit = limit
+        self.pending = 0  # characters of the record being read; the caller resets it
+
+    def __iter__(self) -> _RecordGuard:
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(self.limit + 1 - self.pending)
+        if not line:
+            raise StopIteration
+        self.pending += len(line)
+        if self.pending > self.limit:
+            raise _RecordTooLong
+        return line
+
+
+class _RecordTooLong(Exception):
+    """A CSV record passed the row limit while being read."""
+
+
+def _open_csv(path: Path, head: bytes, limits: ImportLimits) -> RowReader:
     encoding = detect_encoding(head, file_label=path.name)
     delimiter = _sniff_delimiter(head[:65536].decode(encoding, errors="ignore"))
     raw = path.open("rb")
     text = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
-    csv.field_size_limit(16 * 1024 * 1024)
-    reader = csv.reader(text, delimiter=delimiter)
+    # Records are cut at max_row_chars by the guard; a field can be no longer than its record.
+    csv.field_size_limit(max(limits.max_row_chars + 2, csv.field_size_limit()))
+    lines = _RecordGuard(text, limit=limits.max_row_chars)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
+    except _RecordTooLong:
+        text.close()
+        raise _record_too_long(path.name, limits, 1) from None
     except (StopIteration, csv.Error, UnicodeDecodeError) as exc:
         text.close()
         raise ImportRefused(
             f"{path.name}: the first line cannot be read as a header ({exc})."
         ) from None
+    try:
+        check_row(path.name, limits, number=1, cells=header, columns=header, header=True)
+    except ImportRefused:
+        text.close()
+        raise
     columns = _header(header, path.name)
     return RowReader(
         path=path,
         file_format="csv",
-        rows_iter=_csv_rows(reader, columns, path.name),
+        rows_iter=_csv_rows(reader, columns, path.name, lines=lines, limits=limits),
         encoding=encoding,
         delimiter=delimiter,
         columns=columns,
@@ -176,12 +225,28 @@ def _header(cells: list[str], label: str) -> list[str]:
     return columns
 
 
-def _csv_rows(reader: Any, columns: list[str], label: str) -> Iterator[RawRow]:
+def _record_too_long(label: str, limits: ImportLimits, number: int) -> ImportRefused:
+    return refuse(
+        label,
+        limits,
+        where=f"row {number:,}: ",
+        what="the row is longer than the limit (or a quote is never closed, so the rest of the "
+        "file reads as one value)",
+        limit="max_row_chars",
+    )
+
+
+def _csv_rows(
+    reader: Any, columns: list[str], label: str, *, lines: _RecordGuard, limits: ImportLimits
+) -> Iterator[RawRow]:
     width = len(columns)
     number = 1
     try:
+        lines.pending = 0
         for cells in reader:
+            lines.pending = 0
             number += 1
+            check_row(label, limits, number=number, cells=cells, columns=columns)
             if not "".join(cells).strip():
                 continue  # a blank row
             if len(cells) > width and "".join(cells[width:]).strip():
@@ -201,6 +266,8 @@ def _csv_rows(reader: Any, columns: list[str], label: str) -> Iterator[RawRow]:
             f"{label}: after row {number - 1} the text is no longer in the encoding the start of "
             "the file uses. Save the whole file as 'CSV UTF-8' and import it again."
         ) from None
+    except _RecordTooLong:
+        raise _record_too_long(label, limits, number + 1) from None
     except csv.Error as exc:
         raise ImportRefused(f"{label}: row {number + 1} cannot be read ({exc}).") from None
 
@@ -212,12 +279,14 @@ def _non_empty(row: dict[str, str]) -> dict[str, str]:
 # --- XLSX --------------------------------------------------------------------------------------
 
 
-def _open_xlsx(path: Path, sheet: str | None) -> RowReader:
-    import openpyxl  # imported here: only XLSX imports pay for it
+#: What a broken workbook raises from zipfile, zlib, the XML parser or openpyxl.
+_BROKEN_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError, EOFError, zlib.error)
 
+
+def _open_xlsx(path: Path, sheet: str | None, limits: ImportLimits) -> RowReader:
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        workbook = open_workbook(path, limits=limits)
+    except _BROKEN_XLSX as exc:
         raise ImportRefused(
             f"{path.name}: cannot be opened as an Excel workbook ({type(exc).__name__}). "
             "Open it in Excel or LibreOffice and save it again as .xlsx, or export it as CSV."
@@ -227,13 +296,21 @@ def _open_xlsx(path: Path, sheet: str | None) -> RowReader:
         workbook.close()
         raise ImportRefused(f"{path.name}: there is no sheet '{sheet}'. Its sheets are: {names}.")
     worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-    values = worksheet.iter_rows(values_only=True)
+    values = _guarded(worksheet.iter_rows(values_only=True), workbook, label=path.name)
     counter = {"row": 0}
     columns: list[str] | None = None
     for cells in values:
         counter["row"] += 1
         texts = [_cell_text(c) for c in cells]
         if any(t.strip() for t in texts):
+            try:
+                check_row(
+                    path.name, limits, number=counter["row"], cells=texts, columns=texts,
+                    header=True,
+                )  # fmt: skip
+            except ImportRefused:
+                workbook.close()
+                raise
             columns = _header(texts, path.name)
             break
     if columns is None:
@@ -242,7 +319,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> RowReader:
     return RowReader(
         path=path,
         file_format="xlsx",
-        rows_iter=_xlsx_rows(values, columns, counter),
+        rows_iter=_xlsx_rows(values, columns, counter, label=path.name, limits=limits),
         sheet=worksheet.title,
         columns=columns,
         total=int(worksheet.max_row or 0),
@@ -251,13 +328,39 @@ def _open_xlsx(path: Path, sheet: str | None) -> RowReader:
     )
 
 
+def _guarded(values: Iterator[Any], workbook: Any, *, label: str) -> Iterator[Any]:
+    """The sheet's rows; a part over a limit, or broken, while streaming ends them with a
+    refusal (the import then writes nothing)."""
+    count = 0
+    try:
+        for row in values:
+            count += 1
+            yield row
+    except XlsxLimitExceeded as exc:
+        workbook.close()
+        raise exc.refusal from None
+    except _BROKEN_XLSX as exc:
+        workbook.close()
+        raise ImportRefused(
+            f"{label}: the sheet cannot be read after its row {count:,} ({type(exc).__name__}): "
+            "the workbook is damaged. Open it in Excel or LibreOffice and save it again as "
+            ".xlsx, or export it as CSV."
+        ) from None
+
+
 def _xlsx_rows(
-    values: Iterator[Any], columns: list[str], counter: dict[str, int]
+    values: Iterator[Any],
+    columns: list[str],
+    counter: dict[str, int],
+    *,
+    label: str,
+    limits: ImportLimits,
 ) -> Iterator[RawRow]:
     width = len(columns)
     for cells in values:
         counter["row"] += 1
         texts = [_cell_text(c) for c in cells]
+        check_row(label, limits, number=counter["row"], cells=texts, columns=columns)
         if not any(t.strip() for t in texts):
             continue
         row = dict(zip(columns, texts, strict=False))
@@ -292,7 +395,7 @@ def _cell_text(value: Any) -> str:
 # --- JSON Lines --------------------------------------------------------------------------------
 
 
-def _open_jsonl(path: Path, head: bytes) -> RowReader:
+def _open_jsonl(path: Path, head: bytes, limits: ImportLimits) -> RowReader:
     try:
         encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
         first = head.decode(encoding, errors="strict" if len(head) < SAMPLE_BYTES else "ignore")
@@ -317,7 +420,7 @@ def _open_jsonl(path: Path, head: bytes) -> RowReader:
     return RowReader(
         path=path,
         file_format="jsonl",
-        rows_iter=_jsonl_rows(text, path.name),
+        rows_iter=_jsonl_rows(text, path.name, limits),
         encoding=encoding,
         total=path.stat().st_size,
         _position=raw.tell,
@@ -325,11 +428,11 @@ def _open_jsonl(path: Path, head: bytes) -> RowReader:
     )
 
 
-def _jsonl_rows(text: IO[str], label: str) -> Iterator[RawRow]:
+def _jsonl_rows(text: IO[str], label: str, limits: ImportLimits) -> Iterator[RawRow]:
     number = 0
     while True:
         try:
-            line = text.readline()
+            line = text.readline(limits.max_row_chars + 1)
         except UnicodeDecodeError:
             raise ImportRefused(
                 f"{label}: line {number + 1} is not UTF-8. Save the file as UTF-8."
@@ -337,6 +440,14 @@ def _jsonl_rows(text: IO[str], label: str) -> Iterator[RawRow]:
         if not line:
             return
         number += 1
+        if len(line) > limits.max_row_chars:
+            raise refuse(
+                label,
+                limits,
+                where=f"line {number:,}: ",
+                what="the line is longer than the limit",
+                limit="max_row_chars",
+            )
         if not line.strip():
             continue
         try:
@@ -349,6 +460,8 @@ def _jsonl_rows(text: IO[str], label: str) -> Iterator[RawRow]:
             yield RawRow(number, {"line": line.rstrip("\r\n")}, problem="not a JSON object")
             continue
         cells = {str(k): _json_text(v) for k, v in value.items()}
+        names = list(cells)
+        check_row(label, limits, number=number, cells=list(cells.values()), columns=names)
         yield RawRow(number, _non_empty(cells))
 
 

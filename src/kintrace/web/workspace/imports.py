@@ -46,7 +46,7 @@ def import_for_agency(
     agency can see the records for a moment between the import and the assignment. The registry
     runs its own transaction, so the caller's session must hold no write lock while it does.
     """
-    names = _source_names(path, source)
+    names = _source_names(path, source, store)
     _refuse_foreign_sources(db, names=names, agency_id=user.agency_id)
     existing = set(db.execute(select(Source.name).where(Source.name.in_(names))).scalars())
     for name in sorted(names - existing):
@@ -83,13 +83,13 @@ def _valid_source_name(name: str) -> bool:
     return SOURCE_NAME.match(name) is not None
 
 
-def _source_names(path: Path, source: str | None) -> set[str]:
+def _source_names(path: Path, source: str | None, store: Store) -> set[str]:
     """The sources a file will write to: the `source` option, else its `source` column."""
     if source:
         return {source}
     names: set[str] = set()
     try:
-        reader = open_reader(path)
+        reader = open_reader(path, limits=store.settings.import_limits)
     except RegistryError as exc:
         raise UploadRefused(str(exc)) from None
     try:
