@@ -4,12 +4,74 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from kintrace.registry.limits import ImportLimits, limits_from_env
-
 DEFAULT_HOME = Path("kintrace-data")
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """The limits one import runs under (defaults are the safe values)."""
+
+    #: Columns in the header or in any row (the last non-empty cell counts; XLSX rows padded
+    #: with empty cells are fine).
+    max_columns: int = 500
+    #: Characters in one cell.
+    max_field_chars: int = 65_536
+    #: Characters in one row, all cells together (also bounds a CSV record or a JSON line while
+    #: it is being read, before it is split into cells).
+    max_row_chars: int = 1_048_576
+    #: Bytes an XLSX workbook unpacks to: the sum its parts declare, and what each part really
+    #: gives while it is streamed (declared sizes can lie).
+    xlsx_max_unpacked_bytes: int = 512 << 20
+    #: Bytes of any XLSX part other than a worksheet (shared strings, styles, workbook): these
+    #: are held in memory whole while the workbook is opened.
+    xlsx_max_part_bytes: int = 64 << 20
+    #: Distinct texts in the workbook's shared-string table (each is held in memory).
+    xlsx_max_shared_strings: int = 1_000_000
+
+
+#: The environment variable that sets each limit.
+ENV_NAMES: Mapping[str, str] = {
+    "max_columns": "KINTRACE_IMPORT_MAX_COLUMNS",
+    "max_field_chars": "KINTRACE_IMPORT_MAX_FIELD_CHARS",
+    "max_row_chars": "KINTRACE_IMPORT_MAX_ROW_CHARS",
+    "xlsx_max_unpacked_bytes": "KINTRACE_XLSX_MAX_UNPACKED_BYTES",
+    "xlsx_max_part_bytes": "KINTRACE_XLSX_MAX_PART_BYTES",
+    "xlsx_max_shared_strings": "KINTRACE_XLSX_MAX_SHARED_STRINGS",
+}
+
+
+class LimitsError(ValueError):
+    """A limit setting that is not a positive whole number; the message names it."""
+
+
+def limits_from_env(env: Mapping[str, str]) -> ImportLimits:
+    """ImportLimits from the environment; unset variables keep their defaults."""
+    values: dict[str, int] = {}
+    for item in fields(ImportLimits):
+        name = ENV_NAMES[item.name]
+        raw = env.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            value = int(raw.replace("_", ""))
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise LimitsError(
+                f"{name}={raw[:40]!r} is not a positive whole number (e.g. {item.default}). "
+                "Fix or unset it."
+            )
+        values[item.name] = value
+    limits = ImportLimits(**values)
+    if limits.max_row_chars < limits.max_field_chars:
+        raise LimitsError(
+            f"{ENV_NAMES['max_row_chars']} ({limits.max_row_chars}) is smaller than "
+            f"{ENV_NAMES['max_field_chars']} ({limits.max_field_chars}): a row holds its cells."
+        )
+    return limits
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import typer
 
-from kintrace.config import Settings, load_settings
-from kintrace.registry.limits import LimitsError
+from kintrace.config import LimitsError, Settings, load_settings
 
 
 def remember_settings(ctx: typer.Context, home: Path | None) -> Settings:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from kintrace.registry.errors import ImportRefused
 from kintrace.registry.limits import ImportLimits, refuse
@@ -128,9 +128,10 @@ class GuardedZip(zipfile.ZipFile):
         self.limits = limits
         self.label = label
 
-    def open(  # type: ignore[override]
-        self, name: Any, mode: str = "r", pwd: bytes | None = None, *, force_zip64: bool = False
-    ) -> Any:
+    def open(
+        self, name: Any, mode: Literal["r", "w"] = "r", pwd: bytes | None = None, *,
+        force_zip64: bool = False,
+    ) -> Any:  # fmt: skip
         raw = super().open(name, mode, pwd, force_zip64=force_zip64)
         if mode != "r":
             return raw
