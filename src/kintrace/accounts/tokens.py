@@ -1,4 +1,9 @@
-"""API tokens for scripts: shown once, stored as SHA-256, revocable; they act as their user."""
+"""API tokens for scripts: shown once, stored as SHA-256, revocable; they act as their user.
+
+A token is revoked for good when its user is reset or disabled (`revoke_all`): a reset answers a
+lost phone or a leaked password, so whatever the old credentials gave out must not come back
+when the user enrols again or is enabled again; the user creates new tokens.
+"""
 
 from __future__ import annotations
 
@@ -76,3 +81,13 @@ def revoke_token(db: Session, *, user_id: int, token_id: int, now: datetime) -> 
         .values(revoked_at=now)
     )
     return bool(cast("CursorResult[Any]", result).rowcount)
+
+
+def revoke_all(db: Session, *, user_id: int, now: datetime) -> int:
+    """Revoke every live token of the user (reset, disabled); returns how many were live."""
+    result = db.execute(
+        update(api_tokens)
+        .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(cast("CursorResult[Any]", result).rowcount or 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import insert, select, update
@@ -147,19 +147,26 @@ def list_users(db: Session, *, agency_id: int | None = None) -> list[User]:
     return [_to_user(row) for row in db.execute(query)]
 
 
-def set_disabled(db: Session, username: str, *, disabled: bool) -> User:
+def set_disabled(
+    db: Session, username: str, *, disabled: bool, now: datetime | None = None
+) -> User:
+    """Disable (sessions end, API tokens are revoked for good) or enable again (without them)."""
     from kintrace.accounts.sessions import end_all_sessions
+    from kintrace.accounts.tokens import revoke_all
 
     user = get_user_by_name(db, username)
     db.execute(update(users).where(users.c.id == user.id).values(disabled=disabled))
     if disabled:
         end_all_sessions(db, user.id)
+        revoke_all(db, user_id=user.id, now=now or datetime.now(UTC))
     return get_user_by_name(db, username)
 
 
 def reset_user(db: Session, username: str, *, password: str, now: datetime) -> User:
-    """New password, second factor removed (the user enrols again at next sign-in), sessions end."""
+    """New password, second factor removed (the user enrols again at next sign-in), sessions end,
+    API tokens are revoked for good (enrolling again does not bring them back)."""
     from kintrace.accounts.sessions import end_all_sessions
+    from kintrace.accounts.tokens import revoke_all
 
     user = get_user_by_name(db, username)
     db.execute(
@@ -175,6 +182,7 @@ def reset_user(db: Session, username: str, *, password: str, now: datetime) -> U
     )
     db.execute(recovery_codes.delete().where(recovery_codes.c.user_id == user.id))
     end_all_sessions(db, user.id)
+    revoke_all(db, user_id=user.id, now=now)
     return get_user_by_name(db, username)
 
 

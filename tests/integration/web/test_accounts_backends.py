@@ -102,6 +102,24 @@ def test_api_tokens(store: Store) -> None:
         assert tokens.user_for_token(db, token, now=NOW) is None
 
 
+def test_api_tokens_do_not_outlive_users_reset_or_disable(store: Store) -> None:
+    """Issue 11, finding 5: a token worked again once its user, reset, enrolled again."""
+    with store.session(write=True) as db:
+        user = _add(db)
+        users.set_totp_secret_for_demo(db, user_id=user.id, secret=pyotp.random_base32())
+        token = tokens.create_token(db, user_id=user.id, label="script", now=NOW)
+        assert tokens.user_for_token(db, token, now=NOW) == user.id
+        users.reset_user(db, "u-one", password="another long passphrase", now=NOW)
+        users.set_totp_secret_for_demo(db, user_id=user.id, secret=pyotp.random_base32())
+        assert tokens.user_for_token(db, token, now=NOW) is None  # enrolled again: still dead
+        second = tokens.create_token(db, user_id=user.id, label="new script", now=NOW)
+        assert tokens.user_for_token(db, second, now=NOW) == user.id
+        users.set_disabled(db, "u-one", disabled=True)
+        users.set_disabled(db, "u-one", disabled=False)
+        assert tokens.user_for_token(db, second, now=NOW) is None  # enabled again: still dead
+        assert all(t["revoked_at"] is not None for t in tokens.list_tokens(db, user.id))
+
+
 def test_search_through_the_app_on_each_backend(settings: Settings, store: Store, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import_file(store, write_records_csv(tmp_path / "rows.csv", SYNTHETIC_ROWS), actor="test")
     with store.session(write=True) as db:
