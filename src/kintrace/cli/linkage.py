@@ -202,14 +202,20 @@ def explain_command(
         out.print(f"waterfall written to {html}")
 
 
-def _export(ctx: typer.Context, out_path: Path, which: str) -> None:
+RAW_HELP = (
+    "Write cells unchanged, for programs. Without it, a cell that would start a spreadsheet "
+    "formula (= + - @ or a tab) gets a leading ' (docs/formats.md)."
+)
+
+
+def _export(ctx: typer.Context, out_path: Path, which: str, *, raw: bool) -> None:
     from kintrace.linkage.exports import export_clusters, export_links
 
     writer = export_links if which == "links" else export_clusters
     with _store(ctx) as store:
         try:
             with out_path.open("w", encoding="utf-8", newline="") as handle:
-                count = writer(store, handle)
+                count = writer(store, handle, raw=raw)
         except OSError as exc:
             raise fail(f"cannot write {out_path}: {exc.strerror}") from None
     out.print(f"{count} rows written to {out_path}")
@@ -219,18 +225,20 @@ def _export(ctx: typer.Context, out_path: Path, which: str) -> None:
 def export_links_command(
     ctx: typer.Context,
     out_path: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    raw: Annotated[bool, typer.Option("--raw", help=RAW_HELP)] = False,
 ) -> None:
     """Scored pairs: source_l, record_id_l, source_r, record_id_r, probability, weight, status."""
-    _export(ctx, out_path, "links")
+    _export(ctx, out_path, "links", raw=raw)
 
 
 @export_app.command("clusters")
 def export_clusters_command(
     ctx: typer.Context,
     out_path: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    raw: Annotated[bool, typer.Option("--raw", help=RAW_HELP)] = False,
 ) -> None:
     """Every record with the person it is resolved to: source, record_id, person_id."""
-    _export(ctx, out_path, "clusters")
+    _export(ctx, out_path, "clusters", raw=raw)
 
 
 def register(app: typer.Typer) -> None:

@@ -350,13 +350,22 @@ def quarantine_export(
     file: Annotated[
         str | None, typer.Option(help="Only rows from this file name.", show_default=False)
     ] = None,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="Write cells unchanged, for programs. Without it, a cell that would start a "
+            "spreadsheet formula (= + - @ or a tab) gets a leading ', which the import takes "
+            "off again.",
+        ),
+    ] = False,
 ) -> None:
     """Write held-back rows as a records file to correct and import again."""
     with _store(ctx) as store, store.session() as session:
         entries = list(list_quarantine(session, include_resolved=all_rows, file_name=file))
     try:
         with out_file.open("w", encoding="utf-8", newline="") as handle:
-            count = export_quarantine(entries, handle)
+            count = export_quarantine(entries, handle, raw=raw)
     except OSError as exc:
         raise fail(f"cannot write {out_file}: {exc.strerror}.") from None
     out.print(f"{count} quarantined row(s) written to {out_file}.", highlight=False)

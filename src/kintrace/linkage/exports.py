@@ -2,16 +2,17 @@
 
 A pair's status is the model's (`auto`, `pending`) unless reviewers decided it (`confirmed`,
 `rejected` from the review queue). Every imported record is in `clusters`; one imported after the
-last link run has an empty person_id until the next run.
+last link run has an empty person_id until the next run. Cells that would start a spreadsheet
+formula are neutralised unless `raw` (kintrace.csv_export).
 """
 
 from __future__ import annotations
 
-import csv
 from typing import IO
 
 from sqlalchemy import select
 
+from kintrace.csv_export import csv_writer
 from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_pairs, linked_records
 from kintrace.store.registry_tables import Record, Source
@@ -40,10 +41,10 @@ def _decided(store: Store) -> dict[tuple[str, str, str, str], str]:
         return decided
 
 
-def export_links(store: Store, out: IO[str]) -> int:
+def export_links(store: Store, out: IO[str], *, raw: bool = False) -> int:
     """Write the links file; returns the number of pairs written."""
     decided = _decided(store)
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, raw=raw, lineterminator="\n")
     writer.writerow(LINKS_COLUMNS)
     count = 0
     with store.session() as session:
@@ -61,9 +62,9 @@ def export_links(store: Store, out: IO[str]) -> int:
     return count
 
 
-def export_clusters(store: Store, out: IO[str]) -> int:
+def export_clusters(store: Store, out: IO[str], *, raw: bool = False) -> int:
     """Write the clusters file (every imported record); returns the number of rows."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, raw=raw, lineterminator="\n")
     writer.writerow(CLUSTERS_COLUMNS)
     count = 0
     with store.session() as session:

@@ -8,7 +8,6 @@ writes that column, so a caseworker can correct the export itself and import it 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from typing import IO, Any, cast
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
+from kintrace.csv_export import csv_writer
 from kintrace.registry.validation import QUARANTINE_COLUMNS, Rejection, canonical_column
 from kintrace.store.registry_tables import QuarantinedRow
 
@@ -164,10 +164,12 @@ def list_quarantine(
         )
 
 
-def export_quarantine(entries: list[QuarantineEntry], out: IO[str]) -> int:
+def export_quarantine(entries: list[QuarantineEntry], out: IO[str], *, raw: bool = False) -> int:
     """Write entries as a records file (UTF-8 CSV): the rows' own columns, then EXPORT_COLUMNS.
 
     Correct the cells in place and import the file again: each valid row resolves its entry.
+    Cells that would start a spreadsheet formula get a leading `'` unless `raw`; the importer
+    takes it off again in rows that carry a quarantine_id (kintrace.csv_export).
     """
     columns: list[str] = []
     for entry in entries:
@@ -177,7 +179,7 @@ def export_quarantine(entries: list[QuarantineEntry], out: IO[str]) -> int:
     # The key columns are always there (empty cells are not kept in the verbatim row).
     present = {canonical_column(c) for c in columns}
     columns = [c for c in ("source", "record_id") if c not in present] + columns
-    writer = csv.writer(out)
+    writer = csv_writer(out, raw=raw)
     writer.writerow([*columns, *EXPORT_COLUMNS])
     for entry in entries:
         writer.writerow(

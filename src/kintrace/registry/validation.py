@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from kintrace.audit import canonical_json
+from kintrace.csv_export import restore
 from kintrace.registry.errors import ImportRefused
 
 MAX_AGE = 25
@@ -209,7 +210,9 @@ class RowValidator:
             name = self._canonical[header] = canonical_column(header)
         return name
 
-    def parse(self, cells: dict[str, str], problem: str | None = None) -> ParsedRow | Rejection:
+    def parse(
+        self, cells: dict[str, str], problem: str | None = None, *, restored: bool = False
+    ) -> ParsedRow | Rejection:
         row: dict[str, str] = {}
         extras: dict[str, str] = {}
         quarantine_id: int | None = None
@@ -226,6 +229,9 @@ class RowValidator:
                     quarantine_id = int(text)
             else:
                 extras[header.strip()] = text
+        if quarantine_id is not None and not restored and any(v[:1] == "'" for v in cells.values()):
+            # A quarantine export: take off the apostrophes that kept formulas from running.
+            return self.parse({h: restore(v) for h, v in cells.items()}, problem, restored=True)
         if len(row) + len(extras) != len(cells):
             cells = {h: v for h, v in cells.items() if self.canonical(h) not in QUARANTINE_COLUMNS}
         raw_json = _VERBATIM.encode(cells)
