@@ -25,16 +25,11 @@ import pandas as pd
 
 from kintrace.demo.dataset import generate
 from kintrace.linkage.clustering import Link, cluster, sequential_ids
+from kintrace.linkage.decide import decide
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.features import feature_table
-from kintrace.linkage.pipeline import (
-    candidates,
-    data_constraints,
-    promote_unambiguous,
-    resolve,
-    sibling_links,
-    with_status,
-)
+from kintrace.linkage.persons import resolve
+from kintrace.linkage.pipeline import candidates
 from kintrace.linkage.runner import predict, train
 from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
 from kintrace.registry.validation import DateProblem, parse_partial_date
@@ -201,15 +196,10 @@ def evaluate(
         by_child[child].append(uid)
     true_pairs = sum(len(v) * (len(v) - 1) // 2 for v in by_child.values())
     found = int(pairs["is_match"].sum())
-    if twins:
-        data = data_constraints(FEATURES[name])  # once per run, as the service does
-        scored = with_status(spec, candidates(spec, pairs), FEATURES[name])
-        first = resolve(FEATURES[name], _auto_links(scored), data=data)
-        scored = promote_unambiguous(spec, scored, first.person_of, features=FEATURES[name])
-        second = resolve(FEATURES[name], _auto_links(scored), data=data)
-        scored = sibling_links(spec, scored, FEATURES[name], second.person_of)
-        links = _auto_links(scored)
-    else:
+    if twins:  # the decision pipeline, exactly as `kintrace link` runs it
+        decided = decide(candidates(spec, pairs), FEATURES[name], spec)
+        scored, person, data = decided.pairs, decided.person_of, decided.data
+    else:  # the baseline: plain connected components, no constraints
         links = _auto_links(
             pairs.assign(
                 status=[
@@ -217,11 +207,7 @@ def evaluate(
                 ]
             )
         )
-    if twins:
-        clustering = resolve(FEATURES[name], links, data=data)
-    else:  # the baseline: plain connected components, no constraints
-        clustering = cluster(records["uid"].tolist(), links, new_id=sequential_ids([]))
-    person = clustering.person_of
+        person = cluster(records["uid"].tolist(), links, new_id=sequential_ids([])).person_of
     tp = fp = 0
     by_person: dict[str, list[int]] = defaultdict(list)
     for uid, p in person.items():

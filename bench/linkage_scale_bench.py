@@ -25,17 +25,11 @@ from itertools import combinations
 
 import pandas as pd
 
+from kintrace.linkage.clustering import Link
+from kintrace.linkage.decide import decide
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.features import feature_table
-from kintrace.linkage.pipeline import (
-    chunks_for,
-    data_constraints,
-    promote_unambiguous,
-    resolve,
-    resolve_around,
-    sibling_links,
-    with_status,
-)
+from kintrace.linkage.pipeline import candidates, chunks_for
 from kintrace.linkage.runner import predict, predict_incremental, train
 from kintrace.linkage.spec import kintrace_spec
 from kintrace.names import transliterate
@@ -243,25 +237,18 @@ def main() -> None:
         t2 = time.perf_counter()
         chunks = chunks_for(len(features), args.chunks)
         pairs = predict(spec, model, features, engine=engine,
-                        floor=spec.thresholds.review_floor, chunks=chunks)  # fmt: skip
+                        floor=spec.thresholds.candidate_floor, chunks=chunks)  # fmt: skip
+        pairs = candidates(spec, pairs)
         t3 = time.perf_counter()
-        scored = with_status(spec, pairs)
-        auto = scored[scored["status"] == "auto"]
-        from kintrace.linkage.clustering import Link
 
         def links(frame: pd.DataFrame) -> list[Link[int]]:
             a = frame[frame["status"] == "auto"]
             return [Link(int(x), int(y), float(p)) for x, y, p in
                     zip(a["uid_l"], a["uid_r"], a["match_probability"], strict=True)]  # fmt: skip
 
-        data = data_constraints(features)  # once per run, as the service does
-        first = resolve(features, links(scored), data=data)
-        scored = promote_unambiguous(spec, scored, first.person_of, features=features)
-        persons = resolve(features, links(scored), data=data)
-        linked = sibling_links(spec, scored, features, persons.person_of)  # as the service does
-        if (linked["status"] != scored["status"]).any():
-            scored = linked
-            persons = resolve(features, links(scored), data=data)
+        decided = decide(pairs, features, spec)  # the decision pipeline, as the service runs it
+        scored, persons = decided.pairs, decided.person_of
+        auto = scored[scored["status"] == "auto"]
         t4 = time.perf_counter()
         print(f"\nfull dedupe of {len(features):,} records ({chunks}x{chunks} predict chunks):")
         print(
@@ -273,20 +260,19 @@ def main() -> None:
             f"peak memory {peak_gib():.2f} GiB; auto pairs {len(auto):,}"
         )
         truth = dict(zip(old["uid"], old["truth"], strict=True))
-        p, r, f1 = f1_of(persons.person_of, truth)  # type: ignore[arg-type]
+        p, r, f1 = f1_of(persons, truth)  # type: ignore[arg-type]
         print(f"  after clustering: precision {p:.4f} recall {r:.4f} F1 {f1:.4f}")
 
         t5, c5 = time.perf_counter(), cpu_seconds()
         new_features = feature_table(new)
+        floor = spec.thresholds.candidate_floor
         fresh = predict_incremental(spec, model, existing=features, new=new_features,
-                                    engine=engine, floor=spec.thresholds.review_floor)  # fmt: skip
+                                    engine=engine, floor=floor)  # fmt: skip
+        fresh = candidates(spec, fresh)
         t6 = time.perf_counter()
         everything = pd.concat([features, new_features], ignore_index=True)
-        fresh_scored = with_status(spec, fresh)
-        touched = set(new_features["uid"].astype(int))
-        touched |= set(fresh_scored["uid_l"].astype(int)) | set(fresh_scored["uid_r"].astype(int))
-        resolve_around(everything, links(scored) + links(fresh_scored), touched=touched,
-                       previous=dict(persons.person_of))  # type: ignore[arg-type]  # fmt: skip
+        decide(fresh, everything, spec, previous=persons, kept_links=links(scored),
+               touched=set(new_features["uid"].astype(int)))  # as an incremental run  # fmt: skip
         t7 = time.perf_counter()
         print(f"\nincremental: {len(new):,} new records against {len(features):,}: "
               f"scoring {t6 - t5:.1f} s ({len(fresh):,} pairs), re-clustering {t7 - t6:.1f} s, "

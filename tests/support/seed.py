@@ -121,8 +121,10 @@ def link_pair_row(
     weight: float,
     status: str,
     weights: str = "{}",
+    rule: str | None = None,
 ) -> dict[str, Any]:
-    """One link_pairs row (left and right as (source, record_id))."""
+    """One link_pairs row (left and right as (source, record_id)); `rule` is the decision
+    rule that set the status (`kintrace.linkage.decide`)."""
     return {
         "run_id": run_id,
         "source_l": left[0],
@@ -133,6 +135,7 @@ def link_pair_row(
         "match_weight": weight,
         "status": status,
         "weights": weights,
+        "rule": rule,
     }
 
 
@@ -146,6 +149,7 @@ def add_link_pair(
     weight: float,
     status: str,
     weights: str = "{}",
+    rule: str | None = None,
 ) -> None:
     """Insert one link_pairs row (see link_pair_row)."""
     session.execute(
@@ -158,6 +162,7 @@ def add_link_pair(
                 weight=weight,
                 status=status,
                 weights=weights,
+                rule=rule,
             )
         )
     )

@@ -191,6 +191,8 @@ def explain_command(
     table.add_row("total", "match weight", f"{explanation.match_weight:+.2f}")
     out.print(table)
     status = explanation.stored_status or "not stored (below the review floor or not blocked)"
+    if explanation.stored_rule:
+        status += f", set by rule {explanation.stored_rule}"
     out.print(f"match probability {explanation.match_probability:.4f}; status: {status}")
     for note in explanation.notes:
         out.print(f"note: {note}")

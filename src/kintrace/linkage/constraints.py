@@ -23,12 +23,12 @@ year-only row) from joining them into one person through itself.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from itertools import combinations
 
 import pandas as pd
 
-from kintrace.linkage.spec.model import ADOPTION_KIND
+from kintrace.linkage.spec.kinds import KINTRACE_KINDS
 
 
 def _different_given(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
@@ -92,26 +92,39 @@ class IdentityConflicts:
     adoption listings on which at least two of surname stem, father's name (a patronymic class
     the tables know) and full birth date disagree. A date disagrees when it is not the same
     date, not its day and month swapped, and not the same day and month in another year.
+
+    `rewriting` are the source kinds that replace identity fields on purpose (the spec's
+    `KindPolicy.rewriting`: adoption listings), left out of the second test. `listed_together`
+    and `namesakes` switch the two tests (the decision pipeline's rules `0316-listed-together`
+    and `0316-namesakes`).
     """
 
-    def __init__(self, features: pd.DataFrame, keys: Sequence[Hashable] | None = None) -> None:
+    def __init__(
+        self,
+        features: pd.DataFrame,
+        keys: Sequence[Hashable] | None = None,
+        *,
+        rewriting: Collection[str] = KINTRACE_KINDS.rewriting,
+        listed_together: bool = True,
+        namesakes: bool = True,
+    ) -> None:
         names = pd.Series(
             list(keys) if keys is not None else [int(u) for u in features["uid"]],
             index=features.index,
             dtype=object,
         )
         self.group: dict[Hashable, str] = {}
-        if "group_key" in features:
+        if listed_together and "group_key" in features:
             groups = features["group_key"]
             listed = groups.notna() & (groups.astype(str) != "")
             self.group = dict(zip(names[listed], groups[listed], strict=True))
         self.identity: dict[Hashable, tuple[str | None, str | None, tuple[int, int, int] | None]]
         self.identity = {}
-        if any(c not in features for c in _IDENTITY_COLUMNS):
+        if not namesakes or any(c not in features for c in _IDENTITY_COLUMNS):
             return
         # adoption listings replace surname, patronymic and date on purpose
         rows = (
-            features[features.get("source_kind") != ADOPTION_KIND]
+            features[~features["source_kind"].isin([str(k) for k in rewriting])]
             if "source_kind" in features
             else features
         )

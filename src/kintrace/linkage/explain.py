@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from kintrace.linkage import runner
 from kintrace.linkage.constraints import IdentityConflicts
+from kintrace.linkage.decide import HOLDS, RULES
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.feature_cache import cache_path, registry_features
-from kintrace.linkage.pipeline import hold_reason
 from kintrace.linkage.service import LinkInputError
 from kintrace.linkage.spec import ModelSpec, kintrace_spec
 from kintrace.linkage.store_io import Key, previous_state
@@ -44,6 +44,8 @@ class Explanation:
     match_weight: float
     match_probability: float
     stored_status: str | None  # auto / pending when the run stored the pair, else None
+    #: the decision rule that set the stored status (`kintrace.linkage.decide`), when recorded
+    stored_rule: str | None = None
     #: what besides the probability decides the pair's fate: a rule that holds it for review,
     #: linked or offered it, or the data saying the records are two children
     notes: tuple[str, ...] = ()
@@ -71,14 +73,15 @@ def explain_pair(
         records, features = registry_features(
             session, cache=cache_path(store.settings.home), use_cache=True
         )
-        stored = session.execute(
-            select(link_pairs.c.status).where(
+        stored_row = session.execute(
+            select(link_pairs.c.status, link_pairs.c.rule).where(
                 link_pairs.c.source_l == min(left, right)[0],
                 link_pairs.c.record_id_l == min(left, right)[1],
                 link_pairs.c.source_r == max(left, right)[0],
                 link_pairs.c.record_id_r == max(left, right)[1],
             )
-        ).scalar_one_or_none()
+        ).first()
+    stored, stored_rule = (stored_row[0], stored_row[1]) if stored_row else (None, None)
     if state.model is None:
         raise LinkInputError("No model yet: run kintrace link first, then ask for explanations.")
     keys = list(zip(records["source"], records["record_id"], strict=True))
@@ -112,7 +115,9 @@ def explain_pair(
         pair[f"source_kind_{side}"] = record.get("source_kind")
         pair[f"given_class_{side}"] = record.get("given_class")
     two = features.iloc[[position[left], position[right]]]
-    conflict = IdentityConflicts(two).reason(int(rec_l["uid"]), int(rec_r["uid"]))
+    conflict = IdentityConflicts(two, rewriting=spec.kinds.rewriting).reason(
+        int(rec_l["uid"]), int(rec_r["uid"])
+    )
     return Explanation(
         left=left,
         right=right,
@@ -121,7 +126,8 @@ def explain_pair(
         match_weight=float(scored["match_weight"]),
         match_probability=probability,
         stored_status=stored,
-        notes=_notes(spec, pair, probability, stored, conflict),
+        stored_rule=stored_rule,
+        notes=_notes(spec, pair, probability, stored, conflict, rule_id=stored_rule),
     )
 
 
@@ -131,21 +137,42 @@ def _notes(
     probability: float,
     stored: str | None,
     conflict: str | None,
+    *,
+    rule_id: str | None = None,
 ) -> tuple[str, ...]:
+    """What besides the probability decided the pair, each with the decision rule's id and why
+    (`kintrace.linkage.decide`): the rule that set the stored status (`rule_id`, recorded by
+    the run), and the safety rules that hold this pair whatever its probability."""
     t = spec.thresholds
+    by_id = {rule.id: rule for rule in RULES}
+    setter = by_id.get(rule_id or "")
     notes = []
-    held = hold_reason(pair)
-    if held and probability >= t.auto_link:
-        notes.append(f"held for review whatever its probability: {held}")
+    if probability >= t.auto_link:
+        for hold in HOLDS:
+            if hold.applies({**pair, "match_probability": probability}, spec):
+                notes.append(
+                    f"held for review whatever its probability: {hold.why} (rule {hold.id})"
+                )
+                break
     if stored == "auto" and probability < t.auto_link:
         notes.append(
-            "linked without review below the auto-link threshold: the only plausible match of "
-            "a record (decisions 0312, 0315) or found through a sibling listed with it (0314)"
+            "linked without review below the auto-link threshold: "
+            + (
+                f"{setter.why} (rule {setter.id})"
+                if setter is not None and setter.id != "0301-thresholds"
+                else "the only plausible match of a record (decisions 0312, 0315) or found "
+                "through a sibling listed with it (0314)"
+            )
         )
     if stored == "pending" and probability < t.review_floor:
         notes.append(
-            "offered for review below the floor: an adoption-listing record's candidate "
-            "supported by its listed-together siblings, or one of its best (decision 0311)"
+            "offered for review below the floor: "
+            + (
+                f"{setter.why} (rule {setter.id})"
+                if setter is not None and setter.id != "0301-thresholds"
+                else "an adoption-listing record's candidate supported by its listed-together "
+                "siblings, or one of its best (decision 0311)"
+            )
         )
     if conflict:
         notes.append(

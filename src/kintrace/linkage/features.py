@@ -12,7 +12,7 @@ from functools import lru_cache
 import pandas as pd
 
 from kintrace.linkage.dates import date_columns
-from kintrace.linkage.spec import FEATURE_COLUMNS
+from kintrace.linkage.spec import FEATURE_COLUMNS, SourceKind
 from kintrace.names.places import place_key
 
 #: Columns a records frame must have (one row per current record version). `group_id` (rows
@@ -94,17 +94,6 @@ def _name_row(
     )
 
 
-#: Source kinds as the registry names them (`kintrace.registry.sources.SOURCE_KINDS`); the demo
-#: generator's longer names map onto them.
-_KINDS = {
-    "family_report": "family",
-    "state_registry": "registry",
-    "camp_list": "camp",
-    "adoption_listing": "adoption",
-    "partner_list": "partner",
-}
-
-
 def group_key(source: str, group_id: str | None) -> str | None:
     """A derived key for the rows one source lists together (`group_id`), None without one.
 
@@ -117,8 +106,9 @@ def group_key(source: str, group_id: str | None) -> str | None:
 
 
 def _kind(value: object) -> str:
-    text = str(value).strip().lower() if value is not None and not pd.isna(value) else ""
-    return _KINDS.get(text, text or "unknown")
+    """The source kind as the registry names it (`SourceKind`); the demo generator's longer
+    names map onto it, anything else is `unknown`."""
+    return SourceKind.parse(value).value
 
 
 def _text(series: pd.Series) -> list[str | None]:

@@ -19,19 +19,10 @@ import pandas as pd
 from kintrace import audit
 from kintrace.linkage import runner
 from kintrace.linkage.clustering import Link
+from kintrace.linkage.decide import decide
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.feature_cache import cache_path, registry_features
-from kintrace.linkage.pipeline import (
-    candidates,
-    data_constraints,
-    promote_unambiguous,
-    resolve,
-    resolve_around,
-    sibling_links,
-    train_and_score,
-    weights_json,
-    with_status,
-)
+from kintrace.linkage.pipeline import candidates, train_and_score, weights_json
 from kintrace.linkage.ports import ReviewerVerdicts, verdict_constraints
 from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
 from kintrace.linkage.store_io import (
@@ -146,12 +137,11 @@ def link(
     check_linkable(features, training=full)
     keys: list[Key] = list(zip(records["source"], records["record_id"], strict=True))
     hashes = dict(zip(keys, records["content_hash"], strict=True))
-    key_of_uid = dict(zip(records["uid"].astype(int), keys, strict=True))
     new_mask = [state.linked_hash.get(k) != hashes[k] for k in keys]
     n_new = int(sum(new_mask))
     # Records under a reviewer's decision are re-clustered by every incremental run: a decision
     # taken since the last run must hold even when nothing new was imported.
-    decided = {k for pair in (*must, *cannot) for k in pair}
+    decided_keys = {k for pair in (*must, *cannot) for k in pair}
     if not full and n_new == 0 and not _decisions_pending(state.person_of, must, cannot):
         return LinkReport(
             None,
@@ -206,50 +196,25 @@ def link(
             pairs = candidates(spec, pairs)
     finally:
         engine.close()
-    say("clustering records into persons")
+    say("deciding the pairs (docs/linkage.md, the decision rules) and clustering persons")
     replaced = set(keys) if full else {k for k, new in zip(keys, new_mask, strict=True) if new}
     kept_links = [
         Link(left, right, prob)
         for left, right, prob in old_auto
         if not full and left not in replaced and right not in replaced
     ]
-    scored = with_status(spec, pairs, features)
-    scored["key_l"] = [key_of_uid[int(u)] for u in scored["uid_l"]]
-    scored["key_r"] = [key_of_uid[int(u)] for u in scored["uid_r"]]
-
-    refused: list[int] = [0]
-    whole = data_constraints(features, keys) if full else None
-
-    def cluster_with(frame: pd.DataFrame) -> dict[Key, str]:
-        auto = frame[frame["status"] == "auto"]
-        links = kept_links + [
-            Link(left, right, float(prob))
-            for left, right, prob in zip(
-                auto["key_l"], auto["key_r"], auto["match_probability"], strict=True
-            )
-        ]
-        if full:
-            clustering = resolve(
-                features, links, keys=keys, must_link=must, cannot_link=cannot,
-                previous=dict(state.person_of), data=whole,
-            )  # fmt: skip
-            refused[0] = len(clustering.refused)
-            return clustering.person_of  # type: ignore[return-value]
-        touched = replaced | decided | set(frame["key_l"]) | set(frame["key_r"])
-        return resolve_around(
-            features, links, touched=touched, previous=dict(state.person_of), keys=keys,
-            must_link=must, cannot_link=cannot,
-        )  # type: ignore[return-value]  # fmt: skip
-
-    provisional = cluster_with(scored)
-    scored = promote_unambiguous(
-        spec, scored, provisional, key_l="key_l", key_r="key_r", features=features
+    decided = decide(
+        pairs,
+        features,
+        spec,
+        keys=keys,
+        must_link=must,
+        cannot_link=cannot,
+        previous=state.person_of,
+        kept_links=kept_links,
+        touched=None if full else replaced | decided_keys,
     )
-    person_of = cluster_with(scored)
-    linked = sibling_links(spec, scored, features, person_of, key_l="key_l", key_r="key_r")
-    if (linked["status"] != scored["status"]).any():
-        scored = linked
-        person_of = cluster_with(scored)
+    scored, person_of = decided.pairs, decided.person_of
     pair_rows = _pair_rows(spec, scored)
     persons = len(set(person_of.values()))
     n_auto = sum(1 for p in pair_rows if p["status"] == "auto")
@@ -296,7 +261,7 @@ def link(
         pairs_pending=len(pair_rows) - n_auto,
         persons=persons,
         seconds=time.perf_counter() - started,
-        refused_by_constraints=refused[0],
+        refused_by_constraints=decided.refused,
     )
 
 
@@ -327,6 +292,7 @@ def _pair_rows(spec: ModelSpec, scored: pd.DataFrame) -> list[dict[str, Any]]:
                 "match_probability": float(record["match_probability"]),
                 "match_weight": float(record["match_weight"]),
                 "status": record["status"],
+                "rule": record["rule"],
                 "weights": weights_json(spec, record),
             }
         )

@@ -103,6 +103,8 @@ class PairView:
     weights: dict[str, float]  # comparison -> match weight (the waterfall), largest effect first
     others: list[Candidate] = field(default_factory=list)
     agreement: dict[str, str] = field(default_factory=dict)  # field -> same/equivalent/different
+    #: the id of the decision rule that set the stored status (`kintrace.linkage.decide`)
+    rule: str | None = None
 
 
 def _side(session: Session, key: RecordKey, kind: str) -> RecordSide:
@@ -139,8 +141,9 @@ def pair_view(session: Session, *, actor: Actor, left: RecordKey, right: RecordK
     lp = link_pairs.c
     probability = weight = None
     weights: dict[str, float] = {}
+    rule: str | None = None
     scored = session.execute(
-        select(lp.match_probability, lp.match_weight, lp.weights).where(
+        select(lp.match_probability, lp.match_weight, lp.weights, lp.rule).where(
             or_(
                 (lp.source_l == left.source)
                 & (lp.record_id_l == left.record_id)
@@ -157,6 +160,7 @@ def pair_view(session: Session, *, actor: Actor, left: RecordKey, right: RecordK
         probability, weight = float(scored.match_probability), float(scored.match_weight)
         raw = json.loads(scored.weights or "{}")
         weights = dict(sorted(raw.items(), key=lambda kv: -abs(float(kv[1]))))
+        rule = scored.rule
     others = []
     for key in (left, right):
         rows = session.execute(
@@ -197,4 +201,5 @@ def pair_view(session: Session, *, actor: Actor, left: RecordKey, right: RecordK
         weight=weight,
         weights=weights,
         others=others,
+        rule=rule,
     )

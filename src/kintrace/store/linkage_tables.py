@@ -60,6 +60,8 @@ link_pairs = Table(
     Column("match_weight", Float, nullable=False),
     Column("status", String(16), nullable=False),  # auto | pending (the model's verdict)
     Column("weights", Text, nullable=False),  # JSON: comparison -> match weight
+    # the decision rule that set the status (`kintrace.linkage.decide`), e.g. "0311-sibling-offers"
+    Column("rule", String(48)),
     UniqueConstraint("source_l", "record_id_l", "source_r", "record_id_r", name="uq_link_pairs"),
     Index("ix_link_pairs_right", "source_r", "record_id_r"),
     Index("ix_link_pairs_status", "status"),

@@ -219,6 +219,7 @@ def review_data(sqlite_store: Store, seeded: dict[str, int], tmp_path: Path) -> 
                 weight=2.0,
                 status="pending",
                 weights=json.dumps({"given_name": 6.49, "birth_date": -3.31}),
+                rule="0301-thresholds",
             )
             found[name] = add_review_item(
                 db,

@@ -49,6 +49,7 @@ def test_reviewer_claims_sees_both_records_and_weights_and_decides(
     assert "Mariia" in page and "Dar" in page  # with a Latin spelling
     assert "+6.49" in page and "-3.31" in page and "exact" in page  # weights, levels
     assert "for</span>" in page and "against</span>" in page  # text, not colour only
+    assert "<code>0301-thresholds</code>" in page and "calibrated probability" in page  # rule
     assert 'name="token"' in page  # the claim's fencing token travels with the verdict
     assert _actions(sqlite_store, "pair")[-1] == "pair.view"
     form_token = re.search(r'name="token" value="(\d+)"', page).group(1)  # type: ignore[union-attr]

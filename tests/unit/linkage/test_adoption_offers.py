@@ -5,9 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kintrace.linkage.adoption import best_offers, sibling_offers
-from kintrace.linkage.pipeline import with_status
+from kintrace.linkage.decide.offers import (
+    best_offers,
+    offer_through_siblings,
+    offer_unseen,
+    sibling_offers,
+)
+from kintrace.linkage.decide.table import THRESHOLDS
 from kintrace.linkage.spec import Thresholds, kintrace_spec
+from support.linkage import rule_state
 
 # uid, source, kind, family_stem, patronymic_class, given_class
 _RECORDS = [
@@ -111,19 +117,36 @@ def test_a_record_nobody_would_see_gets_its_best_candidates() -> None:
     assert offered == {1}  # record 6's best; record 1 already has a pair above the floor
 
 
-def test_with_status_marks_offers_pending_and_drops_the_rest() -> None:
+def test_the_offer_rules_mark_offers_pending_and_leave_the_rest_below_the_floor() -> None:
     spec = kintrace_spec(Thresholds(adoption_offer=0.001, adoption_offers_per_record=1))
     pairs = _pairs([(1, 3, 0.05), (2, 4, 0.02), (1, 5, 0.06), (5, 3, 0.1)])
-    scored = with_status(spec, pairs, _features())
-    kept = set(zip(scored["uid_l"], scored["uid_r"], scored["status"], strict=True))
+    state = rule_state(pairs, features=_features(), spec=spec)
+    THRESHOLDS.run(state)
+    offer_through_siblings(state)
+    offer_unseen(state)
+    kept = {
+        (left, right, status, rule)
+        for left, right, status, rule in zip(
+            pairs["uid_l"], pairs["uid_r"], state.status, state.rule, strict=True
+        )
+        if status is not None
+    }
     # sibling support offers 1-3 and 2-4; record 1 has nothing at or above the floor, so its
     # best candidate (1-5) is offered too; 5-3 (no adoption record) stays below the floor
-    assert kept == {(1, 3, "pending"), (2, 4, "pending"), (1, 5, "pending")}
+    assert kept == {
+        (1, 3, "pending", "0311-sibling-offers"),
+        (2, 4, "pending", "0311-sibling-offers"),
+        (1, 5, "pending", "0311-unseen-offers"),
+    }
 
 
-def test_without_features_nothing_below_the_floor_is_kept() -> None:
-    pairs = _pairs([(1, 3, 0.05), (2, 4, 0.02)])
-    assert with_status(kintrace_spec(), pairs).empty
+def test_offers_are_off_when_the_offer_floor_reaches_the_review_floor() -> None:
+    spec = kintrace_spec(Thresholds(adoption_offer=0.5))
+    state = rule_state(_pairs([(1, 3, 0.05), (2, 4, 0.02)]), features=_features(), spec=spec)
+    THRESHOLDS.run(state)
+    offer_through_siblings(state)
+    offer_unseen(state)
+    assert state.status == [None, None]
 
 
 def test_adoption_offer_out_of_range_is_refused() -> None:

@@ -1,23 +1,30 @@
 """The notes `kintrace explain` adds to the waterfall: what besides the probability decided the
-pair (a rule that held it, linked it or offered it; the data saying two children)."""
+pair (a rule that held it, linked it or offered it; the data saying two children), each named
+by its decision rule's id."""
 
 from __future__ import annotations
 
+from kintrace.linkage.decide import HOLDS
 from kintrace.linkage.explain import _notes
-from kintrace.linkage.pipeline import hold_reason
 from kintrace.linkage.spec import kintrace_spec
 
 SAME = {"mw_given_name": 6.0, "mw_family_name": 8.0, "mw_birth_date": 12.0}
 
 
+def _holding(pair: dict[str, object]) -> list[str]:
+    return [hold.id for hold in HOLDS if hold.applies(pair, kintrace_spec())]
+
+
 def test_a_pair_held_for_review_says_by_which_rule() -> None:
     dates = {**SAME, "mw_birth_date": -3.7}
-    assert "birth dates" in str(hold_reason(dates))
+    assert _holding(dates) == ["0315-dates-against"]
     notes = _notes(kintrace_spec(), dates, 0.999, "pending", None)
     assert len(notes) == 1 and notes[0].startswith("held for review whatever its probability")
+    assert "birth dates" in notes[0] and "(rule 0315-dates-against)" in notes[0]
     renamed = {**SAME, "mw_family_name": 0.0, "source_kind_l": "adoption"}
-    assert "adoption listing" in str(hold_reason(renamed))
-    assert hold_reason(SAME) is None
+    assert _holding(renamed) == ["0301-renamed"]
+    assert "adoption listing" in _notes(kintrace_spec(), renamed, 0.999, "pending", None)[0]
+    assert _holding(SAME) == []
     assert _notes(kintrace_spec(), SAME, 0.999, "auto", None) == ()
 
 
@@ -26,6 +33,13 @@ def test_links_and_offers_below_the_thresholds_say_which_rules_made_them() -> No
     assert linked.startswith("linked without review below the auto-link threshold")
     (offered,) = _notes(kintrace_spec(), SAME, 0.02, "pending", None)
     assert offered.startswith("offered for review below the floor")
+
+
+def test_the_rule_the_run_recorded_is_named_with_its_why() -> None:
+    (linked,) = _notes(kintrace_spec(), SAME, 0.93, "auto", None, rule_id="0312-kept-identity")
+    assert linked.endswith("(rule 0312-kept-identity)") and "renamed adoption record" in linked
+    (offered,) = _notes(kintrace_spec(), SAME, 0.02, "pending", None, rule_id="0311-unseen-offers")
+    assert "(rule 0311-unseen-offers)" in offered and "nobody would see" in offered
 
 
 def test_the_data_saying_two_children_is_a_note() -> None:

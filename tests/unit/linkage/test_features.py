@@ -8,8 +8,7 @@ import pytest
 from kintrace.linkage.constraints import twin_cannot_links
 from kintrace.linkage.dates import date_columns
 from kintrace.linkage.features import RECORD_COLUMNS, feature_table
-from kintrace.linkage.pipeline import promote_unambiguous, status_of
-from kintrace.linkage.spec import FEATURE_COLUMNS, kintrace_spec
+from kintrace.linkage.spec import FEATURE_COLUMNS
 from support.linkage import record_row as _record
 
 
@@ -119,58 +118,9 @@ def test_siblings_with_one_father_are_kept_apart() -> None:
     assert twin_cannot_links(feature_table(pd.DataFrame(rows))) == [(1, 2)]
 
 
-@pytest.mark.parametrize(
-    ("pair", "status"),
-    [
-        ({"match_probability": 0.995, "mw_given_name": 5.0}, "auto"),
-        ({"match_probability": 0.995, "mw_given_name": -6.0}, "pending"),  # names disagree
-        ({"match_probability": 0.995, "mw_given_name": 5.0, "mw_family_name": 0.0,
-          "source_kind_l": "adoption", "source_kind_r": "family"}, "pending"),  # renamed
-        ({"match_probability": 0.995, "mw_given_name": 5.0, "mw_birth_date": -3.7},
-         "pending"),  # birth dates months apart: a look-alike child of one name
-        ({"match_probability": 0.995, "mw_given_name": 5.0, "mw_birth_date": -3.7,
-          "mw_family_name": 8.0, "source_kind_l": "adoption", "source_kind_r": "family"},
-         "auto"),  # an adoption listing changes dates on purpose
-        ({"match_probability": 0.7, "mw_given_name": 5.0}, "pending"),
-        ({"match_probability": 0.2, "mw_given_name": 5.0}, None),
-    ],
-    ids=["auto", "given-disagrees", "adoption-renamed", "dates-disagree",
-         "adoption-date-changed", "pending", "dropped"],
-)  # fmt: skip
-def test_status_rules(pair: dict, status: str | None) -> None:  # type: ignore[type-arg]
-    assert status_of(kintrace_spec(), pair) == status
-
-
-def test_only_unambiguous_pending_pairs_are_promoted() -> None:
-    pairs = pd.DataFrame(
-        [
-            {"uid_l": 1, "uid_r": 2, "match_probability": 0.9, "status": "pending"},  # alone
-            {"uid_l": 3, "uid_r": 4, "match_probability": 0.9, "status": "pending"},  # 3 has
-            {"uid_l": 3, "uid_r": 5, "match_probability": 0.87, "status": "pending"},  # a rival
-            {"uid_l": 6, "uid_r": 7, "match_probability": 0.7, "status": "pending"},  # too low
-            {"uid_l": 8, "uid_r": 9, "match_probability": 0.95, "status": "pending"},  # a far
-            {"uid_l": 8, "uid_r": 10, "match_probability": 0.55, "status": "pending"},  # rival
-        ]
-    ).assign(mw_given_name=5.0, mw_family_name=5.0)
-    persons = {u: f"P{u}" for u in range(1, 11)}
-    promoted = promote_unambiguous(kintrace_spec(), pairs, persons)
-    assert promoted["status"].tolist() == [
-        "auto", "pending", "pending", "pending", "auto", "pending"
-    ]  # fmt: skip
-
-
-def test_a_pair_with_evidence_against_is_not_promoted() -> None:
-    pairs = pd.DataFrame(
-        [{"uid_l": 1, "uid_r": 2, "match_probability": 0.9, "status": "pending",
-          "mw_given_name": 6.0, "mw_family_name": 7.0, "mw_birth_date": -4.0}]
-    )  # fmt: skip
-    promoted = promote_unambiguous(kintrace_spec(), pairs, {1: "P1", 2: "P2"})
-    assert promoted["status"].tolist() == ["pending"]
-
-
 def test_incremental_clustering_touches_only_the_persons_involved() -> None:
     from kintrace.linkage.clustering import Link
-    from kintrace.linkage.pipeline import resolve_around
+    from kintrace.linkage.persons import resolve_around
 
     rows = [_record(u, given_name=n, family_name="Бондар", birth_year=2010)
             for u, n in [(1, "Іван"), (2, "Іван"), (3, "Марко"), (4, "Олег"), (5, "Олег"),

@@ -6,8 +6,41 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kintrace.linkage.pipeline import kept_identity, promote_unambiguous, sibling_links
-from kintrace.linkage.spec import Thresholds, kintrace_spec
+from kintrace.linkage.decide.holds import kept_identity as _kept_identity
+from kintrace.linkage.decide.siblings import link_through_siblings
+from kintrace.linkage.decide.unambiguous import promote
+from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
+from support.linkage import rule_state
+
+
+def kept_identity(row: dict[str, object]) -> bool:
+    return _kept_identity(row, kintrace_spec())
+
+
+def promote_unambiguous(
+    spec: ModelSpec,
+    pairs: pd.DataFrame,
+    persons: dict[int, str],
+    *,
+    features: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The unambiguous rule (`0301-unambiguous` and its refinements) on `pairs`, given the
+    persons of the provisional clustering; the pairs with their new statuses."""
+    off = frozenset() if spec.thresholds.link_renamed_adoption else {"0312-kept-identity"}
+    state = rule_state(pairs, persons=persons, features=features, spec=spec, off=frozenset(off))
+    promote(state)
+    return pairs.assign(status=state.status)
+
+
+def sibling_links(
+    spec: ModelSpec, pairs: pd.DataFrame, features: pd.DataFrame, persons: dict[int, str]
+) -> pd.DataFrame:
+    """Rule `0314-sibling-links` on `pairs`, given the persons of the last clustering."""
+    state = rule_state(pairs, persons=persons, features=features, spec=spec)
+    if spec.thresholds.link_renamed_adoption:
+        link_through_siblings(state)
+    return pairs.assign(status=state.status)
+
 
 #: a renamed adoption-listing record against a family report: new surname and patronymic
 #: (the neutral adoption level, weight 0), the same given-name class, the same full birth date

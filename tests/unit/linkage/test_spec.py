@@ -46,3 +46,27 @@ def test_blocking_reaches_records_with_replaced_names_and_places() -> None:
     assert ("birth_days", "sex") in rules  # adoption: names replaced, birth date kept
     assert ("given_class", "birth_year", "sex") in rules  # surname and birthplace replaced
     assert ("given_class", "birth_place_key") in rules  # birth date changed
+
+
+def test_source_kinds_are_the_registrys_and_parse_the_demo_names() -> None:
+    from kintrace.linkage.spec import SourceKind
+    from kintrace.registry.sources import SOURCE_KINDS
+
+    assert tuple(k.value for k in SourceKind) == SOURCE_KINDS
+    assert SourceKind.parse("adoption_listing") is SourceKind.ADOPTION
+    assert SourceKind.parse(" Camp ") is SourceKind.CAMP
+    assert SourceKind.parse("scale") is SourceKind.UNKNOWN
+    assert SourceKind.parse(None) is SourceKind.UNKNOWN
+
+
+def test_the_kind_policy_decides_the_neutral_levels() -> None:
+    from kintrace.linkage.spec import KINTRACE_KINDS, SourceKind, generic_spec
+
+    spec = kintrace_spec()
+    assert spec.kinds is KINTRACE_KINDS and SourceKind.ADOPTION in spec.kinds.surname
+    neutral = {c.name: v.condition() for c in spec.comparisons for v in c.levels if v.neutral}
+    condition = "source_kind_l = 'adoption' OR source_kind_r = 'adoption'"
+    assert neutral == dict.fromkeys(("family_name", "patronymic", "birth_place"), condition)
+    generic = generic_spec(string_columns=["a", "b"], blocking=[["a"]])
+    assert not generic.kinds.rewriting
+    assert not [v for c in generic.comparisons for v in c.levels if v.neutral]

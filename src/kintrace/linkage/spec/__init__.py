@@ -9,14 +9,18 @@ from kintrace.linkage.spec.base import (
     Training,
 )
 from kintrace.linkage.spec.generic import generic_spec
+from kintrace.linkage.spec.kinds import KINTRACE_KINDS, KindPolicy, SourceKind
 from kintrace.linkage.spec.model import FEATURE_COLUMNS, kintrace_spec
 
 __all__ = [
     "FEATURE_COLUMNS",
+    "KINTRACE_KINDS",
     "BlockingRule",
     "Comparison",
+    "KindPolicy",
     "Level",
     "ModelSpec",
+    "SourceKind",
     "Thresholds",
     "Training",
     "generic_spec",

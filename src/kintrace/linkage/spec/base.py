@@ -15,8 +15,10 @@ Rules for anything written here:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
+
+from kintrace.linkage.spec.kinds import NO_KINDS, KindPolicy
 
 LevelKind = Literal["null", "exact", "close", "custom", "else"]
 
@@ -201,6 +203,9 @@ class ModelSpec:
     #: would make hundreds of millions of pairs at a million records.
     large_blocking_rules: tuple[BlockingRule, ...] = ()
     large_registry: int = 300_000
+    #: Which source kinds replace which identity fields (`kinds.KindPolicy`): read by the
+    #: neutral levels, the decision rules and the identity conflicts, never kind names.
+    kinds: KindPolicy = NO_KINDS
 
     def blocking_for(self, n_records: int) -> tuple[BlockingRule, ...]:
         """The blocking rules for a registry of `n_records`."""
@@ -236,17 +241,7 @@ class ModelSpec:
         return sorted(found)
 
     def with_thresholds(self, thresholds: Thresholds) -> ModelSpec:
-        return ModelSpec(
-            name=self.name,
-            comparisons=self.comparisons,
-            blocking_rules=self.blocking_rules,
-            training=self.training,
-            thresholds=thresholds,
-            unique_id=self.unique_id,
-            retain_columns=self.retain_columns,
-            large_blocking_rules=self.large_blocking_rules,
-            large_registry=self.large_registry,
-        )
+        return replace(self, thresholds=thresholds)
 
 
 def _columns_in_sql(sql: str) -> set[str]:

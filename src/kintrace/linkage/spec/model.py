@@ -22,6 +22,7 @@ from kintrace.linkage.spec.base import (
     null_level,
     rule,
 )
+from kintrace.linkage.spec.kinds import KINTRACE_KINDS, SourceKind
 
 #: Feature columns the model reads, with their meaning. `features.py` produces exactly these.
 FEATURE_COLUMNS: dict[str, str] = {
@@ -95,28 +96,29 @@ _BIRTH_DATE_LEVELS = [
 
 
 #: Adoption listings replace the surname and patronymic and often the birthplace of a child
-#: (the documented pattern); in a pair with such a record those differences are expected and say
-#: nothing about whether it is the same child, so they get their own level with weight 0. (EM
-#: would instead learn how rare adoption records are among matches, which is a prior, not
-#: evidence, and would push every renamed child below the review floor.)
-ADOPTION_KIND = "adoption"
-_IN_ADOPTION = f"source_kind_l = '{ADOPTION_KIND}' OR source_kind_r = '{ADOPTION_KIND}'"
+#: (the documented pattern, `kinds.KINTRACE_KINDS`); in a pair with such a record those
+#: differences are expected and say nothing about whether it is the same child, so they get
+#: their own level with weight 0. (EM would instead learn how rare adoption records are among
+#: matches, which is a prior, not evidence, and would push every renamed child below the review
+#: floor.)
 
 
-def _replaced_in_adoption() -> Level:
-    return custom(
-        _IN_ADOPTION, label="different, one record from an adoption listing", neutral=True
-    )
+def _replaced(kinds: frozenset[SourceKind]) -> list[Level]:
+    """The neutral level "different, one record of a kind that replaces this field", or nothing
+    when no kind does."""
+    sql = KINTRACE_KINDS.sql(kinds)
+    if sql is None:
+        return []
+    return [custom(sql, label="different, one record from an adoption listing", neutral=True)]
 
 
-def _place(column: str, what: str, *, adoption: bool) -> list[Level]:
+def _place(column: str, what: str, *, replaced_by: frozenset[SourceKind]) -> list[Level]:
     levels = [
         null_level(column),
         exact(column, label=f"same {what} across scripts"),
         close(column, 0.88, label=f"close {what} spelling"),
+        *_replaced(replaced_by),
     ]
-    if adoption:
-        levels.append(_replaced_in_adoption())
     return [*levels, else_level()]
 
 
@@ -154,7 +156,7 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
                 exact("family_key", label="same surname", tf=True),
                 exact("family_stem", label="gender or Russified form"),
                 close("family_key", 0.88, label="close spelling"),
-                _replaced_in_adoption(),
+                *_replaced(KINTRACE_KINDS.surname),
                 else_level(),
             ],
         ),
@@ -166,7 +168,7 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
                 exact("patronymic_key", label="same patronymic"),
                 exact("patronymic_class", label="same father's name"),
                 close("patronymic_key", 0.88, label="close spelling"),
-                _replaced_in_adoption(),
+                *_replaced(KINTRACE_KINDS.patronymic),
                 # EM drives this m towards zero (0.00044 at 20,000 demo children) and, on a
                 # small registry, to exactly 0.0 by underflow, which Splink refuses; fixed
                 # near what it learns on large data.
@@ -193,12 +195,12 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
         comparison(
             "birth_place",
             "Birthplace across scripts",
-            _place("birth_place_key", "place", adoption=True),
+            _place("birth_place_key", "place", replaced_by=KINTRACE_KINDS.birth_place),
         ),
         comparison(
             "last_place",
             "Last known place across scripts",
-            _place("last_place_key", "place", adoption=False),
+            _place("last_place_key", "place", replaced_by=frozenset()),
         ),
     )
     blocking = (
@@ -252,4 +254,5 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
         thresholds=thresholds or Thresholds(),
         retain_columns=("source_kind", "given_class", "birth_days"),
         large_blocking_rules=large,
+        kinds=KINTRACE_KINDS,
     )

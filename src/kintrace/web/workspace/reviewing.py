@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 
 from kintrace.accounts.users import User
 from kintrace.cases import DECIDING_ROLES, PairStatus, RecordKey, ReviewPolicy, Role, Verdict
+from kintrace.linkage.decide import RULES, Rule
 from kintrace.review import decisions, pairs, queue
 from kintrace.review.actors import Actor
 from kintrace.review.scope import keys_in_scope
 from kintrace.store.linkage_tables import link_pairs, link_runs
 from kintrace.store.registry_tables import Record, Source
+
+RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
 
 class PairNotFound(LookupError):
@@ -63,6 +66,8 @@ class PairPage:
     reject_needs_reason: bool
     history: list[decisions.DecisionRow] = field(default_factory=list)
     others: list[pairs.Candidate] = field(default_factory=list)
+    #: the decision rule that set the pair's status, with its one-line why (`linkage.decide`)
+    rule: Rule | None = None
 
 
 def claim(
@@ -127,6 +132,7 @@ def pair_page(
         and item.probability >= policy.auto_link_threshold,
         history=history,
         others=[c for c in view.others if c.left in visible and c.right in visible],
+        rule=RULES_BY_ID.get(view.rule or ""),
     )
 
 

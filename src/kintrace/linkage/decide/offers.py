@@ -19,15 +19,24 @@ are made for one adoption record (its best), so reviewers are not flooded.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable, Mapping
 from itertools import permutations
+from typing import Any
 
 import pandas as pd
 
 from kintrace.linkage.context import GroupContext
-from kintrace.linkage.spec.model import ADOPTION_KIND
+from kintrace.linkage.decide.rules import State
+from kintrace.linkage.spec import KINTRACE_KINDS, ModelSpec
 
-__all__ = ["ANCHOR_FLOOR", "sibling_offers"]
+__all__ = ["ANCHOR_FLOOR", "best_offers", "sibling_offers"]
+
+SIBLING_OFFERS = "0311-sibling-offers"
+UNSEEN_OFFERS = "0311-unseen-offers"
+
+#: The kinds whose records may be offered, as the Kintrace model declares them; the rules pass
+#: the run's own (`ModelSpec.kinds.offered`).
+_OFFERED = frozenset(str(k) for k in KINTRACE_KINDS.offered)
 
 #: A sibling's candidate supports an offer from this probability up, below the review floor or
 #: above it (a sibling found confidently is the best support). Lower candidates are the dozen
@@ -45,9 +54,11 @@ def sibling_offers(
     below: float,
     per_record: int,
     anchor_floor: float = ANCHOR_FLOOR,
+    kinds: Collection[str] = _OFFERED,
 ) -> set[int]:
     """Positions (0-based rows of `pairs`) of adoption pairs below `below` to offer for review.
 
+    `kinds` are the source kinds whose records may be offered (`KindPolicy.offered`).
     `pairs` has `uid_l`, `uid_r`, `match_probability`; `features` has `uid`, `source`,
     `source_kind`, `family_stem`, `patronymic_class`, `given_class`, and optionally
     `group_key` (without it, "listed together" and "siblings" are guessed from names only).
@@ -74,7 +85,7 @@ def sibling_offers(
     # adoption records listed together: one listing group, else renamed alike in one source
     groups: dict[tuple[object, ...], list[Hashable]] = defaultdict(list)
     for uid, k in kind.items():
-        if k != ADOPTION_KIND:
+        if k not in kinds:
             continue
         if group.get(uid):
             groups[(source.get(uid), group[uid])].append(uid)
@@ -89,7 +100,7 @@ def sibling_offers(
     ):
         p = float(prob)
         for record, other in ((left, right), (right, left)):
-            if kind.get(record) != ADOPTION_KIND or kind.get(other) == ADOPTION_KIND:
+            if kind.get(record) not in kinds or kind.get(other) in kinds:
                 continue
             if p < below:
                 candidates[record].append((other, pos))
@@ -116,7 +127,13 @@ def sibling_offers(
 
 
 def best_offers(
-    pairs: pd.DataFrame, features: pd.DataFrame, *, below: float, floor: float, per_record: int
+    pairs: pd.DataFrame,
+    features: pd.DataFrame,
+    *,
+    below: float,
+    floor: float,
+    per_record: int,
+    kinds: Collection[str] = _OFFERED,
 ) -> set[int]:
     """Positions of the best `per_record` candidates below `below` (at or above `floor`) of
     each adoption record that has no candidate at or above `below` at all: the few pairs a
@@ -130,7 +147,7 @@ def best_offers(
         zip(pairs["uid_l"], pairs["uid_r"], pairs["match_probability"], strict=True)
     ):
         for record, other in ((left, right), (right, left)):
-            if kind.get(record) != ADOPTION_KIND or kind.get(other) == ADOPTION_KIND:
+            if kind.get(record) not in kinds or kind.get(other) in kinds:
                 continue
             if float(prob) >= below:
                 seen.add(record)
@@ -141,3 +158,51 @@ def best_offers(
         if record not in seen:
             offered.update(pos for _, pos in sorted(found, reverse=True)[:per_record])
     return offered
+
+
+def offer_through_siblings(state: State) -> None:
+    """Rule `0311-sibling-offers`: adoption pairs below the review floor supported by the
+    record's listed-together siblings become `pending` (at most `adoption_offers_per_record`
+    per record, from `adoption_offer` up)."""
+    t = state.spec.thresholds
+    if t.adoption_offer >= t.review_floor:
+        return
+    probability = state.pairs["match_probability"].to_numpy(dtype=float)
+    for position in sibling_offers(
+        state.pairs,
+        state.features,
+        kinds={str(k) for k in state.spec.kinds.offered},
+        below=t.review_floor,
+        per_record=t.adoption_offers_per_record,
+    ):
+        if probability[position] >= t.adoption_offer and state.status[position] is None:
+            state.set(position, "pending", SIBLING_OFFERS)
+
+
+def offer_unseen(state: State) -> None:
+    """Rule `0311-unseen-offers`: an adoption record with no pair at or above the review floor
+    has its best `adoption_unseen_offers` candidates offered (`pending`)."""
+    t = state.spec.thresholds
+    if t.adoption_offer >= t.review_floor:
+        return
+    for position in best_offers(
+        state.pairs,
+        state.features,
+        kinds={str(k) for k in state.spec.kinds.offered},
+        below=t.review_floor,
+        floor=t.adoption_offer,
+        per_record=t.adoption_unseen_offers,
+    ):
+        if state.status[position] is None:
+            state.set(position, "pending", UNSEEN_OFFERS)
+
+
+def is_offerable(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+    """The condition an offer rule's pair meets first: one record of a kind that may be offered,
+    the other not, below the review floor and at or above the offer floor."""
+    offered = spec.kinds.offered
+    one = spec.kinds.any_of(offered, pair.get("source_kind_l"))
+    two = spec.kinds.any_of(offered, pair.get("source_kind_r"))
+    probability = float(pair.get("match_probability", 0.0))
+    t = spec.thresholds
+    return one != two and t.adoption_offer <= probability < t.review_floor

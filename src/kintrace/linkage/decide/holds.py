@@ -1,0 +1,86 @@
+"""Safety rules on one pair: what holds it for review however high it scored (pure).
+
+Each test reads only the pair's own row (its comparison weights `mw_*`, its records' kinds
+`source_kind_*` and given-name classes `given_class_*`), so `kintrace explain` and the review
+page can ask them of any pair, stored or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kintrace.linkage.spec import ModelSpec
+
+#: A promoted pair may have no comparison speaking against it more strongly than this; no
+#: pair whose birth dates speak against it this strongly links without review (decision 0315).
+MAX_EVIDENCE_AGAINST = -1.0
+
+
+def known_class(value: object) -> bool:
+    """A given-name class the name tables know ("ivan:m"); a bare key is an unknown spelling."""
+    return isinstance(value, str) and ":" in value
+
+
+def both_known(pair: Mapping[str, Any]) -> bool:
+    """Both given names are in the name tables, so a disagreement means two different names;
+    an unknown spelling (a typo, a rare diminutive) means nothing sure. Without the classes in
+    the pair, assume known (the safe side)."""
+    if "given_class_l" not in pair and "given_class_r" not in pair:
+        return True
+    return known_class(pair.get("given_class_l")) and known_class(pair.get("given_class_r"))
+
+
+def _kinds(pair: Mapping[str, Any]) -> tuple[object, object]:
+    return pair.get("source_kind_l"), pair.get("source_kind_r")
+
+
+def two_first_names(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+    """Two different given names the tables know: what siblings and twins look like."""
+    return float(pair.get("mw_given_name", 0.0)) < 0 and both_known(pair)
+
+
+def renamed(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+    """A record of a kind that replaces the surname (an adoption listing) under another surname:
+    the surname's agreement does not carry the pair (weight at most 1)."""
+    kinds = spec.kinds
+    return kinds.any_of(kinds.surname, *_kinds(pair)) and (
+        float(pair.get("mw_family_name", 1.0)) <= 1.0
+    )
+
+
+def dates_against(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+    """Birth dates that speak against the pair (weight below `MAX_EVIDENCE_AGAINST`: two full
+    dates months or years apart), neither record of a kind that changes dates on purpose."""
+    kinds = spec.kinds
+    if kinds.any_of(kinds.birth_date, *_kinds(pair)):
+        return False
+    return float(pair.get("mw_birth_date", 0.0)) < MAX_EVIDENCE_AGAINST
+
+
+def evidence_against(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+    """Some comparison speaks clearly against the pair (two full dates months apart, another
+    birthplace): a pair the unambiguous rule never promotes."""
+    weights = [float(pair[f"mw_{c.name}"]) for c in spec.comparisons if f"mw_{c.name}" in pair]
+    return bool(weights) and min(weights) < MAX_EVIDENCE_AGAINST
+
+
+def present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value)
+
+
+def kept_identity(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+    """A renamed pair (`renamed`) where everything a renaming keeps agrees (decision 0312): the
+    same given name (one class the tables know: same name, Ukrainian/Russian form or
+    diminutive), the same full birth date, sex not disagreeing, and no agreeing patronymic
+    under a replaced surname (a namesake's sign, not a renaming's). The documented pattern: a
+    child re-registered under a new surname and birthplace with the birth date unchanged."""
+    if not renamed(pair, spec):
+        return False
+    given_l, given_r = pair.get("given_class_l"), pair.get("given_class_r")
+    if not (known_class(given_l) and given_l == given_r):
+        return False
+    days_l, days_r = pair.get("birth_days_l"), pair.get("birth_days_r")
+    if not (present(days_l) and present(days_r)) or float(days_l) != float(days_r):  # type: ignore[arg-type]
+        return False
+    return float(pair.get("mw_sex", 0.0)) >= 0 and float(pair.get("mw_patronymic", 0.0)) <= 0

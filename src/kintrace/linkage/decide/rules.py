@@ -1,0 +1,141 @@
+"""The decision rules as objects: an id (its decision record), a one-line why, a switch.
+
+`RULES` (in `table.py`) lists them in the order `decide()` runs them. A rule either tests one
+pair on its own (`PairRule`: the safety holds, the kept-identity test) or acts on the whole set
+of scored pairs and persons (`SetRule`: offers, the unambiguous rule, sibling links,
+clustering). `applies(pair, spec)` is the rule's test on one pair's row — for a set rule, the
+condition a pair must meet before the rule weighs it against the others — so `kintrace explain`
+and the review page can say which rules a pair meets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from kintrace.linkage.persons import Constraints
+from kintrace.linkage.spec import ModelSpec
+
+if TYPE_CHECKING:
+    from kintrace.linkage.clustering import Link
+
+
+class Stage(StrEnum):
+    """What a rule does to a pair's status or to the persons."""
+
+    SCORE = "score"  # the probability's own status: auto, pending, below the floor
+    HOLD = "hold"  # auto -> pending, whatever the probability
+    CONSTRAIN = "constrain"  # two records never one person through links
+    OFFER = "offer"  # below the floor -> pending (never auto)
+    CLUSTER = "cluster"  # auto links -> persons
+    LINK = "link"  # pending or below the floor -> auto
+    REFINE = "refine"  # changes how another rule (`refines`) decides
+
+
+@dataclass
+class State:
+    """One `decide()` call's working set: the scored pairs, their statuses so far and the rule
+    that set each, the persons from the last clustering, and the rules switched off."""
+
+    spec: ModelSpec
+    pairs: pd.DataFrame  # uid_l, uid_r, key_l, key_r, match_probability, mw_*, ...
+    features: pd.DataFrame
+    off: frozenset[str]
+    cluster: Callable[[State], dict[Hashable, str]]
+    status: list[str | None] = field(default_factory=list)
+    rule: list[str | None] = field(default_factory=list)
+    person_of: dict[Hashable, str] = field(default_factory=dict)
+    constraints: Constraints = field(default_factory=Constraints)
+    #: must-link-free auto links kept from earlier runs (incremental runs)
+    kept_links: list[Link[Hashable]] = field(default_factory=list)
+    refused: int = 0
+    _rows: list[dict[str, Any]] | None = None
+
+    def on(self, rule_id: str) -> bool:
+        return rule_id not in self.off
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The pairs as row dicts (made once: the pair tests read rows)."""
+        if self._rows is None:
+            self._rows = self.pairs.to_dict("records")
+        return self._rows
+
+    def kind_of(self) -> dict[Hashable, str]:
+        """The source kind of each record, by `uid`."""
+        return dict(zip(self.features["uid"], self.features["source_kind"], strict=True))
+
+    def source_of_key(self) -> dict[Hashable, object]:
+        """The source list of each record of the pairs, by its key (`key_l`/`key_r`); empty
+        when the feature table has no `source`."""
+        if "source" not in self.features:
+            return {}
+        by_uid = dict(zip(self.features["uid"], self.features["source"], strict=True))
+        out: dict[Hashable, object] = {}
+        for side in ("l", "r"):
+            for uid, name in zip(self.pairs[f"uid_{side}"], self.pairs[f"key_{side}"], strict=True):
+                out[name] = by_uid.get(uid)
+        return out
+
+    def set(self, position: int, status: str, rule_id: str) -> None:
+        self.status[position] = status
+        self.rule[position] = rule_id
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One step of the decision pipeline.
+
+    `id` starts with the number of the decision record that justifies the rule
+    (docs/decisions/NNNN-*.md); `why` is the one line a reviewer reads; `switchable` rules can
+    be turned off (`decide(off=...)`, `bench/rule_ablation.py`); `refines` names the rule whose
+    decision this one changes.
+    """
+
+    id: str
+    why: str
+    stage: Stage
+    switchable: bool = True
+    refines: str | None = None
+
+    @property
+    def decision(self) -> str:
+        """The decision record's number ("0315")."""
+        return self.id[:4]
+
+    def applies(self, pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+        """Does this rule's test hold for `pair` (a scored pair's row)? False for steps that
+        have no test of their own."""
+        return False
+
+    def run(self, state: State) -> None:
+        """Apply the rule to the whole working set (a no-op for refinements and pair tests that
+        other rules consult)."""
+
+
+@dataclass(frozen=True)
+class PairRule(Rule):
+    """A rule that reads one pair's row only (`test`)."""
+
+    test: Callable[[Mapping[str, Any], ModelSpec], bool] = lambda _pair, _spec: False
+
+    def applies(self, pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+        return self.test(pair, spec)
+
+
+@dataclass(frozen=True)
+class SetRule(Rule):
+    """A rule that weighs pairs against each other or against the persons: `action` does the
+    work, `test` is the condition a pair must meet first."""
+
+    action: Callable[[State], None] = lambda _state: None
+    test: Callable[[Mapping[str, Any], ModelSpec], bool] = lambda _pair, _spec: False
+
+    def applies(self, pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+        return self.test(pair, spec)
+
+    def run(self, state: State) -> None:
+        self.action(state)

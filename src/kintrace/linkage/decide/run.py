@@ -1,0 +1,197 @@
+"""`decide()`: scored pairs in, statuses and persons out, through the declared rules.
+
+The service (`kintrace link`, full and incremental runs) and every bench call this one
+function, so a rule changes in one place and is measured as it runs in production.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar, cast
+
+import pandas as pd
+
+from kintrace.linkage.clustering import Link
+from kintrace.linkage.decide.rules import State
+from kintrace.linkage.decide.siblings import SIBLING_LINKS
+from kintrace.linkage.decide.table import BY_ID, RULES
+from kintrace.linkage.decide.unambiguous import KEPT_IDENTITY
+from kintrace.linkage.persons import (
+    Constraints,
+    DataConstraints,
+    data_constraints,
+    resolve,
+    resolve_around,
+)
+from kintrace.linkage.spec import ModelSpec
+
+Key = Hashable
+K = TypeVar("K", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class Decided(Generic[K]):
+    """What `decide()` made of a run's scored pairs.
+
+    `pairs`: the pairs worth storing (status `auto` or `pending`), with `status`, `rule` (the id
+    of the rule that set the status: `0301-thresholds` for the probability's own) and the
+    records' names `key_l`/`key_r`. `person_of`: every record's person. `refused`: links the
+    constraints held back in the last full clustering. `data`: the data's constraints used.
+    """
+
+    pairs: pd.DataFrame
+    person_of: dict[K, str]
+    refused: int
+    data: DataConstraints | None
+
+
+def check_off(off: Collection[str]) -> frozenset[str]:
+    """The rule ids to switch off, checked: each must name a switchable rule."""
+    for rule_id in off:
+        if rule_id not in BY_ID:
+            raise ValueError(
+                f"no decision rule {rule_id!r} to switch off; the rules are: {', '.join(BY_ID)}"
+            )
+        if not BY_ID[rule_id].switchable:
+            raise ValueError(f"decision step {rule_id!r} cannot be switched off")
+    return frozenset(off)
+
+
+def decide(
+    pairs: pd.DataFrame,
+    features: pd.DataFrame,
+    spec: ModelSpec,
+    *,
+    keys: Sequence[K] | None = None,
+    must_link: Iterable[tuple[K, K]] = (),
+    cannot_link: Iterable[tuple[K, K]] = (),
+    previous: Mapping[K, str] | None = None,
+    kept_links: Iterable[Link[K]] = (),
+    touched: Collection[K] | None = None,
+    data: DataConstraints | None = None,
+    off: Collection[str] = (),
+) -> Decided[K]:
+    """Run the decision rules (`table.RULES`, in order) on one run's scored candidate pairs.
+
+    `pairs`: the scored candidates (`uid_l`, `uid_r`, `match_probability`, the comparison
+    weights `mw_*` and the retained `source_kind_*`, `given_class_*`, `birth_days_*`), including
+    the pairs below the review floor that may be offered (`pipeline.candidates`). `features`:
+    the run's feature table (`uid`, `source`, `source_kind`, `group_key`, ...). `keys` name the
+    records in the order of `features` (default: their `uid`); reviewers' `must_link` /
+    `cannot_link`, `previous` persons and `kept_links` (auto links of earlier runs that stand)
+    use those names. With `touched` (an incremental run: new or changed records and those under
+    a reviewer's decision), only the persons around them are clustered again.
+
+    `off`: ids of rules to switch off (`table.switchable()`); a spec's thresholds switch some
+    too (`link_renamed_adoption=False` turns off `0312-kept-identity` and `0314-sibling-links`).
+    """
+    off_set = check_off(off)
+    if not spec.thresholds.link_renamed_adoption:
+        off_set |= {KEPT_IDENTITY, SIBLING_LINKS}
+    uids = [int(u) for u in features["uid"]]
+    names: list[Key] = list(keys) if keys is not None else list(uids)
+    name_of = dict(zip(uids, names, strict=True))
+    frame = pairs.reset_index(drop=True).copy()
+    frame["key_l"] = [name_of[int(u)] for u in frame["uid_l"]]
+    frame["key_r"] = [name_of[int(u)] for u in frame["uid_r"]]
+    constraints = Constraints(
+        twins="0301-twins" not in off_set,
+        listed_together="0316-listed-together" not in off_set,
+        namesakes="0316-namesakes" not in off_set,
+        rewriting=frozenset(str(k) for k in spec.kinds.rewriting),
+    )
+    must: list[tuple[Key, Key]] = list(must_link)
+    cannot: list[tuple[Key, Key]] = list(cannot_link)
+    kept = [Link[Key](link.left, link.right, link.probability) for link in kept_links]
+    before: dict[Key, str] = {key: person for key, person in (previous or {}).items()}
+    if touched is None and data is None:
+        data = data_constraints(features, names, constraints=constraints)
+    clusterer = _clusterer(
+        features,
+        names=names,
+        must=must,
+        cannot=cannot,
+        previous=before,
+        kept=kept,
+        touched=touched,
+        data=data,
+        constraints=constraints,
+    )
+    state = State(
+        spec=spec,
+        pairs=frame,
+        features=features,
+        off=off_set,
+        cluster=clusterer,
+        status=[None] * len(frame),
+        rule=[None] * len(frame),
+        constraints=constraints,
+        kept_links=kept,
+    )
+    for rule in RULES:
+        if state.on(rule.id):
+            rule.run(state)
+    decided = frame.assign(status=state.status, rule=state.rule)
+    decided = decided[decided["status"].notna()].reset_index(drop=True)
+    return Decided(decided, cast("dict[K, str]", state.person_of), state.refused, data)
+
+
+def _clusterer(
+    features: pd.DataFrame,
+    *,
+    names: list[Key],
+    must: list[tuple[Key, Key]],
+    cannot: list[tuple[Key, Key]],
+    previous: dict[Key, str],
+    kept: list[Link[Key]],
+    touched: Collection[Key] | None,
+    data: DataConstraints | None,
+    constraints: Constraints,
+) -> Callable[[State], dict[Key, str]]:
+    """The clustering `decide()` calls after each rule that changes links: the whole registry
+    (full runs, the benches) or only the persons around `touched` (incremental runs)."""
+
+    def links(state: State) -> list[Link[Key]]:
+        keys_l, keys_r = state.pairs["key_l"].tolist(), state.pairs["key_r"].tolist()
+        probability = state.pairs["match_probability"].to_numpy(float)
+        return kept + [
+            Link(keys_l[i], keys_r[i], float(probability[i]))
+            for i, status in enumerate(state.status)
+            if status == "auto"
+        ]
+
+    def full(state: State) -> dict[Key, str]:
+        clustering = resolve(
+            features,
+            links(state),
+            keys=names,
+            must_link=must,
+            cannot_link=cannot,
+            previous=previous,
+            data=data,
+        )
+        state.refused = len(clustering.refused)
+        return clustering.person_of
+
+    def around(state: State) -> dict[Key, str]:
+        assert touched is not None
+        keys_l, keys_r = state.pairs["key_l"].tolist(), state.pairs["key_r"].tolist()
+        stored = {
+            key
+            for i, status in enumerate(state.status)
+            if status is not None
+            for key in (keys_l[i], keys_r[i])
+        }
+        return resolve_around(
+            features,
+            links(state),
+            touched=set(touched) | stored,
+            previous=previous,
+            keys=names,
+            must_link=must,
+            cannot_link=cannot,
+            constraints=constraints,
+        )
+
+    return full if touched is None else around

@@ -1,0 +1,155 @@
+"""Records into persons: the clustering call with the data's own constraints (pure).
+
+A run clusters its links several times (before and after the unambiguous rule, after the
+sibling links: `kintrace.linkage.decide`); the constraints the data implies — twin and sibling
+cannot-links, the identity-conflict test of decision 0316 — are built once per feature table
+(`data_constraints`) and shared. Which of them apply is the decision pipeline's switch
+(`Constraints`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kintrace.linkage.clustering import Clustering, Link, cluster, sequential_ids
+from kintrace.linkage.constraints import IdentityConflicts, twin_cannot_links
+from kintrace.linkage.spec.kinds import KINTRACE_KINDS
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Which of the data's constraints a clustering keeps (each a rule of the pipeline:
+    `0301-twins`, `0316-listed-together`, `0316-namesakes`), and the source kinds that
+    replace identity fields on purpose (`KindPolicy.rewriting`)."""
+
+    twins: bool = True
+    listed_together: bool = True
+    namesakes: bool = True
+    rewriting: frozenset[str] = frozenset(KINTRACE_KINDS.rewriting)
+
+
+@dataclass(frozen=True)
+class DataConstraints:
+    """What the data itself says about records of one feature table, named by `names`: the
+    twin and sibling cannot-links and the identity-conflict test. Computed once per table
+    (`data_constraints`) and shared by the clusterings of a run."""
+
+    names: list[Hashable]
+    twins: list[tuple[Hashable, Hashable]]
+    conflict: IdentityConflicts
+
+
+def data_constraints(
+    features: pd.DataFrame,
+    keys: Sequence[Hashable] | None = None,
+    *,
+    constraints: Constraints | None = None,
+) -> DataConstraints:
+    which = constraints or Constraints()
+    uids = [int(u) for u in features["uid"]]
+    names: list[Hashable] = list(keys) if keys is not None else list(uids)
+    name_of = dict(zip(uids, names, strict=True))
+    twins = (
+        [(name_of[a], name_of[b]) for a, b in twin_cannot_links(features)] if which.twins else []
+    )
+    conflict = IdentityConflicts(
+        features,
+        names,
+        rewriting=which.rewriting,
+        listed_together=which.listed_together,
+        namesakes=which.namesakes,
+    )
+    return DataConstraints(names, twins, conflict)
+
+
+def resolve(
+    features: pd.DataFrame,
+    links: Iterable[Link[Hashable]],
+    *,
+    keys: Sequence[Hashable] | None = None,
+    must_link: Iterable[tuple[Hashable, Hashable]] = (),
+    cannot_link: Iterable[tuple[Hashable, Hashable]] = (),
+    previous: Mapping[Hashable, str] | None = None,
+    data: DataConstraints | None = None,
+    constraints: Constraints | None = None,
+) -> Clustering[Hashable]:
+    """Cluster records into persons with reviewers' constraints plus the data's own: the twin
+    and sibling cannot-links, and `constraints.IdentityConflicts` (rows listed together,
+    namesakes), which hold back links but never a reviewer's must-link.
+
+    `keys` names the records (default: their `uid`); links and constraints use the same names.
+    A reviewer's must-link lifts the twin rule for that pair. `data` is
+    `data_constraints(features, keys)` when the caller clusters one table several times.
+    """
+    data = data or data_constraints(features, keys, constraints=constraints)
+    must = list(must_link)
+    confirmed = {frozenset(pair) for pair in must}
+    cannot = list(cannot_link) + [t for t in data.twins if frozenset(t) not in confirmed]
+    before = dict(previous or {})
+    return cluster(
+        data.names,
+        links,
+        must_link=must,
+        cannot_link=cannot,
+        previous=before,
+        new_id=sequential_ids(before.values()),
+        conflict=data.conflict,
+    )
+
+
+def resolve_around(
+    features: pd.DataFrame,
+    links: Iterable[Link[Hashable]],
+    *,
+    touched: Collection[Hashable],
+    previous: Mapping[Hashable, str],
+    keys: Sequence[Hashable] | None = None,
+    must_link: Iterable[tuple[Hashable, Hashable]] = (),
+    cannot_link: Iterable[tuple[Hashable, Hashable]] = (),
+    constraints: Constraints | None = None,
+) -> dict[Hashable, str]:
+    """Incremental clustering: re-cluster only the persons an incremental run touched.
+
+    `touched` are the records of the run (new or changed, and both ends of its links). The
+    persons they belonged to are taken apart and clustered again with every link among their
+    records; every other person keeps its records and id untouched. Returns the new person id of
+    every record (`previous` updated), ids minted after the highest ever used.
+    """
+    uids = [int(u) for u in features["uid"]]
+    names = list(keys) if keys is not None else uids
+    links = list(links)
+    touched_set = set(touched)
+    affected_persons = {previous[k] for k in touched_set if k in previous}
+    scope = touched_set | {k for k, person in previous.items() if person in affected_persons}
+    position = [i for i, name in enumerate(names) if name in scope]
+    local_features = features.iloc[position]
+    local_names = [names[i] for i in position]
+    local_links = [link for link in links if link.left in scope and link.right in scope]
+
+    def inside(pairs: Iterable[tuple[Hashable, Hashable]]) -> list[tuple[Hashable, Hashable]]:
+        return [(a, b) for a, b in pairs if a in scope and b in scope]
+
+    local_previous = {k: v for k, v in previous.items() if k in scope}
+    minted = sequential_ids(previous.values())
+    local = resolve(
+        local_features,
+        local_links,
+        keys=local_names,
+        must_link=inside(must_link),
+        cannot_link=inside(cannot_link),
+        previous=local_previous,
+        constraints=constraints,
+    )
+    # `resolve` mints from the local ids only; re-mint ids that were not in the local history
+    # so they cannot collide with a person outside the scope.
+    fresh: dict[str, str] = {}
+    kept_ids = set(local_previous.values())
+    result = dict(previous)
+    for name, person in local.person_of.items():
+        if person not in kept_ids:
+            person = fresh.setdefault(person, minted())
+        result[name] = person
+    return result

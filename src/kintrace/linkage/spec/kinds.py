@@ -1,0 +1,106 @@
+"""Source kinds and what each does to a child's identity, declared once (pure core).
+
+A list's kind says how far its records can be read at face value. A Russian adoption listing
+re-registers a child under a new surname and patronymic, often another birthplace, and a birth
+date moved by weeks or years; a family's report does none of that. The model's neutral levels,
+the safety rules that hold a pair for review, the offers below the review floor and the
+identity conflicts all ask the same questions ("does this kind replace the surname?"), so the
+answers live here, in the spec, and nowhere else compares kind names as strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class SourceKind(StrEnum):
+    """The kinds a source is imported with (`kintrace import --kind`). The values are the
+    registry's words (`kintrace.registry.sources.SOURCE_KINDS`, checked equal by a test)."""
+
+    FAMILY = "family"
+    REGISTRY = "registry"
+    CAMP = "camp"
+    ADOPTION = "adoption"
+    PARTNER = "partner"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def parse(cls, value: object) -> SourceKind:
+        """The kind named by `value` (the registry's word, or the demo data's longer names such
+        as `adoption_listing`); anything else, or nothing, is `UNKNOWN`."""
+        text = str(value).strip().lower() if isinstance(value, str) else ""
+        text = _LONG_NAMES.get(text, text)
+        try:
+            return cls(text)
+        except ValueError:
+            return cls.UNKNOWN
+
+
+#: The demo and test generators' longer kind names.
+_LONG_NAMES = {
+    "family_report": "family",
+    "state_registry": "registry",
+    "camp_list": "camp",
+    "adoption_listing": "adoption",
+    "partner_list": "partner",
+}
+
+
+def _kinds(values: Iterable[SourceKind]) -> frozenset[SourceKind]:
+    return frozenset(SourceKind(v) for v in values)
+
+
+@dataclass(frozen=True)
+class KindPolicy:
+    """Which source kinds replace which identity fields on purpose.
+
+    A field a kind replaces says nothing when it disagrees in a pair with such a record (the
+    model's neutral level), holds a disagreeing pair for review (the surname), and is left out
+    of the identity-conflict test. `offered` kinds are those whose records, having lost most of
+    what identifies them, are offered for review below the review floor (decision 0311).
+    """
+
+    surname: frozenset[SourceKind] = frozenset()
+    patronymic: frozenset[SourceKind] = frozenset()
+    birth_date: frozenset[SourceKind] = frozenset()
+    birth_place: frozenset[SourceKind] = frozenset()
+    offered: frozenset[SourceKind] = frozenset()
+
+    @property
+    def renaming(self) -> frozenset[SourceKind]:
+        """Kinds that replace the surname: their records are "renamed"."""
+        return self.surname
+
+    @property
+    def rewriting(self) -> frozenset[SourceKind]:
+        """Kinds that replace any identity field (left out of identity conflicts)."""
+        return self.surname | self.patronymic | self.birth_date | self.birth_place
+
+    def any_of(self, kinds: frozenset[SourceKind], *values: object) -> bool:
+        """Whether one of `values` (kinds as the feature table writes them) is in `kinds`."""
+        return any(isinstance(v, str) and v in kinds for v in values)
+
+    def sql(self, kinds: frozenset[SourceKind]) -> str | None:
+        """A backend-neutral condition on a pair: one of its records is of one of `kinds`
+        (None when `kinds` is empty: the level cannot fire)."""
+        if not kinds:
+            return None
+        return " OR ".join(
+            f"source_kind_{side} = '{kind.value}'" for kind in sorted(kinds) for side in "lr"
+        )
+
+
+#: Russian adoption listings re-register a child: a new surname and patronymic, often another
+#: birthplace, a birth date moved by weeks or years (the documented pattern, FIELD-NOTES).
+KINTRACE_KINDS = KindPolicy(
+    surname=_kinds([SourceKind.ADOPTION]),
+    patronymic=_kinds([SourceKind.ADOPTION]),
+    birth_date=_kinds([SourceKind.ADOPTION]),
+    birth_place=_kinds([SourceKind.ADOPTION]),
+    offered=_kinds([SourceKind.ADOPTION]),
+)
+
+#: Lists read at face value (FEBRL, a generic model): no kind replaces anything.
+NO_KINDS = KindPolicy()
