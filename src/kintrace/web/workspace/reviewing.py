@@ -17,14 +17,11 @@ from sqlalchemy.orm import Session
 
 from kintrace.accounts.users import User
 from kintrace.cases import DECIDING_ROLES, PairStatus, RecordKey, ReviewPolicy, Role, Verdict
-from kintrace.linkage.decide import RULES, Rule
 from kintrace.review import decisions, pairs, queue
 from kintrace.review.actors import Actor
 from kintrace.review.scope import keys_in_scope
 from kintrace.store.linkage_tables import link_pairs, link_runs
 from kintrace.store.registry_tables import Record, Source
-
-RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
 
 class PairNotFound(LookupError):
@@ -66,8 +63,8 @@ class PairPage:
     reject_needs_reason: bool
     history: list[decisions.DecisionRow] = field(default_factory=list)
     others: list[pairs.Candidate] = field(default_factory=list)
-    #: the decision rule that set the pair's status, with its one-line why (`linkage.decide`)
-    rule: Rule | None = None
+    #: the decision rule that set the pair's status: its id and one-line why (`linkage.decide`)
+    rule: tuple[str, str] | None = None
 
 
 def claim(
@@ -132,8 +129,20 @@ def pair_page(
         and item.probability >= policy.auto_link_threshold,
         history=history,
         others=[c for c in view.others if c.left in visible and c.right in visible],
-        rule=RULES_BY_ID.get(view.rule or ""),
+        rule=_rule(view.rule),
     )
+
+
+def _rule(rule_id: str | None) -> tuple[str, str] | None:
+    """The id and why of the decision rule that set a pair's status, None when not recorded.
+    Imported here, not at start-up: the rules bring pandas, which the server does not need
+    until a pair is shown."""
+    if not rule_id:
+        return None
+    from kintrace.linkage.decide import RULES
+
+    found = [r for r in RULES if r.id == rule_id]
+    return (found[0].id, found[0].why) if found else (rule_id, "")
 
 
 def decide(
