@@ -8,9 +8,10 @@ service and every bench call `decide()`; `kintrace explain` and the review page 
 and whys from here.
 """
 
+from kintrace.linkage.decide.holds import HOLDS
 from kintrace.linkage.decide.rules import Rule, Stage
 from kintrace.linkage.decide.run import Decided, check_off, decide
-from kintrace.linkage.decide.table import HOLDS, RULES, rule, switchable
+from kintrace.linkage.decide.table import RULES, rule, switchable
 
 __all__ = [
     "HOLDS",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kintrace.linkage.decide.rules import PairRule, Stage, State
 from kintrace.linkage.spec import ModelSpec
 
 #: A promoted pair may have no comparison speaking against it more strongly than this; no
@@ -84,3 +85,35 @@ def kept_identity(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
     if not (present(days_l) and present(days_r)) or float(days_l) != float(days_r):  # type: ignore[arg-type]
         return False
     return float(pair.get("mw_sex", 0.0)) >= 0 and float(pair.get("mw_patronymic", 0.0)) <= 0
+
+
+class HoldRule(PairRule):
+    """A safety rule: an `auto` pair it applies to becomes `pending` (decision 0301)."""
+
+    def run(self, state: State) -> None:
+        rows = state.rows()
+        for position, status in enumerate(state.status):
+            if status == "auto" and self.test(rows[position], state.spec):
+                state.set(position, "pending", self.id)
+
+
+HOLDS: tuple[HoldRule, ...] = (
+    HoldRule(
+        id="0301-first-names",
+        why="two different first names the name tables know: what siblings and twins look like",
+        stage=Stage.HOLD,
+        test=two_first_names,
+    ),
+    HoldRule(
+        id="0301-renamed",
+        why="a record from an adoption listing under another surname: names are replaced there",
+        stage=Stage.HOLD,
+        test=renamed,
+    ),
+    HoldRule(
+        id="0315-dates-against",
+        why="birth dates that speak against the pair, outside adoption listings",
+        stage=Stage.HOLD,
+        test=dates_against,
+    ),
+)

@@ -14,18 +14,9 @@ import kintrace.linkage.decide.holds as holds
 import kintrace.linkage.decide.offers as offers
 import kintrace.linkage.decide.siblings as siblings
 import kintrace.linkage.decide.unambiguous as unambiguous
+from kintrace.linkage.decide.holds import HOLDS
 from kintrace.linkage.decide.rules import PairRule, Rule, SetRule, Stage, State
 from kintrace.linkage.spec import ModelSpec
-
-
-class HoldRule(PairRule):
-    """A safety rule: an `auto` pair it applies to becomes `pending` (decision 0301)."""
-
-    def run(self, state: State) -> None:
-        rows = state.rows()
-        for position, status in enumerate(state.status):
-            if status == "auto" and self.test(rows[position], state.spec):
-                state.set(position, "pending", self.id)
 
 
 def _by_threshold(state: State) -> None:
@@ -68,27 +59,6 @@ THRESHOLDS = SetRule(
     stage=Stage.SCORE,
     switchable=False,
     action=_by_threshold,
-)
-
-HOLDS: tuple[HoldRule, ...] = (
-    HoldRule(
-        id="0301-first-names",
-        why="two different first names the name tables know: what siblings and twins look like",
-        stage=Stage.HOLD,
-        test=holds.two_first_names,
-    ),
-    HoldRule(
-        id="0301-renamed",
-        why="a record from an adoption listing under another surname: names are replaced there",
-        stage=Stage.HOLD,
-        test=holds.renamed,
-    ),
-    HoldRule(
-        id="0315-dates-against",
-        why="birth dates that speak against the pair, outside adoption listings",
-        stage=Stage.HOLD,
-        test=holds.dates_against,
-    ),
 )
 
 CONSTRAINTS: tuple[Rule, ...] = (

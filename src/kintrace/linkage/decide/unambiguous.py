@@ -46,9 +46,7 @@ ESTABLISHED_SIDE = "0315-established-side"
 
 def held(state: State, row: dict[str, Any]) -> str | None:
     """The first hold rule (switched on) that holds `row`, else None."""
-    from kintrace.linkage.decide.table import HOLDS  # the table imports this module
-
-    for rule in HOLDS:
+    for rule in holds.HOLDS:
         if state.on(rule.id) and rule.applies(row, state.spec):
             return rule.id
     return None
