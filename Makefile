@@ -32,10 +32,9 @@ install-dev: venv ## install the application with the test and development tools
 demo: demo-batch ## synthetic demo: generate lists, import, link, demo accounts, then serve the web app
 	$(BIN)/kintrace --home $(HOME_DIR) serve
 
-demo-batch: install ## the demo without the web server: generate, import, link, summary, demo accounts
+demo-batch: install ## the demo without the web server: generate, import (which links), summary, demo accounts
 	$(BIN)/kintrace demo-data --children $(DEMO_CHILDREN) --seed $(DEMO_SEED) --out $(HOME_DIR)/demo-lists
 	$(BIN)/kintrace --home $(HOME_DIR) import --manifest $(HOME_DIR)/demo-lists/sources.json
-	$(BIN)/kintrace --home $(HOME_DIR) link
 	$(BIN)/kintrace --home $(HOME_DIR) sources
 	$(BIN)/kintrace --home $(HOME_DIR) audit verify
 	$(BIN)/kintrace --home $(HOME_DIR) users demo

@@ -87,7 +87,7 @@ def test_import_list_search_show_quarantine_and_verify(settings: Settings, tmp_p
         ("empty.csv", b"", "empty"),
         ("latin.csv", "source;record_id;given_name\nf;1;Hélène\n".encode("cp1252"), "encoding"),
         ("book.xlsx", b"source,record_id,given_name\n", "not one"),
-        ("noid.csv", b"source,id,given_name\nf,1,Olena\n", "no record_id column"),
+        ("noname.csv", b"source,record_id,nickname\nf,1,Olena\n", "no name column"),
         ("header.csv", b"source,record_id,given_name\n", "no rows"),
     ],
 )

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kintrace.cli.command import cli_actor, fail, opened_store
@@ -105,7 +104,8 @@ def link_command(
         ),
     ] = None,
 ) -> None:
-    from kintrace.services.linkage import LinkOptions, link
+    from kintrace.cases import WorkflowRefused
+    from kintrace.services.linkage import LinkOptions
 
     if engine not in ("duckdb", "spark"):
         raise fail(f"--engine {engine!r} is not known; use duckdb or spark.")
@@ -131,17 +131,17 @@ def link_command(
         thresholds=thresholds,
         actor=cli_actor(),
     )
-    with (
-        _store(ctx) as store,
-        Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-            console=err, transient=True,
-        ) as progress,
-    ):  # fmt: skip
-        task = progress.add_task("linking", total=None)
-        report = link(
-            store, options=options, progress=lambda msg: progress.update(task, description=msg)
-        )
+    from kintrace.cli.linking import link_progress
+    from kintrace.review.policy import load_policy
+    from kintrace.services.linkruns import link_and_queue
+
+    try:
+        policy = load_policy(settings.home)
+    except WorkflowRefused as exc:
+        raise fail(str(exc)) from None
+    with _store(ctx) as store, link_progress() as say:
+        outcome = link_and_queue(store, policy=policy, options=options, progress=say)
+    report = outcome.report
     if report.mode == "nothing-new":
         out.print(
             f"Nothing new to link: {report.records_total} records, {report.persons} persons. "
@@ -159,6 +159,7 @@ def link_command(
         ("pairs pending review", report.pairs_pending),
         ("persons", report.persons),
         ("links refused (cannot-links, identity conflicts)", report.refused_by_constraints),
+        ("pairs new in the review queue", outcome.queued),
         ("seconds", f"{report.seconds:.1f}"),
     ):
         table.add_row(label, str(value))

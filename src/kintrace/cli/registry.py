@@ -18,10 +18,12 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.registry.dates import DATE_ORDERS
 from kintrace.registry.errors import RegistryError
 from kintrace.registry.importer import ImportSummary, import_file
 from kintrace.registry.integrity import verify_registry_audit
 from kintrace.registry.manifest import read_manifest
+from kintrace.registry.mapfile import ReadOptions, read_map_file, write_map_file
 from kintrace.registry.quarantine import export_quarantine, list_quarantine
 from kintrace.registry.records import RecordQuery, parse_record_ref, search_records, show_record
 from kintrace.registry.sources import (
@@ -37,11 +39,19 @@ from kintrace.store.errors import StoreError
 #: Files bigger than this get a progress bar (about a few thousand rows).
 PROGRESS_BYTES = 512 * 1024
 IMPORT_HELP = (
-    "Import records files (CSV, XLSX or JSON Lines; CONTRACT §1), each in one transaction.\n\n"
+    "Import records files (CSV, XLSX or JSON Lines; docs/formats.md), each in one transaction, "
+    "then link the new records.\n\n"
+    "Headers are recognised in Ukrainian, Russian and English (Прізвище, Ім'я, Дата "
+    "народження, Фамилия, Surname ...); title rows above the header and two-row headers are "
+    "found, dates may be day-first (05.03.2014). [bold]--map MAP.toml[/] says how to read a "
+    "source's lists where that is not enough; [bold]--save-map[/] writes what was used. A list "
+    "without an id column gets ids derived from each row, so importing it again changes "
+    "nothing.\n\n"
     "Rows that break a rule go to the quarantine ([bold]kintrace quarantine list[/]); the valid "
     "rows still go in. Importing the same file again changes nothing; a changed row becomes a "
     "new version of its record. A file that cannot be read at all is refused whole, with the "
-    "reason."
+    "reason. After the files, an incremental link run scores the new records and fills the "
+    "review queue ([bold]--no-link[/] to leave that for `kintrace link`)."
 )
 EXPORT_HELP = (
     "Write held-back rows as a records file (UTF-8 CSV) to correct and import again.\n\n"
@@ -102,32 +112,160 @@ def import_command(
             show_default=False,
         ),
     ] = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="A column map (TOML, docs/formats.md): which column is which field, where the "
+            "header is, the date order. Applies to FILES.",
+            show_default=False,
+        ),
+    ] = None,
+    save_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-map",
+            help="Write how the (single) file was read as a column map, to give with --map "
+            "next time.",
+            show_default=False,
+        ),
+    ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            "--header-row",
+            min=1,
+            help="The row that names the columns, counted from 1 as a spreadsheet shows it "
+            "(rows above are skipped). Default: found.",
+            show_default=False,
+        ),
+    ] = None,
+    header_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--header-rows",
+            min=1,
+            max=2,
+            help="1, or 2 for a header written on two rows (a merged group cell over "
+            "columns). Default: found.",
+            show_default=False,
+        ),
+    ] = None,
+    date_order: Annotated[
+        str | None,
+        typer.Option(
+            "--date-order",
+            help="How slashed dates (05/03/2014) are written: day-first (the default) or "
+            "month-first.",
+            show_default=False,
+        ),
+    ] = None,
+    no_link: Annotated[
+        bool,
+        typer.Option(
+            "--no-link",
+            help="Do not link after importing (link later with `kintrace link`).",
+        ),
+    ] = False,
 ) -> None:
-    """Import records files (CONTRACT §1), each in one transaction."""
+    """Import records files (docs/formats.md), each in one transaction, then link."""
     details = _source_details(source, kind, description, received_on)
-    jobs = [(path, source, sheet, details) for path in files or []]
+    read = _read_options(map_file, header_row, header_rows, date_order)
+    jobs = [(path, source, sheet, details, read) for path in files or []]
     if manifest is not None:
         try:
             entries = read_manifest(manifest)
         except RegistryError as exc:
             raise fail(str(exc)) from None
-        jobs += [(e.path, e.source, e.sheet, e.details) for e in entries]
+        jobs += [
+            (e.path, e.source, e.sheet, e.details, _manifest_read(e.map_file)) for e in entries
+        ]
     if not jobs:
         raise fail("nothing to import: name one or more FILES, or --manifest sources.json.")
+    if save_map is not None and len(jobs) != 1:
+        raise fail("--save-map writes the map of one file: import one FILE with it.")
     failed = 0
+    changed = 0
     with _store(ctx) as store:
-        for path, job_source, job_sheet, job_details in jobs:
+        for path, job_source, job_sheet, job_details, job_read in jobs:
             try:
                 summary = _import_one(
-                    store, path, source=job_source, sheet=job_sheet, details=job_details
+                    store,
+                    path,
+                    source=job_source,
+                    sheet=job_sheet,
+                    details=job_details,
+                    read=job_read,
                 )
             except (RegistryError, StoreError, OSError) as exc:
                 failed += 1
                 err.print(f"[bold red]not imported:[/] {exc}", highlight=False, soft_wrap=True)
                 continue
             _print_summary(summary)
+            changed += summary.new + summary.new_versions + summary.resolved
+            if save_map is not None:
+                _save_map(save_map, summary, job_read, source=job_source)
+        if no_link:
+            if changed:
+                out.print(
+                    "Not linked (--no-link): run [bold]kintrace link[/] to link the new records "
+                    "and fill the review queue.",
+                    highlight=False,
+                )
+        elif changed:
+            from kintrace.cli.linking import link_after_import
+
+            link_after_import(ctx, store)
     if failed:
         raise fail(f"{failed} of {len(jobs)} file(s) were not imported (see above).")
+
+
+def _read_options(
+    map_file: Path | None, header_row: int | None, header_rows: int | None, date_order: str | None
+) -> ReadOptions:
+    """The map file's options, with the command line's over them."""
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise fail(f"--date-order '{date_order}' is not one of: {', '.join(DATE_ORDERS)}.")
+    try:
+        base = read_map_file(map_file) if map_file is not None else ReadOptions()
+        return ReadOptions(
+            sheet=base.sheet,
+            header_row=header_row if header_row is not None else base.header_row,
+            header_rows=header_rows if header_rows is not None else base.header_rows,
+            date_order=date_order or base.date_order,  # type: ignore[arg-type]
+            columns=base.columns,
+            source=base.source,
+        )
+    except RegistryError as exc:
+        raise fail(str(exc)) from None
+
+
+def _manifest_read(map_file: Path | None) -> ReadOptions | None:
+    if map_file is None:
+        return None
+    try:
+        return read_map_file(map_file)
+    except RegistryError as exc:
+        raise fail(str(exc)) from None
+
+
+def _save_map(
+    path: Path, summary: ImportSummary, read: ReadOptions | None, *, source: str | None
+) -> None:
+    read = read or ReadOptions()
+    used = ReadOptions(
+        sheet=summary.sheet,
+        header_row=summary.header_row,
+        header_rows=summary.header_rows,
+        date_order=read.date_order,
+        columns=summary.mapping.chosen() if summary.mapping is not None else dict(read.columns),
+        source=source or read.source,
+    )
+    try:
+        write_map_file(path, used, comment=f"Written by kintrace import from {summary.file_name}.")
+    except RegistryError as exc:
+        raise fail(str(exc)) from None
+    out.print(f"Column map written to {path}; give it with --map next time.", highlight=False)
 
 
 def _source_details(
@@ -155,11 +293,12 @@ def _import_one(
     source: str | None,
     sheet: str | None,
     details: SourceDetails | None,
+    read: ReadOptions | None = None,
 ) -> ImportSummary:
     big = path.is_file() and path.stat().st_size > PROGRESS_BYTES
     if not big:
         return import_file(
-            store, path, actor=cli_actor(), source=source, sheet=sheet, details=details
+            store, path, actor=cli_actor(), source=source, sheet=sheet, details=details, read=read
         )
     with Progress(
         TextColumn("{task.description}"),
@@ -182,6 +321,7 @@ def _import_one(
             sheet=sheet,
             details=details,
             progress=progress,
+            read=read,
         )
 
 
@@ -204,11 +344,41 @@ def _print_summary(s: ImportSummary) -> None:
         + (f", {s.resolved} quarantined rows resolved" if s.resolved else ""),
         highlight=False,
     )
+    _print_reading(s)
     if s.rejected:
         out.print(
             f"  rejected rows are in the quarantine: kintrace quarantine list --file {s.file_name}",
             highlight=False,
         )
+
+
+def _print_reading(s: ImportSummary) -> None:
+    """How the file was read, where it was not plain: header row, columns, derived ids."""
+    if s.header_row is not None and (s.header_row > 1 or (s.header_rows or 1) > 1):
+        two = s.header_rows == 2
+        rows = f"rows {s.header_row}-{s.header_row + 1}" if two else f"row {s.header_row}"
+        out.print(f"  header: {rows} (rows above it skipped)", highlight=False)
+    if s.mapping is not None:
+        read_as = [
+            f"{c.header} -> {c.target}"
+            for c in s.mapping.columns
+            if c.target not in ("extra", "ignore") and c.how not in ("name", "map")
+        ]
+        kept = [c.header for c in s.mapping.columns if c.target == "extra"]
+        for label, items in (("columns read as", read_as), ("kept as extra columns", kept)):
+            if items:
+                out.print(f"  {label}: " + "; ".join(items), highlight=False, soft_wrap=True)
+    repeated = f"{s.repeated} row(s) repeating an earlier row counted once" if s.repeated else ""
+    if s.derived_ids:
+        out.print(
+            "  no id column: each record's id is derived from its names, sex, birth date and "
+            "birth place, so importing this list again changes nothing (docs/formats.md, "
+            "'Derived ids')" + (f"; {repeated}" if repeated else ""),
+            highlight=False,
+            soft_wrap=True,
+        )
+    elif repeated:
+        out.print(f"  {repeated}", highlight=False)
 
 
 def sources_command(ctx: typer.Context) -> None:

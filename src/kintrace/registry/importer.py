@@ -23,11 +23,15 @@ from sqlalchemy.orm import Session
 
 from kintrace import audit
 from kintrace.registry.bulk import BulkWriter
+from kintrace.registry.columns import ColumnMapping, map_columns
+from kintrace.registry.dates import DAY_FIRST, MONTH_FIRST
 from kintrace.registry.errors import ImportRefused, RegistryError
+from kintrace.registry.mapfile import ReadOptions, applied, applied_json
 from kintrace.registry.quarantine import QuarantineBook
 from kintrace.registry.readers import RowReader, open_reader
 from kintrace.registry.sources import SourceDetails, ensure_source
 from kintrace.registry.validation import (
+    DERIVED_ID_PREFIX,
     FIELD_COLUMNS,
     ParsedRow,
     Rejection,
@@ -80,6 +84,12 @@ class ImportSummary:
     rejected: int = 0
     resolved: int = 0
     sources: list[str] = field(default_factory=list)
+    # how the file was read (CSV, XLSX): the header (1-based row, rows) and each column's field
+    header_row: int | None = None
+    header_rows: int | None = None
+    mapping: ColumnMapping | None = None
+    derived_ids: bool = False  # no id column: ids derived from each row (decision 0002)
+    repeated: int = 0  # rows identical to an earlier row of the file (counted once)
 
 
 @dataclass
@@ -107,13 +117,38 @@ def import_file(
     details: SourceDetails | None = None,
     today: date | None = None,
     progress: ProgressFn | None = None,
+    read: ReadOptions | None = None,
 ) -> ImportSummary:
     """Import one file in one transaction. Raises ImportRefused (nothing written) for a file that
-    cannot be imported at all; rows that break a rule go to the quarantine."""
-    reader = open_reader(path, sheet=sheet, limits=store.settings.import_limits)
+    cannot be imported at all; rows that break a rule go to the quarantine.
+
+    `read` says how to read the file (header row, column map, date order; a map file or the web
+    mapping step); what it leaves open is found in the file (kintrace.registry.columns).
+    """
+    read = read or ReadOptions()
+    if read.source is not None and source is not None and read.source != source:
+        raise ImportRefused(
+            f"{path.name}: the column map is for the source '{read.source[:64]}', and the import "
+            f"names '{source[:64]}'. Use the map made for this source, or correct --source."
+        )
+    source = source or read.source
+    reader = open_reader(
+        path,
+        sheet=sheet or read.sheet,
+        header_row=read.header_row,
+        header_rows=read.header_rows,
+        limits=store.settings.import_limits,
+    )
     try:
+        mapping = None
         if reader.columns is not None:
-            check_columns(reader.columns, source_option=source, label=path.name)
+            mapping = map_columns(reader.columns, chosen=read.columns)
+            check_columns(reader.columns, source_option=source, label=path.name, mapping=mapping)
+        header_row = reader.header.first + 1 if reader.header is not None else None
+        header_rows = reader.header.rows if reader.header is not None else None
+        how = applied_json(
+            applied(read, mapping=mapping, header_row=header_row, header_rows=header_rows)
+        )
         sha = file_sha256(path)
         with store.session() as session:
             previous = session.scalars(
@@ -121,12 +156,14 @@ def import_file(
                     ImportBatch.file_sha256 == sha,
                     _same(ImportBatch.source_option, source),
                     _same(ImportBatch.sheet, reader.sheet),
+                    ImportBatch.read_options == how,
                 )
             ).first()
         if previous is not None:
             return ImportSummary(
                 file_name=path.name, batch_id=previous, already_imported=True,
-                file_format=reader.file_format,
+                file_format=reader.file_format, mapping=mapping,
+                derived_ids=mapping is not None and mapping.derived_ids,
             )  # fmt: skip
         with store.session(write=True) as session:
             run = _ImportRun(
@@ -137,8 +174,16 @@ def import_file(
                 details=details,
                 today=today or date.today(),
                 progress=progress,
+                validator=RowValidator(
+                    source_option=source,
+                    today=today or date.today(),
+                    mapping=mapping,
+                    date_order=read.date_order,
+                ),
             )
-            return run.execute(sha)
+            run.summary.header_row, run.summary.header_rows = header_row, header_rows
+            run.summary.mapping = mapping
+            return run.execute(sha, read_options=how, explicit_order=read.date_order)
     except OperationalError as exc:
         if "locked" in str(exc.orig) or "busy" in str(exc.orig):
             raise RegistryError(
@@ -165,8 +210,11 @@ class _ImportRun:
         details: SourceDetails | None,
         today: date,
         progress: ProgressFn | None,
+        validator: RowValidator,
     ) -> None:
         self.session = session
+        self.validator = validator
+        self.derive_ids = validator.derive_ids
         self.reader = reader
         self.actor = actor
         self.source_option = source_option
@@ -190,7 +238,10 @@ class _ImportRun:
             sheet=reader.sheet,
         )
 
-    def execute(self, sha: str) -> ImportSummary:
+    def execute(
+        self, sha: str, *, read_options: str | None = None, explicit_order: str | None = None
+    ) -> ImportSummary:
+        self.summary.derived_ids = self.derive_ids
         batch = ImportBatch(
             file_name=self.reader.path.name,
             file_sha256=sha,
@@ -202,7 +253,7 @@ class _ImportRun:
             actor=self.actor,
             started_at=self.now,
             rows_read=0, rows_new=0, rows_unchanged=0, rows_new_versions=0,
-            rows_rejected=0, rows_resolved=0,
+            rows_rejected=0, rows_resolved=0, read_options=read_options,
         )  # fmt: skip
         self.bulk = BulkWriter(self.session, now=self.now)
         self.session.add(batch)
@@ -211,10 +262,10 @@ class _ImportRun:
         self.quarantine = QuarantineBook(
             self.session, batch_id=batch.id, file_name=batch.file_name, now=self.now
         )
-        validator = RowValidator(source_option=self.source_option, today=self.today)
+        validator = self.validator
         for raw in self.reader.rows():
             self.summary.rows_read += 1
-            result = validator.parse(raw.cells, raw.problem)
+            result = validator.parse(raw.cells, raw.problem, number=raw.number)
             if isinstance(result, Rejection):
                 self.quarantine.reject(raw.number, result)
             else:
@@ -226,6 +277,8 @@ class _ImportRun:
             raise ImportRefused(
                 f"{batch.file_name}: the file has a header but no rows. Nothing was imported."
             )
+        if explicit_order is None:
+            _refuse_month_first(batch.file_name, validator.order_evidence)
         self._undo_conflicts()
         self.summary.rejected = self.quarantine.rejected
         self.summary.resolved = self.quarantine.resolve(self._valid_key, self.batch_id)
@@ -238,7 +291,9 @@ class _ImportRun:
         state = self._state(row.source)
         key = row.record_id
         if key in state.conflicts:
-            self.quarantine.reject(number, _duplicate(row, "appears more than once"))
+            self.quarantine.reject(
+                number, _duplicate(row, "appears more than once", derived=self.derive_ids)
+            )
             return
         marker = (int(row.content_hash[:16], 16) >> 2) << 1 | _SEEN
         known = state.keys.get(key)
@@ -250,10 +305,13 @@ class _ImportRun:
                 # The same row twice: nothing new, but remember where, in case a third row
                 # contradicts them and they all have to be held back.
                 self.summary.unchanged += 1
+                self.summary.repeated += 1
                 self.repeats.setdefault((state.source_id, key), []).append(number)
             else:
                 state.conflicts.add(key)
-                self.quarantine.reject(number, _duplicate(row, "appears earlier"))
+                self.quarantine.reject(
+                    number, _duplicate(row, "appears earlier", derived=self.derive_ids)
+                )
         elif known | _SEEN == marker:
             state.keys[key] = marker
             self.summary.unchanged += 1
@@ -281,6 +339,7 @@ class _ImportRun:
                     )
                 )
             }
+            _refuse_mixed_ids(self.reader.path.name, name, keys, derived=self.derive_ids)
             state = self.states[name] = _SourceState(source.id, keys)
             self.summary.sources.append(name)
         return state
@@ -361,7 +420,11 @@ class _ImportRun:
                 repeated = self.repeats.get((state.source_id, record.record_id), [])
                 for number in (version.row_number, *repeated):
                     self.quarantine.reject_written(
-                        number, source=name, record_id=record.record_id, raw_json=version.raw
+                        number,
+                        source=name,
+                        record_id=record.record_id,
+                        raw_json=version.raw,
+                        reason=DERIVED_DUPLICATE if self.derive_ids else None,
                     )
                 self.summary.unchanged -= len(repeated)
                 self.session.execute(delete(RecordVersion).where(RecordVersion.id == version.id))
@@ -428,15 +491,57 @@ class _ImportRun:
         s.batch_id = batch.id
 
 
-def _duplicate(row: ParsedRow, where: str) -> Rejection:
-    return Rejection(
-        "record_id",
-        f"record_id {where} in this file with different content; nobody can tell which row is "
-        "right, so every such row is held back: keep one and import again",
-        row.source,
-        row.record_id,
-        row.raw_json,
-    )
+DERIVED_DUPLICATE = (
+    "another row of this file has the same names, sex, birth date and birth place and other "
+    "details, and the file has no id column: nobody can tell the rows apart or which is right, "
+    "so every such row is held back. Add an id column, or keep one row, and import again"
+)
+
+
+def _duplicate(row: ParsedRow, where: str, *, derived: bool = False) -> Rejection:
+    if derived:
+        reason = DERIVED_DUPLICATE
+    else:
+        reason = (
+            f"record_id {where} in this file with different content; nobody can tell which row "
+            "is right, so every such row is held back: keep one and import again"
+        )
+    return Rejection("record_id", reason, row.source, row.record_id, row.raw_json)
+
+
+def _is_derived(record_id: str) -> bool:
+    return record_id.startswith(DERIVED_ID_PREFIX) and len(record_id) == 23
+
+
+def _refuse_mixed_ids(label: str, source: str, keys: dict[str, int], *, derived: bool) -> None:
+    """A source's ids come all from an id column or all from the rows' content (decision 0002):
+    mixing them would register every child of the list a second time."""
+    if not keys:
+        return
+    if derived and not all(_is_derived(k) for k in keys):
+        raise ImportRefused(
+            f"{label}: this file has no id column, and the records of source '{source}' have ids "
+            "from one. Map the file's id column (--map, or the web mapping step), or import the "
+            "file as another source. Nothing was imported."
+        )
+    if not derived and any(_is_derived(k) for k in keys):
+        raise ImportRefused(
+            f"{label}: this file has an id column, and source '{source}' was imported without "
+            "one (its ids are derived from each row). Map the id column to 'ignore' to go on "
+            "that way, or import the file as another source. Nothing was imported."
+        )
+
+
+def _refuse_month_first(label: str, evidence: dict[str, int]) -> None:
+    """A file whose slashed dates read month-first only, and never day-first only, is a US-order
+    list: reading its other dates day-first would swap day and month, so it is refused whole."""
+    if MONTH_FIRST in evidence and DAY_FIRST not in evidence:
+        raise ImportRefused(
+            f"{label}: dates such as the one in row {evidence[MONTH_FIRST]} read only as "
+            "month/day/year (US order), and no date in the file reads only day/month/year. "
+            "Nothing was imported: if the list writes the month first, import it with "
+            "--date-order month-first (on the web: date order); see docs/formats.md, 'Dates'."
+        )
 
 
 def versions_digest(session: Session, batch_id: int) -> tuple[str, int]:

@@ -26,6 +26,7 @@ class ManifestEntry:
     source: str
     sheet: str | None
     details: SourceDetails
+    map_file: Path | None = None  # a column map (docs/formats.md, "Column map file")
 
 
 def read_manifest(path: Path) -> list[ManifestEntry]:
@@ -74,7 +75,14 @@ def _entry(item: Any, number: int, *, label: str, folder: Path) -> ManifestEntry
     description = item.get("description")
     sheet = item.get("sheet")
     file_path = Path(file)
+    map_name = item.get("map")
+    if map_name is not None and (not isinstance(map_name, str) or not map_name.strip()):
+        raise ImportRefused(f'{where}: "map" must name a column map file.')
+    map_path = Path(map_name) if map_name else None
+    if map_path is not None and not map_path.is_absolute():
+        map_path = folder / map_path
     return ManifestEntry(
+        map_file=map_path,
         path=file_path if file_path.is_absolute() else folder / file_path,
         source=name.strip(),
         sheet=sheet if isinstance(sheet, str) else None,

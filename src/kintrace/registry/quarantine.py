@@ -74,15 +74,24 @@ class QuarantineBook:
             }
         )
 
-    def reject_written(self, number: int, *, source: str, record_id: str, raw_json: str) -> None:
+    def reject_written(
+        self,
+        number: int,
+        *,
+        source: str,
+        record_id: str,
+        raw_json: str,
+        reason: str | None = None,
+    ) -> None:
         """Quarantine a row that had been written before a later row contradicted it."""
         self.reject(
             number,
             Rejection(
                 "record_id",
-                "record_id appears again later in this file with different content; nobody can "
-                "tell which row is right, so every such row is held back: keep one and import "
-                "again",
+                reason
+                or "record_id appears again later in this file with different content; nobody "
+                "can tell which row is right, so every such row is held back: keep one and "
+                "import again",
                 source,
                 record_id,
                 raw_json,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import zipfile
 import zlib
@@ -25,6 +26,7 @@ from xml.etree.ElementTree import ParseError
 
 from kintrace.registry.encoding import detect_encoding
 from kintrace.registry.errors import ImportRefused
+from kintrace.registry.header import SCAN_ROWS, HeaderChoice, choose_header
 from kintrace.registry.limits import ImportLimits, check_row, refuse
 from kintrace.registry.xlsx_guard import XlsxLimitExceeded, open_workbook
 
@@ -60,6 +62,7 @@ class RowReader:
     sheet: str | None = None
     columns: list[str] | None = None
     total: int = 0
+    header: HeaderChoice | None = None  # where the header is (CSV, XLSX)
     _position: Any = field(default=None, repr=False)
     _closers: list[Any] = field(default_factory=list, repr=False)
 
@@ -76,12 +79,20 @@ class RowReader:
 
 
 def open_reader(
-    path: Path, *, sheet: str | None = None, limits: ImportLimits | None = None
+    path: Path,
+    *,
+    sheet: str | None = None,
+    limits: ImportLimits | None = None,
+    header_row: int | None = None,
+    header_rows: int | None = None,
 ) -> RowReader:
     """Open a records file for streaming, choosing the reader by extension and checking content.
 
     `limits` (default: the safe defaults) bound every row and, for XLSX, the unpacked workbook.
+    `header_row` (1-based, as a spreadsheet numbers rows) and `header_rows` (1 or 2) say where
+    the header of a CSV or XLSX file is; without them it is found (kintrace.registry.header).
     """
+    where = {"header_row": header_row, "header_rows": header_rows}
     label = path.name
     limits = limits or ImportLimits()
     if not path.is_file():
@@ -105,7 +116,7 @@ def open_reader(
                 f"{label}: the name says Excel workbook (.xlsx) but the content is not one"
                 f"{_looks_like(head)}. If it is a CSV file, rename it to .csv."
             )
-        return _open_xlsx(path, sheet, limits)
+        return _open_xlsx(path, sheet, limits, **where)
     if suffix in CSV_SUFFIXES | JSONL_SUFFIXES:
         for magic, what in _MAGIC:
             if head.startswith(magic):
@@ -115,7 +126,7 @@ def open_reader(
                 )
         if suffix in JSONL_SUFFIXES:
             return _open_jsonl(path, head, limits)
-        return _open_csv(path, head, limits)
+        return _open_csv(path, head, limits, **where)
     raise ImportRefused(
         f"{label}: unknown file type '{suffix or '(none)'}'. Kintrace imports .csv (also .tsv, "
         ".txt), .xlsx and .jsonl (JSON Lines) files."
@@ -158,7 +169,14 @@ class _RecordTooLong(Exception):
     """A CSV record passed the row limit while being read."""
 
 
-def _open_csv(path: Path, head: bytes, limits: ImportLimits) -> RowReader:
+def _open_csv(
+    path: Path,
+    head: bytes,
+    limits: ImportLimits,
+    *,
+    header_row: int | None = None,
+    header_rows: int | None = None,
+) -> RowReader:
     encoding = detect_encoding(head, file_label=path.name)
     delimiter = _sniff_delimiter(head[:65536].decode(encoding, errors="ignore"))
     raw = path.open("rb")
@@ -167,38 +185,80 @@ def _open_csv(path: Path, head: bytes, limits: ImportLimits) -> RowReader:
     csv.field_size_limit(max(limits.max_row_chars + 2, csv.field_size_limit()))
     lines = _RecordGuard(text, limit=limits.max_row_chars)
     reader = csv.reader(lines, delimiter=delimiter)
+    top: list[list[str]] = []  # the first rows, where the header is looked for
     try:
-        header = next(reader)
+        lines.pending = 0
+        for cells in reader:
+            lines.pending = 0
+            top.append(cells)
+            if len(top) >= max(SCAN_ROWS, (header_row or 0) + 1):
+                break
     except _RecordTooLong:
         text.close()
-        raise _record_too_long(path.name, limits, 1) from None
-    except (StopIteration, csv.Error, UnicodeDecodeError) as exc:
+        raise _record_too_long(path.name, limits, len(top) + 1) from None
+    except (csv.Error, UnicodeDecodeError) as exc:
         text.close()
         raise ImportRefused(
-            f"{path.name}: the first line cannot be read as a header ({exc})."
+            f"{path.name}: the first lines cannot be read as a header ({exc})."
         ) from None
     try:
-        check_row(path.name, limits, number=1, cells=header, columns=header, header=True)
+        choice = _choose_header(top, path.name, limits, header_row, header_rows)
+        columns = _header(choice.names, path.name)
     except ImportRefused:
         text.close()
         raise
-    columns = _header(header, path.name)
+    rest = itertools.chain(top[choice.last + 1 :], reader)
     return RowReader(
         path=path,
         file_format="csv",
-        rows_iter=_csv_rows(reader, columns, path.name, lines=lines, limits=limits),
+        rows_iter=_csv_rows(
+            rest, columns, path.name, lines=lines, limits=limits, start=choice.last + 1
+        ),
         encoding=encoding,
         delimiter=delimiter,
         columns=columns,
         total=path.stat().st_size,
+        header=choice,
         _position=raw.tell,
         _closers=[text.close],
     )
 
 
+def _choose_header(
+    top: list[list[str]],
+    label: str,
+    limits: ImportLimits,
+    header_row: int | None,
+    header_rows: int | None,
+) -> HeaderChoice:
+    """The header among the first rows, checked against the limits before it is looked for (a
+    row of a million cells is refused, not searched); the first filled row counts as a header in
+    the message."""
+    seen_filled = False
+    for index, cells in enumerate(top):
+        check_row(
+            label, limits, number=index + 1, cells=cells, columns=cells, header=not seen_filled
+        )
+        seen_filled = seen_filled or any(c.strip() for c in cells)
+    return choose_header(top, label=label, header_row=header_row, header_rows=header_rows)
+
+
 def _sniff_delimiter(sample: str) -> str:
-    first = sample.lstrip("\ufeff").split("\n", 1)[0]
+    """The delimiter found in the same number on most of the first lines (a title line above
+    the header, or a comma inside a quoted name, does not decide); else the first line's."""
+    lines = [line for line in sample.lstrip("\ufeff").split("\n")[:SCAN_ROWS] if line.strip()]
+    if len(sample) >= 65536 and len(lines) > 1:
+        lines = lines[:-1]  # the sample may end inside a line
+    first = lines[0] if lines else ""
     counts = {d: first.count(d) for d in (",", ";", "\t")}
+    steady: dict[str, tuple[int, int]] = {}
+    for d in counts:
+        seen = [line.count(d) for line in lines if line.count(d)]
+        if seen:
+            mode = max(set(seen), key=seen.count)
+            steady[d] = (seen.count(mode), mode)
+    if steady:
+        return max(steady, key=lambda d: (steady[d], counts[d]))
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
@@ -237,10 +297,16 @@ def _record_too_long(label: str, limits: ImportLimits, number: int) -> ImportRef
 
 
 def _csv_rows(
-    reader: Any, columns: list[str], label: str, *, lines: _RecordGuard, limits: ImportLimits
+    reader: Any,
+    columns: list[str],
+    label: str,
+    *,
+    lines: _RecordGuard,
+    limits: ImportLimits,
+    start: int = 1,
 ) -> Iterator[RawRow]:
     width = len(columns)
-    number = 1
+    number = start
     try:
         lines.pending = 0
         for cells in reader:
@@ -283,7 +349,14 @@ def _non_empty(row: dict[str, str]) -> dict[str, str]:
 _BROKEN_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError, EOFError, zlib.error)
 
 
-def _open_xlsx(path: Path, sheet: str | None, limits: ImportLimits) -> RowReader:
+def _open_xlsx(
+    path: Path,
+    sheet: str | None,
+    limits: ImportLimits,
+    *,
+    header_row: int | None = None,
+    header_rows: int | None = None,
+) -> RowReader:
     try:
         workbook = open_workbook(path, limits=limits)
     except _BROKEN_XLSX as exc:
@@ -298,31 +371,31 @@ def _open_xlsx(path: Path, sheet: str | None, limits: ImportLimits) -> RowReader
     worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
     values = _guarded(worksheet.iter_rows(values_only=True), workbook, label=path.name)
     counter = {"row": 0}
-    columns: list[str] | None = None
+    top: list[list[str]] = []  # the first rows, where the header is looked for
     for cells in values:
         counter["row"] += 1
-        texts = [_cell_text(c) for c in cells]
-        if any(t.strip() for t in texts):
-            try:
-                check_row(
-                    path.name, limits, number=counter["row"], cells=texts, columns=texts,
-                    header=True,
-                )  # fmt: skip
-            except ImportRefused:
-                workbook.close()
-                raise
-            columns = _header(texts, path.name)
+        top.append([_cell_text(c) for c in cells])
+        if len(top) >= max(SCAN_ROWS, (header_row or 0) + 1):
             break
-    if columns is None:
+    if not any(any(t.strip() for t in row) for row in top):
         workbook.close()
         raise ImportRefused(f"{path.name}: the sheet '{worksheet.title}' is empty.")
+    try:
+        choice = _choose_header(top, path.name, limits, header_row, header_rows)
+        columns = _header(choice.names, path.name)
+    except ImportRefused:
+        workbook.close()
+        raise
+    counter["row"] = choice.last + 1
+    rest = itertools.chain(top[choice.last + 1 :], values)
     return RowReader(
         path=path,
         file_format="xlsx",
-        rows_iter=_xlsx_rows(values, columns, counter, label=path.name, limits=limits),
+        rows_iter=_xlsx_rows(rest, columns, counter, label=path.name, limits=limits),
         sheet=worksheet.title,
         columns=columns,
         total=int(worksheet.max_row or 0),
+        header=choice,
         _position=lambda: counter["row"],
         _closers=[workbook.close],
     )

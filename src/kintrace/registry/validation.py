@@ -11,13 +11,31 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from kintrace.audit import canonical_json
 from kintrace.csv_export import restore
+from kintrace.registry.columns import EXTRA, IGNORE, NAME_FIELDS, ColumnMapping
+from kintrace.registry.dates import (
+    DATE_FORMATS,
+    DateOrder,
+    DateProblem,
+    OrderProblem,
+    PartialDate,
+    parse_partial_date,
+    read_date,
+)
 from kintrace.registry.errors import ImportRefused
+
+__all__ = [
+    "DATE_FORMATS",
+    "DateProblem",
+    "PartialDate",
+    "parse_partial_date",
+]
 
 MAX_AGE = 25
 MIN_BIRTH_YEAR = 1900
@@ -45,11 +63,16 @@ QUARANTINE_COLUMNS = (
 SEX_VALUES = {
     "m": "M", "male": "M", "м": "M", "ч": "M", "чол": "M", "муж": "M",
     "f": "F", "female": "F", "ж": "F", "жін": "F", "жен": "F",
+    # as bureaus' forms write them ("чол." and "жін." lose their dot first)
+    "boy": "M", "чоловіча": "M", "чоловічий": "M", "хлопчик": "M", "мужской": "M",
+    "мальчик": "M",
+    "girl": "F", "жіноча": "F", "жіночий": "F", "дівчинка": "F", "женский": "F",
+    "девочка": "F",
 }  # fmt: skip
 SOURCE_NAME = re.compile(r"^[\w.-]{1,64}$")
-_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-DATE_FORMATS = "YYYY-MM-DD, YYYY-MM, YYYY or DD.MM.YYYY"
+#: Record ids derived from a row's content when a file has no id column (decision 0002).
+DERIVED_ID = re.compile(r"^kt-[0-9a-f]{20}$")
+DERIVED_ID_PREFIX = "kt-"
 
 
 def canonical_column(header: str) -> str:
@@ -70,16 +93,34 @@ def content_hash(cells: dict[str, str]) -> str:
     return _sha256(basis.encode("utf-8")).hexdigest()
 
 
-def check_columns(columns: list[str], *, source_option: str | None, label: str) -> None:
-    """Refuse a header that cannot give a single valid row (the file is not a records file)."""
+def check_columns(
+    columns: list[str],
+    *,
+    source_option: str | None,
+    label: str,
+    mapping: ColumnMapping | None = None,
+) -> None:
+    """Refuse a header that cannot give a single valid row (the file is not a records file).
+
+    With a `mapping` (CSV and XLSX) a missing record_id column is allowed: ids are then
+    derived from each row (decision 0002); without one the header must name record_id.
+    """
     if source_option is not None and not SOURCE_NAME.match(source_option):
         raise ImportRefused(
             f"{label}: --source '{source_option[:80]}' is not a short id: use letters, digits, "
             "'_', '-' or '.', at most 64 characters (e.g. camp-list-7)."
         )
-    names = {canonical_column(c) for c in columns}
+    names = set(mapping.fields) if mapping else {canonical_column(c) for c in columns}
     found = ", ".join(columns[:12]) + (" ..." if len(columns) > 12 else "")
-    if "record_id" not in names:
+    if mapping is not None:
+        for header, target in mapping.unmatched:
+            if target == "record_id":  # ids derived instead would duplicate every record
+                raise ImportRefused(
+                    f"{label}: the column map names '{header[:60]}' as the id column, and this "
+                    f"file has no such column (found: {found}). Correct the map, or the "
+                    "file's header."
+                )
+    if "record_id" not in names and mapping is None:
         raise ImportRefused(
             f"{label}: there is no record_id column (found: {found}). Every row needs an id "
             "unique within its source: add or rename the column."
@@ -89,60 +130,13 @@ def check_columns(columns: list[str], *, source_option: str | None, label: str) 
             f"{label}: there is no source column and the import names no source. "
             "Add --source NAME, or a source column."
         )
-    if not names & {"given_name", "family_name", "full_name"}:
+    if not names & NAME_FIELDS:
         raise ImportRefused(
-            f"{label}: there is no name column (given_name, family_name or full_name; found: "
-            f"{found}). Rename the name columns as in docs/formats.md."
+            f"{label}: there is no name column (found: {found}). Kintrace recognises surname, "
+            "given name and full name columns in Ukrainian, Russian and English (Прізвище, "
+            "Ім'я, ПІБ, Фамилия, Имя, ФИО, Surname, First name, Full name ...); map the name "
+            "columns with --map (or the web mapping step), see docs/formats.md."
         )
-
-
-@dataclass(frozen=True, slots=True)
-class PartialDate:
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    @property
-    def precision(self) -> str:
-        return "day" if self.day else "month" if self.month else "year"
-
-    def iso(self) -> str:
-        if self.day and self.month:
-            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-        if self.month:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}"
-
-    def earliest(self) -> date:
-        return date(self.year, self.month or 1, self.day or 1)
-
-
-class DateProblem(ValueError):
-    """A date cell that breaks a rule; the message is the reason for the caseworker."""
-
-
-def parse_partial_date(text: str, *, column: str) -> PartialDate:
-    """Parse one of the contract's date forms; partial dates stay partial."""
-    value = text.strip()
-    match = _ISO.match(value)
-    if match:
-        year, month, day = (int(g) if g else None for g in match.groups())
-    else:
-        dotted = _DOTTED.match(value)
-        if not dotted:
-            raise DateProblem(f"{column} '{value}' is not a date in a known form ({DATE_FORMATS})")
-        day, month, year = (int(g) for g in dotted.groups())
-    assert year is not None
-    if month is not None and not 1 <= month <= 12:
-        raise DateProblem(f"{column} '{value}' is not a real date: there is no month {month}")
-    try:
-        if day is not None:
-            date(year, month or 1, day)
-    except ValueError:
-        raise DateProblem(f"{column} '{value}' is not a real date") from None
-    if year < MIN_BIRTH_YEAR:
-        raise DateProblem(f"{column} '{value}' is before {MIN_BIRTH_YEAR}; check the year")
-    return PartialDate(year, month, day)
 
 
 #: Parsed columns of record_versions, in the order of `ParsedRow.values`.
@@ -193,13 +187,35 @@ class Rejection:
     raw_json: str
 
 
+_IGNORED = "\x00ignored"
+
+
 class RowValidator:
     """Validates the rows of one file. `source_option` is the import's --source, if any;
-    `today` bounds birth and observation dates."""
+    `today` bounds birth and observation dates.
 
-    def __init__(self, *, source_option: str | None, today: date) -> None:
+    `mapping` says where each column goes (CSV, XLSX; `kintrace.registry.columns`); headers it
+    does not know (JSON Lines keys) are matched by their interchange names. Without a record_id
+    column (`mapping.derived_ids`) each row's id is derived from its content (`derived_id`).
+    `date_order` reads slashed dates; None is day-first, and the slashed dates that read only
+    one way are noted in `order_evidence` (order -> first row number) for the importer.
+    """
+
+    def __init__(
+        self,
+        *,
+        source_option: str | None,
+        today: date,
+        mapping: ColumnMapping | None = None,
+        date_order: DateOrder | None = None,
+    ) -> None:
         self.source_option = source_option
         self.today = today
+        self.mapping = mapping
+        self.derive_ids = mapping is not None and mapping.derived_ids
+        self.date_order = date_order
+        self.order_evidence: dict[str, int] = {}
+        self._row_number: int | None = None
         self._canonical: dict[str, str] = {}
         self._dates: dict[tuple[str, str], tuple[Any, ...] | str] = {}
         self._good_sources: set[str] = set()
@@ -207,12 +223,30 @@ class RowValidator:
     def canonical(self, header: str) -> str:
         name = self._canonical.get(header)
         if name is None:
-            name = self._canonical[header] = canonical_column(header)
+            name = canonical_column(header)
+            target = self.mapping.target(header) if self.mapping is not None else None
+            if name in QUARANTINE_COLUMNS or target is None:
+                pass
+            elif target == IGNORE:
+                name = _IGNORED
+            elif target == EXTRA:
+                name = "+" + header
+            else:
+                name = target
+            self._canonical[header] = name
         return name
 
     def parse(
-        self, cells: dict[str, str], problem: str | None = None, *, restored: bool = False
+        self,
+        cells: dict[str, str],
+        problem: str | None = None,
+        *,
+        number: int | None = None,
+        restored: bool = False,
     ) -> ParsedRow | Rejection:
+        """The row's record, or why it is refused. `number` (the row number) only marks the
+        evidence of the date order."""
+        self._row_number = number
         row: dict[str, str] = {}
         extras: dict[str, str] = {}
         quarantine_id: int | None = None
@@ -227,11 +261,15 @@ class RowValidator:
             elif name in QUARANTINE_COLUMNS:
                 if name == "quarantine_id" and text.isdigit():
                     quarantine_id = int(text)
+            elif name == _IGNORED:
+                continue
             else:
                 extras[header.strip()] = text
         if quarantine_id is not None and not restored and any(v[:1] == "'" for v in cells.values()):
             # A quarantine export: take off the apostrophes that kept formulas from running.
-            return self.parse({h: restore(v) for h, v in cells.items()}, problem, restored=True)
+            return self.parse(
+                {h: restore(v) for h, v in cells.items()}, problem, number=number, restored=True
+            )
         if len(row) + len(extras) != len(cells):
             cells = {h: v for h, v in cells.items() if self.canonical(h) not in QUARANTINE_COLUMNS}
         raw_json = _VERBATIM.encode(cells)
@@ -260,9 +298,9 @@ class RowValidator:
                     "at most 64)",
                 )
             self._good_sources.add(source)
-        if not record_id:
+        if not record_id and not self.derive_ids:
             return reject("record_id", "record_id is empty: a row needs an id unique in its source")
-        if len(record_id) > MAX_KEY_LENGTH:
+        if record_id and len(record_id) > MAX_KEY_LENGTH:
             return reject("record_id", f"record_id is longer than {MAX_KEY_LENGTH} characters")
         given, family, patronymic, full = (
             get("given_name"), get("family_name"), get("patronymic"), get("full_name")
@@ -275,6 +313,13 @@ class RowValidator:
             facts = self._facts(row)
         except FieldProblem as exc:
             return reject(exc.column, exc.reason)
+        if not record_id:
+            record_id = derived_id(
+                names=(given, family, patronymic, full),
+                sex=facts[0],
+                birth_date=facts[1],
+                birth_place=get("birth_place"),
+            )
         search_text = " ".join(n for n in (given, family, patronymic, full) if n).casefold()
         values = (
             given, family, patronymic, full,
@@ -293,7 +338,7 @@ class RowValidator:
         """sex, birth_date, precision, year, month, day, observed_on, age."""
         sex = row.get("sex")
         if sex is not None:
-            mapped = SEX_VALUES.get(sex.lower())
+            mapped = SEX_VALUES.get(sex.lower().rstrip("."))
             if mapped is None and sex in ("M", "F"):
                 mapped = sex
             if mapped is None:
@@ -327,7 +372,10 @@ class RowValidator:
         cached = self._dates.get(key)
         if cached is None:
             try:
-                parsed = parse_partial_date(text, column=column)
+                reading = read_date(text, column=column, order=self.date_order, today=self.today)
+                parsed = reading.value
+                if reading.only is not None:
+                    self._evidence(reading.only)
                 earliest = parsed.earliest()
                 if earliest > self.today:
                     cached = f"{column} '{text}' is in the future"
@@ -337,6 +385,8 @@ class RowValidator:
                         earliest,
                     )  # fmt: skip
             except DateProblem as exc:
+                if isinstance(exc, OrderProblem):
+                    self._evidence(exc.only)
                 cached = str(exc)
             if len(self._dates) > _DATE_CACHE_LIMIT:
                 self._dates.clear()
@@ -344,6 +394,10 @@ class RowValidator:
         if isinstance(cached, str):
             raise FieldProblem(column, cached)
         return cached
+
+    def _evidence(self, order: str) -> None:
+        if self._row_number is not None:
+            self.order_evidence.setdefault(order, self._row_number)
 
     def _age(self, row: dict[str, str]) -> int | None:
         text = row["age"]
@@ -357,6 +411,41 @@ class RowValidator:
                 "(is it a year or a month?) and correct the row",
             )
         return age
+
+
+_APOSTROPHES = re.compile("[ʼ'’‘`´ʹ′]")
+_BLANKS = re.compile(r"\s+")
+
+
+def _identity_text(value: str | None) -> str:
+    """A name or place as the derived id sees it: case, spacing, apostrophe variants and ё do
+    not count (so a re-typed list keeps its ids)."""
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFC", value).casefold().replace("ё", "е")
+    return _BLANKS.sub(" ", _APOSTROPHES.sub("'", text)).strip()
+
+
+def derived_id(
+    *,
+    names: tuple[str | None, str | None, str | None, str | None],
+    sex: str | None,
+    birth_date: str | None,
+    birth_place: str | None,
+) -> str:
+    """The id of a row from a list without an id column (decision 0002): `kt-` and 20 hex
+    digits of SHA-256 over who the row describes (given, family, patronymic and full name, sex,
+    birth date as parsed, birth place), normalised by `_identity_text`.
+
+    Other cells (places seen, notes, extra columns) are not part of it: a list re-exported with
+    a corrected note keeps its ids and the record gets a new version. Two rows describing the
+    same child the same way get the same id: identical rows count once, different ones are all
+    held back (nobody can tell them apart without an id column).
+    """
+    parts = [*(_identity_text(n) for n in names), sex or "", birth_date or ""]
+    parts.append(_identity_text(birth_place))
+    basis = "\x1f".join(parts).encode("utf-8")
+    return DERIVED_ID_PREFIX + _sha256(basis).hexdigest()[:20]
 
 
 class FieldProblem(Exception):

@@ -449,7 +449,7 @@ def get_item(
 
 
 def waiting(
-    session: Session, *, agency_ids: set[int] | None = None, limit: int = 50
+    session: Session, *, agency_ids: set[int] | None = None, limit: int = 50, offset: int = 0
 ) -> list[QueueItem]:
     """The waiting pairs in queue order (best first), for a list; claiming is `claim_for`."""
     query = (
@@ -457,6 +457,7 @@ def waiting(
         .where(ITEMS.status.in_(QUEUED_STATUSES))
         .order_by(ITEMS.priority.desc(), ITEMS.id)
         .limit(limit)
+        .offset(offset)
     )
     if agency_ids is not None:
         query = query.where(pair_in_scope(agency_ids))

@@ -63,6 +63,9 @@ class ImportBatch(Base):
     rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
     rows_resolved: Mapped[int] = mapped_column(Integer, default=0)
     versions_digest: Mapped[str | None] = mapped_column(String(64))
+    # How the file was read: header rows, column map, date order (canonical JSON, migration
+    # 0007b; kintrace.registry.layout). NULL for imports made before it was kept.
+    read_options: Mapped[str | None] = mapped_column(Text)
 
 
 class Record(Base):

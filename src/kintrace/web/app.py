@@ -16,6 +16,7 @@ from kintrace.store.engine import WRITE_OPTION, Store, open_store
 from kintrace.store.web_tables import SYNTHETIC_DEMO_FLAG, instance_flags
 from kintrace.web import i18n
 from kintrace.web.deps import CsrfFailed, NotFound, SignInRequired
+from kintrace.web.linkjobs import link_jobs_for
 from kintrace.web.options import WebOptions
 from kintrace.web.rendering import make_environment, render
 from kintrace.web.security import SecurityHeaders
@@ -48,6 +49,7 @@ def create_app(
     )
     app.state.translations = i18n.load_translations()
     app.state.jinja = make_environment()
+    app.state.link_jobs = link_jobs_for(store, settings)  # link runs after web imports
     with store.session(write=True) as db:  # lists imported since the last start: searchable now
         search_index.refresh(db)
     demo = _read_demo_flag(store)

@@ -79,6 +79,9 @@ POLICY: dict[str, Access] = {
     # bringing lists in and correcting rejected rows
     "import_form": IMPORTERS,
     "import_upload": IMPORTERS,
+    "import_map": IMPORTERS,
+    "import_link_status": IMPORTERS,
+    "api_link_job": IMPORTERS,
     "quarantine": IMPORTERS,
     "quarantine_fix": IMPORTERS,
     "api_import": IMPORTERS,

@@ -39,7 +39,7 @@ def test_retrain_prints_before_and_after_and_is_audited(
     home, lists = tmp_path / "home", tmp_path / "lists"
     kt(home, "demo-data", "--children", "200", "--seed", "5", "--out", str(lists))
     files = sorted(str(p) for p in lists.iterdir() if p.suffix in {".csv", ".jsonl", ".xlsx"})
-    kt(home, "import", *files)
+    kt(home, "import", "--no-link", *files)
     kt(home, "link")
     assert "needs at least 20 decided pairs" in kt(home, "model", "retrain", ok=False)
 

@@ -132,6 +132,32 @@ def csrf_of(client: TestClient, path: str = "/sign-in") -> str:
     return match.group(1)
 
 
+def upload(
+    client: TestClient,
+    csrf: str,
+    name: str,
+    body: bytes,
+    *,
+    source: str = "",
+    **choices: object,
+) -> tuple[object, object]:
+    """Upload a file, then import it from its mapping step with `choices` (form fields of the
+    mapping step, e.g. header_row="3"; by default the columns as recognised). Returns the two
+    responses (the mapping step, the import)."""
+    import re
+
+    first = client.post(
+        "/import",
+        data={"csrf_token": csrf, "source": source},
+        files={"file": (name, body, "text/csv")},
+    )
+    match = re.search(r'action="(/import/[0-9a-f]{32})"', first.text)
+    if match is None:
+        return first, first
+    form = {"csrf_token": csrf, "source": source, "action": "import", "link": "1", **choices}
+    return first, client.post(match.group(1), data=form)
+
+
 def sign_in(client: TestClient, username: str, *, code: str | None = None) -> None:
     token = csrf_of(client)
     r = client.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.integration.web.conftest import csrf_of
+from tests.integration.web.conftest import csrf_of, upload
 
 
 def test_latin_search_finds_ukrainian_and_russian_cyrillic_records(signed_in) -> None:  # type: ignore[no-untyped-def]
@@ -60,11 +60,9 @@ def test_upload_with_a_bad_row_puts_it_in_quarantine_and_it_can_be_corrected(sig
         "upload-1,u1,Іван,Петренко,2013-05-02\n"
         "upload-1,u2,Петро,Іваненко,31.02.2013\n"
     ).encode()
-    r = client.post(
-        "/import", data={"csrf_token": token}, files={"file": ("synthetic.csv", body, "text/csv")}
-    )
-    assert r.status_code == 200, r.text[-500:]
-    assert "Validation report" in r.text and "birth_date" in r.text
+    _, r = upload(client, token, "synthetic.csv", body)
+    assert r.status_code == 200, r.text[-500:]  # type: ignore[attr-defined]
+    assert "Validation report" in r.text and "birth_date" in r.text  # type: ignore[attr-defined]
     page = client.get("/quarantine").text
     row_id = re.search(r'action="/quarantine/(\d+)"', page).group(1)
     fix = {
@@ -132,10 +130,8 @@ def test_an_upload_naming_another_agencys_source_is_refused(signed_in) -> None: 
     partner = signed_in("u-partner")
     token = csrf_of(partner, "/import")
     body = b"source,record_id,given_name,family_name\nlist-a,a1,X,Y\n"
-    r = partner.post(
-        "/import", data={"csrf_token": token}, files={"file": ("synthetic.csv", body, "text/csv")}
-    )
-    assert r.status_code == 400 and "not your agency" in r.text
+    _, r = upload(partner, token, "synthetic.csv", body)
+    assert r.status_code == 400 and "not your agency" in r.text  # type: ignore[attr-defined]
     home = signed_in("u-caseworker")
     token = csrf_of(home, "/search")
     hits = home.post("/search", data={"name": "Ковальчук", "csrf_token": token}).text

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
-from kintrace.web.routes.imports import run_upload
+from kintrace.web.routes.imports import request_link, run_upload
 from kintrace.web.workspace import overview, persons, records
 from kintrace.web.workspace.imports import UploadRefused
 from kintrace.web.workspace.search import SearchError, SearchQuery, search
@@ -73,11 +73,18 @@ def api_person(person_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
 
 @router.post("/imports", name="api_import")
 def api_import(
-    request: Request, file: UploadFile, db: DbDep, user: UserDep, source: str = ""
+    request: Request,
+    file: UploadFile,
+    db: DbDep,
+    user: UserDep,
+    source: str = "",
+    link: bool = True,
 ) -> dict[str, Any]:
-    """Import one records file (multipart field `file`); rejected rows go to quarantine."""
+    """Import one records file (multipart field `file`); rejected rows go to quarantine. Columns
+    are found as `kintrace import` finds them. Unless `link=false`, a link run follows in the
+    background: `link_job` is its id for `GET /api/v1/link-jobs/{id}`."""
     try:
-        return run_upload(
+        report = run_upload(
             db,
             store=request.app.state.store,
             user=user,
@@ -87,6 +94,25 @@ def api_import(
         )
     except UploadRefused as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
+    job = request_link(request, user=user, report=report) if link else None
+    return report | {"link_job": job.id if job is not None else None}
+
+
+@router.get("/link-jobs/{job_id}", name="api_link_job")
+def api_link_job(request: Request, user: UserDep, job_id: int) -> dict[str, Any]:
+    """A background link run: state (queued, running, done, not-linked, failed), its stage and,
+    when done, its figures."""
+    job = request.app.state.link_jobs.get(job_id)
+    if job is None:
+        raise NotFound()
+    return {
+        "id": job.id,
+        "state": job.state,
+        "stage": job.stage,
+        "seconds": job.seconds(),
+        "figures": job.figures,
+        "message": job.message,
+    }
 
 
 @router.get("/quarantine", name="api_quarantine")

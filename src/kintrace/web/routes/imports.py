@@ -1,35 +1,74 @@
-"""Import page (upload, validation report) and quarantine (list, correct, re-import).
+"""Import page (upload, mapping step, validation report, link run) and quarantine (list,
+correct, re-import).
 
-The import itself is the registry's service; this module only stores the upload in the data
-directory, calls it, and gives the new source to the uploader's agency.
+The import is the registry's service: an upload is kept for its mapping step
+(`kintrace.registry.uploads`), previewed as the import will read it (`registry.preview`), then
+imported for the user's agency with the columns as the user confirmed them; the link run that
+follows is a background job (`web.linkjobs`) whose progress the report shows.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 import uuid
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from kintrace.accounts.users import User
+from kintrace.registry.columns import EXTRA, FIELDS, IGNORE
+from kintrace.registry.dates import DATE_ORDERS
+from kintrace.registry.errors import RegistryError
+from kintrace.registry.mapfile import ReadOptions
+from kintrace.registry.preview import batch_options, preview_file, saved_options
+from kintrace.registry.uploads import StagedUpload, stage_upload, staged_upload
 from kintrace.store.engine import Store
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
-from kintrace.web.rendering import render
+from kintrace.web.i18n import N_
+from kintrace.web.linkjobs import LinkJob
+from kintrace.web.rendering import is_htmx, render
 from kintrace.web.workspace import imports as import_service
 from kintrace.web.workspace import quarantine
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+#: What each target is called on the mapping step (translated in the template).
+TARGET_LABELS = {
+    "source": N_("Source"),
+    "record_id": N_("Record id"),
+    "family_name": N_("Surname"),
+    "given_name": N_("Given name"),
+    "patronymic": N_("Patronymic"),
+    "full_name": N_("Full name"),
+    "sex": N_("Sex"),
+    "birth_date": N_("Birth date"),
+    "age": N_("Age"),
+    "observed_on": N_("Date recorded"),
+    "birth_place": N_("Birth place"),
+    "last_known_place": N_("Last known place"),
+    "group_id": N_("Sibling group"),
+    "guardian_name": N_("Guardian"),
+    "guardian_contact": N_("Guardian's contact"),
+    "notes": N_("Notes"),
+    EXTRA: N_("Keep as an extra column"),
+    IGNORE: N_("Leave out (row number)"),
+}
+assert set(TARGET_LABELS) == {*FIELDS, EXTRA, IGNORE}
+
+
+def read_upload(upload: UploadFile, *, max_bytes: int) -> bytes:
+    data = upload.file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise import_service.UploadRefused(
+            f"The file is larger than {max_bytes // (1 << 20)} MiB; split it into smaller files."
+        )
+    return data
 
 
 def run_upload(
-    db: Session,
+    db: DbDep,
     *,
     store: Store,
     user: User,
@@ -37,18 +76,29 @@ def run_upload(
     source: str | None,
     max_bytes: int = 50 << 20,
 ) -> dict[str, Any]:
-    """Store the uploaded file under the data directory and import it for the user's agency."""
-    name = _SAFE_NAME.sub("_", Path(upload.filename or "upload.csv").name)[-120:] or "upload.csv"
-    data = upload.file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise import_service.UploadRefused(
-            f"The file is larger than {max_bytes // (1 << 20)} MiB; split it into smaller files."
-        )
-    target = import_service.upload_dir(store.settings.home) / f"{uuid.uuid4().hex[:12]}-{name}"
-    target.write_bytes(data)
-    return import_service.import_for_agency(
-        db, store=store, path=target, display_name=name, source=source, user=user
+    """Keep the uploaded file in the data directory and import it for the user's agency, with
+    the columns found in it (the API: no mapping step)."""
+    data = read_upload(upload, max_bytes=max_bytes)
+    staged = stage_upload(
+        store.settings.home, data=data, name=upload.filename, user_id=user.id, source=source
     )
+    return import_service.import_for_agency(
+        db,
+        store=store,
+        path=staged.path,
+        display_name=staged.display_name,
+        source=source,
+        user=user,
+    )
+
+
+def request_link(request: Request, *, user: User, report: dict[str, Any]) -> LinkJob | None:
+    """Queue the link run that follows an import that changed the registry."""
+    if not report.get("changed"):
+        return None
+    jobs = request.app.state.link_jobs
+    job: LinkJob = jobs.request(actor=user.username, batch_id=report.get("batch_id"))
+    return job
 
 
 @router.get("/import", name="import_form")
@@ -64,21 +114,140 @@ def import_upload(
     file: UploadFile,
     source: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
+    """Keep the file and show the mapping step: how it will be read, with its first rows."""
     opts = request.app.state.options
     try:
-        report = run_upload(
-            db,
-            store=request.app.state.store,
-            user=user,
-            upload=file,
-            source=source.strip() or None,
-            max_bytes=opts.max_upload_bytes,
-        )
+        data = read_upload(file, max_bytes=opts.max_upload_bytes)
     except import_service.UploadRefused as exc:
         return render(request, "import.html", {"report": None, "error": str(exc)}, status_code=400)
-    rows = quarantine.open_rows(db, agency_id=user.agency_id)
-    batch_rows = [r for r in rows if r.id in set(report.get("quarantined_ids", []))]
-    return render(request, "import.html", {"report": report, "rejected": batch_rows})
+    name = source.strip() or None
+    staged = stage_upload(
+        request.app.state.settings.home,
+        data=data,
+        name=file.filename,
+        user_id=user.id,
+        source=name,
+    )
+    saved = saved_options(db, name) if name else None
+    return _mapping_page(request, staged, read=saved or ReadOptions(), source=name, reused=saved)
+
+
+@router.post("/import/{token}", name="import_map")
+def import_map(
+    request: Request,
+    db: DbDep,
+    user: UserDep,
+    token: str,
+    action: Annotated[str, Form()] = "import",
+    source: Annotated[str, Form(max_length=64)] = "",
+    header_row: Annotated[str, Form(max_length=6)] = "",
+    header_rows: Annotated[str, Form(max_length=2)] = "",
+    date_order: Annotated[str, Form(max_length=16)] = "",
+    shown_header_row: Annotated[str, Form(max_length=6)] = "",
+    shown_header_rows: Annotated[str, Form(max_length=2)] = "",
+    head: Annotated[list[str] | None, Form()] = None,
+    col: Annotated[list[str] | None, Form()] = None,
+    link: Annotated[str, Form(max_length=4)] = "",
+) -> Response:
+    """The mapping step's form: show the preview again with the user's choices, or import."""
+    staged = staged_upload(request.app.state.settings.home, token, user_id=user.id)
+    if staged is None:
+        raise NotFound()
+    name = source.strip() or None
+    try:
+        row = _whole_number(header_row)
+        rows = _whole_number(header_rows)
+        same_header = (header_row, header_rows) == (shown_header_row, shown_header_rows)
+        chosen = dict(zip(head or [], col or [], strict=False)) if same_header else {}
+        read = ReadOptions(
+            header_row=row,
+            header_rows=rows,
+            date_order=date_order if date_order in DATE_ORDERS else None,  # type: ignore[arg-type]
+            columns={h: t for h, t in chosen.items() if t in TARGET_LABELS},
+        )
+    except (RegistryError, ValueError) as exc:
+        return _mapping_page(request, staged, read=ReadOptions(), source=name, error=str(exc))
+    if action != "import":
+        return _mapping_page(request, staged, read=read, source=name)
+    try:
+        report = import_service.import_for_agency(
+            db,
+            store=request.app.state.store,
+            path=staged.path,
+            display_name=staged.display_name,
+            source=name,
+            user=user,
+            read=read,
+        )
+    except import_service.UploadRefused as exc:
+        return _mapping_page(request, staged, read=read, source=name, error=str(exc))
+    job = request_link(request, user=user, report=report) if link else None
+    rows_out = quarantine.open_rows(db, agency_id=user.agency_id)
+    batch_rows = [r for r in rows_out if r.id in set(report.get("quarantined_ids", []))]
+    return render(
+        request,
+        "import.html",
+        {"report": report, "rejected": batch_rows, "job": job, "linking_off": not link},
+    )
+
+
+@router.get("/import/link/{job_id}", name="import_link_status")
+def import_link_status(request: Request, user: UserDep, job_id: int) -> Response:
+    """The link run's progress: a fragment for htmx to poll, or a page without JavaScript."""
+    job = request.app.state.link_jobs.get(job_id)
+    if job is None:
+        raise NotFound()
+    template = "_link_job.html" if is_htmx(request) else "import_link.html"
+    return render(request, template, {"job": job})
+
+
+def _whole_number(text: str) -> int | None:
+    text = text.strip()
+    if not text or text == "auto":
+        return None
+    if not text.isdigit():
+        raise ValueError(f"'{text[:6]}' is not a row number; give a whole number, e.g. 3.")
+    return int(text)
+
+
+def _mapping_page(
+    request: Request,
+    staged: StagedUpload,
+    *,
+    read: ReadOptions,
+    source: str | None,
+    reused: ReadOptions | None = None,
+    error: str | None = None,
+) -> Response:
+    try:
+        preview = preview_file(
+            staged.path,
+            read=read,
+            source=source,
+            limits=request.app.state.store.settings.import_limits,
+        )
+    except RegistryError as exc:
+        return render(
+            request,
+            "import.html",
+            {"report": None, "error": str(exc)},
+            status_code=400,
+        )
+    return render(
+        request,
+        "import_map.html",
+        {
+            "staged": staged,
+            "preview": preview,
+            "read": read,
+            "source": source or "",
+            "targets": TARGET_LABELS,
+            "date_orders": DATE_ORDERS,
+            "reused": reused is not None,
+            "error": error or preview.problem,
+        },
+        status_code=400 if error else 200,
+    )
 
 
 @router.get("/quarantine", name="quarantine")
@@ -111,6 +280,7 @@ async def quarantine_fix(request: Request, db: DbDep, user: UserDep, row_id: int
             display_name=row.file_name,
             source=None if any(k.lower() == "source" for k in row.raw) else row.source_name,
             user=user,
+            read=batch_options(db, row.batch_id),
         )
     except import_service.UploadRefused as exc:
         return render(
@@ -119,8 +289,9 @@ async def quarantine_fix(request: Request, db: DbDep, user: UserDep, row_id: int
             {"rows": quarantine.open_rows(db, agency_id=user.agency_id), "error": str(exc)},
             status_code=400,
         )
+    job = request_link(request, user=user, report=report)
     return render(
         request,
         "quarantine.html",
-        {"rows": quarantine.open_rows(db, agency_id=user.agency_id), "report": report},
+        {"rows": quarantine.open_rows(db, agency_id=user.agency_id), "report": report, "job": job},
     )

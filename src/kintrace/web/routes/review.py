@@ -35,17 +35,26 @@ def policy_of(request: Request) -> ReviewPolicy:
         raise HTTPException(status_code=500, detail=str(exc)) from None
 
 
-def _queue_context(db: DbDep, user: UserDep) -> dict[str, Any]:
+def _queue_context(db: DbDep, user: UserDep, *, page: int = 1) -> dict[str, Any]:
+    counts = reviewing.counts(db, user=user)
+    waiting_total = sum(counts.get(s, 0) for s in reviewing.WAITING_STATUSES)
+    pages = max(1, -(-waiting_total // reviewing.PAGE_SIZE))
+    page = min(max(page, 1), pages)
     return {
-        "counts": reviewing.counts(db, user=user),
+        "counts": counts,
         "held": reviewing.held(db, user=user, now=now_utc()),
-        "waiting": reviewing.waiting(db, user=user),
+        "waiting": reviewing.waiting(db, user=user, page=page),
+        "page": page,
+        "pages": pages,
     }
 
 
 @router.get("/review", name="review_queue")
-def review_queue(request: Request, db: DbDep, user: UserDep) -> Response:
-    return render(request, "review_queue.html", _queue_context(db, user))
+def review_queue(request: Request, db: DbDep, user: UserDep, page: int = 1) -> Response:
+    """Every waiting pair of the agency, best first; the queue is first brought up to date with
+    the last link run, so its pairs are listed before anyone claims one (finding 2)."""
+    reviewing.bring_up_to_date(db, request.app.state.store, policy=policy_of(request))
+    return render(request, "review_queue.html", _queue_context(db, user, page=page))
 
 
 @router.post("/review/next", name="review_claim")

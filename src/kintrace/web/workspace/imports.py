@@ -9,10 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.users import User
+from kintrace.registry.columns import MappingError, map_columns
 from kintrace.registry.errors import RegistryError
 from kintrace.registry.importer import import_file
+from kintrace.registry.mapfile import ReadOptions
 from kintrace.registry.readers import open_reader
 from kintrace.registry.sources import ensure_source
+from kintrace.registry.uploads import upload_dir
 from kintrace.registry.validation import SOURCE_NAME
 from kintrace.store.engine import Store
 from kintrace.store.registry_tables import QuarantinedRow, Source
@@ -23,11 +26,7 @@ class UploadRefused(ValueError):
     """The file cannot be imported; the message says why and how to fix it."""
 
 
-def upload_dir(home: Path) -> Path:
-    """Where uploads are kept: inside the data directory, like every imported file."""
-    path = home / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+__all__ = ["UploadRefused", "import_for_agency", "upload_dir"]
 
 
 def import_for_agency(
@@ -38,6 +37,7 @@ def import_for_agency(
     display_name: str,
     source: str | None,
     user: User,
+    read: ReadOptions | None = None,
 ) -> dict[str, Any]:
     """Import one file as `user` with the registry's service; sources new with this file go to
     the user's agency. A file naming a source of another agency is refused before any write.
@@ -46,7 +46,8 @@ def import_for_agency(
     agency can see the records for a moment between the import and the assignment. The registry
     runs its own transaction, so the caller's session must hold no write lock while it does.
     """
-    names = _source_names(path, source, store)
+    read = read or ReadOptions()
+    names = _source_names(path, source, read, store)
     _refuse_foreign_sources(db, names=names, agency_id=user.agency_id)
     existing = set(db.execute(select(Source.name).where(Source.name.in_(names))).scalars())
     for name in sorted(names - existing):
@@ -56,8 +57,8 @@ def import_for_agency(
         scope.assign_source(db, source_id=created.id, agency_id=user.agency_id)
     db.commit()  # release the request's transaction: the import takes the write lock itself
     try:
-        summary = import_file(store, path, actor=user.username, source=source)
-    except RegistryError as exc:
+        summary = import_file(store, path, actor=user.username, source=source, read=read)
+    except (RegistryError, MappingError) as exc:
         raise UploadRefused(str(exc)) from None
     search_index.refresh(db)
     quarantined = (
@@ -76,6 +77,11 @@ def import_for_agency(
         "rows_rejected": summary.rejected,
         "rows_resolved": summary.resolved,
         "quarantined_ids": list(quarantined),
+        "changed": summary.new + summary.new_versions + summary.resolved,
+        "derived_ids": summary.derived_ids,
+        "rows_repeated": summary.repeated,
+        "header_row": summary.header_row,
+        "header_rows": summary.header_rows,
     }
 
 
@@ -83,20 +89,34 @@ def _valid_source_name(name: str) -> bool:
     return SOURCE_NAME.match(name) is not None
 
 
-def _source_names(path: Path, source: str | None, store: Store) -> set[str]:
-    """The sources a file will write to: the `source` option, else its `source` column."""
-    if source:
-        return {source}
+def _source_names(path: Path, source: str | None, read: ReadOptions, store: Store) -> set[str]:
+    """The sources a file will write to: the `source` option, else its source column (as the
+    import will map it)."""
+    if source or read.source:
+        return {source or read.source or ""}
     names: set[str] = set()
     try:
-        reader = open_reader(path, limits=store.settings.import_limits)
+        reader = open_reader(
+            path,
+            sheet=read.sheet,
+            header_row=read.header_row,
+            header_rows=read.header_rows,
+            limits=store.settings.import_limits,
+        )
     except RegistryError as exc:
         raise UploadRefused(str(exc)) from None
     try:
+        if reader.columns is not None:
+            mapping = map_columns(reader.columns, chosen=read.columns)
+            keys = {mapping.fields["source"]} if "source" in mapping.fields else set()
+        else:
+            keys = {"source"}
         for row in reader.rows():
             for key, value in row.cells.items():
-                if key.strip().lower() == "source" and value.strip():
+                if (key in keys or key.strip().lower() == "source") and value.strip():
                     names.add(value.strip())
+    except MappingError as exc:
+        raise UploadRefused(str(exc)) from None
     finally:
         reader.close()
     return names

@@ -25,6 +25,7 @@ class QuarantineRow:
     column: str | None
     reason: str
     raw: dict[str, Any]
+    batch_id: int | None = None  # the import that held it back (how its file was read)
 
 
 def _rows(db: Session, agency_id: int, *, row_id: int | None = None) -> list[QuarantineRow]:
@@ -63,6 +64,7 @@ def _rows(db: Session, agency_id: int, *, row_id: int | None = None) -> list[Qua
                 column=row.column,
                 reason=row.reason,
                 raw=raw if isinstance(raw, dict) else {},
+                batch_id=row.batch_id,
             )
         )
     return result

@@ -16,10 +16,20 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.users import User
-from kintrace.cases import DECIDING_ROLES, PairStatus, RecordKey, ReviewPolicy, Role, Verdict
+from kintrace.cases import (
+    DECIDING_ROLES,
+    QUEUED_STATUSES,
+    PairStatus,
+    RecordKey,
+    ReviewPolicy,
+    Role,
+    Verdict,
+)
 from kintrace.review import decisions, pairs, queue
 from kintrace.review.actors import Actor
 from kintrace.review.scope import keys_in_scope
+from kintrace.services import linkruns as linking
+from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_pairs, link_runs
 from kintrace.store.registry_tables import Record, Source
 
@@ -77,8 +87,23 @@ def claim(
     )
 
 
-def waiting(db: Session, *, user: User) -> list[queue.QueueItem]:
-    return queue.waiting(db, agency_ids=scope_of(user))
+PAGE_SIZE = 50
+WAITING_STATUSES = QUEUED_STATUSES
+
+
+def waiting(db: Session, *, user: User, page: int = 1) -> list[queue.QueueItem]:
+    return queue.waiting(
+        db, agency_ids=scope_of(user), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+
+
+def bring_up_to_date(db: Session, store: Store, *, policy: ReviewPolicy) -> None:
+    """Fill the queue from the last link run if it is behind (its own write transaction), then
+    end the request's read transaction so its next query sees the filled queue (a SQLite reader
+    keeps the snapshot it started with)."""
+    if linking.queue_behind(store):
+        linking.bring_queue_up_to_date(store, policy=policy)
+        db.commit()
 
 
 def counts(db: Session, *, user: User) -> dict[str, int]:

@@ -1,0 +1,81 @@
+"""The link run that follows `kintrace import` (issue 12, finding 4): the same service as
+`kintrace link` (`kintrace.services.linkruns.link_and_queue`), with a progress bar and one summary
+line. Linking that cannot run yet (too few records to train a model) is said, not failed: the
+lists are imported either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from kintrace.cli.command import cli_actor, fail
+from kintrace.cli.settings import settings_from
+from kintrace.store.engine import Store
+
+out = Console()
+err = Console(stderr=True)
+
+
+def link_after_import(ctx: typer.Context, store: Store) -> None:
+    """Link the new records and fill the review queue; print what happened."""
+    from kintrace.cases import WorkflowRefused
+    from kintrace.linkage.engine import EngineConfig, EngineError
+    from kintrace.linkage.service import LinkInputError
+    from kintrace.review.policy import load_policy
+    from kintrace.services.linkage import LinkOptions
+    from kintrace.services.linkruns import link_and_queue
+
+    settings = settings_from(ctx)
+    options = LinkOptions(
+        engine=EngineConfig(temp_dir=settings.home / "link-tmp"), actor=cli_actor()
+    )
+    try:
+        policy = load_policy(settings.home)
+        with link_progress() as say:
+            outcome = link_and_queue(store, policy=policy, options=options, progress=say)
+    except LinkInputError as exc:
+        out.print(f"[yellow]Not linked yet:[/] {exc}", highlight=False, soft_wrap=True)
+        return
+    except (EngineError, WorkflowRefused) as exc:
+        raise fail(
+            f"the lists are imported, and linking them failed: {exc} Run `kintrace link` when "
+            "that is corrected."
+        ) from None
+    except Exception as exc:  # the import is done: a failing link run must not hide that
+        raise fail(
+            f"the lists are imported, and the link run after them stopped "
+            f"({type(exc).__name__}: {str(exc)[:300]}). The previous link results are kept; "
+            "run `kintrace link` to try again."
+        ) from None
+    report = outcome.report
+    if report.mode == "nothing-new":
+        out.print("Linked: nothing new to link.", highlight=False)
+        return
+    out.print(
+        f"Linked (run {report.run_id}, {report.mode}): {report.records_new} new or changed "
+        f"records, {report.pairs_auto} pairs linked, {report.pairs_pending} waiting for review "
+        f"({outcome.queued} new in the review queue: `kintrace review next`, or the web "
+        "review queue).",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@contextmanager
+def link_progress() -> Iterator[Callable[[str], None]]:
+    """A Rich progress bar showing the link run's stage and the time it has taken."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("linking", total=None)
+        yield lambda message: bar.update(task, description=f"linking: {message}")

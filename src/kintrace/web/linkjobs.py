@@ -1,0 +1,186 @@
+"""Link runs started by web uploads: in the background, one at a time, each followed on the
+import page (issue 12, finding 4).
+
+An upload returns as soon as its rows are in; the link run that scores them takes longer (a
+minute on a large registry), so it runs on a worker thread, never on the event loop. Requests
+that arrive while a run is queued join it (one incremental run links every list that came in);
+a request during a run queues the next one. Across processes (a second web worker, a
+`kintrace import` at the same time) the registry's link lock makes runs wait for each other
+(`kintrace.services.linkruns`). A run interrupted by a restart leaves the previous results intact;
+the next import links what it missed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from kintrace.config import Settings
+from kintrace.store.engine import Store
+
+log = logging.getLogger(__name__)
+#: Finished jobs kept for their status pages.
+KEEP_JOBS = 200
+
+Say = Callable[[str], None]
+Runner = Callable[["LinkJob", Say], Any]
+
+
+@dataclass(frozen=True)
+class LinkJob:
+    """One background link run as the import page shows it (figures only, no names)."""
+
+    id: int
+    requested_by: str
+    requested_at: datetime
+    batches: tuple[int, ...] = ()
+    state: str = "queued"  # queued | running | done | not-linked | failed
+    stage: str = ""
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
+    message: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "not-linked", "failed")
+
+    def seconds(self, now: datetime | None = None) -> int:
+        start = self.started_at or self.requested_at
+        end = self.finished_at or now or datetime.now(UTC)
+        return max(0, int((end - start).total_seconds()))
+
+
+class LinkJobs:
+    """The app's queue of link runs (one worker thread while there is work)."""
+
+    def __init__(self, runner: Runner) -> None:
+        self._runner = runner
+        self._lock = threading.Lock()
+        self._jobs: dict[int, LinkJob] = {}
+        self._queue: deque[int] = deque()
+        self._worker: threading.Thread | None = None
+        self._next = 1
+
+    def request(self, *, actor: str, batch_id: int | None = None) -> LinkJob:
+        """A link run for newly imported rows: the queued one if any (it will see them too),
+        else a new one after the run in progress."""
+        with self._lock:
+            for job_id in self._queue:
+                job = self._jobs[job_id]
+                if batch_id is not None:
+                    job = self._jobs[job_id] = replace(job, batches=(*job.batches, batch_id))
+                return job
+            job = LinkJob(
+                id=self._next,
+                requested_by=actor,
+                requested_at=datetime.now(UTC),
+                batches=(batch_id,) if batch_id is not None else (),
+            )
+            self._next += 1
+            self._jobs[job.id] = job
+            self._queue.append(job.id)
+            self._forget_old()
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(
+                    target=self._work, name="kintrace-link-jobs", daemon=True
+                )
+                self._worker.start()
+            return job
+
+    def get(self, job_id: int) -> LinkJob | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def wait(self, job_id: int, timeout: float) -> LinkJob | None:
+        """Block until the job has finished or `timeout` seconds passed (tests, the API)."""
+        deadline = datetime.now(UTC).timestamp() + timeout
+        while True:
+            job = self.get(job_id)
+            if job is None or job.finished or datetime.now(UTC).timestamp() > deadline:
+                return job
+            time.sleep(0.1)
+
+    def _update(self, job_id: int, **changes: Any) -> None:
+        with self._lock:
+            self._jobs[job_id] = replace(self._jobs[job_id], **changes)
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._worker = None
+                    return
+                job_id = self._queue.popleft()
+                job = self._jobs[job_id] = replace(
+                    self._jobs[job_id], state="running", started_at=datetime.now(UTC)
+                )
+            self._run(job)
+
+    def _run(self, job: LinkJob) -> None:
+        from kintrace.linkage.service import LinkInputError
+
+        try:
+            outcome = self._runner(job, lambda stage: self._update(job.id, stage=stage))
+        except LinkInputError as exc:
+            self._update(
+                job.id, state="not-linked", message=str(exc), finished_at=datetime.now(UTC)
+            )
+            return
+        except Exception as exc:  # the worker must outlive any failure of one run
+            log.error("link job %s failed: %s", job.id, type(exc).__name__)
+            self._update(
+                job.id,
+                state="failed",
+                message=f"{type(exc).__name__}: the link run stopped; the imported records are "
+                "kept. Run it again with `kintrace link`, or import again.",
+                finished_at=datetime.now(UTC),
+            )
+            return
+        report = outcome.report
+        self._update(
+            job.id,
+            state="done",
+            stage="",
+            finished_at=datetime.now(UTC),
+            figures={
+                "run_id": report.run_id,
+                "mode": report.mode,
+                "records_new": report.records_new,
+                "pairs_auto": report.pairs_auto,
+                "pairs_pending": report.pairs_pending,
+                "queued": outcome.queued,
+                "persons": report.persons,
+            },
+        )
+
+    def _forget_old(self) -> None:
+        finished = [i for i, j in self._jobs.items() if j.finished]
+        for job_id in finished[: max(0, len(finished) - KEEP_JOBS)]:
+            del self._jobs[job_id]
+
+
+def link_jobs_for(store: Store, settings: Settings) -> LinkJobs:
+    """The app's link jobs: `kintrace.services.linkruns.link_and_queue` on this store."""
+
+    def run(job: LinkJob, say: Say) -> Any:
+        from kintrace.linkage.engine import EngineConfig
+        from kintrace.review.policy import load_policy
+        from kintrace.services.linkage import LinkOptions
+        from kintrace.services.linkruns import link_and_queue
+
+        options = LinkOptions(
+            engine=EngineConfig(temp_dir=settings.home / "link-tmp"),
+            actor=job.requested_by,
+        )
+        return link_and_queue(
+            store, policy=load_policy(settings.home), options=options, progress=say
+        )
+
+    return LinkJobs(run)
