@@ -231,16 +231,23 @@ def _choose_header(
     header_row: int | None,
     header_rows: int | None,
 ) -> HeaderChoice:
-    """The header among the first rows, checked against the limits before it is looked for (a
-    row of a million cells is refused, not searched); the first filled row counts as a header in
-    the message."""
+    """The header among the first rows, within the limits: a row wider than the column limit is
+    refused before the header is looked for (never searched cell by cell); the header rows and
+    the title rows above them are checked with them (the rows under the header are checked as
+    they are read, with the header's names)."""
     seen_filled = False
     for index, cells in enumerate(top):
-        check_row(
-            label, limits, number=index + 1, cells=cells, columns=cells, header=not seen_filled
-        )
+        if len(cells) > limits.max_columns:
+            check_row(label, limits, number=index + 1, cells=cells, columns=[],
+                      header=not seen_filled)  # fmt: skip
         seen_filled = seen_filled or any(c.strip() for c in cells)
-    return choose_header(top, label=label, header_row=header_row, header_rows=header_rows)
+    choice = choose_header(top, label=label, header_row=header_row, header_rows=header_rows)
+    for index in range(choice.last + 1):
+        cells = top[index]
+        header = index >= choice.first
+        check_row(label, limits, number=index + 1, cells=cells,
+                  columns=cells if header else [], header=header)  # fmt: skip
+    return choice
 
 
 def _sniff_delimiter(sample: str) -> str:
