@@ -267,7 +267,7 @@ class ColumnMapping:
 
     @property
     def derived_ids(self) -> bool:
-        """No column gives record_id: ids are derived from each row's content (decision 0002)."""
+        """No column gives record_id: ids are derived from each row's content (decision 0003)."""
         return "record_id" not in self.fields
 
     def chosen(self) -> dict[str, str]:

@@ -88,7 +88,7 @@ class ImportSummary:
     header_row: int | None = None
     header_rows: int | None = None
     mapping: ColumnMapping | None = None
-    derived_ids: bool = False  # no id column: ids derived from each row (decision 0002)
+    derived_ids: bool = False  # no id column: ids derived from each row (decision 0003)
     repeated: int = 0  # rows identical to an earlier row of the file (counted once)
 
 
@@ -514,7 +514,7 @@ def _is_derived(record_id: str) -> bool:
 
 
 def _refuse_mixed_ids(label: str, source: str, keys: dict[str, int], *, derived: bool) -> None:
-    """A source's ids come all from an id column or all from the rows' content (decision 0002):
+    """A source's ids come all from an id column or all from the rows' content (decision 0003):
     mixing them would register every child of the list a second time."""
     if not keys:
         return

@@ -70,7 +70,7 @@ SEX_VALUES = {
     "девочка": "F",
 }  # fmt: skip
 SOURCE_NAME = re.compile(r"^[\w.-]{1,64}$")
-#: Record ids derived from a row's content when a file has no id column (decision 0002).
+#: Record ids derived from a row's content when a file has no id column (decision 0003).
 DERIVED_ID = re.compile(r"^kt-[0-9a-f]{20}$")
 DERIVED_ID_PREFIX = "kt-"
 
@@ -103,7 +103,7 @@ def check_columns(
     """Refuse a header that cannot give a single valid row (the file is not a records file).
 
     With a `mapping` (CSV and XLSX) a missing record_id column is allowed: ids are then
-    derived from each row (decision 0002); without one the header must name record_id.
+    derived from each row (decision 0003); without one the header must name record_id.
     """
     if source_option is not None and not SOURCE_NAME.match(source_option):
         raise ImportRefused(
@@ -433,7 +433,7 @@ def derived_id(
     birth_date: str | None,
     birth_place: str | None,
 ) -> str:
-    """The id of a row from a list without an id column (decision 0002): `kt-` and 20 hex
+    """The id of a row from a list without an id column (decision 0003): `kt-` and 20 hex
     digits of SHA-256 over who the row describes (given, family, patronymic and full name, sex,
     birth date as parsed, birth place), normalised by `_identity_text`.
 
