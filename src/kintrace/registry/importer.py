@@ -32,6 +32,7 @@ from kintrace.registry.readers import RowReader, open_reader
 from kintrace.registry.sources import SourceDetails, ensure_source
 from kintrace.registry.validation import (
     DERIVED_ID_PREFIX,
+    EMPTY_ID,
     FIELD_COLUMNS,
     ParsedRow,
     Rejection,
@@ -97,6 +98,7 @@ class _SourceState:
     source_id: int
     keys: dict[str, int]
     conflicts: set[str] = field(default_factory=set)
+    ids: str | None = None  # "derived", "given" or "mixed" (records made before 0007b), or None
 
 
 def file_sha256(path: Path) -> str:
@@ -289,6 +291,12 @@ class _ImportRun:
 
     def _accept(self, number: int, row: ParsedRow) -> None:
         state = self._state(row.source)
+        if not self._same_kind_of_ids(state, row):
+            self.quarantine.reject(
+                number,
+                Rejection("record_id", EMPTY_ID, row.source, None, row.raw_json),
+            )
+            return
         key = row.record_id
         if key in state.conflicts:
             self.quarantine.reject(
@@ -320,6 +328,31 @@ class _ImportRun:
             state.keys[key] = marker
             self.changed_rows.append((state.source_id, row, number))
 
+    def _same_kind_of_ids(self, state: _SourceState, row: ParsedRow) -> bool:
+        """A source's ids come all from an id column or all derived from the rows (decision
+        0003): a file of the other kind is refused whole (it would register every child of the
+        list a second time); a quarantine-export row without an id, for a source with ids, is
+        held back again (it needs its id)."""
+        kind = "derived" if row.derived else "given"
+        if state.ids is None:
+            state.ids = kind
+        if state.ids in (kind, "mixed"):
+            return True
+        label, name = self.reader.path.name, row.source
+        if self.derive_ids:
+            raise ImportRefused(
+                f"{label}: this file has no id column, and the records of source '{name}' have "
+                "ids from one. Map the file's id column (--map, or the web mapping step), or "
+                "import the file as another source. Nothing was imported."
+            )
+        if row.derived:
+            return False
+        raise ImportRefused(
+            f"{label}: this file has an id column, and source '{name}' was imported without "
+            "one (its ids are derived from each row). Map the id column to 'ignore' to go on "
+            "that way, or import the file as another source. Nothing was imported."
+        )
+
     def _state(self, name: str) -> _SourceState:
         state = self.states.get(name)
         if state is None:
@@ -339,8 +372,7 @@ class _ImportRun:
                     )
                 )
             }
-            _refuse_mixed_ids(self.reader.path.name, name, keys, derived=self.derive_ids)
-            state = self.states[name] = _SourceState(source.id, keys)
+            state = self.states[name] = _SourceState(source.id, keys, ids=_id_kind(keys))
             self.summary.sources.append(name)
         return state
 
@@ -513,23 +545,12 @@ def _is_derived(record_id: str) -> bool:
     return record_id.startswith(DERIVED_ID_PREFIX) and len(record_id) == 23
 
 
-def _refuse_mixed_ids(label: str, source: str, keys: dict[str, int], *, derived: bool) -> None:
-    """A source's ids come all from an id column or all from the rows' content (decision 0003):
-    mixing them would register every child of the list a second time."""
+def _id_kind(keys: dict[str, int]) -> str | None:
+    """How a source's records got their ids: "derived", "given", "mixed", or None (none yet)."""
     if not keys:
-        return
-    if derived and not all(_is_derived(k) for k in keys):
-        raise ImportRefused(
-            f"{label}: this file has no id column, and the records of source '{source}' have ids "
-            "from one. Map the file's id column (--map, or the web mapping step), or import the "
-            "file as another source. Nothing was imported."
-        )
-    if not derived and any(_is_derived(k) for k in keys):
-        raise ImportRefused(
-            f"{label}: this file has an id column, and source '{source}' was imported without "
-            "one (its ids are derived from each row). Map the id column to 'ignore' to go on "
-            "that way, or import the file as another source. Nothing was imported."
-        )
+        return None
+    derived = sum(1 for k in keys if _is_derived(k))
+    return "derived" if derived == len(keys) else "given" if derived == 0 else "mixed"
 
 
 def _refuse_month_first(label: str, evidence: dict[str, int]) -> None:

@@ -73,6 +73,7 @@ SOURCE_NAME = re.compile(r"^[\w.-]{1,64}$")
 #: Record ids derived from a row's content when a file has no id column (decision 0003).
 DERIVED_ID = re.compile(r"^kt-[0-9a-f]{20}$")
 DERIVED_ID_PREFIX = "kt-"
+EMPTY_ID = "record_id is empty: a row needs an id unique in its source"
 
 
 def canonical_column(header: str) -> str:
@@ -170,6 +171,7 @@ class ParsedRow:
     content_hash: str
     raw_json: str
     quarantine_id: int | None = None
+    derived: bool = False  # the id is derived from the row (decision 0003)
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -298,8 +300,11 @@ class RowValidator:
                     "at most 64)",
                 )
             self._good_sources.add(source)
-        if not record_id and not self.derive_ids:
-            return reject("record_id", "record_id is empty: a row needs an id unique in its source")
+        # A row of a quarantine export without an id came from a list without one: its id is
+        # derived as then (the importer checks that its source's ids are derived).
+        derive = self.derive_ids or quarantine_id is not None
+        if not record_id and not derive:
+            return reject("record_id", EMPTY_ID)
         if record_id and len(record_id) > MAX_KEY_LENGTH:
             return reject("record_id", f"record_id is longer than {MAX_KEY_LENGTH} characters")
         given, family, patronymic, full = (
@@ -313,7 +318,8 @@ class RowValidator:
             facts = self._facts(row)
         except FieldProblem as exc:
             return reject(exc.column, exc.reason)
-        if not record_id:
+        derived = not record_id
+        if derived:
             record_id = derived_id(
                 names=(given, family, patronymic, full),
                 sex=facts[0],
@@ -332,7 +338,9 @@ class RowValidator:
         row.pop("source", None)
         if extras:
             row.update({f"+{k}": v for k, v in extras.items()})
-        return ParsedRow(source, record_id, values, content_hash(row), raw_json, quarantine_id)
+        return ParsedRow(
+            source, record_id, values, content_hash(row), raw_json, quarantine_id, derived
+        )
 
     def _facts(self, row: dict[str, str]) -> tuple[Any, ...]:
         """sex, birth_date, precision, year, month, day, observed_on, age."""

@@ -188,3 +188,53 @@ def test_a_map_naming_an_id_column_the_file_lacks_is_refused(store: Store, tmp_p
     with pytest.raises(ImportRefused, match="as the id column"):
         import_file(store, path, actor="t", source="m",
                     read=ReadOptions(columns={"Номер справи": "record_id"}))  # fmt: skip
+
+
+def test_a_held_back_row_of_an_id_less_list_is_corrected_through_the_export(
+    store: Store, tmp_path: Path
+) -> None:
+    """The quarantine export of a bureau list imports back: the corrected row gets its derived
+    id and resolves its entry."""
+    import csv
+    import io
+
+    from kintrace.registry.quarantine import export_quarantine
+
+    kids = children(3)
+    path = tmp_path / "list.csv"
+    family_list_csv(path, kids)
+    text = path.read_bytes().decode("cp1251")
+    path.write_bytes(text.replace(kids[1].ukrainian()[3], "31.02.2014").encode("cp1251"))
+    summary = import_file(store, path, actor="t", source="fix")
+    assert (summary.new, summary.rejected) == (2, 1)
+    with store.session() as session:
+        entries = list(list_quarantine(session))
+    buffer = io.StringIO()
+    export_quarantine(entries, buffer)
+    rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
+    rows[0]["Дата народження"] = kids[1].ukrainian()[3]
+    fixed = tmp_path / "fixed.csv"
+    with fixed.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    again = import_file(store, fixed, actor="t", source="fix")
+    assert (again.new, again.resolved, again.rejected) == (1, 1, 0)
+    stored = _fields(store, "fix")
+    assert len(stored) == 3 and all(DERIVED_ID.match(str(r["record_id"])) for r in stored)
+
+
+def test_an_exported_row_without_its_id_stays_held_back_for_a_source_with_ids(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "ids.csv"
+    path.write_text("record_id,given_name\n1,Олена\n,Марія\n", encoding="utf-8")
+    assert import_file(store, path, actor="t", source="ids").rejected == 1
+    export = tmp_path / "export.csv"
+    with store.session() as session:
+        (entry,) = list(list_quarantine(session))
+    export.write_text(
+        f"source,record_id,given_name,quarantine_id\nids,,Марія,{entry.id}\n", encoding="utf-8"
+    )
+    again = import_file(store, export, actor="t")
+    assert (again.new, again.rejected, again.resolved) == (0, 1, 0)
