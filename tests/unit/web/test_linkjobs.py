@@ -46,7 +46,7 @@ class GatedRunner:
             self.calls.append(job.id)
         say("scoring")
         self.started.release()
-        self.release.wait(10)
+        self.release.wait(60)
         with self._lock:
             self.running -= 1
         return _Outcome(_Report(run_id=job.id))
@@ -56,14 +56,14 @@ def test_requests_queue_and_join_never_run_two_at_once() -> None:
     runner = GatedRunner()
     jobs = LinkJobs(runner)
     first = jobs.request(actor="a", batch_id=1)
-    assert runner.started.acquire(timeout=5)
+    assert runner.started.acquire(timeout=60)
     running = jobs.get(first.id)
     assert running is not None and running.state == "running" and running.stage == "scoring"
     second = jobs.request(actor="b", batch_id=2)  # queued behind the run in progress
     third = jobs.request(actor="c", batch_id=3)  # joins the queued one: it will see both lists
     assert third.id == second.id and jobs.get(second.id).batches == (2, 3)  # type: ignore[union-attr]
     runner.release.set()
-    done = jobs.wait(second.id, timeout=10)
+    done = jobs.wait(second.id, timeout=60)
     assert done is not None and done.state == "done" and done.figures["run_id"] == second.id
     assert jobs.get(first.id).state == "done"  # type: ignore[union-attr]
     assert runner.calls == [first.id, second.id] and runner.most == 1
@@ -82,7 +82,7 @@ def test_a_run_that_cannot_link_is_reported(error: Exception, state: str, words:
         raise error
 
     jobs = LinkJobs(runner)
-    job = jobs.wait(jobs.request(actor="a").id, timeout=10)
+    job = jobs.wait(jobs.request(actor="a").id, timeout=60)
     assert job is not None and job.state == state and words in (job.message or "")
-    again = jobs.wait(jobs.request(actor="a").id, timeout=10)  # the worker outlived it
+    again = jobs.wait(jobs.request(actor="a").id, timeout=60)  # the worker outlived it
     assert again is not None and again.state == state
