@@ -147,6 +147,7 @@ def link_command(
             f"Nothing new to link: {report.records_total} records, {report.persons} persons. "
             "Use --full to retrain and rescore everything."
         )
+        _print_warnings(report.warnings)
         return
     table = Table(title=f"link run {report.run_id} ({report.mode}, {engine})")
     table.add_column("figure")
@@ -164,6 +165,43 @@ def link_command(
     ):
         table.add_row(label, str(value))
     out.print(table)
+    _print_model(report)
+    _print_warnings(report.warnings)
+
+
+def _print_model(report: Any) -> None:
+    """Which model scored the run, and why the shipped one when it was (docs/linkage.md)."""
+    origin = report.model_origin
+    of_run = "" if report.mode == "full" else f" (the model of run {report.model_run_id})"
+    if origin == "shipped":
+        out.print(
+            f"[bold yellow]model:[/] the model shipped with Kintrace, {report.model_label}"
+            f"{of_run}: this registry cannot train its own yet",
+            highlight=False,
+        )
+        for reason in report.model_reasons:
+            out.print(f"  - {reason}", highlight=False)
+        out.print(f"  {report.model_about}", highlight=False)
+        out.print(
+            "  (docs/linkage.md, 'When the registry cannot train a model'; once it can, "
+            "kintrace link --full trains one on it)",
+            highlight=False,
+        )
+    elif origin == "given":
+        out.print(f"model: given with --model{of_run}", highlight=False)
+    else:
+        out.print(f"model: trained on this registry{of_run}", highlight=False)
+        if report.floored:
+            out.print(
+                f"  {len(report.floored)} estimate(s) raised to their floor (too little data "
+                "to estimate them; docs/linkage.md, 'Floors')",
+                highlight=False,
+            )
+
+
+def _print_warnings(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        out.print(f"[bold yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
 
 
 def explain_command(

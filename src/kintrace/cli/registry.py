@@ -32,6 +32,7 @@ from kintrace.registry.sources import (
     SourceDetails,
     list_sources,
     registry_status,
+    set_source_kind,
 )
 from kintrace.store.engine import Store
 from kintrace.store.errors import StoreError
@@ -69,6 +70,10 @@ quarantine_app = typer.Typer(
     help="Rows an import held back, with file, row, column and reason.", no_args_is_help=True
 )
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+sources_app = typer.Typer(
+    help="List the sources with their kind, records and imports; set a source's kind.",
+    invoke_without_command=True,
+)
 
 
 def _store(ctx: typer.Context) -> AbstractContextManager[Store]:
@@ -381,8 +386,11 @@ def _print_reading(s: ImportSummary) -> None:
         out.print(f"  {repeated}", highlight=False)
 
 
+@sources_app.callback()
 def sources_command(ctx: typer.Context) -> None:
     """List the sources with their kind, records and imports, then the registry's totals."""
+    if ctx.invoked_subcommand is not None:
+        return
     with _store(ctx) as store, store.session() as session:
         rows = list_sources(session)
         status = registry_status(session)
@@ -404,6 +412,30 @@ def sources_command(ctx: typer.Context) -> None:
         )
     out.print(table)
     _print_status(status)
+
+
+@sources_app.command("set-kind")
+def sources_set_kind(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="The source, as `kintrace sources` lists it.")],
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(SOURCE_KINDS)}.")],
+) -> None:
+    """Set a source's kind (audited); the next `kintrace link` rescores its records.
+
+    The kind tells the linkage model how to read the list: an adoption listing's replaced
+    surnames, patronymics and birthplaces say nothing against a match (docs/linkage.md).
+    """
+    with _store(ctx) as store, store.session(write=True) as session:
+        change = set_source_kind(session, source, kind, actor=cli_actor())
+    if not change.changed:
+        out.print(f"Source '{change.source}' already has kind {change.kind}; nothing changed.",
+                  highlight=False)  # fmt: skip
+        return
+    out.print(
+        f"Source '{change.source}': kind {change.previous} -> {change.kind}. The next "
+        "`kintrace link` rescores its records.",
+        highlight=False,
+    )
 
 
 def status_command(ctx: typer.Context) -> None:
@@ -554,7 +586,7 @@ def audit_verify(ctx: typer.Context) -> None:
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
     app.command("import", help=IMPORT_HELP)(import_command)
-    app.command("sources")(sources_command)
+    app.add_typer(sources_app, name="sources")
     app.command("status")(status_command)
     app.add_typer(records_app, name="records")
     app.add_typer(quarantine_app, name="quarantine")

@@ -1,11 +1,12 @@
 """Feature table cache: an incremental run computes features only for new or changed records.
 
 The cache is a Parquet file in `$KINTRACE_HOME/linkage/`, one row per record version that was
-featurised (uid + content hash). Its name carries a stamp of the Kintrace version, the feature
-columns, the bundled name tables and the source of `kintrace.names` and of the feature code, so
-a change to the name knowledge or rules invalidates it. A full run
-(`--full`) recomputes everything. The cache holds only derived keys, never names as written.
-"""
+featurised (uid + content hash + the kind its source had: a source whose kind changes, e.g. by
+`kintrace sources set-kind`, has its rows computed afresh, since `source_kind` is a feature).
+Its name carries a stamp of the Kintrace version, the feature columns, the bundled name tables
+and the source of `kintrace.names` and of the feature code, so a change to the name knowledge
+or rules invalidates it. A full run (`--full`) recomputes everything. The cache holds only
+derived keys, never names as written."""
 
 from __future__ import annotations
 
@@ -52,20 +53,26 @@ def registry_features(
     session: Session, *, cache: Path | None, use_cache: bool
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(keys, features): every current record's uid, source, record_id, content hash, and its
-    feature row, in the same order. Reuses cached rows whose content hash is unchanged."""
+    feature row, in the same order. Reuses cached rows whose content hash and source kind are
+    unchanged."""
     keys = load_record_keys(session)
     cached = pd.DataFrame()
     if use_cache and cache is not None and cache.exists():
         with contextlib.suppress(Exception):  # an unreadable cache is only a slower run
             cached = pd.read_parquet(cache)
-    if not cached.empty:
-        current = keys[["uid", "content_hash"]]
-        cached = cached.merge(current, on=["uid", "content_hash"], how="inner")
+    match = ["uid", "content_hash", "registry_kind"]
+    if not cached.empty and set(match) <= set(cached.columns):
+        cached = cached.merge(keys[match], on=match, how="inner")
+    else:  # nothing cached, or a cache from before `registry_kind` was kept
+        cached = pd.DataFrame()
     missing = sorted(set(keys["uid"]) - set(cached["uid"] if not cached.empty else ()))
     fresh = pd.DataFrame()
     if missing:
         records = load_records(session, uids=missing)
-        fresh = feature_table(records).assign(content_hash=records["content_hash"].to_numpy())
+        fresh = feature_table(records).assign(
+            content_hash=records["content_hash"].to_numpy(),
+            registry_kind=records["source_kind"].to_numpy(),
+        )
     parts = [frame for frame in (cached, fresh) if not frame.empty]
     if not parts:
         return keys, pd.DataFrame(columns=list(FEATURE_COLUMNS))

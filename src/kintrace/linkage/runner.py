@@ -19,10 +19,13 @@ from typing import Any, Literal
 
 import pandas as pd
 from splink import Linker, block_on
+from splink.internals.exceptions import EMTrainingException
 
 from kintrace.linkage.engine import Engine
 from kintrace.linkage.spec import BlockingRule, ModelSpec
+from kintrace.linkage.spec.floors import FlooredModel, floor_model
 from kintrace.linkage.splink_settings import settings_creator
+from kintrace.linkage.training import em_sampling, floors_during_em, prior_sampling
 
 Progress = Callable[[str], None]
 
@@ -78,7 +81,15 @@ def bind_model(
 
 
 class TrainingError(ValueError):
-    """EM could not estimate the model on this data; the message says what to do."""
+    """Training could not estimate the model on this data; `reason` says why, the message
+    also what to do."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(
+            f"training stopped: {reason}. Import more records, or link with a model trained "
+            "elsewhere: kintrace link --model FILE."
+        )
 
 
 def train(
@@ -89,38 +100,80 @@ def train(
     link_type: Literal["link_only", "link_and_dedupe", "dedupe_only"] = "dedupe_only",
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Estimate λ, u (random sampling) and m (EM); return the trained model as a JSON dict."""
+    """Estimate λ, u (random sampling) and m (EM); return the trained model as a JSON dict
+    (`train_floored`)."""
+    return train_floored(
+        spec, features, engine=engine, link_type=link_type, progress=progress
+    ).model
+
+
+def train_floored(
+    spec: ModelSpec,
+    features: pd.DataFrame | Sequence[pd.DataFrame],
+    *,
+    engine: Engine,
+    link_type: Literal["link_only", "link_and_dedupe", "dedupe_only"] = "dedupe_only",
+    progress: Progress | None = None,
+) -> FlooredModel:
+    """Estimate λ, u (random sampling) and m (EM): the trained model as a JSON dict, with the
+    estimates the floors changed.
+
+    Every step is bounded (`kintrace.linkage.training`: pairs counted first, samples above
+    the caps) and every m and u kept at or above the spec's floors, during EM and after
+    (`spec.floors.floor_model`). Splink failing anyway (an EM pass with no pair, an underflow
+    on a Splink without the floor hook) is a `TrainingError`.
+    """
     say = progress or (lambda _msg: None)
+    t = spec.training
+    prior = [prior_sampling(r, features, cap=t.prior_max_pairs, link_type=link_type)
+             for r in t.prior_rules]  # fmt: skip
+    passes = [em_sampling(r, features, cap=t.em_max_pairs, link_type=link_type)
+              for r in t.em_rules]  # fmt: skip
+    if not any(p.pairs for p in prior):
+        raise TrainingError(
+            "no two records share "
+            + " or ".join(r.name for r in t.prior_rules)
+            + ", so the share of matching pairs cannot be estimated"
+        )
     tables = _register_inputs(engine, features)
     linker = _linker(engine, tables, settings_creator(spec, link_type=link_type))
-    t = spec.training
-    say("estimating the prior")
-    linker.training.estimate_probability_two_random_records_match(
-        [_block(r) for r in t.prior_rules], recall=t.prior_recall
-    )
-    say("estimating u by random sampling")
-    linker.training.estimate_u_using_random_sampling(max_pairs=t.u_max_pairs, seed=t.seed)
-    for em_rule in t.em_rules:
-        say(f"EM on {em_rule.name}")
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                _block(em_rule), max_pairs=t.em_max_pairs, estimate_without_term_frequencies=True
-            )
-        except ValueError as exc:
-            # Splink refuses an m of 0.0 and any m below 1e-300 ("m_probability value
-            # 2.9e-321 is below the minimum"): an underflow in EM either way
-            if "m_probability value" not in str(exc):
-                raise
-            _drop_all(engine)
-            raise TrainingError(
-                f"training stopped: EM on {em_rule.name} estimated that one level of a "
-                "comparison never occurs among matches (an underflow on a small or very uniform "
-                "registry). Import more records, or link with a model trained elsewhere: "
-                "kintrace link --model FILE."
-            ) from None
-    model = linker.misc.save_model_to_json()
-    _drop_all(engine)
-    return model
+    step = "the prior"
+    try:
+        say("estimating the prior")
+        linker.training.estimate_probability_two_random_records_match(
+            [_block(r) for r in t.prior_rules],
+            recall=t.prior_recall,
+            record_sample_proportion=min(p.proportion for p in prior),
+        )
+        step = "u by random sampling"
+        say("estimating u by random sampling")
+        linker.training.estimate_u_using_random_sampling(max_pairs=t.u_max_pairs, seed=t.seed)
+        with floors_during_em(spec):
+            for em_rule, plan in zip(t.em_rules, passes, strict=True):
+                step = f"EM on {em_rule.name}"
+                say(f"EM on {plan.describe()}")
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    _block(em_rule),
+                    max_pairs=plan.max_pairs,
+                    record_sample_proportion=plan.proportion,
+                    estimate_without_term_frequencies=True,
+                )
+        model = linker.misc.save_model_to_json()
+    except (ValueError, EMTrainingException) as exc:
+        # Splink refuses an m below 1e-300 ("m_probability value 2.9e-321 is below the
+        # minimum"), and an EM pass whose rule pairs nothing; both mean this registry
+        # cannot train the model
+        if isinstance(exc, EMTrainingException):
+            raise TrainingError(f"EM found no pair to learn from ({step})") from None
+        if "probability value" not in str(exc):
+            raise
+        raise TrainingError(
+            f"{step} estimated that one level of a comparison never occurs among matches "
+            "(an underflow on a small or very uniform registry)"
+        ) from None
+    finally:
+        _drop_all(engine)
+    return floor_model(spec, model)
 
 
 def _register_inputs(engine: Engine, features: pd.DataFrame | Sequence[pd.DataFrame]) -> Any:

@@ -2,8 +2,10 @@
 
 The first run trains the model; later runs score only new or changed records against the rest
 (Splink's predict_between / predict_within) with the saved model; `full=True` retrains and
-rescores everything. Results are written in one transaction at the end, so a run interrupted
-half-way leaves the previous results intact.
+rescores everything. A registry too small or uniform to train scores with the model shipped
+with Kintrace instead, and the report says so (`kintrace.linkage.fallback`, decision 0320).
+Results are written in one transaction at the end, so a run interrupted half-way leaves the
+previous results intact.
 """
 
 from __future__ import annotations
@@ -21,22 +23,23 @@ from kintrace.linkage import runner
 from kintrace.linkage.clustering import Link
 from kintrace.linkage.decide import decide
 from kintrace.linkage.engine import EngineConfig, open_engine
+from kintrace.linkage.fallback import ModelChoice, choose_model, training_blockers
 from kintrace.linkage.feature_cache import cache_path, registry_features
 from kintrace.linkage.pipeline import candidates, train_and_score, weights_json
 from kintrace.linkage.ports import ReviewerVerdicts, verdict_constraints
 from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
 from kintrace.linkage.store_io import (
     Key,
+    PreviousState,
     RunResults,
     previous_state,
+    source_kinds,
     start_run,
     stored_auto_links,
     write_results,
 )
+from kintrace.registry.sources import SOURCE_KINDS
 from kintrace.store.engine import Store
-
-#: Fewer records than this cannot train a model (EM and random sampling need variety).
-MIN_RECORDS_TO_TRAIN = 50
 
 Progress = Callable[[str], None]
 
@@ -70,10 +73,20 @@ class LinkReport:
     persons: int
     seconds: float
     refused_by_constraints: int = 0
+    #: which model scored the run: trained (on this registry), shipped (with Kintrace: the
+    #: registry could not train one, `model_reasons` say why) or given (`--model`)
+    model_origin: str = "trained"
+    model_label: str = ""
+    model_reasons: tuple[str, ...] = ()
+    model_about: str = ""  # the shipped model's provenance in one line
+    model_run_id: int | None = None  # the full run whose model scored this one
+    floored: tuple[str, ...] = ()  # estimates the floors changed when it was trained
+    warnings: tuple[str, ...] = ()  # what the user should do (sources of unknown kind ...)
 
 
-def check_linkable(features: pd.DataFrame, *, training: bool) -> None:
-    """Refuse inputs no model can link, with a message a caseworker can act on."""
+def check_linkable(features: pd.DataFrame) -> None:
+    """Refuse inputs no model can link, with a message a caseworker can act on. (A registry
+    too small or uniform to *train* a model is linked with the shipped one.)"""
     n = len(features)
     if n == 0:
         raise LinkInputError(
@@ -95,11 +108,6 @@ def check_linkable(features: pd.DataFrame, *, training: bool) -> None:
             f"None of the {n} records has a birth date or an age, and the model needs dates to "
             "tell children with the same name apart. Check the birth_date / age columns of the "
             "imported lists."
-        )
-    if training and n < MIN_RECORDS_TO_TRAIN:
-        raise LinkInputError(
-            f"The registry has {n} records; training the model needs at least "
-            f"{MIN_RECORDS_TO_TRAIN}. Import more lists, then run kintrace link again."
         )
 
 
@@ -127,6 +135,7 @@ def link(
     say("reading the registry")
     with store.session() as session:
         state = previous_state(session)
+        kinds_now = source_kinds(session)
         full = options.full or options.model is not None or state.model is None
         must, cannot = verdict_constraints(verdicts, session)
         old_auto = stored_auto_links(session)
@@ -134,14 +143,18 @@ def link(
         records, features = registry_features(
             session, cache=cache_path(store.settings.home), use_cache=not full
         )
-    check_linkable(features, training=full)
+    check_linkable(features)
     keys: list[Key] = list(zip(records["source"], records["record_id"], strict=True))
     hashes = dict(zip(keys, records["content_hash"], strict=True))
-    new_mask = [state.linked_hash.get(k) != hashes[k] for k in keys]
+    # a source whose kind changed since the last run has its records rescored (the kind is a
+    # feature: an adoption listing's replaced names stop counting against a match)
+    rekinded = _kind_changed(state.source_kinds, kinds_now)
+    new_mask = [state.linked_hash.get(k) != hashes[k] or k[0] in rekinded for k in keys]
     n_new = int(sum(new_mask))
     # Records under a reviewer's decision are re-clustered by every incremental run: a decision
     # taken since the last run must hold even when nothing new was imported.
     decided_keys = {k for pair in (*must, *cannot) for k in pair}
+    warnings = _unknown_kinds(records, kinds_now)
     if not full and n_new == 0 and not _decisions_pending(state.person_of, must, cannot):
         return LinkReport(
             None,
@@ -153,6 +166,7 @@ def link(
             0,
             len(set(state.person_of.values())),
             time.perf_counter() - started,
+            warnings=tuple(warnings),
         )
     with store.session(write=True) as session:
         run_id = start_run(
@@ -168,17 +182,19 @@ def link(
             },
         )
     engine = open_engine(options.engine)
+    choice = _stored_choice(state)
     try:
         if not full and n_new == 0:
             model, pairs = state.model, runner.empty_pairs(spec)
         elif full:
+            choice = choose_model(spec, features, engine=engine, given=options.model, progress=say)
             model, pairs = train_and_score(
                 spec,
                 features,
                 engine=engine,
                 chunks=options.chunks,
                 progress=say,
-                model=options.model,
+                model=choice.model,
             )
         else:
             assert state.model is not None
@@ -218,9 +234,23 @@ def link(
     pair_rows = _pair_rows(spec, scored)
     persons = len(set(person_of.values()))
     n_auto = sum(1 for p in pair_rows if p["status"] == "auto")
+    if rekinded:
+        warnings.append(
+            "rescored the records of "
+            + ", ".join(f"'{s}'" for s in sorted(rekinded))
+            + ": the source's kind changed since the last run"
+        )
+    if not full and choice.origin == "shipped" and not training_blockers(spec, features):
+        warnings.append(
+            "the registry now holds what training needs: kintrace link --full trains a model "
+            "on it (this run scored with the shipped model)"
+        )
     run_values = {
         "model_json": json.dumps(model, ensure_ascii=False) if full else None,
         "model_run_id": run_id if full else state.model_run_id,
+        "model_origin": choice.origin,
+        "model_about": choice.as_json(),
+        "source_kinds": json.dumps(kinds_now, ensure_ascii=False, sort_keys=True),
         "records_total": len(keys),
         "records_new": n_new,
         "pairs_scored": len(pairs),
@@ -248,7 +278,11 @@ def link(
             action="link.run",
             entity_type="link_run",
             entity_id=run_id,
-            details={k: v for k, v in run_values.items() if k != "model_json"}
+            details={
+                k: v
+                for k, v in run_values.items()
+                if k not in ("model_json", "model_about", "source_kinds")
+            }
             | {"mode": "full" if full else "incremental", "auto": n_auto},
         )
     return LinkReport(
@@ -262,7 +296,57 @@ def link(
         persons=persons,
         seconds=time.perf_counter() - started,
         refused_by_constraints=decided.refused,
+        model_origin=choice.origin,
+        model_label=choice.label,
+        model_reasons=choice.reasons,
+        model_about=choice.about,
+        model_run_id=run_id if full else state.model_run_id,
+        floored=choice.floored if full else (),
+        warnings=tuple(warnings),
     )
+
+
+def _stored_choice(state: PreviousState) -> ModelChoice:
+    """The model of the last full run, as an incremental run reports it."""
+    about = state.model_about or {}
+    return ModelChoice(
+        model=state.model or {},
+        origin=state.model_origin or "trained",  # type: ignore[arg-type]
+        label=str(about.get("label") or "trained on this registry"),
+        reasons=tuple(about.get("reasons") or ()),
+        about=str(about.get("about") or ""),
+        provenance=dict(about.get("provenance") or {}),
+    )
+
+
+def _kind_changed(before: dict[str, str] | None, now: dict[str, str]) -> set[str]:
+    """Sources whose kind differs from the one the last run linked with (none known: none)."""
+    if before is None:
+        return set()
+    return {name for name, kind in now.items() if name in before and before[name] != kind}
+
+
+def _unknown_kinds(records: pd.DataFrame, kinds: dict[str, str]) -> list[str]:
+    """One warning naming every source of unknown kind with the command that sets it: without
+    kinds the model cannot tell an adoption listing (names replaced on purpose) from a family's
+    report."""
+    counts = records["source"].value_counts()
+    unknown = sorted(n for n in counts.index if kinds.get(n, "unknown") == "unknown")
+    if not unknown:
+        return []
+    settable = ", ".join(k for k in SOURCE_KINDS if k != "unknown")
+    lines = [
+        f"{len(unknown)} source(s) of kind 'unknown': the model cannot tell an adoption listing "
+        "(surnames, patronymics and birthplaces replaced on purpose) from any other list, so "
+        "those differences count against a match. Set each one's kind:"
+    ]
+    width = max(len(n) for n in unknown)
+    lines += [
+        f"  kintrace sources set-kind {name:<{width}} KIND   ({int(counts[name]):,} records)"
+        for name in unknown
+    ]
+    lines.append(f"  KIND: {settable}")
+    return ["\n".join(lines)]
 
 
 def _decisions_pending(

@@ -19,16 +19,17 @@ Key = tuple[str, str]
 
 
 def load_record_keys(session: Session) -> pd.DataFrame:
-    """uid, source, record_id and content hash of every record (cheap: no fields)."""
+    """uid, source, record_id, content hash and source kind (`registry_kind`, as the registry
+    holds it) of every record (cheap: no fields)."""
     query = (
         select(Record.id.label("uid"), Source.name.label("source"), Record.record_id,
-               Record.content_hash)
+               Record.content_hash, Source.kind.label("registry_kind"))
         .join(Source, Source.id == Record.source_id)
         .order_by(Record.id)
     )  # fmt: skip
     rows = session.execute(query).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["uid", "source", "record_id",
-                                                          "content_hash"])  # fmt: skip
+    columns = ["uid", "source", "record_id", "content_hash", "registry_kind"]
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
 def load_records(session: Session, *, uids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -78,23 +79,46 @@ def _records_query() -> Any:
     )
 
 
+def source_kinds(session: Session) -> dict[str, str]:
+    """Every source's kind as the registry holds it now."""
+    return {name: kind for name, kind in session.execute(select(Source.name, Source.kind))}
+
+
 @dataclass(frozen=True)
 class PreviousState:
-    """What the last completed runs left: the model, linked record versions, persons, pairs."""
+    """What the last completed runs left: the model (where it came from), linked record
+    versions, persons, and the source kinds the last run linked with (None: a run from before
+    migration 0006r)."""
 
     model_run_id: int | None
     model: dict[str, Any] | None
     linked_hash: dict[Key, str]
     person_of: dict[Key, str]
+    model_origin: str | None = None
+    model_about: dict[str, Any] | None = None
+    source_kinds: dict[str, str] | None = None
+
+
+def _json(text: str | None) -> Any:
+    return json.loads(text) if text else None
 
 
 def previous_state(session: Session) -> PreviousState:
     last_full = session.execute(
-        select(link_runs.c.id, link_runs.c.model_json)
+        select(
+            link_runs.c.id, link_runs.c.model_json, link_runs.c.model_origin,
+            link_runs.c.model_about,
+        )
         .where(link_runs.c.state == "done", link_runs.c.mode == "full")
         .order_by(link_runs.c.id.desc())
         .limit(1)
-    ).first()
+    ).first()  # fmt: skip
+    last_kinds = session.execute(
+        select(link_runs.c.source_kinds)
+        .where(link_runs.c.state == "done")
+        .order_by(link_runs.c.id.desc())
+        .limit(1)
+    ).scalar()
     linked: dict[Key, str] = {}
     persons: dict[Key, str] = {}
     for source, record_id, content_hash, person_id in session.execute(
@@ -112,6 +136,9 @@ def previous_state(session: Session) -> PreviousState:
         model=json.loads(last_full.model_json) if last_full and last_full.model_json else None,
         linked_hash=linked,
         person_of=persons,
+        model_origin=last_full.model_origin if last_full else None,
+        model_about=_json(last_full.model_about) if last_full else None,
+        source_kinds=_json(last_kinds),
     )
 
 

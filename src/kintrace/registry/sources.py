@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kintrace import audit
-from kintrace.registry.errors import NotFound
+from kintrace.registry.errors import NotFound, RegistryError
 from kintrace.store.registry_tables import (
     ImportBatch,
     QuarantinedRow,
@@ -124,6 +124,49 @@ def get_source(session: Session, name: str) -> Source:
     if source is None:
         raise NotFound(f"There is no source '{name}'. `kintrace sources` lists them.")
     return source
+
+
+class UnknownKind(RegistryError):
+    """A source kind that is not one of `SOURCE_KINDS`."""
+
+
+@dataclass(frozen=True)
+class KindChange:
+    source: str
+    previous: str
+    kind: str
+
+    @property
+    def changed(self) -> bool:
+        return self.previous != self.kind
+
+
+def set_source_kind(session: Session, name: str, kind: str, *, actor: str) -> KindChange:
+    """Set the kind of source `name` (audited as `registry.source.set_kind`).
+
+    The kind tells linkage how to read the source's records (an adoption listing's replaced
+    surnames say nothing against a match), so the next `kintrace link` rescores the records of
+    a source whose kind changed (docs/linkage.md). Setting the kind it already has changes
+    nothing and writes no audit entry. Which agency a source belongs to is not changed.
+    """
+    wanted = kind.strip().lower()
+    if wanted not in SOURCE_KINDS:
+        raise UnknownKind(f"'{kind}' is not a source kind; use one of: {', '.join(SOURCE_KINDS)}.")
+    source = get_source(session, name)
+    change = KindChange(source=source.name, previous=source.kind, kind=wanted)
+    if not change.changed:
+        return change
+    source.kind = wanted
+    session.flush()
+    audit.append(
+        session,
+        actor=actor,
+        action="registry.source.set_kind",
+        entity_type="source",
+        entity_id=source.id,
+        details={"name": source.name, "kind": wanted, "previous_kind": change.previous},
+    )
+    return change
 
 
 def list_sources(session: Session) -> list[SourceRow]:

@@ -45,6 +45,10 @@ link_runs = Table(
     Column("pairs_stored", Integer, nullable=False, default=0),
     Column("persons", Integer, nullable=False, default=0),
     Column("actor", String(128), nullable=False, default=""),
+    # trained | shipped | given: which model scored the run (migration 0006r, decision 0320)
+    Column("model_origin", String(16)),
+    Column("model_about", Text),  # JSON: label, why the shipped model, provenance, floors
+    Column("source_kinds", Text),  # JSON: source -> kind when the run read the registry
 )
 
 link_pairs = Table(

@@ -36,6 +36,10 @@ class Level:
     tf_minimum_u: float | None = None
     fixed_m: float | None = None  # domain knowledge EM must not override (see the model docs)
     neutral: bool = False  # weight fixed at 0: this outcome says nothing either way
+    #: lowest m / u this level may take (None: the training plan's `m_floor` / `u_floor`);
+    #: applied in every EM iteration and to the trained model (`spec.floors`)
+    m_floor: float | None = None
+    u_floor: float | None = None
 
     def condition(self) -> str:
         """Backend-neutral SQL condition (`close` levels: a placeholder the binder fills)."""
@@ -172,11 +176,49 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class TrainingCriteria:
+    """What a registry must hold before a model is trained on it; short of it, linking uses
+    the model shipped with the package (`kintrace.linkage.fallback`, decision 0320).
+
+    EM learns how often each level occurs among matches from the pairs of its blocking passes:
+    with few records, one list, or passes that pair almost nothing, the estimates are noise
+    (levels driven to 0, weights of +-70) or fail outright.
+    """
+
+    #: fewer records than this: too few matches for EM to estimate some 30 levels
+    min_records: int = 1000
+    #: fewer sources: the pairs are one list's duplicates, not the cross-list matches the
+    #: model is about
+    min_sources: int = 2
+    #: fewer pairs than this in an EM pass (or none for the prior rule): nothing to learn from
+    min_em_pairs: int = 500
+
+    def __post_init__(self) -> None:
+        if self.min_records < 2 or self.min_sources < 1 or self.min_em_pairs < 1:
+            raise ValueError(
+                f"training criteria: got min_records {self.min_records}, min_sources "
+                f"{self.min_sources}, min_em_pairs {self.min_em_pairs}; expected at least 2, "
+                "1 and 1"
+            )
+
+
+@dataclass(frozen=True)
 class Training:
     """How the model is estimated: u from random sampling, m by EM on a few blocking passes.
 
     `prior_rules` are near-certain deterministic rules with their assumed `prior_recall`, used to
     estimate the probability that two random records match (Splink's λ).
+
+    Cost is bounded by design, whatever the data: u from at most `u_max_pairs` random pairs;
+    each EM pass on at most about `em_max_pairs` pairs (records sampled when its blocks hold
+    more); the prior's rule counted on a sample when it would pair more than
+    `prior_max_pairs` (`kintrace.linkage.training`).
+
+    `m_floor` / `u_floor`: the lowest m and u any level may take (a level may set its own):
+    EM on a small or uniform registry drives an m towards 0 (1e-21, then an underflow Splink
+    refuses), which would make one disagreement outweigh every other piece of evidence. A
+    million matching pairs are needed to measure an m below 1e-6, and 2e6 random pairs
+    resolve a u down to 5e-7, so neither floor moves an estimate the data can support.
     """
 
     prior_rules: tuple[BlockingRule, ...]
@@ -184,7 +226,20 @@ class Training:
     em_rules: tuple[BlockingRule, ...]
     u_max_pairs: float = 2e6
     em_max_pairs: float = 2e6
+    prior_max_pairs: float = 2e6
     seed: int = 42
+    m_floor: float = 1e-6
+    u_floor: float = 1e-6
+    criteria: TrainingCriteria = field(default_factory=TrainingCriteria)
+
+    def __post_init__(self) -> None:
+        for name in ("m_floor", "u_floor"):
+            value = getattr(self, name)
+            if not 1e-300 <= value < 0.01:
+                raise ValueError(
+                    f"training: got {name} {value}; expected a value from 1e-300 (Splink's "
+                    "smallest) to below 0.01"
+                )
 
 
 @dataclass(frozen=True)
