@@ -120,8 +120,11 @@ def make_rows(children: list[dict[str, Any]], *, seed: int = 5) -> list[dict[str
     return rows
 
 
-def insert_rows(store: Store, rows: Iterable[dict[str, Any]]) -> None:
-    """Write rows straight into the registry tables (the import service's job, done minimally)."""
+def insert_rows(
+    store: Store, rows: Iterable[dict[str, Any]], *, kinds: dict[str, str] | None = None
+) -> None:
+    """Write rows straight into the registry tables (the import service's job, done minimally).
+    A new source gets its kind from `kinds`, else "test"."""
     now = datetime.now(UTC)
     with store.session(write=True) as session:
         sources: dict[str, int] = {
@@ -136,7 +139,7 @@ def insert_rows(store: Store, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
             name = row["source"]
             if name not in sources:
-                src = Source(name=name, kind="test", created_at=now)
+                src = Source(name=name, kind=(kinds or {}).get(name, "test"), created_at=now)
                 session.add(src)
                 session.flush()
                 sources[name] = src.id

@@ -37,7 +37,7 @@ def _f1(rows: list[dict], persons: dict[tuple[str, str], str]) -> float:  # type
 
 
 @pytest.mark.slow
-def test_first_run_trains_links_and_clusters_then_new_records_keep_person_ids(
+def test_first_run_links_and_clusters_then_new_records_keep_person_ids(
     store: Store,
 ) -> None:
     children = make_children(120, twins=4)

@@ -121,13 +121,19 @@ def _weight(level: Mapping[str, Any]) -> float | None:
     return math.log2(m / u)
 
 
+#: a comparison's best level may not weigh less than this (agreeing as evidence against); a
+#: little below 0 is noise on a uniform column (every record of one name: u close to 1)
+MIN_BEST_WEIGHT = -1.0
+
+
 def doubts(spec: ModelSpec, model: Mapping[str, Any]) -> list[str]:
     """Why this trained model cannot be trusted, in words (empty: it can).
 
     Whatever the registry, agreeing on a name, a birth date or a place is evidence for a match
-    and disagreeing evidence against: each comparison's best level must weigh more than 0 and
-    more than its "different" level. A model that learnt otherwise learnt from too little or
-    too uniform data (e.g. one list where every record has the same name).
+    and disagreeing evidence against: no comparison's best level may weigh less than
+    `MIN_BEST_WEIGHT`, nor less than its "different" level. A model that learnt otherwise
+    learnt from too little or too uniform data. A comparison the registry holds no data for
+    (its levels never seen, weight 0 after `floor_model`) says nothing and raises no doubt.
     """
     found: list[str] = []
     lam = _number(model.get("probability_two_random_records_match"))
@@ -143,9 +149,12 @@ def doubts(spec: ModelSpec, model: Mapping[str, Any]) -> list[str]:
             continue
         best, worst = _weight(levels[0]), _weight(levels[-1])
         label = levels[0].get("label_for_charts", "")
-        if best is None or best <= 0:
-            shown = "no estimate" if best is None else f"weight {best:+.2f}"
-            found.append(f"{name} '{label}' is not evidence of a match ({shown})")
-        elif worst is not None and worst >= best:
-            found.append(f"{name}: disagreeing weighs as much as '{label}'")
+        if best is None:
+            continue  # not estimated: nothing to doubt (floor_model gives it weight 0)
+        if best < MIN_BEST_WEIGHT:
+            found.append(f"{name} '{label}' is evidence against a match (weight {best:+.2f})")
+        elif worst is not None and worst > best:
+            found.append(
+                f"{name}: disagreeing weighs more than '{label}' ({worst:+.2f} > {best:+.2f})"
+            )
     return found
