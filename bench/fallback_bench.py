@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
-from linkage_bench import FEATURES, evaluate, records_frame
+from linkage_bench import FEATURES, _date_parts, _iso, evaluate, records_frame
 
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.fallback import for_registry, load_shipped, training_blockers
@@ -45,12 +45,43 @@ def _figures(name: str, records: pd.DataFrame, model: dict[str, Any]) -> dict[st
         return evaluate(name, records, candidates(spec, pairs), spec=spec, twins=True)
 
 
+def second_records(children: int, seed: int) -> pd.DataFrame:
+    """The second generator's lists as records (kinds declared), like the demo's."""
+    from generators.second import generate  # type: ignore[import-not-found]
+
+    data = generate(children, seed)
+    kinds = {s.name: s.kind for s in data.sources}
+
+    def text(value: object) -> str | None:
+        return value.strip() or None if isinstance(value, str) else None
+
+    rows: list[dict[str, Any]] = []
+    for source, source_rows in data.records.items():
+        for row in source_rows:
+            year, month, day = _date_parts(row.get("birth_date"))
+            rows.append(
+                {
+                    "uid": len(rows) + 1,
+                    "source": source,
+                    "record_id": str(row["record_id"]),
+                    "source_kind": kinds[source],
+                    **{c: text(row.get(c)) for c in ("given_name", "family_name", "patronymic",
+                                                      "full_name", "sex", "age", "birth_place",
+                                                      "last_known_place", "group_id")},
+                    "birth_year": year,
+                    "birth_month": month,
+                    "birth_day": day,
+                    "observed_on": _iso(row.get("observed_on")),
+                    "truth": data.truth[(source, str(row["record_id"]))],
+                }
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 def _generator(name: str) -> Callable[[int, int], pd.DataFrame]:
     if name == "demo":
         return lambda children, seed: records_frame(children, seed)[0]
-    from generators.second import records_frame as second  # type: ignore[import-not-found]
-
-    return lambda children, seed: second(children=children, seed=seed)
+    return second_records
 
 
 def main() -> None:

@@ -61,7 +61,10 @@ def code_hash() -> str:
 def git_commit() -> str | None:
     try:
         out = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+            ["git", "-C", str(ROOT), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
         )
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -81,14 +84,9 @@ def demo_records(children: int, seed: int) -> pd.DataFrame:
 
 
 def second_records(children: int, seed: int) -> pd.DataFrame:
-    try:
-        from generators.second import records_frame  # type: ignore[import-not-found]
-    except ImportError:
-        raise SystemExit(
-            "the second generator (bench/generators/second) is not in this checkout; "
-            "leave out --second-seeds or bring it in"
-        ) from None
-    return records_frame(children=children, seed=seed)
+    from fallback_bench import second_records as records  # bench/fallback_bench.py
+
+    return records(children, seed)
 
 
 def main() -> None:

@@ -15,11 +15,12 @@ import pytest
 from sqlalchemy import select
 
 from kintrace.linkage.feature_cache import cache_path, registry_features
-from kintrace.linkage.service import LinkOptions, link
+from kintrace.linkage.service import LinkOptions
 from kintrace.linkage.spec import kintrace_spec
 from kintrace.linkage.spec.base import TrainingCriteria
 from kintrace.linkage.store_io import previous_state
 from kintrace.registry.sources import set_source_kind
+from kintrace.services.linkage import link
 from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_runs
 
