@@ -28,7 +28,9 @@ export_app = typer.Typer(help="Write links or persons as CSV (CONTRACT §3).", n
 LINK_HELP = (
     "Link every imported record: score pairs with the model, store them, resolve persons.\n\n"
     "The first run trains the model; later runs score only new or changed records against the "
-    "registry with the saved model. [bold]--full[/] retrains and rescores everything. Pairs at "
+    "registry with the saved model. [bold]--full[/] retrains and rescores everything. A registry "
+    "too small or uniform to train a model is linked with the model shipped with Kintrace; the "
+    "summary names the model and why (docs/linkage.md). Pairs at "
     "or above the auto-link threshold are linked; pairs from the review floor up to it wait for "
     "review (pending). An interrupted run leaves the previous results as they were."
 )

@@ -25,7 +25,7 @@ from kintrace.linkage.engine import Engine
 from kintrace.linkage.spec import BlockingRule, ModelSpec
 from kintrace.linkage.spec.floors import FlooredModel, floor_model
 from kintrace.linkage.splink_settings import settings_creator
-from kintrace.linkage.training import em_sampling, floors_during_em, prior_sampling
+from kintrace.linkage.training import em_sampling, floors_during_em, pair_total, prior_sampling
 
 Progress = Callable[[str], None]
 
@@ -129,7 +129,7 @@ def train_floored(
              for r in t.prior_rules]  # fmt: skip
     passes = [em_sampling(r, features, cap=t.em_max_pairs, link_type=link_type)
               for r in t.em_rules]  # fmt: skip
-    if not any(p.pairs for p in prior):
+    if prior and not any(p.pairs for p in prior):
         raise TrainingError(
             "no two records share "
             + " or ".join(r.name for r in t.prior_rules)
@@ -143,7 +143,7 @@ def train_floored(
         linker.training.estimate_probability_two_random_records_match(
             [_block(r) for r in t.prior_rules],
             recall=t.prior_recall,
-            record_sample_proportion=min(p.proportion for p in prior),
+            record_sample_proportion=min((p.proportion for p in prior), default=1.0),
         )
         step = "u by random sampling"
         say("estimating u by random sampling")
@@ -173,7 +173,8 @@ def train_floored(
         ) from None
     finally:
         _drop_all(engine)
-    return floor_model(spec, model)
+    sampled = min(t.u_max_pairs, pair_total(features, link_type=link_type))
+    return floor_model(spec, model, u_unseen=1.0 / max(sampled, 1.0))
 
 
 def _register_inputs(engine: Engine, features: pd.DataFrame | Sequence[pd.DataFrame]) -> Any:

@@ -129,6 +129,17 @@ def pair_count(
     return int((n * (n - 1) // 2).sum())
 
 
+def pair_total(
+    features: pd.DataFrame | Sequence[pd.DataFrame], *, link_type: LinkType = "dedupe_only"
+) -> int:
+    """Every pair a run could compare (what random sampling for u draws from)."""
+    sizes = [len(features)] if isinstance(features, pd.DataFrame) else [len(f) for f in features]
+    if link_type == "link_only" and len(sizes) > 1:
+        return sum(a * b for i, a in enumerate(sizes) for b in sizes[i + 1 :])
+    n = sum(sizes)
+    return n * (n - 1) // 2
+
+
 @dataclass(frozen=True)
 class Sampling:
     """How one training step is bounded: the pairs its rule makes, and the arguments that keep

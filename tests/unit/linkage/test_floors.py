@@ -193,3 +193,18 @@ def test_floors_out_of_range_are_refused(value: float) -> None:
 def test_training_criteria_out_of_range_are_refused() -> None:
     with pytest.raises(ValueError, match="min_records 1"):
         TrainingCriteria(min_records=1)
+
+
+def test_a_level_never_in_the_u_sample_gets_the_smallest_u_the_sample_could_miss() -> None:
+    """Seen among matches, never among 45,000 random pairs: u is below 1/45,000, not m."""
+    model = _sound()
+    _set(model, 0, 1, m=0.9, u=None)
+    same = floor_model(_spec(), model, u_unseen=1 / 45_000).model["comparisons"][0]
+    assert same["comparison_levels"][1]["u_probability"] == pytest.approx(1 / 45_000)
+    # ... and never below the level's floor ("close" has its own u floor of 1e-4)
+    _set(model, 0, 2, m=0.05, u=None)
+    close = floor_model(_spec(), model, u_unseen=1e-9).model["comparisons"][0]
+    assert close["comparison_levels"][2]["u_probability"] == 1e-4
+    # without knowing the sample: weight 0
+    neutral = floor_model(_spec(), model).model["comparisons"][0]["comparison_levels"][1]
+    assert neutral["u_probability"] == neutral["m_probability"] == 0.9

@@ -94,3 +94,10 @@ def test_em_estimates_are_floored_only_inside_the_block() -> None:
     assert records[2]["m_probability"] == 0.6 and records[2]["u_probability"] == 1e-4
     # the sex comparison's "different" m is fixed by the spec: not in the floors
     assert ("sex", 0) not in floors
+
+
+def test_every_pair_a_run_could_compare() -> None:
+    left, right = _frame(30, 1), _frame(40, 2)
+    assert training.pair_total(left) == 30 * 29 // 2
+    assert training.pair_total([left, right], link_type="link_only") == 30 * 40
+    assert training.pair_total([left, right]) == 70 * 69 // 2

@@ -8,7 +8,9 @@ things can go wrong on a small or uniform registry, and both are handled here wi
   every level has an m and a u floor (`ModelSpec.level_floors`), applied in each EM iteration by
   `kintrace.linkage.training` and once more to the finished model (`floor_model`);
 - a level is never seen in training, so it has no estimate: it gets weight 0 (m = u), which is
-  what the explanations already showed for it, rather than Splink's made-up defaults.
+  what the explanations already showed for it, rather than Splink's made-up defaults; a level
+  seen among matches but never among the random pairs gets the smallest u the sampling could
+  have missed (`u_unseen`: 1 / the pairs sampled), not 0.
 
 `doubts` then says whether the model still ranks agreement above disagreement; a model that
 does not is not used (decision 0320).
@@ -79,10 +81,14 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def floor_model(spec: ModelSpec, model: Mapping[str, Any]) -> FlooredModel:
+def floor_model(
+    spec: ModelSpec, model: Mapping[str, Any], *, u_unseen: float | None = None
+) -> FlooredModel:
     """The model with every m and u at or above its floor, and levels training never saw at
-    weight 0 (m = u). Fixed levels are left as the spec fixed them. Raises ValueError when the
-    model's levels are not the spec's (a model saved by another version of the model)."""
+    weight 0 (m = u). A level with an m but no u (seen among matches, never among the random
+    pairs) gets u = `u_unseen` when given (1 / the pairs the u sample held), else weight 0.
+    Fixed levels are left as the spec fixed them. Raises ValueError when the model's levels
+    are not the spec's (a model saved by another version of the model)."""
     floors = level_floors(spec)
     out = copy.deepcopy(dict(model))
     changes: list[FloorChange] = []
@@ -104,7 +110,9 @@ def floor_model(spec: ModelSpec, model: Mapping[str, Any]) -> FlooredModel:
                     new_m = u if u is not None else floor.m_floor
                 new_m = max(new_m, floor.m_floor)
             if not level.get("fix_u_probability"):
-                if new_u is None:
+                if new_u is None and m is not None and u_unseen is not None:
+                    new_u = u_unseen
+                elif new_u is None:
                     new_u = new_m if new_m is not None else floor.u_floor
                 new_u = max(new_u, floor.u_floor)
             for parameter, was, now in (("m", m, new_m), ("u", u, new_u)):
