@@ -208,3 +208,20 @@ def test_a_level_never_in_the_u_sample_gets_the_smallest_u_the_sample_could_miss
     # without knowing the sample: weight 0
     neutral = floor_model(_spec(), model).model["comparisons"][0]["comparison_levels"][1]
     assert neutral["u_probability"] == neutral["m_probability"] == 0.9
+
+
+def test_circumstance_may_say_anything_identity_may_not() -> None:
+    """A last known place agreeing may weigh against a match (children are moved together);
+    a first name agreeing may not."""
+    from kintrace.linkage.fallback import load_shipped
+
+    spec = kintrace_spec()
+    model = load_shipped(spec).model
+    names = [c["output_column_name"] for c in model["comparisons"]]
+    last_place, given = names.index("last_place"), names.index("given_name")
+    _set(model, last_place, 1, m=0.02, u=0.1)
+    assert doubts(spec, model) == []
+    _set(model, given, 1, m=0.02, u=0.1)
+    assert doubts(spec, model) == [
+        "given_name 'same name' is evidence against a match (weight -2.32)"
+    ]

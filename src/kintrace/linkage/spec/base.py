@@ -84,11 +84,18 @@ def else_level(label: str = "different", *, fixed_m: float | None = None) -> Lev
 
 @dataclass(frozen=True)
 class Comparison:
-    """One piece of evidence (a name part, the birth date ...) and its levels, best first."""
+    """One piece of evidence (a name part, the birth date ...) and its levels, best first.
+
+    `identifying`: agreeing on it is evidence of the same child whatever the registry (a name,
+    a birth date, the sex); a trained model that says otherwise is not used (`spec.floors.
+    doubts`). False for circumstance, whose meaning depends on the lists (a last known place:
+    children are moved together, and one child's lists name different places).
+    """
 
     name: str
     description: str
     levels: tuple[Level, ...]
+    identifying: bool = True
 
     def __post_init__(self) -> None:
         if not self.levels or self.levels[-1].kind != "else":
@@ -309,5 +316,9 @@ def rule(*columns: str, why: str, name: str | None = None) -> BlockingRule:
     return BlockingRule(name=name or "+".join(columns), columns=tuple(columns), why=why)
 
 
-def comparison(name: str, description: str, levels: Sequence[Level]) -> Comparison:
-    return Comparison(name=name, description=description, levels=tuple(levels))
+def comparison(
+    name: str, description: str, levels: Sequence[Level], *, identifying: bool = True
+) -> Comparison:
+    return Comparison(
+        name=name, description=description, levels=tuple(levels), identifying=identifying
+    )

@@ -137,12 +137,14 @@ MIN_BEST_WEIGHT = -1.0
 def doubts(spec: ModelSpec, model: Mapping[str, Any]) -> list[str]:
     """Why this trained model cannot be trusted, in words (empty: it can).
 
-    Whatever the registry, agreeing on a name, a birth date or a place is evidence for a match
-    and disagreeing evidence against: no comparison's best level may weigh less than
-    `MIN_BEST_WEIGHT`, nor less than its "different" level. A model that learnt otherwise
-    learnt from too little or too uniform data. A comparison the registry holds no data for
-    (its levels never seen, weight 0 after `floor_model`) says nothing and raises no doubt.
+    Whatever the registry, agreeing on a name, a birth date or the sex is evidence for a match
+    and disagreeing evidence against: no identifying comparison's best level
+    (`Comparison.identifying`) may weigh less than `MIN_BEST_WEIGHT`, nor less than its
+    "different" level. A model that learnt otherwise learnt from too little or too uniform
+    data. A comparison the registry holds no data for (its levels never seen, weight 0 after
+    `floor_model`) says nothing and raises no doubt.
     """
+    identifying = {c.name for c in spec.comparisons if c.identifying}
     found: list[str] = []
     lam = _number(model.get("probability_two_random_records_match"))
     if lam is None or not 0.0 < lam < 1.0:
@@ -153,7 +155,7 @@ def doubts(spec: ModelSpec, model: Mapping[str, Any]) -> list[str]:
     for comparison in model.get("comparisons", ()):
         name = comparison["output_column_name"]
         levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
-        if len(levels) < 2:
+        if len(levels) < 2 or name not in identifying:
             continue
         best, worst = _weight(levels[0]), _weight(levels[-1])
         label = levels[0].get("label_for_charts", "")

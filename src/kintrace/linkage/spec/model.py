@@ -201,6 +201,9 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
             "last_place",
             "Last known place across scripts",
             _place("last_place_key", "place", replaced_by=frozenset()),
+            # circumstance, not identity: on the second generator's lists agreeing weighs -2.3
+            # to 0 (children moved together; one child's lists name different places)
+            identifying=False,
         ),
     )
     blocking = (
