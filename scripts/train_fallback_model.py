@@ -77,16 +77,11 @@ def git_commit() -> str | None:
     return out.stdout.strip() + ("+uncommitted changes" if dirty else "")
 
 
-def demo_records(children: int, seed: int) -> pd.DataFrame:
-    from linkage_bench import records_frame  # bench/linkage_bench.py: demo lists -> records
+def records(generator: str, children: int, seed: int) -> pd.DataFrame:
+    """One generator's lists as records, kinds declared (bench/linkage_bench.py)."""
+    from linkage_bench import records_frame
 
-    return records_frame(children, seed)[0]
-
-
-def second_records(children: int, seed: int) -> pd.DataFrame:
-    from fallback_bench import second_records as records  # bench/fallback_bench.py
-
-    return records(children, seed)
+    return records_frame(children, seed, generator=generator)[0]
 
 
 def main() -> None:
@@ -115,22 +110,21 @@ def main() -> None:
     offset = 0
     for generator, seed in sets:
         start = time.perf_counter()
-        make = demo_records if generator == "demo" else second_records
-        records = make(args.children, seed).copy()
-        records["uid"] = range(offset + 1, offset + 1 + len(records))
-        records["source"] = f"{generator}{seed}:" + records["source"].astype(str)
-        offset += len(records)
-        frames.append(feature_table(records))
+        frame = records(generator, args.children, seed).copy()
+        frame["uid"] = range(offset + 1, offset + 1 + len(frame))
+        frame["source"] = f"{generator}{seed}:" + frame["source"].astype(str)
+        offset += len(frame)
+        frames.append(feature_table(frame))
         datasets.append(
             {
                 "generator": "kintrace.demo" if generator == "demo" else "bench/generators/second",
                 "seed": seed,
                 "children": args.children,
-                "records": len(records),
+                "records": len(frame),
                 "kinds": "declared",
             }
         )
-        print(f"{generator} seed {seed}: {len(records):,} records "
+        print(f"{generator} seed {seed}: {len(frame):,} records "
               f"({time.perf_counter() - start:.1f} s)")  # fmt: skip
     features = pd.concat(frames, ignore_index=True)
     spec = kintrace_spec()

@@ -225,3 +225,13 @@ def test_circumstance_may_say_anything_identity_may_not() -> None:
     assert doubts(spec, model) == [
         "given_name 'same name' is evidence against a match (weight -2.32)"
     ]
+
+
+def test_a_fixed_m_with_no_u_observed_says_nothing() -> None:
+    """A registry without patronymics: the "different" level's m is fixed by the spec, its u
+    never observed; it must not become evidence for a match."""
+    model = _sound()
+    _set(model, 1, 2, m=0.01, u=None)
+    model["comparisons"][1]["comparison_levels"][2]["fix_m_probability"] = True
+    level = floor_model(_spec(), model, u_unseen=1e-5).model["comparisons"][1]
+    assert level["comparison_levels"][2]["u_probability"] == 0.01

@@ -86,8 +86,9 @@ def floor_model(
 ) -> FlooredModel:
     """The model with every m and u at or above its floor, and levels training never saw at
     weight 0 (m = u). A level with an m but no u (seen among matches, never among the random
-    pairs) gets u = `u_unseen` when given (1 / the pairs the u sample held), else weight 0.
-    Fixed levels are left as the spec fixed them. Raises ValueError when the model's levels
+    pairs) gets u = `u_unseen` when given (1 / the pairs the u sample held), else weight 0; so
+    does a level whose m the spec fixes (its m is knowledge, not an observation). Fixed m's are
+    left as the spec fixed them. Raises ValueError when the model's levels
     are not the spec's (a model saved by another version of the model)."""
     floors = level_floors(spec)
     out = copy.deepcopy(dict(model))
@@ -109,8 +110,9 @@ def floor_model(
                 if new_m is None:  # never seen among matches: says nothing either way
                     new_m = u if u is not None else floor.m_floor
                 new_m = max(new_m, floor.m_floor)
+            estimated_m = m is not None and not floor.fixed and not level.get("fix_m_probability")
             if not level.get("fix_u_probability"):
-                if new_u is None and m is not None and u_unseen is not None:
+                if new_u is None and estimated_m and u_unseen is not None:
                     new_u = u_unseen
                 elif new_u is None:
                     new_u = new_m if new_m is not None else floor.u_floor
