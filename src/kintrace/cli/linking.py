@@ -1,7 +1,8 @@
 """The link run that follows `kintrace import` (issue 12, finding 4): the same service as
 `kintrace link` (`kintrace.services.linkruns.link_and_queue`), with a progress bar and one summary
-line. Linking that cannot run yet (too few records to train a model) is said, not failed: the
-lists are imported either way.
+line. Linking that cannot run yet (a registry of one record) is said, not failed: the lists are
+imported either way. A registry too small to train a model is linked with the shipped one, and
+the summary says so.
 """
 
 from __future__ import annotations
@@ -64,6 +65,15 @@ def link_after_import(ctx: typer.Context, store: Store) -> None:
         highlight=False,
         soft_wrap=True,
     )
+    if report.model_origin == "shipped":
+        out.print(
+            f"  scored with the model shipped with Kintrace, {report.model_label}: the registry "
+            "cannot train its own yet (`kintrace link --full` says why).",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for warning in report.warnings:
+        out.print(f"[bold yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
 
 
 @contextmanager
