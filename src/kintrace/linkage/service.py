@@ -27,7 +27,7 @@ from kintrace.linkage.fallback import ModelChoice, choose_model, training_blocke
 from kintrace.linkage.feature_cache import cache_path, registry_features
 from kintrace.linkage.pipeline import candidates, train_and_score, weights_json
 from kintrace.linkage.ports import ReviewerVerdicts, verdict_constraints
-from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
+from kintrace.linkage.spec import ModelSpec, SourceKind, Thresholds, kintrace_spec
 from kintrace.linkage.store_io import (
     Key,
     PreviousState,
@@ -38,7 +38,6 @@ from kintrace.linkage.store_io import (
     stored_auto_links,
     write_results,
 )
-from kintrace.registry.sources import SOURCE_KINDS
 from kintrace.store.engine import Store
 
 Progress = Callable[[str], None]
@@ -331,10 +330,12 @@ def _unknown_kinds(records: pd.DataFrame, kinds: dict[str, str]) -> list[str]:
     kinds the model cannot tell an adoption listing (names replaced on purpose) from a family's
     report."""
     counts = records["source"].value_counts()
-    unknown = sorted(n for n in counts.index if kinds.get(n, "unknown") == "unknown")
+    unknown = sorted(
+        n for n in counts.index if SourceKind.parse(kinds.get(n)) is SourceKind.UNKNOWN
+    )
     if not unknown:
         return []
-    settable = ", ".join(k for k in SOURCE_KINDS if k != "unknown")
+    settable = ", ".join(k.value for k in SourceKind if k is not SourceKind.UNKNOWN)
     lines = [
         f"{len(unknown)} source(s) of kind 'unknown': the model cannot tell an adoption listing "
         "(surnames, patronymics and birthplaces replaced on purpose) from any other list, so "
