@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 from kintrace.store.audit_tables import AuditEntry
 
 GENESIS_HASH = "0" * 64
+#: Key in a session's `info`: the entries it collects instead of writing them (see `defer`).
+_DEFERRED = "kintrace.audit.deferred"
 #: Arbitrary constant naming the advisory lock that serialises appends on PostgreSQL.
 _PG_LOCK_KEY = 0x4B494E5452  # "KINTR"
 
@@ -62,6 +64,31 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+def defer(session: Session) -> None:
+    """Make `append` collect this session's entries instead of writing them; the caller writes
+    them with `write_deferred` in a transaction of its own, before it shows what was read.
+
+    For read-only transactions (a page that shows a record writes who read it): on SQLite a read
+    transaction cannot become a write once another writer has committed since it began, and on
+    PostgreSQL the append would hold the audit lock until the read ends.
+    """
+    session.info[_DEFERRED] = []
+
+
+def take_deferred(session: Session) -> list[dict[str, Any]]:
+    """The entries `session` collected since `defer` (collection goes on, from empty)."""
+    entries: list[dict[str, Any]] = session.info.get(_DEFERRED) or []
+    if _DEFERRED in session.info:
+        session.info[_DEFERRED] = []
+    return entries
+
+
+def write_deferred(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Append entries collected by a deferring session, in `session`'s transaction."""
+    for entry in entries:
+        append(session, **entry)
+
+
 def append(
     session: Session,
     *,
@@ -70,11 +97,24 @@ def append(
     entity_type: str,
     entity_id: str | int,
     details: Mapping[str, Any] | None = None,
-) -> AuditEntry:
+) -> AuditEntry | None:
     """Append one entry in the caller's transaction (it is committed or rolled back with it).
+    A session under `defer` only collects the entry (and None is returned).
 
     `details` must be JSON-serialisable and must not hold a child's personal data beyond ids.
     """
+    pending = session.info.get(_DEFERRED)
+    if pending is not None:
+        pending.append(
+            {
+                "actor": actor,
+                "action": action,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "details": dict(details or {}),
+            }
+        )
+        return None
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
     last = session.execute(

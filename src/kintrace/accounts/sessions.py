@@ -31,6 +31,11 @@ class WebSession:
     stage: str
     csrf_token: str
     token_hash: str
+    last_seen_at: datetime | None = None
+
+    def needs_touch(self, now: datetime) -> bool:
+        """Whether `touch_session` is due: last_seen_at moves at most once a minute."""
+        return self.last_seen_at is None or now - self.last_seen_at > _TOUCH_EVERY
 
 
 def _digest(token: str) -> str:
@@ -54,8 +59,14 @@ def start_session(db: Session, *, user_id: int, stage: str, now: datetime) -> tu
     return token, csrf
 
 
-def load_session(db: Session, token: str | None, *, now: datetime) -> WebSession | None:
-    """The live session for a cookie value, or None (unknown, expired idle or absolute)."""
+def find_session(db: Session, token: str | None, *, now: datetime) -> WebSession | None:
+    """The live session for a cookie value, or None (unknown, expired idle or absolute).
+
+    Reads only: a request's identity is found in a read transaction (on SQLite a read cannot
+    become a write once another writer has committed); the caller touches the session with
+    `touch_session` in a write of its own when `needs_touch` says so. Expired rows are left to
+    `purge_expired`.
+    """
     if not token or len(token) > 100:
         return None
     digest = _digest(token)
@@ -65,15 +76,31 @@ def load_session(db: Session, token: str | None, *, now: datetime) -> WebSession
     created, seen = as_utc(row.created_at), as_utc(row.last_seen_at)
     absolute = PASSWORD_STAGE_TIMEOUT if row.stage == "password" else ABSOLUTE_TIMEOUT
     if now - seen > IDLE_TIMEOUT or now - created > absolute:
-        db.execute(delete(web_sessions).where(web_sessions.c.token_hash == digest))
         return None
-    if now - seen > _TOUCH_EVERY:
-        db.execute(
-            update(web_sessions).where(web_sessions.c.token_hash == digest).values(last_seen_at=now)
-        )
     return WebSession(
-        user_id=row.user_id, stage=row.stage, csrf_token=row.csrf_token, token_hash=digest
+        user_id=row.user_id,
+        stage=row.stage,
+        csrf_token=row.csrf_token,
+        token_hash=digest,
+        last_seen_at=seen,
     )
+
+
+def touch_session(db: Session, session: WebSession, *, now: datetime) -> None:
+    """Move the session's last_seen_at to `now` (the idle time-out starts again)."""
+    db.execute(
+        update(web_sessions)
+        .where(web_sessions.c.token_hash == session.token_hash)
+        .values(last_seen_at=now)
+    )
+
+
+def load_session(db: Session, token: str | None, *, now: datetime) -> WebSession | None:
+    """`find_session`, touching the session in the same (write) transaction when it is due."""
+    session = find_session(db, token, now=now)
+    if session is not None and session.needs_touch(now):
+        touch_session(db, session, now=now)
+    return session
 
 
 def end_session(db: Session, token: str | None) -> None:

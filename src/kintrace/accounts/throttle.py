@@ -64,6 +64,34 @@ def record_failure(
             db.execute(update(sign_in_throttle).where(sign_in_throttle.c.key == key).values(values))
 
 
+def reserve(
+    db: Session, keys: dict[str, int], *, now: datetime, limits: Limits = DEFAULT_LIMITS
+) -> None:
+    """Raise Throttled if a key is blocked, else count this attempt as a failure until `refund`.
+
+    The password is then checked outside the transaction (argon2 takes a good part of a second,
+    too long to hold the database's one writer), yet attempts sent all at once are still counted
+    one by one: each is a failure from the moment it starts.
+    """
+    check(db, list(keys), now=now)
+    record_failure(db, keys, now=now, limits=limits)
+
+
+def refund(db: Session, keys: dict[str, int]) -> None:
+    """Take back the failure `reserve` counted for an attempt that succeeded."""
+    for key, limit in keys.items():
+        row = db.execute(select(sign_in_throttle).where(sign_in_throttle.c.key == key)).first()
+        if row is None or row.failures <= 0:
+            continue
+        failures = row.failures - 1
+        blocked = row.blocked_until if failures >= limit else None
+        db.execute(
+            update(sign_in_throttle)
+            .where(sign_in_throttle.c.key == key)
+            .values(failures=failures, blocked_until=blocked)
+        )
+
+
 def _inserted(db: Session, key: str, values: dict[str, object]) -> bool:
     """Insert the key's first failure; False if a concurrent request inserted it first."""
     try:

@@ -13,3 +13,12 @@ class SchemaTooNewError(StoreError):
 
 class ReadOnlyHomeError(StoreError):
     """The data directory cannot be written."""
+
+
+class StoreBusy(StoreError):
+    """Another writer held the database longer than this process waits (`retry_after_s` says
+    when to try again). Nothing of the failed transaction was written."""
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kintrace.config import Settings
 from kintrace.store.engine import WRITE_OPTION, Store, open_store
+from kintrace.store.errors import StoreBusy
 from kintrace.store.web_tables import SYNTHETIC_DEMO_FLAG, instance_flags
 from kintrace.web import i18n
 from kintrace.web.deps import CsrfFailed, NotFound, SignInRequired
+from kintrace.web.limits import BodyLimits, upload_paths
 from kintrace.web.linkjobs import link_jobs_for
 from kintrace.web.options import WebOptions
 from kintrace.web.rendering import make_environment, render
-from kintrace.web.security import SecurityHeaders
+from kintrace.web.security import SecurityHeaders, add_security_headers, is_https
 from kintrace.web.workspace import search_index
+
+_log = logging.getLogger(__name__)
 
 
 def create_app(
@@ -33,6 +41,7 @@ def create_app(
 
     opts = options or WebOptions()
     store = store or open_store(settings)
+    store.limit_waits(opts.busy_timeout_ms)  # a short wait, then 503 with Retry-After
     app = FastAPI(
         title="Kintrace",
         version="1",
@@ -55,11 +64,13 @@ def create_app(
     demo = _read_demo_flag(store)
     app.state.demo_flag = lambda: demo
 
-    app.add_middleware(SecurityHeaders, trust_proxy=opts.trust_proxy_headers)
     static_dir = str(resources.files("kintrace.web") / "static")
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    uploads = dict.fromkeys(upload_paths(app.routes), opts.max_upload_bytes)
+    app.add_middleware(BodyLimits, default=opts.max_form_bytes, by_path=uploads)
+    app.add_middleware(SecurityHeaders, trust_proxy=opts.trust_proxy_headers)  # outermost
     _add_error_handlers(app)
     return app
 
@@ -74,6 +85,53 @@ def _read_demo_flag(store: Store) -> bool:
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") and request.url.path != "/api/docs"
+
+
+#: What an error page says beyond its status (the API answers with the exception's detail).
+_PAGE_MESSAGES = {
+    400: i18n.N_(
+        "The form or the address was not as expected. Go back, check what was typed and try again."
+    ),
+    413: i18n.N_(
+        "The file or the form is larger than this server accepts. Split the file into smaller "
+        "files, or ask the administrator about the limit."
+    ),
+    503: i18n.N_(
+        "The database is busy with another task, an import for example. Nothing was changed: "
+        "try again in a few seconds."
+    ),
+}
+
+
+def _plain(value: Any) -> Any:
+    """A value safe to send back in JSON: text that is not valid Unicode (a lone surrogate sent
+    as a JSON escape) is replaced, never echoed."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _error_page(
+    request: Request, status: int, *, headers: dict[str, str] | None = None
+) -> Response:
+    response = render(
+        request,
+        "error.html",
+        {"status": status, "message": _PAGE_MESSAGES.get(status)},
+        status_code=status,
+    )
+    response.headers.update(headers or {})
+    return response
+
+
+def _database_busy(exc: OperationalError) -> bool:
+    """SQLite's busy/locked (after its time-out) or PostgreSQL's lock time-out or deadlock."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY (and its extended codes), SQLITE_LOCKED
+    return getattr(exc.orig, "sqlstate", None) in ("55P03", "40P01", "40001")
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -105,12 +163,89 @@ def _add_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             return await not_found(request, exc)
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return render(
-            request, "error.html", {"status": exc.status_code}, status_code=exc.status_code
+            detail = exc.detail
+            if exc.status_code == 413:
+                detail = _TOO_LARGE.format(mib=_limit_mib(request))
+            return JSONResponse(
+                {"detail": detail}, status_code=exc.status_code, headers=exc.headers
+            )
+        return _error_page(request, exc.status_code, headers=exc.headers)
+
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        """A parameter of the wrong form: 404 for an address (an id that cannot exist is not
+        found, like any other), else 422 (API) or 400 (pages) saying which field. The value
+        sent is never echoed."""
+        errors = exc.errors()
+        if any(e.get("loc", ("",))[0] == "path" for e in errors):
+            return await not_found(request, exc)
+        if _wants_json(request):
+            detail = [
+                {
+                    "loc": _plain(list(e.get("loc", ()))),
+                    "msg": _plain(e.get("msg", "")),
+                    "type": e.get("type", ""),
+                }
+                for e in errors
+            ]
+            return JSONResponse({"detail": detail}, status_code=422)
+        return _error_page(request, 400)
+
+    async def busy(request: Request, exc: Exception) -> Response:
+        retry = exc.retry_after_s if isinstance(exc, StoreBusy) else _retry_after_s(request)
+        if isinstance(exc, OperationalError) and not _database_busy(exc):
+            return await server_error(request, exc)
+        headers = {"Retry-After": str(retry)}
+        if _wants_json(request):
+            message = (
+                "The database is busy with another task (an import, for example). Nothing was "
+                f"changed; try again in {retry} s."
+            )
+            return JSONResponse({"detail": message}, status_code=503, headers=headers)
+        return _error_page(request, 503, headers=headers)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        """The 500 answer. Starlette calls it outside every middleware, so it adds the security
+        headers itself; the error is logged without the request's data."""
+        _log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        response: Response
+        try:
+            if _wants_json(request):
+                response = JSONResponse({"detail": "Internal error."}, status_code=500)
+            else:
+                response = render(request, "error.html", {"status": 500}, status_code=500)
+        except Exception:  # the page itself failed: a plain answer, still with the headers
+            response = PlainTextResponse("Internal error.", status_code=500)
+        https = is_https(request, trust_proxy=request.app.state.options.trust_proxy_headers)
+        add_security_headers(
+            MutableHeaders(raw=response.raw_headers), path=request.url.path, https=https
         )
+        return response
 
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(SignInRequired, sign_in_required)
     app.add_exception_handler(CsrfFailed, csrf_failed)
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
+    app.add_exception_handler(StoreBusy, busy)
+    app.add_exception_handler(OperationalError, busy)
+    app.add_exception_handler(Exception, server_error)
+
+
+_TOO_LARGE = (
+    "The request is larger than this server accepts ({mib} MiB here). Split the file into "
+    "smaller files, or ask the administrator to raise the limit."
+)
+
+
+def _limit_mib(request: Request) -> str:
+    opts: WebOptions = request.app.state.options
+    limit = (
+        opts.max_upload_bytes
+        if request.url.path in upload_paths(request.app.routes)
+        else (opts.max_form_bytes)
+    )
+    return f"{limit / (1 << 20):g}"
+
+
+def _retry_after_s(request: Request) -> int:
+    return max(1, round(request.app.state.options.busy_timeout_ms / 1000))

@@ -1,22 +1,38 @@
-"""Request dependencies: the database session, who is asking, and the policy gate.
+"""Request dependencies: who is asking, the policy gate, the route's database session.
 
-`guard` runs on every route (routers declare it): it finds the identity (session cookie or API
-token), applies the policy table, checks CSRF on state-changing requests and picks the language.
+A request passes three steps, in this order (decision 0402):
+1. `identify` finds the identity (session cookie or API token) in a short read transaction of its
+   own, in the thread pool: no query ever runs on the event loop, where one waiting for the
+   database would hold up every other request, /health included.
+2. `guard` applies the policy table, so a request that may not be here is answered before its
+   body is read (upload routes declare no body parameters, or FastAPI would read the file
+   first); then it reads the form for the CSRF check and picks the language.
+3. `get_db` gives the route its transaction, begun at the route's first query: after the body
+   was read, so a slow client never holds the write lock. Routes that change something take the
+   write lock up front; reads collect their audit entries and write them in a short transaction
+   of their own before the page is sent (`kintrace.audit.defer`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
+from kintrace import audit
 from kintrace.accounts import sessions, tokens
 from kintrace.accounts.users import User, get_user
+from kintrace.store.errors import StoreBusy
 from kintrace.web import i18n
+from kintrace.web.inputs import bad_text
 from kintrace.web.options import WebOptions
 from kintrace.web.policy import Gate, access_for
 from kintrace.web.security import (
@@ -28,6 +44,15 @@ from kintrace.web.security import (
     same_origin,
     tokens_match,
 )
+
+#: POST routes that change nothing but the audit log: a search travels in a POST body so names
+#: stay out of addresses and logs; signing in checks the password (argon2, a good part of a
+#: second) outside any write and writes its session in a short transaction of its own.
+_READING_POSTS = frozenset({"search", "api_search", "sign_in"})
+#: GET routes that write: the enrolment page stores the secret it shows until it is confirmed.
+_WRITING_GETS = frozenset({"enrol_form"})
+#: Routes that need no identity and no database (liveness).
+_NO_IDENTITY = frozenset({"health"})
 
 
 class NotFound(Exception):
@@ -47,6 +72,8 @@ class Identity:
     user: User | None = None
     session: sessions.WebSession | None = None
     via_token: bool = False
+    #: Writes identification found due (a session's last_seen_at, a token's last use).
+    upkeep: list[Callable[[Session], None]] = field(default_factory=list, repr=False)
 
     @property
     def signed_in(self) -> bool:
@@ -79,18 +106,38 @@ def secure_cookies(request: Request) -> bool:
     return is_https(request, trust_proxy=opts.trust_proxy_headers)
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One transaction per request, committed when the route returns without an error.
+def route_name(request: Request) -> str | None:
+    return getattr(request.scope.get("route"), "name", None)
 
-    State-changing requests take SQLite's write lock up front (no failure half-way); a route may
-    commit early to release it (the web import does, as the registry's import takes it itself).
+
+def route_writes(request: Request) -> bool:
+    """Whether the route changes data (its transaction takes the write lock when it begins)."""
+    name = route_name(request)
+    if request.method in SAFE_METHODS:
+        return name in _WRITING_GETS
+    return name not in _READING_POSTS
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """The route's transaction, committed when the route returns without an error.
+
+    A writing route takes SQLite's write lock when its first query runs (no failure half-way);
+    it may commit early to release it (the web import does, as the registry's import takes it
+    itself). A reading route's audit entries are written after its read, in a short write
+    transaction, before the response leaves: nothing is shown without its audit entry.
     """
     state = request.app.state
-    factory = state.read_sessions if request.method in SAFE_METHODS else state.write_sessions
-    db: Session = factory()
+    writes = route_writes(request)
+    db: Session = (state.write_sessions if writes else state.read_sessions)()
+    if not writes:
+        audit.defer(db)
     try:
         yield db
         db.commit()
+        entries = audit.take_deferred(db)
+        if entries:
+            with state.write_sessions.begin() as writer:
+                audit.write_deferred(writer, entries)
     except BaseException:
         db.rollback()
         raise
@@ -102,23 +149,99 @@ def get_db(request: Request) -> Iterator[Session]:
 DbDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
-def _identify(request: Request, db: Session, now: datetime) -> Identity:
+@contextmanager
+def writing(request: Request) -> Iterator[Session]:
+    """A short write transaction of a reading route (signing in writes its session so)."""
+    with request.app.state.write_sessions.begin() as db:
+        yield db
+
+
+def _find_identity(request: Request, db: Session, now: datetime) -> Identity:
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer ") and request.url.path.startswith("/api/"):
-        user_id = tokens.user_for_token(db, auth[7:].strip(), now=now)
-        user = get_user(db, user_id) if user_id is not None else None
-        if user is None or user.disabled:
+        use = tokens.find_token(db, auth[7:].strip())
+        user = get_user(db, use.user_id) if use is not None else None
+        if use is None or user is None or user.disabled:
             raise SignInRequired()
-        return Identity(user=user, via_token=True)
+        identity = Identity(user=user, via_token=True)
+        if use.needs_mark(now):
+            identity.upkeep.append(lambda w: tokens.mark_used(w, use, now=now))
+        return identity
     session_cookie, _ = cookie_names(request)
-    session = sessions.load_session(db, request.cookies.get(session_cookie), now=now)
+    session = sessions.find_session(db, request.cookies.get(session_cookie), now=now)
     if session is None:
         return Identity()
     user = get_user(db, session.user_id)
     if user is None or user.disabled:
-        sessions.end_session(db, request.cookies.get(session_cookie))
+        return Identity()  # disabling ends the sessions; a leftover is simply not honoured
+    identity = Identity(user=user, session=session)
+    if session.needs_touch(now):
+        identity.upkeep.append(lambda w: sessions.touch_session(w, session, now=now))
+    return identity
+
+
+def _identify_in_thread(request: Request) -> Identity:
+    now = now_utc()
+    with request.app.state.read_sessions.begin() as db:
+        identity = _find_identity(request, db, now)
+    if identity.upkeep:
+        try:
+            with writing(request) as db:
+                for write in identity.upkeep:
+                    write(db)
+        except (StoreBusy, OperationalError):
+            pass  # bookkeeping only, not worth a refusal: a later request writes it
+    return identity
+
+
+async def identify(request: Request) -> Identity:
+    """Who is asking, found in the thread pool (see the module's docstring)."""
+    if route_name(request) in _NO_IDENTITY:
         return Identity()
-    return Identity(user=user, session=session)
+    return await run_in_threadpool(_identify_in_thread, request)
+
+
+async def read_form(request: Request) -> FormData:
+    """The request's form (read once, then cached by Starlette); a form that cannot be parsed is
+    answered 400, a body over the size limit 413 (BodyLimits)."""
+    try:
+        return await request.form()
+    except HTTPException:
+        raise
+    except Exception:
+        raise HTTPException(
+            status_code=400,
+            detail="The form could not be read: send it as application/x-www-form-urlencoded "
+            "or multipart/form-data, as the page does.",
+        ) from None
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_BAD_TEXT = (
+    "A value holds something that cannot be stored: a NUL character, a lone surrogate (such as "
+    "\\ud800 in JSON) or a number beyond 9223372036854775807. Send valid UTF-8 text."
+)
+
+
+async def _check_values(request: Request) -> None:
+    """Refuse text the databases cannot store, wherever the request carries it (see inputs)."""
+    values: list[object] = list(request.path_params.values())
+    values.extend(v for item in request.query_params.multi_items() for v in item)
+    if request.method not in SAFE_METHODS:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(_FORM_TYPES):
+            form = await read_form(request)
+            values.extend(v for item in form.multi_items() for v in item if isinstance(v, str))
+        elif "json" in content_type:
+            try:
+                values.append(await request.json())
+            except HTTPException:
+                raise
+            except Exception:
+                raise HTTPException(422, "The body is not valid JSON.") from None
+    if bad_text(values):
+        api = request.url.path.startswith("/api/")
+        raise HTTPException(status_code=422 if api else 400, detail=_BAD_TEXT)
 
 
 async def _check_csrf(request: Request, identity: Identity) -> None:
@@ -129,20 +252,16 @@ async def _check_csrf(request: Request, identity: Identity) -> None:
     given = request.headers.get(CSRF_HEADER)
     if given is None:
         content_type = request.headers.get("content-type", "")
-        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form()
-            value = form.get(CSRF_FIELD)
+        if content_type.startswith(_FORM_TYPES):
+            value = (await read_form(request)).get(CSRF_FIELD)
             given = value if isinstance(value, str) else None
     if not tokens_match(request.state.csrf_token, given):
         raise CsrfFailed()
 
 
-async def guard(request: Request, db: DbDep) -> Identity:
-    """The one gate every route passes. Unknown routes are denied (404)."""
-    now = now_utc()
-    route = request.scope.get("route")
-    access = access_for(getattr(route, "name", None))
-    identity = _identify(request, db, now)
+async def guard(request: Request, identity: Annotated[Identity, Depends(identify)]) -> Identity:
+    """The one gate every route passes. Unknown routes are denied (404). No database here."""
+    access = access_for(route_name(request))
     request.state.identity = identity
     _, csrf_cookie = cookie_names(request)
     if identity.session is not None:
@@ -171,16 +290,26 @@ async def guard(request: Request, db: DbDep) -> Identity:
         if not access.allows(identity.user.role):
             raise NotFound()
     await _check_csrf(request, identity)
+    await _check_values(request)
     return identity
 
 
 IdentityDep = Annotated[Identity, Depends(guard)]
 
 
-def current_user(identity: IdentityDep) -> User:
+async def current_user(identity: IdentityDep) -> User:
     if identity.user is None:  # pragma: no cover - the guard already refused
         raise SignInRequired()
     return identity.user
 
 
 UserDep = Annotated[User, Depends(current_user)]
+
+
+async def form_after_guard(request: Request, identity: IdentityDep) -> FormData:
+    """The form of a route that declares no form parameters, read only after the guard let the
+    request through (uploads: sign-in is checked before the file is read)."""
+    return await read_form(request)
+
+
+FormDep = Annotated[FormData, Depends(form_after_guard)]

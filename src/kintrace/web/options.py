@@ -1,4 +1,4 @@
-"""How the web app runs: cookies, time-outs, demo banner. Built at the edge and passed in."""
+"""How the web app runs: cookies, time-outs, limits, demo banner. Built at the edge, passed in."""
 
 from __future__ import annotations
 
@@ -10,10 +10,17 @@ from kintrace.accounts.throttle import DEFAULT_LIMITS, Limits
 @dataclass(frozen=True)
 class WebOptions:
     """`secure_cookies`: None decides per request (HTTPS, or a proxy saying so, means Secure and
-    `__Host-` cookies; plain HTTP is refused except on loopback). See docs/security.md."""
+    `__Host-` cookies; plain HTTP is refused except on loopback). See docs/security.md.
+
+    `max_upload_bytes` bounds an uploaded file's request, `max_form_bytes` every other body (a
+    form or a JSON document); both are checked before the body is read. `busy_timeout_ms` is how
+    long a request waits for the database's writer before it is answered 503 with Retry-After.
+    """
 
     secure_cookies: bool | None = None
     trust_proxy_headers: bool = False  # honour X-Forwarded-Proto from a TLS-terminating proxy
     limits: Limits = field(default_factory=lambda: DEFAULT_LIMITS)
     default_language: str = "uk"
     max_upload_bytes: int = 50 * 1024 * 1024
+    max_form_bytes: int = 1024 * 1024
+    busy_timeout_ms: int = 5_000

@@ -6,9 +6,9 @@ import hmac
 import ipaddress
 import secrets
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import MutableHeaders
+from starlette.requests import HTTPConnection, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -20,7 +20,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
 
-def is_https(request: Request, *, trust_proxy: bool) -> bool:
+def is_https(request: HTTPConnection, *, trust_proxy: bool) -> bool:
     if request.url.scheme == "https":
         return True
     return trust_proxy and request.headers.get("x-forwarded-proto", "").lower() == "https"
@@ -34,33 +34,48 @@ def is_loopback(request: Request) -> bool:
         return host == "localhost"
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
+def add_security_headers(headers: MutableHeaders, *, path: str, https: bool) -> None:
     """CSP without unsafe-inline, frame-ancestors none, nosniff, no referrer, HSTS behind TLS.
 
     Pages are `no-store` unless they are static assets: almost every page can show a child.
     """
+    headers["Content-Security-Policy"] = CSP
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if https:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if path.startswith("/static/"):
+        headers.setdefault("Cache-Control", "public, max-age=3600")
+    else:
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
 
-    def __init__(self, app, *, trust_proxy: bool) -> None:
-        super().__init__(app)
+
+class SecurityHeaders:
+    """Adds the security headers to every response that passes through it (a plain ASGI
+    middleware: no task per request, and errors pass through untouched). The 500 page is made
+    outside every middleware, so its handler adds them itself (`add_security_headers`)."""
+
+    def __init__(self, app: ASGIApp, *, trust_proxy: bool) -> None:
+        self.app = app
         self.trust_proxy = trust_proxy
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        headers = response.headers
-        headers["Content-Security-Policy"] = CSP
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "no-referrer"
-        headers["X-Frame-Options"] = "DENY"
-        headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if is_https(request, trust_proxy=self.trust_proxy):
-            headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-        if request.url.path.startswith("/static/"):
-            headers.setdefault("Cache-Control", "public, max-age=3600")
-        else:
-            headers["Cache-Control"] = "no-store"
-            headers["Pragma"] = "no-cache"
-        return response
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        https = is_https(HTTPConnection(scope), trust_proxy=self.trust_proxy)
+        path = scope.get("path", "")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                add_security_headers(MutableHeaders(scope=message), path=path, https=https)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def new_token() -> str:

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from kintrace.accounts import tokens, users
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
+from kintrace.web.inputs import Id
 from kintrace.web.rendering import render
 from kintrace.web.workspace import trail
 
@@ -41,7 +42,7 @@ def token_create(
 
 
 @router.post("/account/tokens/{token_id}/revoke", name="token_revoke")
-def token_revoke(request: Request, db: DbDep, user: UserDep, token_id: int) -> Response:
+def token_revoke(request: Request, db: DbDep, user: UserDep, token_id: Id) -> Response:
     if not tokens.revoke_token(db, user_id=user.id, token_id=token_id, now=now_utc()):
         raise NotFound()
     trail.record(

@@ -4,13 +4,14 @@ signed-in browser. Search takes a POST body so names never appear in URLs or acc
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
-from kintrace.web.routes.imports import request_link, run_upload
+from kintrace.web.inputs import Id, IdField
+from kintrace.web.routes.imports import UPLOAD_OPENAPI, UploadDep, request_link, run_upload
 from kintrace.web.workspace import overview, persons, records
 from kintrace.web.workspace.imports import UploadRefused
 from kintrace.web.workspace.search import SearchError, SearchQuery, search
@@ -22,7 +23,7 @@ class SearchBody(BaseModel):
     name: str = Field("", max_length=200, description="Any name, any script or romanisation")
     birth: str = Field("", max_length=20, description="YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY")
     place: str = Field("", max_length=200)
-    source_id: int | None = None
+    source_id: IdField | None = None
 
 
 @router.get("/dashboard", name="api_dashboard")
@@ -54,7 +55,7 @@ def api_search(body: SearchBody, db: DbDep, user: UserDep) -> dict[str, Any]:
 
 
 @router.get("/records/{record_pk}", name="api_record")
-def api_record(record_pk: int, db: DbDep, user: UserDep) -> dict[str, Any]:
+def api_record(record_pk: Id, db: DbDep, user: UserDep) -> dict[str, Any]:
     try:
         view = records.read(db, agency_id=user.agency_id, actor=user.username, record_pk=record_pk)
     except records.RecordNotFound:
@@ -71,25 +72,26 @@ def api_person(person_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
     return asdict(view)
 
 
-@router.post("/imports", name="api_import")
+@router.post("/imports", name="api_import", openapi_extra=UPLOAD_OPENAPI)
 def api_import(
     request: Request,
-    file: UploadFile,
-    db: DbDep,
     user: UserDep,
-    source: str = "",
+    upload: UploadDep,
+    db: DbDep,
+    source: Annotated[str, Query(max_length=64)] = "",
     link: bool = True,
 ) -> dict[str, Any]:
-    """Import one records file (multipart field `file`); rejected rows go to quarantine. Columns
-    are found as `kintrace import` finds them. Unless `link=false`, a link run follows in the
-    background: `link_job` is its id for `GET /api/v1/link-jobs/{id}`."""
+    """Import one records file (multipart field `file`, the source in the query or the form);
+    rejected rows go to quarantine. Columns are found as `kintrace import` finds them. Unless
+    `link=false`, a link run follows in the background: `link_job` is its id for
+    `GET /api/v1/link-jobs/{id}`. The file is read only once the caller is known."""
     try:
         report = run_upload(
             db,
             store=request.app.state.store,
             user=user,
-            upload=file,
-            source=source or None,
+            upload=upload.file,
+            source=source.strip() or upload.source,
             max_bytes=request.app.state.options.max_upload_bytes,
         )
     except UploadRefused as exc:
@@ -99,7 +101,7 @@ def api_import(
 
 
 @router.get("/link-jobs/{job_id}", name="api_link_job")
-def api_link_job(request: Request, user: UserDep, job_id: int) -> dict[str, Any]:
+def api_link_job(request: Request, user: UserDep, job_id: Id) -> dict[str, Any]:
     """A background link run: state (queued, running, done, not-linked, failed), its stage and,
     when done, its figures."""
     job = request.app.state.link_jobs.get(job_id)

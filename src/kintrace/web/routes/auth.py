@@ -19,6 +19,7 @@ from kintrace.web.deps import (
     now_utc,
     options_of,
     secure_cookies,
+    writing,
 )
 from kintrace.web.rendering import render
 from kintrace.web.security import is_https, is_loopback
@@ -71,13 +72,16 @@ def sign_in(
     username: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
+    """The password step. The attempt is counted first (a short write), the password checked in
+    the read transaction (argon2 holds no lock), the session written in a short write again."""
     if not _transport_ok(request):
         return render(request, "sign_in.html", {"transport_ok": False}, status_code=400)
     now = now_utc()
     limits = options_of(request).limits
     keys = _throttle_keys(request, username, limits)
     try:
-        throttle.check(db, list(keys), now=now)
+        with writing(request) as w:
+            throttle.reserve(w, keys, now=now, limits=limits)
         user = users.check_password(db, username=username, password=password)
     except Throttled as exc:
         return render(
@@ -86,15 +90,16 @@ def sign_in(
             {"error": "throttled", "wait_minutes": _minutes(exc), "transport_ok": True},
             status_code=429,
         )
-    except SignInFailed:
-        throttle.record_failure(db, keys, now=now, limits=limits)
+    except SignInFailed:  # already counted by reserve
         return render(
             request, "sign_in.html", {"error": "failed", "transport_ok": True}, status_code=401
         )
-    sessions.end_session(db, request.cookies.get(cookie_names(request)[0]))
-    sessions.purge_expired(db, now=now)
-    throttle.purge(db, now=now, limits=limits)
-    token, _ = sessions.start_session(db, user_id=user.id, stage="password", now=now)
+    with writing(request) as w:
+        throttle.refund(w, keys)
+        sessions.end_session(w, request.cookies.get(cookie_names(request)[0]))
+        sessions.purge_expired(w, now=now)
+        throttle.purge(w, now=now, limits=limits)
+        token, _ = sessions.start_session(w, user_id=user.id, stage="password", now=now)
     target = "/sign-in/code" if user.totp_enrolled else "/sign-in/enrol"
     response = RedirectResponse(target, status_code=303)
     _set_session_cookie(request, response, token)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from kintrace.cases import WorkflowRefused
 from kintrace.review.casework import CaseNotFound, CaseView
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
+from kintrace.web.inputs import Id, IdField, count_from_text, id_from_text
 from kintrace.web.rendering import render
 from kintrace.web.routes.review import policy_of
 from kintrace.web.workspace import casefiles
@@ -42,7 +43,7 @@ def _service_errors_as_http() -> Iterator[None]:
 
 
 def _days(text: str) -> int | None:
-    return int(text) if text.isdigit() and 0 < int(text) < 100_000 else None
+    return count_from_text(text, low=1, high=99_999)
 
 
 @router.get("/cases", name="cases")
@@ -77,11 +78,12 @@ def cases_page(
 def case_open(
     request: Request, db: DbDep, user: UserDep, record_pk: Annotated[str, Form(max_length=12)]
 ) -> Response:
-    if not record_pk.isdigit():
+    pk = id_from_text(record_pk)
+    if pk is None:
         raise NotFound()
     with _service_errors_as_http():
         case = casefiles.open_for_record(
-            db, user=user, record_pk=int(record_pk), policy=policy_of(request), now=now_utc()
+            db, user=user, record_pk=pk, policy=policy_of(request), now=now_utc()
         )
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
@@ -98,7 +100,7 @@ def _case_response(
 
 
 @router.get("/cases/{case_id}", name="case")
-def case_page(request: Request, db: DbDep, user: UserDep, case_id: int) -> Response:
+def case_page(request: Request, db: DbDep, user: UserDep, case_id: Id) -> Response:
     return _case_response(request, db, user, case_id)
 
 
@@ -107,7 +109,7 @@ def case_transition(
     request: Request,
     db: DbDep,
     user: UserDep,
-    case_id: int,
+    case_id: Id,
     facet: Annotated[str, Form(max_length=20)] = "",
     to: Annotated[str, Form(max_length=20)] = "",
     note: Long = "",
@@ -144,7 +146,7 @@ def case_assign(
     request: Request,
     db: DbDep,
     user: UserDep,
-    case_id: int,
+    case_id: Id,
     assignee: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     try:
@@ -167,7 +169,7 @@ class TransitionBody(BaseModel):
     place: str = Field("", max_length=200)
     on: str = Field("", max_length=20, description="YYYY-MM-DD")
     reason: str = Field("", max_length=4000)
-    decision_id: int | None = None
+    decision_id: IdField | None = None
 
 
 class AssignBody(BaseModel):
@@ -175,7 +177,7 @@ class AssignBody(BaseModel):
 
 
 class OpenBody(BaseModel):
-    record_pk: int
+    record_pk: IdField
 
 
 def _case_json(case: CaseView) -> dict[str, Any]:
@@ -203,7 +205,7 @@ def api_cases(
     db: DbDep,
     user: UserDep,
     mine: bool = False,
-    stalled: int | None = None,
+    stalled: Annotated[int | None, Query(ge=1, le=99_999)] = None,
     new: bool = False,
     closed: bool = False,
 ) -> list[dict[str, Any]]:
@@ -232,7 +234,7 @@ def api_case_open(request: Request, body: OpenBody, db: DbDep, user: UserDep) ->
 
 
 @api.get("/{case_id}", name="api_case")
-def api_case(db: DbDep, user: UserDep, case_id: int) -> dict[str, Any]:
+def api_case(db: DbDep, user: UserDep, case_id: Id) -> dict[str, Any]:
     """The case, its records (of your agency), decisions and timeline (audited)."""
     try:
         page = casefiles.case_page(db, user=user, case_id=case_id, now=now_utc())
@@ -275,7 +277,7 @@ def api_case(db: DbDep, user: UserDep, case_id: int) -> dict[str, Any]:
 
 @api.post("/{case_id}/transition", name="api_case_transition")
 def api_case_transition(
-    request: Request, body: TransitionBody, db: DbDep, user: UserDep, case_id: int
+    request: Request, body: TransitionBody, db: DbDep, user: UserDep, case_id: Id
 ) -> dict[str, Any]:
     with _service_errors_as_http():
         case = casefiles.transition(
@@ -296,7 +298,7 @@ def api_case_transition(
 
 
 @api.post("/{case_id}/assign", name="api_case_assign")
-def api_case_assign(body: AssignBody, db: DbDep, user: UserDep, case_id: int) -> dict[str, Any]:
+def api_case_assign(body: AssignBody, db: DbDep, user: UserDep, case_id: Id) -> dict[str, Any]:
     with _service_errors_as_http():
         case = casefiles.assign(
             db, user=user, case_id=case_id, assignee=body.assignee, now=now_utc()

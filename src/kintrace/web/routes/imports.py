@@ -12,10 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
 from kintrace.accounts.users import User
 from kintrace.registry.columns import EXTRA, FIELDS, IGNORE
@@ -25,8 +27,9 @@ from kintrace.registry.mapfile import ReadOptions
 from kintrace.registry.preview import batch_options, preview_file, saved_options
 from kintrace.registry.uploads import StagedUpload, stage_upload, staged_upload
 from kintrace.store.engine import Store
-from kintrace.web.deps import DbDep, NotFound, UserDep, guard
+from kintrace.web.deps import DbDep, FormDep, NotFound, UserDep, guard
 from kintrace.web.i18n import N_
+from kintrace.web.inputs import Id, count_from_text
 from kintrace.web.linkjobs import LinkJob
 from kintrace.web.rendering import is_htmx, render
 from kintrace.web.workspace import imports as import_service
@@ -56,6 +59,51 @@ TARGET_LABELS = {
     IGNORE: N_("Leave out (row number)"),
 }
 assert set(TARGET_LABELS) == {*FIELDS, EXTRA, IGNORE}
+
+
+#: The request body of an upload route for the API's schema: the route reads it itself, after
+#: the guard (see `upload_of`), so FastAPI cannot describe it from the parameters.
+UPLOAD_OPENAPI: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "source": {"type": "string", "maxLength": 64},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@dataclass(frozen=True)
+class Upload:
+    file: UploadFile
+    source: str | None
+
+
+async def upload_of(request: Request, form: FormDep) -> Upload:
+    """The uploaded file and source of a form the guard let through (an upload is read only
+    once the uploader is known: `deps.form_after_guard`)."""
+    file = form.get("file")
+    if not isinstance(file, UploadFile):
+        api = request.url.path.startswith("/api/")
+        raise HTTPException(
+            status_code=422 if api else 400,
+            detail="Send the file as the multipart form field 'file'.",
+        )
+    source = form.get("source")
+    source = source.strip()[:64] if isinstance(source, str) else ""
+    return Upload(file=file, source=source or None)
+
+
+UploadDep = Annotated[Upload, Depends(upload_of)]
 
 
 def read_upload(upload: UploadFile, *, max_bytes: int) -> bytes:
@@ -106,25 +154,20 @@ def import_form(request: Request, user: UserDep) -> Response:
     return render(request, "import.html", {"report": None})
 
 
-@router.post("/import", name="import_upload")
-def import_upload(
-    request: Request,
-    db: DbDep,
-    user: UserDep,
-    file: UploadFile,
-    source: Annotated[str, Form(max_length=64)] = "",
-) -> Response:
-    """Keep the file and show the mapping step: how it will be read, with its first rows."""
+@router.post("/import", name="import_upload", openapi_extra=UPLOAD_OPENAPI)
+def import_upload(request: Request, user: UserDep, upload: UploadDep, db: DbDep) -> Response:
+    """Keep the file and show the mapping step: how it will be read, with its first rows. The
+    file is read only once the guard let the request through."""
     opts = request.app.state.options
     try:
-        data = read_upload(file, max_bytes=opts.max_upload_bytes)
+        data = read_upload(upload.file, max_bytes=opts.max_upload_bytes)
     except import_service.UploadRefused as exc:
         return render(request, "import.html", {"report": None, "error": str(exc)}, status_code=400)
-    name = source.strip() or None
+    name = upload.source
     staged = stage_upload(
         request.app.state.settings.home,
         data=data,
-        name=file.filename,
+        name=upload.file.filename,
         user_id=user.id,
         source=name,
     )
@@ -192,7 +235,7 @@ def import_map(
 
 
 @router.get("/import/link/{job_id}", name="import_link_status")
-def import_link_status(request: Request, user: UserDep, job_id: int) -> Response:
+def import_link_status(request: Request, user: UserDep, job_id: Id) -> Response:
     """The link run's progress: a fragment for htmx to poll, or a page without JavaScript."""
     job = request.app.state.link_jobs.get(job_id)
     if job is None:
@@ -205,9 +248,10 @@ def _whole_number(text: str) -> int | None:
     text = text.strip()
     if not text or text == "auto":
         return None
-    if not text.isdigit():
+    number = count_from_text(text, high=999_999)
+    if number is None:
         raise ValueError(f"'{text[:6]}' is not a row number; give a whole number, e.g. 3.")
-    return int(text)
+    return number
 
 
 def _mapping_page(
@@ -258,12 +302,14 @@ def quarantine_page(request: Request, db: DbDep, user: UserDep) -> Response:
 
 
 @router.post("/quarantine/{row_id}", name="quarantine_fix")
-async def quarantine_fix(request: Request, db: DbDep, user: UserDep, row_id: int) -> Response:
-    """Re-import one corrected row: the registry resolves the quarantined row it replaces."""
+def quarantine_fix(
+    request: Request, user: UserDep, form: FormDep, db: DbDep, row_id: Id
+) -> Response:
+    """Re-import one corrected row: the registry resolves the quarantined row it replaces.
+    The form is read before the transaction begins (a slow client holds no lock)."""
     row = quarantine.open_row(db, agency_id=user.agency_id, row_id=row_id)
     if row is None:
         raise NotFound()
-    form = await request.form()
     corrected = {key: str(form.get(f"f_{key}", value))[:2000] for key, value in row.raw.items()}
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(corrected))

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
+from kintrace.web.inputs import Id
 from kintrace.web.rendering import render
 from kintrace.web.workspace import persons, records
 
@@ -13,7 +14,7 @@ router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
 
 @router.get("/records/{record_pk}", name="record")
-def record(request: Request, db: DbDep, user: UserDep, record_pk: int) -> Response:
+def record(request: Request, db: DbDep, user: UserDep, record_pk: Id) -> Response:
     try:
         view = records.read(db, agency_id=user.agency_id, actor=user.username, record_pk=record_pk)
     except records.RecordNotFound:

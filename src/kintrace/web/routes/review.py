@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from kintrace.cases import ReviewPolicy, Verdict, WorkflowRefused
 from kintrace.review.policy import load_policy
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
+from kintrace.web.inputs import MAX_ID, Id, count_from_text
 from kintrace.web.rendering import render
 from kintrace.web.workspace import reviewing
 
@@ -24,6 +25,12 @@ router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 api = APIRouter(prefix="/api/v1/review", dependencies=[Depends(guard)], tags=["review"])
 
 VERDICTS = tuple(v.value for v in Verdict)
+
+
+def _token(text: str) -> int:
+    """The fencing token a form sent; -1 (matches no claim) when it is not a number."""
+    value = count_from_text(text)
+    return -1 if value is None else value
 
 
 def policy_of(request: Request) -> ReviewPolicy:
@@ -90,7 +97,7 @@ def _pair_response(
 
 
 @router.get("/review/pairs/{item_id}", name="review_pair")
-def review_pair(request: Request, db: DbDep, user: UserDep, item_id: int) -> Response:
+def review_pair(request: Request, db: DbDep, user: UserDep, item_id: Id) -> Response:
     return _pair_response(request, db, user, item_id)
 
 
@@ -99,7 +106,7 @@ def review_decide(
     request: Request,
     db: DbDep,
     user: UserDep,
-    item_id: int,
+    item_id: Id,
     verdict: Annotated[str, Form(max_length=20)] = "",
     note: Annotated[str, Form(max_length=4000)] = "",
     token: Annotated[str, Form(max_length=12)] = "",
@@ -115,7 +122,7 @@ def review_decide(
             item_id=item_id,
             verdict=verdict,
             note=note,
-            token=int(token) if token.isdigit() else None,
+            token=count_from_text(token),
             policy=policy_of(request),
             now=now_utc(),
         )
@@ -129,14 +136,14 @@ def review_decide(
 
 @router.post("/review/pairs/{item_id}/release", name="review_release")
 def review_release(
-    db: DbDep, user: UserDep, item_id: int, token: Annotated[str, Form(max_length=12)] = ""
+    db: DbDep, user: UserDep, item_id: Id, token: Annotated[str, Form(max_length=12)] = ""
 ) -> Response:
     try:
         reviewing.release(
             db,
             user=user,
             item_id=item_id,
-            token=int(token) if token.isdigit() else -1,
+            token=_token(token),
             now=now_utc(),
         )
     except reviewing.PairNotFound:
@@ -155,7 +162,9 @@ class VerdictBody(BaseModel):
         description="Why; required to reject above the "
         "auto-link threshold and to change a settled pair",
     )
-    token: int | None = Field(None, description="The fencing token from /review/next")
+    token: int | None = Field(
+        None, ge=0, le=MAX_ID, description="The fencing token from /review/next"
+    )
 
 
 def _item_json(item: Any) -> dict[str, Any]:
@@ -178,7 +187,7 @@ def api_review_next(request: Request, db: DbDep, user: UserDep) -> dict[str, Any
 
 
 @api.get("/pairs/{item_id}", name="api_review_pair")
-def api_review_pair(request: Request, db: DbDep, user: UserDep, item_id: int) -> dict[str, Any]:
+def api_review_pair(request: Request, db: DbDep, user: UserDep, item_id: Id) -> dict[str, Any]:
     """Both records, agreement, weights (audited as a read)."""
     try:
         page = reviewing.pair_page(
@@ -224,7 +233,7 @@ def api_review_pair(request: Request, db: DbDep, user: UserDep, item_id: int) ->
 
 @api.post("/pairs/{item_id}/decide", name="api_review_decide")
 def api_review_decide(
-    request: Request, body: VerdictBody, db: DbDep, user: UserDep, item_id: int
+    request: Request, body: VerdictBody, db: DbDep, user: UserDep, item_id: Id
 ) -> dict[str, Any]:
     if body.verdict not in VERDICTS:
         raise HTTPException(422, f"verdict must be one of {', '.join(VERDICTS)}")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from kintrace.web.deps import DbDep, UserDep, guard
+from kintrace.web.inputs import id_from_text
 from kintrace.web.rendering import is_htmx, render
 from kintrace.web.workspace import overview
 from kintrace.web.workspace.search import SearchError, SearchQuery, SearchResult, search
@@ -45,7 +46,7 @@ def search_post(
         name=name,
         birth=birth,
         place=place,
-        source_id=int(source_id) if source_id.isdigit() else None,
+        source_id=id_from_text(source_id),
     )
     error = None
     result: SearchResult | None

@@ -30,6 +30,7 @@ from kintrace.review import casework, decisions, worklists
 from kintrace.review.casework import CaseEvent, CaseNotFound, CaseRecord, CaseView
 from kintrace.review.scope import keys_in_scope
 from kintrace.store.registry_tables import Record, Source
+from kintrace.web.inputs import id_from_text
 from kintrace.web.workspace.reviewing import actor_of, scope_of
 
 
@@ -188,7 +189,8 @@ def transition(
         raise WorkflowRefused(
             f"Refused: '{facet[:20]}' is not a facet; expected identity, whereabouts or return."
         ) from None
-    if decision_id.strip() and not decision_id.strip().isdigit():
+    decision = id_from_text(decision_id)
+    if decision_id.strip() and decision is None:
         raise WorkflowRefused("Expected a decision number (digits only), or leave it empty.")
     change = Change(
         facet=chosen,
@@ -197,7 +199,7 @@ def transition(
         place=place.strip() or None,
         on=casework.parse_day(on) if on.strip() else None,
         reason=reason.strip() or None,
-        decision_id=int(decision_id) if decision_id.strip() else None,
+        decision_id=decision,
     )
     return casework.set_facet(
         db, actor=actor_of(user), case_id=case_id, change=change, now=now, policy=policy

@@ -115,8 +115,8 @@ def _source_names(path: Path, source: str | None, read: ReadOptions, store: Stor
             for key, value in row.cells.items():
                 if (key in keys or key.strip().lower() == "source") and value.strip():
                     names.add(value.strip())
-    except MappingError as exc:
-        raise UploadRefused(str(exc)) from None
+    except (RegistryError, MappingError) as exc:  # also what the reader finds late: a bad
+        raise UploadRefused(str(exc)) from None  # byte, a cell over the limit
     finally:
         reader.close()
     return names

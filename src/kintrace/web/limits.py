@@ -1,0 +1,38 @@
+"""Request body limits, enforced while the body arrives and before any of it is parsed.
+
+A body announced larger than its limit (Content-Length) is refused with 413 at once, without
+reading it; a body sent without a length is counted and refused at the first byte past the
+limit. Uploads have their own, larger limit (`WebOptions.max_upload_bytes`); every other body is
+a form or a JSON document and gets `WebOptions.max_form_bytes`. Starlette's limiter does the
+counting; this chooses the limit by route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from starlette.middleware.body_limit import RequestBodyLimitResponder
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+#: Routes that take a file: they get the upload limit, and declare no body parameters so the
+#: guard answers an unauthenticated upload before its file is read (see kintrace.web.deps).
+UPLOAD_ROUTES = frozenset({"import_upload", "api_import"})
+
+
+def upload_paths(routes: Iterable[BaseRoute]) -> set[str]:
+    return {r.path for r in routes if getattr(r, "name", None) in UPLOAD_ROUTES}  # type: ignore[attr-defined]
+
+
+class BodyLimits:
+    def __init__(self, app: ASGIApp, *, default: int, by_path: Mapping[str, int]) -> None:
+        self.app = app
+        self.default = default
+        self.by_path = dict(by_path)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.by_path.get(scope.get("path", ""), self.default)
+        await RequestBodyLimitResponder(self.app, limit)(scope, receive, send)
