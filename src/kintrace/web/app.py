@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -68,7 +69,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
     for router in ROUTERS:
         app.include_router(router)
-    uploads = dict.fromkeys(upload_paths(app.routes), opts.max_upload_bytes)
+    uploads = dict.fromkeys(upload_paths(ROUTERS), opts.max_upload_bytes)
     app.add_middleware(BodyLimits, default=opts.max_form_bytes, by_path=uploads)
     app.add_middleware(SecurityHeaders, trust_proxy=opts.trust_proxy_headers)  # outermost
     _add_error_handlers(app)
@@ -114,7 +115,7 @@ def _plain(value: Any) -> Any:
 
 
 def _error_page(
-    request: Request, status: int, *, headers: dict[str, str] | None = None
+    request: Request, status: int, *, headers: Mapping[str, str] | None = None
 ) -> Response:
     response = render(
         request,
@@ -238,12 +239,11 @@ _TOO_LARGE = (
 
 
 def _limit_mib(request: Request) -> str:
+    from kintrace.web.routes import ROUTERS
+
     opts: WebOptions = request.app.state.options
-    limit = (
-        opts.max_upload_bytes
-        if request.url.path in upload_paths(request.app.routes)
-        else (opts.max_form_bytes)
-    )
+    uploads = upload_paths(ROUTERS)
+    limit = opts.max_upload_bytes if request.url.path in uploads else opts.max_form_bytes
     return f"{limit / (1 << 20):g}"
 
 

@@ -49,8 +49,9 @@ from kintrace.web.security import (
 #: stay out of addresses and logs; signing in checks the password (argon2, a good part of a
 #: second) outside any write and writes its session in a short transaction of its own.
 _READING_POSTS = frozenset({"search", "api_search", "sign_in"})
-#: GET routes that write: the enrolment page stores the secret it shows until it is confirmed.
-_WRITING_GETS = frozenset({"enrol_form"})
+#: GET routes that write: the enrolment page stores the secret it shows until it is confirmed; a
+#: case page notes who saw it when (the "new records since last seen" work list).
+_WRITING_GETS = frozenset({"enrol_form", "case", "api_case"})
 #: Routes that need no identity and no database (liveness).
 _NO_IDENTITY = frozenset({"health"})
 

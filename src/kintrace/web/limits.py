@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from fastapi import APIRouter
 from starlette.middleware.body_limit import RequestBodyLimitResponder
-from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 #: Routes that take a file: they get the upload limit, and declare no body parameters so the
@@ -20,8 +20,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 UPLOAD_ROUTES = frozenset({"import_upload", "api_import"})
 
 
-def upload_paths(routes: Iterable[BaseRoute]) -> set[str]:
-    return {r.path for r in routes if getattr(r, "name", None) in UPLOAD_ROUTES}  # type: ignore[attr-defined]
+def upload_paths(routers: Iterable[APIRouter]) -> set[str]:
+    """The paths of the upload routes (FastAPI keeps included routers nested: walk them)."""
+    return {
+        path
+        for router in routers
+        for route in router.routes
+        if getattr(route, "name", None) in UPLOAD_ROUTES and (path := getattr(route, "path", ""))
+    }
 
 
 class BodyLimits:

@@ -42,20 +42,21 @@ def search_post(
     place: Annotated[str, Form(max_length=200)] = "",
     source_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
-    query = SearchQuery(
-        name=name,
-        birth=birth,
-        place=place,
-        source_id=id_from_text(source_id),
-    )
+    source = id_from_text(source_id)
+    query = SearchQuery(name=name, birth=birth, place=place, source_id=source)
     error = None
-    result: SearchResult | None
-    try:
-        result = search(db, agency_id=user.agency_id, actor=user.username, query=query)
-    except SearchError as exc:
-        result, error = None, str(exc)
+    result: SearchResult | None = None
+    bad_source = bool(source_id.strip()) and source is None
+    if bad_source:  # the form offers a list; anything else was not sent by it
+        error = f"Choose a source from the list: '{source_id[:12]}' is not a source number."
+    else:
+        try:
+            result = search(db, agency_id=user.agency_id, actor=user.username, query=query)
+        except SearchError as exc:
+            error = str(exc)
+    status = 400 if bad_source else 200
     context: dict[str, Any] = {"query": query, "result": result, "error": error}
     if is_htmx(request):
-        return render(request, "_search_results.html", context)
+        return render(request, "_search_results.html", context, status_code=status)
     context["sources"] = overview.source_choices(db, agency_id=user.agency_id)
-    return render(request, "search.html", context)
+    return render(request, "search.html", context, status_code=status)
