@@ -478,27 +478,23 @@ def _huge_field(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(
-    ("make", "says"),
-    [
-        (_late_bad_byte, "no longer in the encoding"),
-        (_huge_field, "cannot be read"),
-    ],
-)
+@pytest.mark.parametrize("make", [_late_bad_byte, _huge_field])
 def test_finding8_an_unreadable_upload_is_refused_as_on_the_command_line(
-    signed_in, sqlite_store: Store, tmp_path: Path, make, says: str
+    signed_in, sqlite_store: Store, tmp_path: Path, make
 ) -> None:  # type: ignore[no-untyped-def]
+    from markupsafe import escape
+
     from kintrace.registry.errors import ImportRefused
     from kintrace.registry.readers import open_reader
 
     path = make(tmp_path / "synthetic.csv")
     with pytest.raises(ImportRefused) as refused:  # what `kintrace import` prints
-        reader = open_reader(path)
+        reader = open_reader(path, limits=sqlite_store.settings.import_limits)
         try:
             list(reader.rows())
         finally:
             reader.close()
-    cli_message = str(refused.value).split(": ", 1)[1]
+    cli_message = str(refused.value).split(": ", 1)[1]  # after the file's name
     client = signed_in("u-caseworker")
     data = path.read_bytes()
     page = client.post(
@@ -510,7 +506,7 @@ def test_finding8_an_unreadable_upload_is_refused_as_on_the_command_line(
     api = client.post(
         "/api/v1/imports", files={"file": ("synthetic.csv", data, "text/csv")}, headers=bearer
     )
-    assert page.status_code == 400 and says in page.text
+    assert page.status_code == 400 and str(escape(cli_message)) in page.text
     assert api.status_code == 422 and api.json()["detail"].endswith(cli_message)
 
 
