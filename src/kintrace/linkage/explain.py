@@ -23,6 +23,7 @@ from kintrace.linkage.feature_cache import cache_path, registry_features
 from kintrace.linkage.service import LinkInputError
 from kintrace.linkage.spec import ModelSpec, kintrace_spec
 from kintrace.linkage.store_io import Key, previous_state
+from kintrace.linkage.weights import LevelWeight, model_weights, prior_weight
 from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_pairs
 
@@ -51,7 +52,7 @@ class Explanation:
     notes: tuple[str, ...] = ()
 
 
-def _level_label(weights: dict[tuple[str, int], runner.LevelWeight], name: str, mw: float) -> str:
+def _level_label(weights: dict[tuple[str, int], LevelWeight], name: str, mw: float) -> str:
     candidates = [w for (comp, _g), w in weights.items() if comp == name]
     if not candidates:
         return "?"
@@ -101,7 +102,7 @@ def explain_pair(
         )
     finally:
         opened.close()
-    weights = runner.model_weights(state.model)
+    weights = model_weights(state.model)
     steps = []
     for comparison in spec.comparisons:
         raw = float(scored.get(f"mw_{comparison.name}") or 0.0)
@@ -121,7 +122,7 @@ def explain_pair(
     return Explanation(
         left=left,
         right=right,
-        prior_weight=runner.prior_weight(state.model),
+        prior_weight=prior_weight(state.model),
         steps=steps,
         match_weight=float(scored["match_weight"]),
         match_probability=probability,

@@ -62,7 +62,6 @@ def create_app(
     app.state.link_jobs = link_jobs_for(store, settings)  # link runs after web imports
     with store.session(write=True) as db:  # lists imported since the last start: searchable now
         search_index.refresh(db)
-    _warm_up()
     demo = _read_demo_flag(store)
     app.state.demo_flag = lambda: demo
 
@@ -75,13 +74,6 @@ def create_app(
     app.add_middleware(SecurityHeaders, trust_proxy=opts.trust_proxy_headers)  # outermost
     _add_error_handlers(app)
     return app
-
-
-def _warm_up() -> None:
-    """Import now what a page would otherwise import on first use: the pair page reads the model
-    through the linkage runner, which loads Splink and pandas (seconds, holding the interpreter,
-    so every other request and /health would wait for the first pair page)."""
-    import kintrace.linkage.runner  # noqa: F401
 
 
 def _read_demo_flag(store: Store) -> bool:

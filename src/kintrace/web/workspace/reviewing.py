@@ -25,6 +25,7 @@ from kintrace.cases import (
     Role,
     Verdict,
 )
+from kintrace.linkage.weights import model_weights, prior_weight
 from kintrace.review import decisions, pairs, queue
 from kintrace.review.actors import Actor
 from kintrace.review.scope import keys_in_scope
@@ -237,12 +238,10 @@ def _steps(
     levels: dict[str, list[tuple[str, float]]] = {}
     prior = None
     if model_text:
-        from kintrace.linkage import runner  # Splink is imported only when a model is read
-
         model = json.loads(model_text)
-        for level in runner.model_weights(model).values():
+        for level in model_weights(model).values():
             levels.setdefault(level.comparison, []).append((level.level, level.match_weight))
-        prior = runner.prior_weight(model)
+        prior = prior_weight(model)
     steps = []
     for comparison, weight in weights.items():
         options = levels.get(comparison, [])
