@@ -23,7 +23,14 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select, text
-from tests.integration.web.conftest import LOOPBACK, PASSWORD, csrf_of, secret_of, sign_in
+from tests.integration.web.conftest import (
+    LOOPBACK,
+    PASSWORD,
+    csrf_of,
+    secret_of,
+    sign_in,
+    upload,
+)
 
 from kintrace.accounts import tokens, users
 from kintrace.accounts.roles import Role
@@ -300,12 +307,8 @@ def test_finding3_the_web_import_reads_its_file_before_taking_the_write_lock(
     monkeypatch.setattr(imports, "_source_names", reading)
     client = signed_in("u-caseworker")
     body = "source,record_id,given_name,family_name\nupload-s,s1,Іван,Петренко\n".encode()
-    r = client.post(
-        "/import",
-        data={"csrf_token": csrf_of(client, "/import")},
-        files={"file": ("synthetic.csv", body, "text/csv")},
-    )
-    assert r.status_code == 200, r.text[-300:]
+    _, r = upload(client, csrf_of(client, "/import"), "synthetic.csv", body, link="")
+    assert r.status_code == 200, r.text[-300:]  # type: ignore[attr-defined]
     assert seen == [True]
 
 
@@ -497,16 +500,12 @@ def test_finding8_an_unreadable_upload_is_refused_as_on_the_command_line(
     cli_message = str(refused.value).split(": ", 1)[1]  # after the file's name
     client = signed_in("u-caseworker")
     data = path.read_bytes()
-    page = client.post(
-        "/import",
-        data={"csrf_token": csrf_of(client, "/import")},
-        files={"file": ("synthetic.csv", data, "text/csv")},
-    )
+    _, page = upload(client, csrf_of(client, "/import"), "synthetic.csv", data, link="")
     bearer = {"Authorization": f"Bearer {_api_token(sqlite_store, 'u-caseworker')}"}
     api = client.post(
         "/api/v1/imports", files={"file": ("synthetic.csv", data, "text/csv")}, headers=bearer
     )
-    assert page.status_code == 400 and str(escape(cli_message)) in page.text
+    assert page.status_code == 400 and str(escape(cli_message)) in page.text  # type: ignore[attr-defined]
     assert api.status_code == 422 and api.json()["detail"].endswith(cli_message)
 
 
