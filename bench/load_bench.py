@@ -10,7 +10,9 @@ through the real sign-in (password, then the current TOTP code). Then, for `--se
   caseworkers  search (POST /search), record pages, person pages, the dashboard
   reviewers    the queue, claim the next pair (POST /review/next), its page, a verdict
   API users    /api/v1/search, /api/v1/records/N, /api/v1/persons/P with a bearer token
-  one upload   a caseworker uploads a 300-row file a third of the way through (POST /import)
+  one upload   a caseworker uploads a 300-row file a third of the way through (POST /import),
+               then imports it from the mapping step (POST /import/<token>); the link run that
+               follows runs in the server's background (--no-link: imported without it)
   health       GET /health every 50 ms throughout, from a client of its own: the peer
 Each user pauses --think seconds on average (uniformly 0.5x to 1.5x) between actions: a person
 reads a page for several seconds, so this is several times the pace of real work. Before the
@@ -67,7 +69,7 @@ READS = (
     "api record",
     "api person",
 )
-WRITES = ("claim", "decide", "upload")
+WRITES = ("claim", "decide", "upload", "import")
 EXPECTED = {"claim": (200, 303), "decide": (303,)}  # 200 for everything else
 
 
@@ -359,7 +361,7 @@ class User:
         with path.open("w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerows(rows)
         body = path.read_bytes()
-        self.timed(
+        staged = self.timed(
             results,
             "upload",
             lambda: self.client.post(
@@ -368,6 +370,14 @@ class User:
                 files={"file": (path.name, body, "text/csv")},
             ),
         )
+        step = re.search(r'action="(/import/[0-9a-f]{32})"', staged.text) if staged else None
+        if step is None:
+            return  # counted as an error above
+        self.pause()  # the user looks at the mapping step
+        form = {"csrf_token": self.csrf, "action": "import", "link": "1" if self.link else ""}
+        self.timed(results, "import", lambda: self.client.post(step.group(1), data=form))
+
+    link = True
 
     def pause(self) -> None:
         time.sleep(self.think * self.rng.uniform(0.5, 1.5))
@@ -420,8 +430,11 @@ def idle_health(base: str) -> float:
     return sorted(times)[len(times) // 2]
 
 
-def run_load(registry: Registry, *, seconds: float, think: float) -> tuple[Results, float, float]:
+def run_load(
+    registry: Registry, *, seconds: float, think: float, link: bool
+) -> tuple[Results, float, float]:
     User.think = think
+    User.link = link
     with serving(registry) as base:
         peer = idle_health(base)
         users: list[User] = []
@@ -533,12 +546,16 @@ def bench_backend(backend: str, args: argparse.Namespace) -> bool:
                 registry = build_registry(
                     home, database_url=url, children=args.children, users=args.users
                 )
-                results, elapsed, peer = run_load(registry, seconds=args.seconds, think=args.think)
+                results, elapsed, peer = run_load(
+                    registry, seconds=args.seconds, think=args.think, link=args.link
+                )
         else:
             registry = build_registry(
                 home, database_url=None, children=args.children, users=args.users
             )
-            results, elapsed, peer = run_load(registry, seconds=args.seconds, think=args.think)
+            results, elapsed, peer = run_load(
+                registry, seconds=args.seconds, think=args.think, link=args.link
+            )
         counts = defaultdict(int)
         for account in registry.accounts:
             counts[account.role] += 1
@@ -556,6 +573,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--children", type=int, default=2000, help="synthetic children to generate")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between actions, s")
+    parser.add_argument(
+        "--no-link",
+        dest="link",
+        action="store_false",
+        help="import the upload without the link run that follows it",
+    )
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument(
         "--quick", action="store_true", help="a smoke run: 4 users, 5 s, 200 children, SQLite"
