@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 DEFAULT_HOME = Path("kintrace-data")
+DEFAULT_EVIDENCE_MAX_BYTES = 4 << 30
+EVIDENCE_MAX_BYTES_ENV = "KINTRACE_EVIDENCE_MAX_BYTES"
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class Settings:
     home: Path
     database_url: str
     import_limits: ImportLimits = field(default_factory=ImportLimits)
+    #: Largest evidence file accepted, in bytes (KINTRACE_EVIDENCE_MAX_BYTES; default 4 GiB).
+    evidence_max_bytes: int = DEFAULT_EVIDENCE_MAX_BYTES
 
     @property
     def is_sqlite(self) -> bool:
@@ -102,11 +106,33 @@ def load_settings(
 
     `KINTRACE_HOME` names the data directory (default `./kintrace-data`);
     `KINTRACE_DATABASE_URL` overrides the SQLite file inside it; the `KINTRACE_IMPORT_*` and
-    `KINTRACE_XLSX_*` variables set the import limits (a bad value raises LimitsError).
+    `KINTRACE_XLSX_*` variables set the import limits, `KINTRACE_EVIDENCE_MAX_BYTES` the largest
+    evidence file (a bad value raises LimitsError).
     """
     env = os.environ if env is None else env
     home_path = Path(home) if home is not None else Path(env.get("KINTRACE_HOME") or DEFAULT_HOME)
     url = database_url or env.get("KINTRACE_DATABASE_URL") or ""
     if not url:
         url = f"sqlite:///{(home_path / 'kintrace.db').resolve()}"
-    return Settings(home=home_path, database_url=url, import_limits=limits_from_env(env))
+    return Settings(
+        home=home_path,
+        database_url=url,
+        import_limits=limits_from_env(env),
+        evidence_max_bytes=_evidence_max_bytes(env),
+    )
+
+
+def _evidence_max_bytes(env: Mapping[str, str]) -> int:
+    raw = env.get(EVIDENCE_MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_EVIDENCE_MAX_BYTES
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise LimitsError(
+            f"{EVIDENCE_MAX_BYTES_ENV}={raw[:40]!r} is not a positive whole number of bytes "
+            f"(e.g. {DEFAULT_EVIDENCE_MAX_BYTES}). Fix or unset it."
+        )
+    return value

@@ -1,0 +1,229 @@
+"""`kintrace evidence ...`: add files as evidence, show an item's custody log, check fixity,
+put and lift legal holds, build court bundles. Each command parses, calls one service of
+`kintrace.evidence` and prints; the services hold the rules and the queries.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.cli.settings import settings_from
+from kintrace.evidence import EvidenceError
+from kintrace.evidence.custody import Custodian
+from kintrace.evidence.items import (
+    OPERATOR,
+    Description,
+    Target,
+    all_item_ids,
+    custody_log,
+    ingest_file,
+    require_target,
+    verify_fixity,
+)
+from kintrace.evidence.items import (
+    register as register_item,
+)
+from kintrace.evidence.kinds import Kind
+from kintrace.evidence.storage import EvidenceStore
+
+app = typer.Typer(
+    help="Evidence files with a chain of custody, fixity checks, court bundles.",
+    no_args_is_help=True,
+)
+out = Console()
+
+_REPORTED = (EvidenceError,)
+
+
+def _custodian() -> Custodian:
+    return Custodian(name=cli_actor(), role=OPERATOR)
+
+
+def _targets(record: list[str], person: list[str], case: list[int]) -> list[Target]:
+    try:
+        return [
+            *(Target.record(r) for r in record),
+            *(Target.person(p) for p in person),
+            *(Target.case(c) for c in case),
+        ]
+    except EvidenceError as exc:
+        raise fail(str(exc)) from None
+
+
+def _bytes_progress(total: int) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        transient=True,
+        disable=total < (8 << 20),
+    )
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Files to keep as evidence.")],
+    kind: Annotated[
+        str, typer.Option("--kind", help="document|photo|video|audio|testimony|capture")
+    ],
+    record: Annotated[
+        list[str], typer.Option("--record", help="Link to a record: SOURCE:ID (repeatable).")
+    ] = [],  # noqa: B006 - Typer reads the default
+    person: Annotated[
+        list[str], typer.Option("--person", help="Link to a person id (repeatable).")
+    ] = [],  # noqa: B006
+    case: Annotated[
+        list[int], typer.Option("--case", help="Link to a case number (repeatable).")
+    ] = [],  # noqa: B006
+    collected_by: Annotated[str, typer.Option(help="Who collected the file.")] = "",
+    collected_on: Annotated[str, typer.Option(help="When it was collected (YYYY-MM-DD).")] = "",
+    description: Annotated[str, typer.Option(help="What the file shows.")] = "",
+) -> None:
+    """Keep files as evidence: hashed (SHA-256, SHA-512) while copied into the data directory,
+    read-only, linked to records, persons or cases. The same bytes twice are one item."""
+    try:
+        evidence_kind = Kind.parse(kind)
+    except EvidenceError as exc:
+        raise fail(str(exc)) from None
+    targets = _targets(record, person, case)
+    if not targets:
+        raise fail("Link the files to something: --record SOURCE:ID, --person P or --case N.")
+    if collected_on and not _is_day(collected_on):
+        raise fail(f"--collected-on {collected_on[:20]!r} is not a date: use YYYY-MM-DD.")
+    for path in files:
+        if not path.is_file():
+            raise fail(f"{path} is not a readable file.")
+    settings = settings_from(ctx)
+    store = EvidenceStore.of(settings)
+    custodian = _custodian()
+    with opened_store(ctx, reported=_REPORTED) as db_store:
+        with db_store.session() as db:  # before any file is copied
+            for target in targets:
+                require_target(db, target)
+        for path in files:
+            about = Description(
+                kind=evidence_kind,
+                file_name=path.name,
+                collected_by=collected_by or None,
+                collected_on=collected_on or None,
+                description=description or None,
+            )
+            size = path.stat().st_size
+            try:
+                with _bytes_progress(size) as bar, path.open("rb") as stream:
+                    task = bar.add_task(path.name[:40], total=size)
+                    stored = ingest_file(
+                        store,
+                        stream,
+                        about=about,
+                        progress=lambda n, t=task, b=bar: b.advance(t, n),
+                    )
+            except EvidenceError as exc:
+                raise fail(f"{path.name}: {exc}") from None
+            except OSError as exc:
+                raise fail(f"{path.name}: cannot be read ({exc.strerror}).") from None
+            with db_store.session(write=True) as db:
+                added = register_item(db, stored, about=about, targets=targets, custodian=custodian)
+            state = "new item" if added.new_item else "already kept"
+            links = ", ".join(t.label() for t in added.new_links) or "no new link"
+            out.print(
+                f"item {added.item.id}  {added.item.sha256}  {added.item.media_type}  "
+                f"{added.item.size:,} bytes  ({state}; linked: {links})",
+                highlight=False,
+            )
+
+
+def _is_day(text: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    item: Annotated[int, typer.Argument(help="The item's number.")],
+) -> None:
+    """The custody log of one item: every ingest, link, view, download, derivation, export,
+    fixity check and hold, with who, in which role, why, when (UTC) and the file's hash then."""
+    with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session() as db:
+        events = custody_log(db, item)
+    table = Table("#", "at (UTC)", "event", "actor", "role", "purpose", "sha256", "details")
+    for event in events:
+        details = ", ".join(f"{k}={v}" for k, v in sorted(event.details.items()))
+        table.add_row(
+            str(event.id),
+            event.at,
+            event.event,
+            event.actor,
+            event.role,
+            event.purpose,
+            event.sha256[:16] + ("…" if event.sha256 else ""),
+            details,
+        )
+    out.print(table)
+
+
+@app.command("verify")
+def verify(
+    ctx: typer.Context,
+    items: Annotated[list[int], typer.Argument(help="Items to check.")] = [],  # noqa: B006
+    all_items: Annotated[bool, typer.Option("--all", help="Check every item.")] = False,
+) -> None:
+    """Re-hash originals (fixity) and check the custody chain; any mismatch is a custody event
+    and the exit status is 1."""
+    from kintrace.evidence.custody import verify_chain
+
+    if not items and not all_items:
+        raise fail("Name the items to check, or give --all.")
+    store = EvidenceStore.of(settings_from(ctx))
+    with opened_store(ctx, reported=_REPORTED) as db_store:
+        with db_store.session() as db:
+            ids = all_item_ids(db) if all_items else list(items)
+        with db_store.session(write=True) as db:
+            results = verify_fixity(db, store, item_ids=ids, custodian=_custodian())
+        with db_store.session() as db:
+            chain = verify_chain(db)
+    bad = [r for r in results if not r.ok]
+    for result in bad:
+        found = result.found[:16] + "…" if result.found else "nothing"
+        out.print(
+            f"[bold red]MISMATCH[/] item {result.item_id}: {result.problem} "
+            f"(expected {result.expected[:16]}…, found {found})",
+            highlight=False,
+        )
+    if not chain.ok:
+        out.print(
+            f"[bold red]BROKEN[/] custody log at event {chain.broken_id}: {chain.problem}",
+            highlight=False,
+        )
+    out.print(
+        f"{len(results) - len(bad)} of {len(results)} originals intact; custody log of "
+        f"{chain.events} events {'intact' if chain.ok else 'broken'}.",
+        highlight=False,
+    )
+    if bad or not chain.ok:
+        raise typer.Exit(1)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="evidence")
