@@ -14,3 +14,8 @@ class EvidenceRefused(EvidenceError):
 
 class EvidenceNotFound(EvidenceError, LookupError):
     """No such item, record, person or case (or one the caller may not see)."""
+
+
+class OriginalDamaged(EvidenceRefused):
+    """An original no longer matches its hashes; the custody event that says so is written in
+    the caller's transaction, which must be committed, not rolled back."""

@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from kintrace.evidence.custody import Custodian, CustodyEvent, Event, events_of, now_text, record
-from kintrace.evidence.errors import EvidenceNotFound, EvidenceRefused
+from kintrace.evidence.errors import EvidenceNotFound, EvidenceRefused, OriginalDamaged
 from kintrace.evidence.kinds import Kind, check_kind
 from kintrace.evidence.storage import EvidenceStore, StoredFile
 from kintrace.store.evidence_tables import evidence_items, evidence_links
@@ -305,7 +305,7 @@ def open_original(
             sha256=fixity.sha256 or "",
             details={"ok": False, "problem": fixity.problem or "hash mismatch"},
         )
-        raise EvidenceRefused(
+        raise OriginalDamaged(
             f"The original of item {item_id} no longer matches its SHA-256 "
             f"({fixity.problem or 'its bytes changed'}); it was not given out. Run "
             "`kintrace evidence verify --all` and tell the registry's administrator."

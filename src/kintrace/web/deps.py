@@ -50,8 +50,9 @@ from kintrace.web.security import (
 #: second) outside any write and writes its session in a short transaction of its own.
 _READING_POSTS = frozenset({"search", "api_search", "sign_in"})
 #: GET routes that write: the enrolment page stores the secret it shows until it is confirmed; a
-#: case page notes who saw it when (the "new records since last seen" work list).
-_WRITING_GETS = frozenset({"enrol_form", "case", "api_case"})
+#: case page notes who saw it when (the "new records since last seen" work list); showing an
+#: evidence item's working copy is a custody event (and makes the copy on first use).
+_WRITING_GETS = frozenset({"enrol_form", "case", "api_case", "evidence_copy"})
 #: Routes that need no identity and no database (liveness).
 _NO_IDENTITY = frozenset({"health"})
 

@@ -17,7 +17,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 #: Routes that take a file: they get the upload limit, and declare no body parameters so the
 #: guard answers an unauthenticated upload before its file is read (see kintrace.web.deps).
-UPLOAD_ROUTES = frozenset({"import_upload", "api_import"})
+UPLOAD_ROUTES = frozenset(
+    {
+        "import_upload",
+        "api_import",
+        "evidence_add_record",
+        "evidence_add_person",
+        "evidence_add_case",
+    }
+)
 
 
 def upload_paths(routers: Iterable[APIRouter]) -> set[str]:

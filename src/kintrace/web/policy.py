@@ -44,6 +44,11 @@ CASEWORK = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER}))
 # Who may move a case at all: the investigator records whereabouts (the transition table
 # decides which move each role may make).
 CASE_MOVERS = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER, Role.INVESTIGATOR}))
+# Who adds evidence files (issue 14): those who import lists or work cases, and investigators.
+EVIDENCE_ADDERS = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER, Role.INVESTIGATOR}))
+# Who downloads an original evidence file (with its EXIF/GPS): investigators only; everyone
+# else who reads names sees the working copy without metadata.
+INVESTIGATORS = Access(Gate.ROLES, frozenset({Role.INVESTIGATOR}))
 
 POLICY: dict[str, Access] = {
     # public: assets, health, signing in, the language of the sign-in page
@@ -107,6 +112,13 @@ POLICY: dict[str, Access] = {
     "api_case_open": CASEWORK,
     "api_case_transition": CASE_MOVERS,
     "api_case_assign": CASEWORK,
+    # evidence: uploads on record, person and case pages; custody pages; copies; originals
+    "evidence_add_record": EVIDENCE_ADDERS,
+    "evidence_add_person": EVIDENCE_ADDERS,
+    "evidence_add_case": EVIDENCE_ADDERS,
+    "evidence_item": NAME_READERS,
+    "evidence_copy": NAME_READERS,
+    "evidence_original": INVESTIGATORS,
     # accounts of the agency
     "users": ADMINS,
 }

@@ -23,6 +23,7 @@ PARAMS = {
     "case_id": "1",
     "token": "0" * 32,  # an upload waiting for its mapping step
     "job_id": "999",  # a background link run
+    "evidence_id": "999",  # an evidence item (none exists: 404 for those allowed too)
 }
 # Routes whose success is a redirect or a page for someone in the middle of signing in.
 ANONYMOUS_OK = {"sign_in_form", "sign_in", "set_language", "health"}
@@ -77,6 +78,10 @@ def test_route_by_role(app, signed_in, review_data, role: Role) -> None:  # type
                     "person",
                     "api_person",
                     "sign_in",
+                    "evidence_add_person",
+                    "evidence_item",
+                    "evidence_copy",
+                    "evidence_original",
                 ), where  # 404 for the made-up ids above; 401 for sign-in without a password
             else:
                 assert r.status_code == 404, where

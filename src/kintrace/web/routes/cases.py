@@ -17,6 +17,8 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from kintrace.cases import WorkflowRefused
+from kintrace.evidence.items import Target
+from kintrace.evidence.scope import items_on
 from kintrace.review.casework import CaseNotFound, CaseView
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
 from kintrace.web.inputs import Id, IdField, count_from_text, id_from_text
@@ -96,7 +98,14 @@ def _case_response(
     except CaseNotFound:
         raise NotFound() from None
     status = 422 if extra.get("error") else 200
-    return render(request, "case.html", {"page": page, **extra}, status_code=status)
+    evidence = items_on(db, Target.case(case_id), agency_id=user.agency_id)
+    context = {
+        "page": page,
+        "evidence": evidence,
+        "evidence_action": f"/cases/{case_id}/evidence",
+        **extra,
+    }
+    return render(request, "case.html", context, status_code=status)
 
 
 @router.get("/cases/{case_id}", name="case")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from kintrace.evidence.items import Target
+from kintrace.evidence.scope import items_on
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.rendering import render
 from kintrace.web.workspace import persons
@@ -18,4 +20,12 @@ def person(request: Request, db: DbDep, user: UserDep, person_id: str) -> Respon
         view = persons.read(db, agency_id=user.agency_id, actor=user.username, person_id=person_id)
     except persons.PersonNotFound:
         raise NotFound() from None
-    return render(request, "person.html", {"person": view})
+    return render(
+        request,
+        "person.html",
+        {
+            "person": view,
+            "evidence": items_on(db, Target.person(person_id), agency_id=user.agency_id),
+            "evidence_action": f"/persons/{person_id}/evidence",
+        },
+    )

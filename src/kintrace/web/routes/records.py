@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from kintrace.evidence.items import Target
+from kintrace.evidence.scope import items_on
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.inputs import Id
 from kintrace.web.rendering import render
@@ -20,6 +22,15 @@ def record(request: Request, db: DbDep, user: UserDep, record_pk: Id) -> Respons
     except records.RecordNotFound:
         raise NotFound() from None
     person_id = persons.person_of_record(db, record_pk=record_pk)
+    target = Target.record(f"{view.source}:{view.record_id}")
     return render(
-        request, "record.html", {"record": view, "fields": records.FIELDS, "person_id": person_id}
+        request,
+        "record.html",
+        {
+            "record": view,
+            "fields": records.FIELDS,
+            "person_id": person_id,
+            "evidence": items_on(db, target, agency_id=user.agency_id),
+            "evidence_action": f"/records/{record_pk}/evidence",
+        },
     )
