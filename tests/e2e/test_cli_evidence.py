@@ -76,3 +76,56 @@ def test_bad_input_is_one_line_never_a_trace(tmp_path: Path) -> None:
         assert result.exit_code == 1, args
         assert says in result.output, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_bundle_of_a_case_verifies_with_its_own_script(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import zipfile
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from kintrace.cases.facets import CaseState
+    from kintrace.store.review_tables import cases
+
+    home = _home(tmp_path)
+    store = open_store(load_settings(home, env={}))
+    now = datetime.now(UTC)
+    state = CaseState()
+    try:
+        with store.session(write=True) as db:
+            db.execute(
+                insert(cases).values(
+                    subject_source="list-a",
+                    subject_record_id="a1",
+                    opened_at=now,
+                    opened_by="test",
+                    identity=state.identity.value,
+                    whereabouts=state.whereabouts.value,
+                    return_stage=state.return_stage.value,
+                    last_progress_at=now,
+                )
+            )
+    finally:
+        store.close()
+    out = tmp_path / "bundle.zip"
+    empty = _run(home, "bundle", "--case", "1", "--out", str(out))
+    assert empty.exit_code == 1 and "nothing to bundle" in empty.output
+    assert _run(home, "bundle", "--out", str(out)).exit_code == 1  # neither --case nor --person
+    testimony = tmp_path / "t.txt"
+    testimony.write_text("Synthetic testimony.\n", encoding="utf-8")
+    assert _run(home, "add", str(testimony), "--kind", "testimony", "--case", "1").exit_code == 0
+    made = _run(home, "bundle", "--case", "1", "--out", str(out), "--purpose", "test court")
+    assert made.exit_code == 0, made.output
+    assert "1 items, 1 records" in made.output
+    with zipfile.ZipFile(out) as archive:
+        archive.extract("verify.py", tmp_path)
+    checked = subprocess.run(
+        [sys.executable, "-I", "-S", str(tmp_path / "verify.py"), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode == 0 and checked.stdout.startswith("OK:"), checked.stdout
+    assert "export" in _run(home, "log", "1").output
