@@ -129,3 +129,41 @@ def test_bundle_of_a_case_verifies_with_its_own_script(tmp_path: Path) -> None:
     )
     assert checked.returncode == 0 and checked.stdout.startswith("OK:"), checked.stdout
     assert "export" in _run(home, "log", "1").output
+
+
+def test_retention_and_hold_commands(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    home = _home(tmp_path)
+    testimony = tmp_path / "t.txt"
+    testimony.write_text("Synthetic testimony.\n", encoding="utf-8")
+    other = tmp_path / "u.txt"
+    other.write_text("Another synthetic testimony.\n", encoding="utf-8")
+    for path in (testimony, other):
+        assert (
+            _run(home, "add", str(path), "--kind", "testimony", "--record", "list-a:a1").exit_code
+            == 0
+        )
+    retention = CliRunner().invoke(
+        app, ["--home", str(home), "retention", "set", "list-a", "--keep-days", "30"], env={}
+    )
+    assert retention.exit_code == 0, retention.output
+    held = _run(home, "hold", "--item", "1", "--reason", "synthetic court order")
+    assert held.exit_code == 0 and "legal hold 1" in held.output
+    assert "synthetic court order" in _run(home, "holds").output
+    store = open_store(load_settings(home, env={}))
+    try:  # both items were received 31 days ago
+        with store.session(write=True) as db:
+            db.execute(text("UPDATE evidence_items SET ingested_at = '2000-01-01T00:00:00Z'"))
+    finally:
+        store.close()
+    root = ["--home", str(home), "retention"]
+    planned = CliRunner().invoke(app, [*root, "plan"], env={})
+    assert "item 1: kept, under legal hold 1" in planned.output
+    assert "item 2: would be erased" in planned.output
+    applied = CliRunner().invoke(app, [*root, "apply"], env={})
+    assert applied.exit_code == 0 and "1 item(s) erased; 1 expired but held" in applied.output
+    assert "erase" in _run(home, "log", "2").output
+    refused = _run(home, "erase", "1", "--reason", "test")
+    assert refused.exit_code == 1 and "legal hold 1" in refused.output
+    assert _run(home, "verify", "--all").exit_code == 0

@@ -37,6 +37,7 @@ from kintrace.evidence.items import (
     register as register_item,
 )
 from kintrace.evidence.kinds import Kind
+from kintrace.evidence.retention import PlanLine
 from kintrace.evidence.storage import EvidenceStore
 
 app = typer.Typer(
@@ -292,5 +293,139 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@app.command("hold")
+def hold(
+    ctx: typer.Context,
+    reason: Annotated[str, typer.Option("--reason", help="The order or request behind it.")],
+    record: Annotated[str | None, typer.Option("--record", help="SOURCE:ID")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="A person id.")] = None,
+    case: Annotated[int | None, typer.Option("--case", help="A case number.")] = None,
+    item: Annotated[int | None, typer.Option("--item", help="An evidence item.")] = None,
+) -> None:
+    """Place a legal hold on a record, person, case or item: nothing it reaches is erased or
+    expires until the hold is released."""
+    from kintrace.evidence.retention import place_hold
+
+    given = [
+        (t, str(v))
+        for t, v in (("record", record), ("person", person), ("case", case), ("item", item))
+        if v is not None
+    ]
+    if len(given) != 1:
+        raise fail("Give exactly one of --record, --person, --case, --item.")
+    (target_type, target_id) = given[0]
+    with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session(write=True) as db:
+        placed = place_hold(
+            db,
+            target_type=target_type,
+            target_id=target_id,
+            reason=reason,
+            custodian=_custodian(),
+        )
+    typer.echo(f"legal hold {placed.id} on {placed.target_type} {placed.target_id}")
+
+
+@app.command("release")
+def release(
+    ctx: typer.Context, hold_id: Annotated[int, typer.Argument(help="The hold's number.")]
+) -> None:
+    """Release a legal hold."""
+    from kintrace.evidence.retention import release_hold
+
+    with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session(write=True) as db:
+        released = release_hold(db, hold_id=hold_id, custodian=_custodian())
+    typer.echo(f"legal hold {released.id} released")
+
+
+@app.command("holds")
+def holds(ctx: typer.Context) -> None:
+    """The legal holds in force."""
+    from kintrace.evidence.retention import active_holds
+
+    with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session() as db:
+        found = active_holds(db)
+    table = Table("#", "on", "reason", "placed by", "placed at (UTC)")
+    for h in found:
+        table.add_row(
+            str(h.id), f"{h.target_type} {h.target_id}", h.reason, h.placed_by, h.placed_at
+        )
+    out.print(table)
+
+
+@app.command("erase")
+def erase(
+    ctx: typer.Context,
+    item: Annotated[int, typer.Argument(help="The item's number.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is erased.")],
+) -> None:
+    """Erase an item: its file, working copies and descriptive fields go, its hashes and custody
+    log stay (the tombstone). Refused under a legal hold."""
+    from kintrace.evidence import retention
+
+    store = EvidenceStore.of(settings_from(ctx))
+    with opened_store(ctx, reported=_REPORTED) as db_store:
+        with db_store.session(write=True) as db:
+            sha256 = retention.erase(db, item_id=item, custodian=_custodian(), reason=reason)
+        retention.remove_files(store, [sha256])
+    typer.echo(f"item {item} erased; its hashes and custody log remain")
+
+
+retention_app = typer.Typer(
+    help="Retention of evidence per source: rules, what would go, erasure.",
+    no_args_is_help=True,
+)
+
+
+@retention_app.command("set")
+def retention_set(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="The source's name.")],
+    keep_days: Annotated[int, typer.Option("--keep-days", help="Days kept after receipt.")],
+) -> None:
+    """Keep a source's evidence KEEP_DAYS days after it was received."""
+    from kintrace.evidence.retention import set_rule
+
+    with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session(write=True) as db:
+        set_rule(db, source=source, keep_days=keep_days, actor=cli_actor())
+    typer.echo(f"evidence of {source} is kept {keep_days} days after receipt")
+
+
+@retention_app.command("plan")
+def retention_plan(ctx: typer.Context) -> None:
+    """What `kintrace retention apply` would erase now and why, and what a legal hold keeps."""
+    from kintrace.evidence.retention import plan
+
+    with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session() as db:
+        lines = plan(db)
+    _print_plan(lines)
+
+
+@retention_app.command("apply")
+def retention_apply(ctx: typer.Context) -> None:
+    """Erase every item whose retention has passed and that no legal hold reaches."""
+    from kintrace.evidence import retention
+
+    store = EvidenceStore.of(settings_from(ctx))
+    with opened_store(ctx, reported=_REPORTED) as db_store:
+        with db_store.session(write=True) as db:
+            lines, gone = retention.apply(db, custodian=_custodian())
+        retention.remove_files(store, gone)
+    _print_plan(lines, done=True)
+
+
+def _print_plan(lines: list[PlanLine], *, done: bool = False) -> None:
+    erased = "erased" if done else "would be erased"
+    for line in lines:
+        if line.action == "held":
+            holds = ", ".join(map(str, line.holds))
+            out.print(f"item {line.item_id}: kept, under legal hold {holds} ({line.why})")
+        else:
+            out.print(f"item {line.item_id}: {erased} ({line.why})", highlight=False)
+    count = sum(1 for line in lines if line.action == "erase")
+    held = len(lines) - count
+    out.print(f"{count} item(s) {erased}; {held} expired but held.", highlight=False)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="evidence")
+    root.add_typer(retention_app, name="retention")

@@ -61,10 +61,10 @@ def evidence_settings(registry: Store) -> Settings:
 
 def gps_jpeg(seed: int = 0) -> bytes:
     """A small synthetic JPEG whose EXIF holds GPS coordinates and a camera name."""
-    image = Image.new("RGB", (32, 24), (seed % 256, 120, 40))
+    image = Image.new("RGB", (32, 24), ((seed * 37) % 256, 120, 40))
     exif = Image.Exif()
     exif[0x010F] = "SyntheticCam"  # Make
-    exif[0x0132] = "2024:05:01 10:00:00"  # DateTime
+    exif[0x0132] = f"2024:05:01 10:00:{seed % 60:02d}"  # DateTime: distinct bytes per seed
     gps = exif.get_ifd(0x8825)
     gps[1] = "N"
     gps[2] = (46.0, 38.0, 0.0)
