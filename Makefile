@@ -63,6 +63,7 @@ bench: install-dev ## every benchmark at full size (long: see docs/running.md)
 	$(BIN)/python bench/linkage_bench.py
 	$(BIN)/python bench/febrl_bench.py
 	$(BIN)/python bench/web_bench.py
+	$(BIN)/python bench/evidence_bench.py
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR) .pytest_cache .ruff_cache .mypy_cache
