@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from kintrace.linkage import runner
+from kintrace.linkage.blocking import BlockPlan
 from kintrace.linkage.engine import Engine
 from kintrace.linkage.persons import DataConstraints, data_constraints, resolve, resolve_around
 from kintrace.linkage.spec import ModelSpec
@@ -41,6 +42,7 @@ def train_and_score(
     chunks: int | None = None,
     progress: runner.Progress | None = None,
     model: dict[str, Any] | None = None,
+    blocks: BlockPlan | None = None,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Train on `features` (or take `model`, e.g. one re-estimated from reviewers' decisions by
     `kintrace model retrain`), then score every blocked pair at or above the review floor."""
@@ -56,6 +58,7 @@ def train_and_score(
         engine=engine,
         floor=spec.thresholds.candidate_floor,
         chunks=chunks_for(len(features), chunks),
+        blocks=blocks,
     )
     return model, candidates(spec, pairs)
 

@@ -19,6 +19,7 @@ import pandas as pd
 from splink import Linker, block_on
 from splink.internals.exceptions import EMTrainingException
 
+from kintrace.linkage.blocking import DEFAULT_BLOCK_CAP, BlockPlan, plan_blocking
 from kintrace.linkage.engine import Engine
 from kintrace.linkage.spec import BlockingRule, ModelSpec
 from kintrace.linkage.spec.floors import FlooredModel, floor_model
@@ -197,10 +198,17 @@ def predict(
     engine: Engine,
     floor: float | None = None,
     chunks: int = 1,
+    blocks: BlockPlan | None = None,
 ) -> pd.DataFrame:
-    """Score every candidate pair the blocking rules find; keep those at or above `floor`."""
-    tables = _register_inputs(engine, features)
+    """Score every candidate pair the blocking rules find; keep those at or above `floor`.
+
+    On one table (a dedupe) the rules are capped (`kintrace.linkage.blocking`): `blocks` is the
+    plan, made here with the default cap when not given."""
     n_records = len(features) if isinstance(features, pd.DataFrame) else sum(map(len, features))
+    if isinstance(features, pd.DataFrame):
+        blocks = blocks or plan_blocking(spec, features)
+        spec, features = blocks.spec_for(spec), blocks.apply(features)
+    tables = _register_inputs(engine, features)
     linker = _linker(engine, tables, bind_model(spec, model, engine.name, n_records=n_records))
     result = linker.inference.predict(
         threshold_match_probability=floor,
@@ -222,13 +230,17 @@ def predict_incremental(
     new: pd.DataFrame,
     engine: Engine,
     floor: float | None = None,
+    block_cap: int = DEFAULT_BLOCK_CAP,
 ) -> pd.DataFrame:
     """Score new records against existing ones and among themselves, without retraining.
 
     Term frequencies are computed over existing and new records together, the same as a full
-    run would see them.
+    run would see them; blocks are capped over them together too (`plan_blocking`).
     """
     every = pd.concat([existing, new], ignore_index=True)
+    blocks = plan_blocking(spec, every, cap=block_cap)
+    spec, every = blocks.spec_for(spec), blocks.apply(every)
+    existing, new = every.iloc[: len(existing)], every.iloc[len(existing) :]
     all_table = _register(engine, every, "records_all")
     linker = _linker(engine, all_table, bind_model(spec, model, engine.name, n_records=len(every)))
     for tf_column in _tf_columns(spec):

@@ -20,6 +20,7 @@ import pandas as pd
 
 from kintrace import audit
 from kintrace.linkage import runner
+from kintrace.linkage.blocking import DEFAULT_BLOCK_CAP, plan_blocking
 from kintrace.linkage.clustering import Link
 from kintrace.linkage.decide import decide
 from kintrace.linkage.engine import EngineConfig, open_engine
@@ -54,6 +55,8 @@ class LinkOptions:
     thresholds: Thresholds | None = None
     actor: str = "cli"
     chunks: int | None = None  # predict in chunks x chunks pieces (None: by size)
+    #: records per block above which a blocking rule leaves the block out (reported)
+    block_cap: int = DEFAULT_BLOCK_CAP
     # Score a full run with this model instead of training one: how a model re-estimated from
     # reviewers' decisions (`kintrace model retrain`) reaches later runs. Implies a full run; the
     # run stores it, so incremental runs after it score with it too.
@@ -187,6 +190,8 @@ def link(
             model, pairs = state.model, runner.empty_pairs(spec)
         elif full:
             choice = choose_model(spec, features, engine=engine, given=options.model, progress=say)
+            blocks = plan_blocking(spec, features, cap=options.block_cap)
+            warnings.extend(blocks.warnings())
             model, pairs = train_and_score(
                 spec,
                 features,
@@ -194,6 +199,7 @@ def link(
                 chunks=options.chunks,
                 progress=say,
                 model=choice.model,
+                blocks=blocks,
             )
         else:
             assert state.model is not None
@@ -207,6 +213,7 @@ def link(
                 new=features[is_new],
                 engine=engine,
                 floor=spec.thresholds.candidate_floor,
+                block_cap=options.block_cap,
             )
             pairs = candidates(spec, pairs)
     finally:

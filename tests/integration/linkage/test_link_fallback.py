@@ -134,3 +134,26 @@ def test_changing_a_kind_rescores_that_source_and_its_cached_features(
     kinds = dict(zip(keys["source"], features["source_kind"], strict=True))
     assert kinds["camp-list"] == "camp" and kinds["family-reports"] == "unknown"
     assert link(sqlite_store).mode == "nothing-new"
+
+
+@pytest.mark.slow
+def test_a_registry_of_one_surname_links_with_its_big_blocks_capped_and_reported(
+    store: Store,
+) -> None:
+    """The bad input "a block of 200,000 equal surnames", at a small scale: the cap triggers,
+    the run links and its summary names the capped rules (the 200,000 itself is measured by
+    bench/linkage_scale_bench.py --dense --one-surname)."""
+    children = [c | {"surname": make_children(1)[0]["surname"]} for c in make_children(150)]
+    rows = make_rows(children)
+    insert_rows(store, rows, kinds=UNKNOWN)
+    report = link(store, options=LinkOptions(block_cap=20))
+    assert report.mode == "full" and report.persons < len(rows)
+    capped = [w for w in report.warnings if w.startswith("blocking rule ")]
+    assert any(w.startswith("blocking rule family_stem+birth_year:") for w in capped), capped
+    assert all("left out of this rule" in w for w in capped)
+    surname_forms = set(make_children(1)[0]["surname"])
+    assert not any(form in w for w in capped for form in surname_forms)
+    # uncapped, the same registry compares more pairs
+    uncapped = link(store, options=LinkOptions(full=True, block_cap=10**6))
+    assert not any(w.startswith("blocking rule ") for w in uncapped.warnings)
+    assert uncapped.pairs_scored >= report.pairs_scored

@@ -1,0 +1,120 @@
+"""Blocking whose cost is bounded by design: no block larger than a cap is paired in full.
+
+A blocking rule pairs every two records that share its values, so one block of n records costs
+n(n-1)/2 comparisons: 200,000 records of one surname under "surname stem + birth year" would be
+about a billion pairs, and a run that tried them grew to tens of GiB. `plan_blocking` counts the
+records of every block of every rule first (one group-by per rule, no pair is made), and a
+block above `cap` records is left out of that rule: its records get a NULL in a mask column
+the rule also requires equal, so the rule pairs none of them, while every other rule still
+does. Each record is thereby compared at most `cap - 1` times per rule, whatever the data.
+
+What was left out is reported (`BlockPlan.capped`: the rule, how many blocks and records, the
+largest block's size and the pairs avoided; never a block's values, which are personal data),
+and `kintrace link` and the scale bench print it, with the blocking recall beside it in the
+bench. A plan without an oversized block leaves the rules as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from kintrace.linkage.spec import BlockingRule, ModelSpec
+
+__all__ = ["DEFAULT_BLOCK_CAP", "BlockPlan", "CappedRule", "plan_blocking"]
+
+#: Records per block above which a rule leaves the block out (at most ~2 million pairs a block).
+DEFAULT_BLOCK_CAP = 2_000
+
+_MASK = "blk_ok_"
+
+
+@dataclass(frozen=True)
+class CappedRule:
+    """One rule's blocks above the cap: counts only, no values."""
+
+    rule: str
+    blocks: int
+    records: int
+    largest: int
+    pairs_avoided: int
+
+    def describe(self, cap: int) -> str:
+        return (
+            f"blocking rule {self.rule}: {self.blocks:,} block(s) above {cap:,} records "
+            f"({self.records:,} records, the largest {self.largest:,}) left out of this rule, "
+            f"{self.pairs_avoided:,} pairs not compared; the other rules still pair them"
+        )
+
+
+@dataclass(frozen=True)
+class BlockPlan:
+    """The rules to score with, the mask columns they need and what the cap left out."""
+
+    cap: int
+    rules: tuple[BlockingRule, ...]
+    masks: dict[str, pd.Series]  # column -> 1 where the record's block is paired, else NULL
+    capped: tuple[CappedRule, ...]
+    pairs: dict[str, int]  # per rule, pairs its kept blocks make (before overlaps are removed)
+
+    @property
+    def comparisons_upper(self) -> int:
+        return sum(self.pairs.values())
+
+    def apply(self, features: pd.DataFrame) -> pd.DataFrame:
+        """`features` with the mask columns (aligned on its index); unchanged without any."""
+        if not self.masks:
+            return features
+        return features.assign(**{c: m.reindex(features.index) for c, m in self.masks.items()})
+
+    def spec_for(self, spec: ModelSpec) -> ModelSpec:
+        """`spec` scoring with these rules whatever the registry's size."""
+        return replace(spec, blocking_rules=self.rules, large_blocking_rules=())
+
+    def warnings(self) -> list[str]:
+        return [c.describe(self.cap) for c in self.capped]
+
+
+def _block_sizes(features: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """Per record, the number of records sharing its values of `columns` (NaN where one is
+    missing: such a record is in no block)."""
+    keys = features[list(columns)]
+    return keys.groupby(list(columns), dropna=True, sort=False)[columns[0]].transform("size")
+
+
+def plan_blocking(
+    spec: ModelSpec, features: pd.DataFrame, *, cap: int = DEFAULT_BLOCK_CAP
+) -> BlockPlan:
+    """The blocking rules for `features` (`spec.blocking_for` its size), each block above `cap`
+    records left out of its rule."""
+    if cap < 2:
+        raise ValueError(f"block cap: got {cap}; expected at least 2 records per block")
+    rules: list[BlockingRule] = []
+    masks: dict[str, pd.Series] = {}
+    capped: list[CappedRule] = []
+    pairs: dict[str, int] = {}
+    for i, rule in enumerate(spec.blocking_for(len(features))):
+        sizes = _block_sizes(features, rule.columns)
+        over = sizes > cap
+        kept = sizes[~over & sizes.notna()]
+        # each kept block of n records holds n records of size n: n(n-1)/2 pairs = sum (n-1)/2
+        pairs[rule.name] = int(((kept - 1).sum()) // 2)
+        if not over.any():
+            rules.append(rule)
+            continue
+        big = sizes[over]
+        column = f"{_MASK}{i}"
+        masks[column] = pd.Series(1, index=features.index, dtype="Int8").mask(over)
+        rules.append(replace(rule, columns=(*rule.columns, column)))
+        capped.append(
+            CappedRule(
+                rule=rule.name,
+                blocks=round(float((1 / big).sum())),
+                records=len(big),
+                largest=int(big.max()),
+                pairs_avoided=int(((big - 1).sum()) // 2),
+            )
+        )
+    return BlockPlan(cap=cap, rules=tuple(rules), masks=masks, capped=tuple(capped),
+                     pairs=pairs)  # fmt: skip
