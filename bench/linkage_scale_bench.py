@@ -10,6 +10,19 @@ model, chunked prediction, clustering with the twin/sibling rule) and prints wal
 memory (max RSS of this process, DuckDB included) and pairwise accuracy against the truth.
 
     nice .venv/bin/python bench/linkage_scale_bench.py --records 1000000 --new 5000
+
+`--dense` takes the records from the second generator instead (bench/generators/second, profile
+`dense`: realistic name frequencies - a few dozen first names cover most children, surnames
+repeat thousands of times - sibling groups and all five source kinds declared), so that the
+decision pipeline runs with the adoption offers as the service runs it. `--profile one_surname`
+(every child one surname) measures the bad input "a block of 200,000 equal surnames". The
+records are generated in a child process and cached in --cache-dir, so the peak memory printed
+is the link's own. Blocks above --block-cap records are left out of their rule
+(kintrace.linkage.blocking) and reported, with the blocking recall beside the comparisons.
+
+    nice .venv/bin/python bench/linkage_scale_bench.py --dense --children 440000 --new 5000
+    nice .venv/bin/python bench/linkage_scale_bench.py --dense --profile one_surname \
+        --children 90000 --new 0
 """
 
 from __future__ import annotations
@@ -18,21 +31,27 @@ import argparse
 import csv
 import random
 import resource
+import subprocess
+import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from importlib import resources
 from itertools import combinations
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from kintrace.linkage.blocking import DEFAULT_BLOCK_CAP, BlockPlan, plan_blocking
 from kintrace.linkage.clustering import Link
 from kintrace.linkage.decide import decide
 from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.features import feature_table
 from kintrace.linkage.pipeline import candidates, chunks_for
 from kintrace.linkage.runner import predict, predict_incremental, train
-from kintrace.linkage.spec import kintrace_spec
+from kintrace.linkage.spec import ModelSpec, kintrace_spec
 from kintrace.names import transliterate
+from kintrace.registry.validation import DateProblem, parse_partial_date
 
 _STEMS = [
     "Бондар",
@@ -183,6 +202,108 @@ def generate(records: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows[:records])
 
 
+# --- the second generator's lists (--dense) -------------------------------------------------
+
+_COLUMNS = ("given_name", "family_name", "patronymic", "full_name", "sex", "age",
+            "birth_place", "last_known_place", "group_id")  # fmt: skip
+
+
+def _date_parts(text: object) -> tuple[int | None, int | None, int | None]:
+    if not isinstance(text, str) or not text.strip():
+        return None, None, None
+    try:
+        d = parse_partial_date(text, column="birth_date")
+    except DateProblem:
+        return None, None, None
+    return d.year, d.month, d.day
+
+
+def second_records(children: int, seed: int, profile: str) -> pd.DataFrame:
+    """The second generator's rows (streamed) as the feature table's input columns, with
+    `truth` (the child's id) and each source's declared kind."""
+    bench = str(Path(__file__).resolve().parent)
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    from generators.second import iter_records, sources_for  # type: ignore[import-not-found]
+
+    kinds = {s.name: s.kind for s in sources_for(profile)}
+    declared = profile != "unknown_kinds"
+    out: dict[str, list[Any]] = defaultdict(list)
+    for source, raw, child in iter_records(children, seed, profile=profile):
+        row = {str(k).strip().lower().replace(" ", "_").replace("-", "_"): v
+               for k, v in raw.items()}  # fmt: skip
+        year, month, day = _date_parts(row.get("birth_date"))
+        observed = _date_parts(row.get("observed_on"))
+        out["uid"].append(len(out["uid"]) + 1)
+        out["source"].append(source)
+        out["record_id"].append(str(row["record_id"]))
+        out["source_kind"].append(kinds[source] if declared else "unknown")
+        for column in _COLUMNS:
+            value = row.get(column)
+            out[column].append(value if value not in ("", None) else None)
+        out["birth_year"].append(year)
+        out["birth_month"].append(month)
+        out["birth_day"].append(day)
+        out["observed_on"].append(
+            f"{observed[0]:04d}-{observed[1] or 1:02d}-{observed[2] or 1:02d}"
+            if observed[0]
+            else None
+        )
+        out["truth"].append(child)
+    return pd.DataFrame(out)
+
+
+def cached_records(args: argparse.Namespace) -> pd.DataFrame:
+    """Generate in a child process (its memory is not the link's) and read the cached table."""
+    path = Path(args.cache_dir) / f"second-{args.profile}-{args.children}-{args.seed}.pkl"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, __file__, "--generate-only", str(path),
+                        "--profile", args.profile, "--children", str(args.children),
+                        "--seed", str(args.seed)], check=True)  # fmt: skip
+    return pd.read_pickle(path)
+
+
+def share_report(features: pd.DataFrame, records: pd.DataFrame) -> None:
+    """The shares the issue asks of a dense list, measured on the feature table."""
+    n = len(features)
+
+    def top(column: str) -> str:
+        counts = features[column].dropna().value_counts()
+        return f"{counts.iloc[0] / n:.2%}" if len(counts) else "-"
+
+    surnames = features["family_stem"].dropna().nunique()
+    grouped = records["group_id"].notna().mean()
+    kinds = Counter(features["source_kind"].astype(str))
+    print(f"  top surname stem {top('family_stem')} of records (target ~1%), "
+          f"top first-name class {top('given_class')} (target ~5%); {surnames:,} surname stems; "
+          f"{grouped:.1%} of records in a listed group; kinds: "
+          + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())))  # fmt: skip
+
+
+def blocking_recall(spec: ModelSpec, features: pd.DataFrame, plan: BlockPlan, truth: Any) -> str:
+    """The share of true pairs (same child) that some rule pairs, with the cap and without."""
+    keyed = plan.apply(features).reset_index(drop=True)
+    keyed = keyed.assign(truth=truth)
+    sizes = keyed.groupby("truth")["uid"].transform("size")
+    multi = keyed[sizes > 1]
+    pairs = multi.merge(multi, on="truth", suffixes=("_l", "_r"))
+    pairs = pairs[pairs["uid_l"] < pairs["uid_r"]]
+
+    def share(rules: tuple[Any, ...]) -> float:
+        reached = pd.Series(False, index=pairs.index)
+        for rule in rules:
+            same = pd.Series(True, index=pairs.index)
+            for c in rule.columns:
+                same &= pairs[f"{c}_l"].eq(pairs[f"{c}_r"]).fillna(False).astype(bool)
+            reached |= same
+        return float(reached.mean()) if len(pairs) else 1.0
+
+    uncapped = spec.blocking_for(len(features))
+    return (f"blocking recall {share(plan.rules):.4f} with the cap, "
+            f"{share(uncapped):.4f} without ({len(pairs):,} true pairs)")  # fmt: skip
+
+
 def peak_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
@@ -215,59 +336,93 @@ def f1_of(person: dict[int, str], truth: dict[int, int]) -> tuple[float, float, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--records", type=int, default=1_000_000, help="records (sparse mode)")
     parser.add_argument("--new", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--memory-limit", default="6GB")
     parser.add_argument("--chunks", type=int, default=None)
+    parser.add_argument("--dense", action="store_true", help="the second generator's lists")
+    parser.add_argument("--profile", default="dense", help="the second generator's profile")
+    parser.add_argument("--children", type=int, default=440_000, help="children (--dense)")
+    parser.add_argument("--cache-dir", default="/tmp/kintrace-scale-bench")
+    parser.add_argument("--block-cap", type=int, default=DEFAULT_BLOCK_CAP)
+    parser.add_argument("--generate-only", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.generate_only:
+        second_records(args.children, args.seed, args.profile).to_pickle(args.generate_only)
+        return
     start = time.perf_counter()
-    records = generate(args.records + args.new, args.seed)
-    print(f"generated {len(records):,} records in {time.perf_counter() - start:.0f} s "
-          "(not counted)")  # fmt: skip
-    old, new = records.iloc[: args.records], records.iloc[args.records :]
+    dense = args.dense or args.profile != "dense"
+    if dense:
+        records = cached_records(args)
+        cut = len(records) - args.new
+        print(f"generated {len(records):,} records of {args.children:,} children (second "
+              f"generator, profile {args.profile}, seed {args.seed}) in "
+              f"{time.perf_counter() - start:.0f} s (not counted; a child process)")  # fmt: skip
+    else:
+        records = generate(args.records + args.new, args.seed)
+        cut = args.records
+        print(f"generated {len(records):,} records in {time.perf_counter() - start:.0f} s "
+              "(not counted)")  # fmt: skip
+    old, new = records.iloc[:cut], records.iloc[cut:]
     spec = kintrace_spec()
     engine = open_engine(EngineConfig(memory_limit=args.memory_limit,
                                       temp_dir=None))  # fmt: skip
     try:
         t0, c0 = time.perf_counter(), cpu_seconds()
         features = feature_table(old)
+        if dense:
+            share_report(features, old)
         t1 = time.perf_counter()
+        blocks = plan_blocking(spec, features, cap=args.block_cap)
+        for warning in blocks.warnings():
+            print(f"  {warning}")
         model = train(spec, features, engine=engine)
         t2 = time.perf_counter()
         chunks = chunks_for(len(features), args.chunks)
-        pairs = predict(spec, model, features, engine=engine,
+        pairs = predict(spec, model, features, engine=engine, blocks=blocks,
                         floor=spec.thresholds.candidate_floor, chunks=chunks)  # fmt: skip
         pairs = candidates(spec, pairs)
         t3 = time.perf_counter()
+        rss_scored = peak_gib()
 
         def links(frame: pd.DataFrame) -> list[Link[int]]:
             a = frame[frame["status"] == "auto"]
             return [Link(int(x), int(y), float(p)) for x, y, p in
                     zip(a["uid_l"], a["uid_r"], a["match_probability"], strict=True)]  # fmt: skip
 
-        decided = decide(pairs, features, spec)  # the decision pipeline, as the service runs it
+        # the decision pipeline, as the service runs it (adoption offers included where a
+        # source's kind is adoption: --dense)
+        decided = decide(pairs, features, spec)
         scored, persons = decided.pairs, decided.person_of
         auto = scored[scored["status"] == "auto"]
+        offered = scored[scored["rule"].astype(str).str.contains("offers")] if (
+            "rule" in scored) else scored.iloc[:0]  # fmt: skip
         t4 = time.perf_counter()
         print(f"\nfull dedupe of {len(features):,} records ({chunks}x{chunks} predict chunks):")
         print(
             f"  features {t1 - t0:.0f} s, training {t2 - t1:.0f} s, scoring {t3 - t2:.0f} s "
-            f"({len(pairs):,} pairs at or above the floor), clustering {t4 - t3:.0f} s"
+            f"({len(pairs):,} pairs at or above the floor), decide + clustering {t4 - t3:.0f} s"
         )
+        print(f"  comparisons by the rules (before overlaps are removed) "
+              f"{blocks.comparisons_upper:,}; block cap {blocks.cap:,} records; "
+              + blocking_recall(spec, features, blocks, old["truth"].to_numpy()))  # fmt: skip
         print(
             f"  total {t4 - t0:.0f} s wall, {cpu_seconds() - c0:.0f} s CPU (2 cores); "
-            f"peak memory {peak_gib():.2f} GiB; auto pairs {len(auto):,}"
+            f"peak memory {peak_gib():.2f} GiB (after scoring {rss_scored:.2f}); "
+            f"auto pairs {len(auto):,}; adoption offers {len(offered):,}"
         )
         truth = dict(zip(old["uid"], old["truth"], strict=True))
         p, r, f1 = f1_of(persons, truth)  # type: ignore[arg-type]
         print(f"  after clustering: precision {p:.4f} recall {r:.4f} F1 {f1:.4f}")
-
+        if not len(new):
+            return
         t5, c5 = time.perf_counter(), cpu_seconds()
         new_features = feature_table(new)
         floor = spec.thresholds.candidate_floor
         fresh = predict_incremental(spec, model, existing=features, new=new_features,
-                                    engine=engine, floor=floor)  # fmt: skip
+                                    engine=engine, floor=floor,
+                                    block_cap=args.block_cap)  # fmt: skip
         fresh = candidates(spec, fresh)
         t6 = time.perf_counter()
         everything = pd.concat([features, new_features], ignore_index=True)
