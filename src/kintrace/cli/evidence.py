@@ -14,6 +14,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TextColumn,
     TransferSpeedColumn,
 )
@@ -128,12 +129,11 @@ def add(
             try:
                 with _bytes_progress(size) as bar, path.open("rb") as stream:
                     task = bar.add_task(path.name[:40], total=size)
-                    stored = ingest_file(
-                        store,
-                        stream,
-                        about=about,
-                        progress=lambda n, t=task, b=bar: b.advance(t, n),
-                    )
+
+                    def advance(n: int, bar: Progress = bar, task: TaskID = task) -> None:
+                        bar.advance(task, n)
+
+                    stored = ingest_file(store, stream, about=about, progress=advance)
             except EvidenceError as exc:
                 raise fail(f"{path.name}: {exc}") from None
             except OSError as exc:

@@ -104,7 +104,7 @@ def record(
         .limit(1)
     ).first()
     event_id = (last.id + 1) if last else 1
-    fields = {
+    fields: dict[str, Any] = {
         "item_id": item_id,
         "at": now_text(),
         "event": event.value,

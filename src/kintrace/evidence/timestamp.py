@@ -30,7 +30,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from kintrace.evidence.errors import EvidenceError
 
 MAX_RESPONSE_BYTES = 1 << 20
-_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
 
 
 class TimestampError(EvidenceError):
