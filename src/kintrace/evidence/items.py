@@ -117,6 +117,7 @@ def ingest_file(
 ) -> StoredFile:
     """Stream a file into the store (no database), refusing content its kind does not accept
     before it is kept."""
+    _check_day(about.collected_on)
     return store.ingest(
         stream,
         progress=progress,
@@ -137,6 +138,7 @@ def register(
 ) -> Added:
     """Name a stored file as an item (or find the item of the same bytes) and link it."""
     targets = tuple(dict.fromkeys(targets))
+    _check_day(about.collected_on)
     if not targets:
         raise EvidenceRefused(
             "An item must be linked to something: give --record SOURCE:ID, --person P or --case N."
@@ -193,6 +195,22 @@ def register(
             )
             added.append(target)
     return Added(item=get_item(db, item_id), new_item=new_item, new_links=tuple(added))
+
+
+def _check_day(text: str | None) -> None:
+    """A collection date is a calendar day, YYYY-MM-DD, not in the future."""
+    if not text:
+        return
+    from datetime import UTC, date, datetime
+
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is None or len(text) != 10 or day > datetime.now(UTC).date():
+        raise EvidenceRefused(
+            "The collection date must be a day in the form YYYY-MM-DD, not in the future."
+        )
 
 
 def _base_name(name: str | None) -> str | None:

@@ -62,7 +62,9 @@ def test_upload_copy_original_and_custody(app, signed_in, sqlite_store: Store) -
     assert ("derive", "u-caseworker", "caseworker", "working copy without metadata") in events
 
 
-def test_another_agency_sees_nothing_and_bad_files_say_why(app, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_another_agency_sees_nothing_and_bad_files_say_why(
+    app, signed_in, sqlite_store: Store
+) -> None:  # type: ignore[no-untyped-def]
     caseworker = signed_in("u-caseworker")
     csrf = csrf_of(caseworker, "/records/1")
     item_url = _upload(caseworker, csrf, "/records/1/evidence", "p.jpg", gps_jpeg()).headers[
@@ -72,6 +74,14 @@ def test_another_agency_sees_nothing_and_bad_files_say_why(app, signed_in) -> No
     assert disguised.status_code == 400 and "disguised" in disguised.text
     empty = _upload(caseworker, csrf, "/records/1/evidence", "e.jpg", b"")
     assert empty.status_code == 400 and "empty" in empty.text
+    late = caseworker.post(
+        "/records/1/evidence",
+        data={"csrf_token": csrf, "kind": "photo", "collected_on": "2999-01-01"},
+        files={"file": ("p.jpg", gps_jpeg(9), "image/jpeg")},
+    )
+    assert late.status_code == 400 and "YYYY-MM-DD" in late.text
+    home = sqlite_store.settings.home
+    assert len(list((home / "evidence" / "originals").rglob("*/*"))) == 1  # refused: not kept
     partner = signed_in("u-partner")
     assert partner.get(item_url).status_code == 404
     assert partner.get(item_url + "/copy").status_code == 404
