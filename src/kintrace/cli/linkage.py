@@ -231,6 +231,13 @@ def explain_command(
         table.add_row(step.comparison, step.level, f"{step.match_weight:+.2f}")
     table.add_row("total", "match weight", f"{explanation.match_weight:+.2f}")
     out.print(table)
+    if explanation.agreement:
+        fields = Table(title="fields (as on the pair and person pages)")
+        fields.add_column("field")
+        fields.add_column("agreement", overflow="fold")
+        for name, found in explanation.agreement.items():
+            fields.add_row(name, found.label)
+        out.print(fields)
     status = explanation.stored_status or "not stored (below the review floor or not blocked)"
     if explanation.stored_rule:
         status += f", set by rule {explanation.stored_rule}"

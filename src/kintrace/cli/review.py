@@ -109,7 +109,13 @@ def _now() -> datetime:
 # ---------------------------------------------------------------- review
 
 
-_AGREEMENT_STYLE = {"same": "green", "equivalent": "cyan", "different": "red"}
+_AGREEMENT_STYLE = {
+    "same": "green",
+    "equivalent": "cyan",
+    "close": "yellow",
+    "partial": "yellow",
+    "different": "red",
+}
 
 
 def _print_pair(view: pairs.PairView, item: queue.QueueItem | None) -> None:
@@ -117,24 +123,32 @@ def _print_pair(view: pairs.PairView, item: queue.QueueItem | None) -> None:
     table.add_column("field")
     table.add_column(f"{view.left.key} ({view.left.kind})", overflow="fold")
     table.add_column(f"{view.right.key} ({view.right.kind})", overflow="fold")
+    table.add_column("agreement", overflow="fold")
     for name in pairs.SHOWN:
         if name not in view.left.fields and name not in view.right.fields:
             continue
-        style = _AGREEMENT_STYLE.get(view.agreement.get(name, ""), "")
+        found = view.agreement.get(name)
+        style = _AGREEMENT_STYLE.get(found.state, "") if found else ""
+        label = found.label if found else ""
         table.add_row(
             f"[{style}]{name}[/]" if style else name,
             view.left.fields.get(name, ""),
             view.right.fields.get(name, ""),
+            f"[{style}]{label}[/]" if style else label,
         )
         if name in view.left.latin or name in view.right.latin:
             table.add_row(
                 "  latin",
                 view.left.latin.get(name, ""),
                 view.right.latin.get(name, ""),
+                "",
                 style="dim",
             )
     out.print(table)
-    out.print("field names: [green]same[/], [cyan]same in another spelling[/], [red]different[/]")
+    out.print(
+        "agreement: [green]same[/], [cyan]same in another spelling[/], "
+        "[yellow]close spelling or partly[/], [red]different[/]"
+    )
     if view.probability is not None:
         out.print(f"model: probability {view.probability:.4f}, match weight {view.weight:+.2f}")
         for comparison, weight in view.weights.items():

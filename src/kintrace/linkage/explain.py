@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +22,8 @@ from kintrace.linkage.engine import EngineConfig, open_engine
 from kintrace.linkage.feature_cache import cache_path, registry_features
 from kintrace.linkage.service import LinkInputError
 from kintrace.linkage.spec import ModelSpec, kintrace_spec
-from kintrace.linkage.store_io import Key, previous_state
+from kintrace.linkage.spec.agreement import Agreement, agreements
+from kintrace.linkage.store_io import Key, load_records, previous_state
 from kintrace.linkage.weights import LevelWeight, model_weights, prior_weight
 from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_pairs
@@ -50,6 +51,8 @@ class Explanation:
     #: what besides the probability decides the pair's fate: a rule that holds it for review,
     #: linked or offered it, or the data saying the records are two children
     notes: tuple[str, ...] = ()
+    #: field -> how the two records' values agree, in the words of the pair and person pages
+    agreement: dict[str, Agreement] = field(default_factory=dict)
 
 
 def _level_label(weights: dict[tuple[str, int], LevelWeight], name: str, mw: float) -> str:
@@ -82,6 +85,7 @@ def explain_pair(
                 link_pairs.c.record_id_r == max(left, right)[1],
             )
         ).first()
+        written = _written(session, keys_uids=records, left=left, right=right)
     stored, stored_rule = (stored_row[0], stored_row[1]) if stored_row else (None, None)
     if state.model is None:
         raise LinkInputError("No model yet: run kintrace link first, then ask for explanations.")
@@ -129,7 +133,50 @@ def explain_pair(
         stored_status=stored,
         stored_rule=stored_rule,
         notes=_notes(spec, pair, probability, stored, conflict, rule_id=stored_rule),
+        agreement=agreements(written.get(left, {}), written.get(right, {}), AGREEMENT_FIELDS),
     )
+
+
+AGREEMENT_FIELDS = (
+    "given_name",
+    "family_name",
+    "patronymic",
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "last_known_place",
+)
+
+
+def _written(session: Any, *, keys_uids: Any, left: Key, right: Key) -> dict[Key, dict[str, str]]:
+    """The two records' current values as written (birth date as yyyy[-mm[-dd]])."""
+    uids = [
+        int(uid)
+        for uid, source, record_id in zip(
+            keys_uids["uid"], keys_uids["source"], keys_uids["record_id"], strict=True
+        )
+        if (source, record_id) in (left, right)
+    ]
+    if not uids:
+        return {}
+    found: dict[Key, dict[str, str]] = {}
+    for row in load_records(session, uids=uids).to_dict("records"):
+        values = {
+            f: str(row[f])
+            for f in AGREEMENT_FIELDS
+            if f in row and row[f] is not None and str(row[f]) not in ("", "nan", "None")
+        }
+        parts = [row.get("birth_year"), row.get("birth_month"), row.get("birth_day")]
+        date_parts = []
+        for width, part in zip((4, 2, 2), parts, strict=True):
+            if part is None or str(part) in ("", "nan", "None"):
+                break
+            date_parts.append(str(int(float(part))).zfill(width))
+        if date_parts:
+            values["birth_date"] = "-".join(date_parts)
+        found[(row["source"], row["record_id"])] = values
+    return found
 
 
 def _notes(

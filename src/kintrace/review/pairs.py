@@ -12,13 +12,10 @@ from sqlalchemy.orm import Session
 
 from kintrace import audit
 from kintrace.cases import RecordKey, ordered_pair
+from kintrace.linkage.spec.agreement import Agreement, agreements
 from kintrace.names import (
     Script,
     detect_script,
-    family_name_stem,
-    given_name_classes,
-    name_key,
-    patronymic_class,
     transliterate,
 )
 from kintrace.review.actors import Actor
@@ -26,6 +23,7 @@ from kintrace.review.casework import require_reader
 from kintrace.review.records import require_records
 from kintrace.store.linkage_tables import link_pairs
 from kintrace.store.registry_tables import Record, RecordVersion, Source
+from kintrace.store.review_tables import review_items
 
 NAME_FIELDS = ("given_name", "family_name", "patronymic", "full_name")
 SHOWN = (
@@ -53,37 +51,9 @@ class RecordSide:
     latin: dict[str, str]  # name fields in Cyrillic, transliterated (Ukrainian 2010 / ICAO)
 
 
-SAME, EQUIVALENT, DIFFERENT = "same", "equivalent", "different"
-
-
-def _equivalent(field_name: str, a: str, b: str) -> bool:
-    """Two spellings of one value across scripts and languages (Олександр / Александр /
-    Oleksandr; Ковальова / Kovaleva; Маріуполь / Mariupol)."""
-    if field_name == "given_name":
-        return bool(given_name_classes(a) & given_name_classes(b))
-    if field_name == "family_name":
-        return bool(family_name_stem(a)) and family_name_stem(a) == family_name_stem(b)
-    if field_name == "patronymic":
-        return bool(patronymic_class(a)) and patronymic_class(a) == patronymic_class(b)
-    if field_name in ("full_name", "birth_place", "last_known_place"):
-        return bool(name_key(a)) and name_key(a) == name_key(b)
-    return False
-
-
-def agreement(left: dict[str, str], right: dict[str, str]) -> dict[str, str]:
-    """Per field present on both sides: same (as written), equivalent, or different."""
-    found = {}
-    for name in SHOWN:
-        a, b = left.get(name), right.get(name)
-        if a is None or b is None:
-            continue
-        if a.strip().casefold() == b.strip().casefold():
-            found[name] = SAME
-        elif _equivalent(name, a, b):
-            found[name] = EQUIVALENT
-        else:
-            found[name] = DIFFERENT
-    return found
+def agreement(left: dict[str, str], right: dict[str, str]) -> dict[str, Agreement]:
+    """Per field either side has: the shared `field_agreement` (same words as the weights)."""
+    return agreements(left, right, SHOWN)
 
 
 @dataclass(frozen=True)
@@ -102,9 +72,37 @@ class PairView:
     weight: float | None
     weights: dict[str, float]  # comparison -> match weight (the waterfall), largest effect first
     others: list[Candidate] = field(default_factory=list)
-    agreement: dict[str, str] = field(default_factory=dict)  # field -> same/equivalent/different
+    agreement: dict[str, Agreement] = field(default_factory=dict)  # field -> state and label
     #: the id of the decision rule that set the stored status (`kintrace.linkage.decide`)
     rule: str | None = None
+
+
+def _with_verdicts(session: Session, others: list[Candidate]) -> list[Candidate]:
+    """Candidates with a reviewer's status where the queue holds one: a pair someone rejected
+    or confirmed is never shown as the model's "pending" (issue 12, finding 5)."""
+    if not others:
+        return others
+    ri = review_items.c
+    wanted = {frozenset((c.left, c.right)) for c in others}
+    ends = {k for c in others for k in (c.left, c.right)}
+    rows = session.execute(
+        select(ri.source_l, ri.record_id_l, ri.source_r, ri.record_id_r, ri.status).where(
+            or_(*[(ri.source_l == k.source) & (ri.record_id_l == k.record_id) for k in ends])
+        )
+    )
+    status = {}
+    for r in rows:
+        pair = frozenset(
+            (RecordKey(r.source_l, r.record_id_l), RecordKey(r.source_r, r.record_id_r))
+        )
+        if pair in wanted:
+            status[pair] = r.status
+    return [
+        Candidate(
+            c.left, c.right, c.probability, status.get(frozenset((c.left, c.right)), c.status)
+        )
+        for c in others
+    ]
 
 
 def _side(session: Session, key: RecordKey, kind: str) -> RecordSide:
@@ -185,6 +183,7 @@ def pair_view(session: Session, *, actor: Actor, left: RecordKey, right: RecordK
             a, b = RecordKey(r.source_l, r.record_id_l), RecordKey(r.source_r, r.record_id_r)
             if {a, b} != {left, right}:
                 others.append(Candidate(a, b, float(r.match_probability), r.status))
+    others = _with_verdicts(session, others)
     audit.append(
         session,
         actor=actor.name,

@@ -60,6 +60,9 @@ def test_link_export_explain_on_demo_data(tmp_path: Path) -> None:
     assert "status: pending" in flat
     assert "held for review whatever its probability: two different first names" in flat
     assert "never one person through other links: listed together" in flat
+    # issue 12, finding 5: the fields' agreement in the pair page's words
+    fields = flat.split("fields (as on the pair and person pages)", 1)[1]
+    assert "given_name │ different" in fields
 
     code, output = _run(home, "link")
     assert code == 0 and "Nothing new" in output

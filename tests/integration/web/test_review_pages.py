@@ -266,3 +266,44 @@ def test_api_claim_decide_and_case(signed_in, review_data, sqlite_store) -> None
     assert r.status_code == 409 and "needs a note" in r.json()["detail"]
     case = client.get(f"/api/v1/cases/{review_data['case']}").json()
     assert case["identity"] == "reported" and case["allowed"] == []
+
+
+def test_issue12_finding5_a_decided_candidate_is_never_shown_as_pending(
+    signed_in, review_data, sqlite_store
+) -> None:  # type: ignore[no-untyped-def]
+    """Another candidate of the pair's record that a reviewer rejected shows as rejected,
+    not as the link run's "pending"."""
+    import json
+    from datetime import UTC, datetime
+
+    from kintrace.store.linkage_tables import link_runs
+    from support.seed import add_link_pair, add_review_item
+
+    now = datetime.now(UTC)
+    with sqlite_store.session(write=True) as db:
+        run = db.scalar(select(link_runs.c.id).order_by(link_runs.c.id.desc()))
+        add_link_pair(
+            db,
+            run_id=run,
+            left=("list-a", "a1"),
+            right=("list-a", "a2"),
+            probability=0.61,
+            weight=0.5,
+            status="pending",
+            weights=json.dumps({"given_name": 1.0}),
+            rule="0301-thresholds",
+        )
+        add_review_item(
+            db,
+            left=("list-a", "a1"),
+            right=("list-a", "a2"),
+            probability=0.61,
+            status="rejected",
+            at=now,
+            match_weight=0.5,
+            priority=1.0,
+            fencing_token=0,
+        )
+    page = signed_in("u-reviewer").get(f"/review/pairs/{review_data['item']}").text
+    others = page.split("Other candidates of either record", 1)[1].split("</table>", 1)[0]
+    assert "0.610" in others and "rejected" in others and "pending" not in others

@@ -44,9 +44,9 @@ def test_person_page_shows_linked_records_side_by_side(signed_in, linked: str) -
     assert "Oleksandr" not in page.text  # the partner agency's record is left out
     assert "0.987" in page.text
     assert ">confirmed<" in page.text  # the reviewers' verdict, not the model's "auto"
-    assert 'class="agree"' in page.text  # family name and birth date agree across scripts
+    assert 'class="equivalent"' in page.text  # Олександр / Александр: one name in two languages
     api = home.get(f"/api/v1/persons/{linked}").json()
-    assert len(api["records"]) == 2 and api["agreement"]["family_name"] == "agree"
+    assert len(api["records"]) == 2 and api["agreement"]["family_name"] == "same"
     partner = signed_in("u-partner")
     assert "Oleksandr" in partner.get(f"/persons/{linked}").text
     assert home.get("/persons/P404").status_code == 404

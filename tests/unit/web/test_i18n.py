@@ -54,6 +54,23 @@ def test_every_string_has_a_ukrainian_translation() -> None:
     assert untranslated == []
 
 
+def test_issue12_finding7_every_level_and_agreement_label_is_in_the_catalogue() -> None:
+    """The weights table's level names and the fields' agreement words are translated: the
+    labels the model (both specs) and the agreement function can give are all listed."""
+    from kintrace.linkage.spec import kintrace_spec
+    from kintrace.linkage.spec.agreement import LABELS
+    from kintrace.linkage.spec.generic import generic_spec
+    from kintrace.web.vocabulary import LEVEL_LABELS
+
+    generic = generic_spec(string_columns=["name"], blocking=[["name"]])
+    model = {
+        lv.label for spec in (kintrace_spec(), generic) for c in spec.comparisons for lv in c.levels
+    }
+    assert (model | set(LABELS)) - set(LEVEL_LABELS) == set()
+    uk = i18n.load_translations()["uk"]
+    assert [label for label in LEVEL_LABELS if uk.gettext(label) == label] == []
+
+
 def test_catalogues_compile_and_translate() -> None:
     catalogues = i18n.load_translations()
     assert catalogues["uk"].gettext("Search") == "Пошук"

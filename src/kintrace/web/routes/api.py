@@ -69,7 +69,10 @@ def api_person(person_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
         view = persons.read(db, agency_id=user.agency_id, actor=user.username, person_id=person_id)
     except persons.PersonNotFound:
         raise NotFound() from None
-    return asdict(view)
+    found = asdict(view)
+    found["agreement"] = {f: a.state for f, a in view.agreement.items()}
+    found["agreement_labels"] = {f: a.label for f, a in view.agreement.items()}
+    return found
 
 
 @router.post("/imports", name="api_import", openapi_extra=UPLOAD_OPENAPI)

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from kintrace.names import given_name_classes
-from kintrace.names.keys import name_key
+from kintrace.linkage.spec.agreement import Agreement, group_agreement
 from kintrace.store.linkage_tables import link_pairs, linked_records
 from kintrace.store.registry_tables import Record, Source
 from kintrace.store.review_tables import review_items
@@ -51,7 +50,7 @@ class PairView:
 class PersonView:
     person_id: str
     records: list[RecordView]
-    agreement: dict[str, str]  # field -> "agree" | "differ" | "partial" | "missing"
+    agreement: dict[str, Agreement]  # field -> state and the model's words
     pairs: list[PairView]
     fields: tuple[str, ...] = FIELDS
 
@@ -71,28 +70,10 @@ def person_of_record(db: Session, *, record_pk: int) -> str | None:
     return str(row[0]) if row else None
 
 
-def agreement(values: list[Any], *, field: str) -> str:
-    """How the records' values of one field compare; names by key, so scripts do not matter.
-
-    "agree": same value (or same name key); "equivalent": given names that differ in spelling
-    but share a first-name class (Олександр / Александр / Sasha); "partial": agree where present
-    but some records lack the field, or birth dates agree on the year only; "differ";
-    "missing": fewer than two records have it.
-    """
-    present = [v for v in values if v not in (None, "")]
-    if len(present) < 2:
-        return "missing"
-    norm = {name_key(str(v)) if field.endswith(("name", "place")) else str(v) for v in present}
-    if len(norm) == 1:
-        return "agree" if len(present) == len(values) else "partial"
-    if field == "given_name":
-        shared = frozenset.intersection(*(given_name_classes(str(v)) for v in present))
-        if shared:
-            return "equivalent"
-    if field == "birth_date":
-        years = {str(v)[:4] for v in present}
-        return "partial" if len(years) == 1 else "differ"
-    return "differ"
+def agreement(values: list[Any], *, field: str) -> Agreement:
+    """How the records' values of one field compare: the shared per-field agreement
+    (`kintrace.linkage.spec.agreement`, as on the pair page and in `kintrace explain`)."""
+    return group_agreement(field, values)
 
 
 def read(db: Session, *, agency_id: int, actor: str, person_id: str) -> PersonView:

@@ -1,0 +1,40 @@
+"""Words the interface shows that are made elsewhere: the linkage model's level labels (the
+weights table of the pair page) and the field agreements (`kintrace.linkage.spec.agreement`,
+person and pair pages). Marked here so the catalogue extraction finds them; templates translate
+them where they are shown. `tests/unit/web/test_i18n.py` checks that every label the model and
+the agreement function can produce is listed.
+"""
+
+from __future__ import annotations
+
+from kintrace.web.i18n import N_
+
+LEVEL_LABELS = (
+    N_("missing"),
+    N_("same"),
+    N_("different"),
+    N_("same name"),
+    N_("Ukrainian/Russian equivalent"),
+    N_("diminutive or another form of the same name"),
+    N_("close spelling"),
+    N_("loosely close"),
+    N_("same surname"),
+    N_("gender or Russified form"),
+    N_("different, one record from an adoption listing"),
+    N_("same patronymic"),
+    N_("same father's name"),
+    N_("same date"),
+    N_("day and month swapped"),
+    N_("same month (day unknown on one side)"),
+    N_("within 2 months"),
+    N_("same year (month unknown on one side)"),
+    N_("same year, months apart"),
+    N_("consistent with stated age"),
+    N_("within 1 year"),
+    N_("same day and month, years apart"),
+    N_("same sex"),
+    N_("same place across scripts"),
+    N_("close place spelling"),
+    N_("same year"),
+    N_("same month"),
+)
