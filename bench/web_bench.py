@@ -185,10 +185,10 @@ def generate(path: Path, records: int, seed: int = 11) -> list[tuple[str, str]]:
 def build_home(home: Path, records: int) -> list[tuple[str, str]]:
     from kintrace.accounts.roles import Role
     from kintrace.config import load_settings
+    from kintrace.registry import name_index
     from kintrace.registry.importer import import_file
     from kintrace.store.engine import open_store
     from kintrace.store.linkage_tables import link_pairs
-    from kintrace.web.workspace import search_index
     from support.seed import add_link_run, add_linked_records, add_user_with_totp, link_pair_row
 
     store = open_store(load_settings(home, env={}))
@@ -199,7 +199,7 @@ def build_home(home: Path, records: int) -> list[tuple[str, str]]:
     print(f"import     {summary.new:>8} records in {time.perf_counter() - started:6.1f} s")
     started = time.perf_counter()
     with store.session(write=True) as db:
-        indexed = search_index.refresh(db)
+        indexed = name_index.refresh(db)
     print(f"name index {indexed:>8} records in {time.perf_counter() - started:6.1f} s")
     now = datetime.now(UTC)
     with store.session(write=True) as db:

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from kintrace.accounts.errors import AccountError
 from kintrace.cli.command import cli_actor, fail, opened_store
 from kintrace.registry.dates import DATE_ORDERS
 from kintrace.registry.errors import RegistryError
@@ -25,7 +26,7 @@ from kintrace.registry.integrity import verify_registry_audit
 from kintrace.registry.manifest import read_manifest
 from kintrace.registry.mapfile import ReadOptions, read_map_file, write_map_file
 from kintrace.registry.quarantine import export_quarantine, list_quarantine
-from kintrace.registry.records import RecordQuery, parse_record_ref, search_records, show_record
+from kintrace.registry.records import parse_record_ref, show_record
 from kintrace.registry.sources import (
     SOURCE_KINDS,
     RegistryStatus,
@@ -34,6 +35,9 @@ from kintrace.registry.sources import (
     registry_status,
     set_source_kind,
 )
+from kintrace.services import records as record_service
+from kintrace.services.accounts import command_actor
+from kintrace.services.records import SearchError, SearchQuery
 from kintrace.store.engine import Store
 from kintrace.store.errors import StoreError
 
@@ -454,21 +458,43 @@ def _print_status(status: RegistryStatus) -> None:
 @records_app.command("search")
 def records_search(
     ctx: typer.Context,
-    text: Annotated[
-        str, typer.Argument(help="Words to find in the names as written (any script).")
-    ],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="Names in any script or romanisation; every word must match (Ковальчук, "
+            "Kovalchuk and Kowaltschuk find each other)."
+        ),
+    ] = "",
+    birth: Annotated[
+        str, typer.Option(help="Birth year, month or day: 2012, 2012-03, 14.03.2012.")
+    ] = "",
+    place: Annotated[str, typer.Option(help="Birth or last known place.")] = "",
     source: Annotated[
         str | None, typer.Option(help="Only this source.", show_default=False)
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many records.")] = 50,
+    limit: Annotated[int, typer.Option(help="At most this many records (up to 100).")] = 50,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            help="Search in this web user's place: their agency's records only.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Find records whose names (as written) contain every word of TEXT."""
-    with _store(ctx) as store, store.session() as session:
-        hits = search_records(session, RecordQuery(text=text, source=source, limit=limit))
-    table = Table(title=f"{len(hits)} record(s)")
+    """Find records: the same search as the web page and the API (kintrace.services.records)."""
+    query = SearchQuery(name=name, birth=birth, place=place, source_name=source, limit=limit)
+    if query.empty:
+        raise fail("Give a name, --birth, --place or --source to search for.")
+    reported = (RegistryError, AccountError, SearchError)
+    with opened_store(ctx, reported=reported) as store, store.session(write=True) as session:
+        actor = command_actor(session, cli_actor(), user)
+        result = record_service.search(session, actor, query)
+    more = " (more match: narrow the search)" if result.truncated else ""
+    table = Table(title=f"{len(result.hits)} record(s){more}")
     for column in ("record", "version", "name", "sex", "birth date", "age"):
         table.add_column(column)
-    for hit in hits:
+    for hit in result.hits:
         table.add_row(
             f"{hit.source}:{hit.record_id}",
             str(hit.version),

@@ -1,8 +1,7 @@
-"""Finding and showing records.
+"""Showing records by reference (SOURCE:ID) with every version.
 
-`search_records` takes a `RecordQuery`; today it matches text in the names as written
-(case-insensitive, any script). A name-key search (kintrace.names) can be added as another field
-of the query without changing callers.
+Finding records is `kintrace.registry.search` (the name-key search), reached through
+`kintrace.services.records` by the web, the API and the command line alike.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kintrace.registry.errors import NotFound
@@ -37,26 +36,6 @@ SHOWN_FIELDS = (
 
 
 @dataclass(frozen=True)
-class RecordQuery:
-    """What to look for. `text`: words that must all appear in the names as written."""
-
-    text: str = ""
-    source: str | None = None
-    limit: int = 50
-
-
-@dataclass(frozen=True)
-class RecordHit:
-    source: str
-    record_id: str
-    version: int
-    name: str
-    sex: str | None
-    birth_date: str | None
-    age: int | None
-
-
-@dataclass(frozen=True)
 class VersionView:
     version: int
     batch_id: int
@@ -75,47 +54,6 @@ class RecordView:
     record_id: str
     current_version: int
     versions: list[VersionView] = field(default_factory=list)
-
-
-def display_name(version: RecordVersion) -> str:
-    parts = [version.family_name, version.given_name, version.patronymic]
-    name = " ".join(p for p in parts if p)
-    return name or version.full_name or ""
-
-
-def search_records(session: Session, query: RecordQuery) -> list[RecordHit]:
-    """Current versions whose names contain every word of `query.text` (case-insensitive)."""
-    words = [w for w in query.text.casefold().split() if w]
-    statement = (
-        select(Source.name, Record.record_id, RecordVersion)
-        .join(Record, Record.source_id == Source.id)
-        .join(
-            RecordVersion,
-            and_(
-                RecordVersion.record_pk == Record.id,
-                RecordVersion.version == Record.current_version,
-            ),
-        )
-        .order_by(Source.name, Record.record_id)
-        .limit(query.limit)
-    )
-    for word in words:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(RecordVersion.search_text.like(f"%{escaped}%", escape="\\"))
-    if query.source:
-        statement = statement.where(Source.name == query.source)
-    return [
-        RecordHit(
-            source=source,
-            record_id=record_id,
-            version=version.version,
-            name=display_name(version),
-            sex=version.sex,
-            birth_date=version.birth_date,
-            age=version.age,
-        )
-        for source, record_id, version in session.execute(statement)
-    ]
 
 
 def parse_record_ref(ref: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kintrace.config import Settings
+from kintrace.registry import name_index
 from kintrace.store.engine import WRITE_OPTION, Store, open_store
 from kintrace.store.errors import StoreBusy
 from kintrace.store.web_tables import SYNTHETIC_DEMO_FLAG, instance_flags
@@ -27,7 +28,6 @@ from kintrace.web.linkjobs import link_jobs_for
 from kintrace.web.options import WebOptions
 from kintrace.web.rendering import make_environment, render
 from kintrace.web.security import SecurityHeaders, add_security_headers, is_https
-from kintrace.web.workspace import search_index
 
 _log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def create_app(
     app.state.jinja = make_environment()
     app.state.link_jobs = link_jobs_for(store, settings)  # link runs after web imports
     with store.session(write=True) as db:  # lists imported since the last start: searchable now
-        search_index.refresh(db)
+        name_index.refresh(db)
     demo = _read_demo_flag(store)
     app.state.demo_flag = lambda: demo
 

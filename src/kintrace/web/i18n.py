@@ -14,6 +14,8 @@ from importlib import resources
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from kintrace.messages import N_ as N_  # re-exported: the web marks its strings with it
+
 LANGUAGES = ("uk", "en")
 LANGUAGE_NAMES = {"uk": "Українська", "en": "English"}
 
@@ -51,11 +53,6 @@ def pick_language(
 
 def gettext_for(catalogues: dict[str, gettext.NullTranslations], lang: str) -> Callable[[str], str]:
     return catalogues.get(lang, gettext.NullTranslations()).gettext
-
-
-def N_(message: str) -> str:
-    """Mark a string for extraction; it is translated where it is shown."""
-    return message
 
 
 # Words the templates translate from data (roles, field names, states), listed so that

@@ -16,12 +16,12 @@ from fastapi.testclient import TestClient
 from kintrace.accounts import users
 from kintrace.accounts.roles import Role
 from kintrace.config import Settings
+from kintrace.registry import scope
 from kintrace.registry.importer import import_file
 from kintrace.store.engine import Store
 from kintrace.store.registry_tables import Source
 from kintrace.web.app import create_app
 from kintrace.web.options import WebOptions
-from kintrace.web.workspace import scope
 from support.seed import (
     add_link_pair,
     add_link_run,

@@ -141,8 +141,8 @@ def test_an_upload_naming_another_agencys_source_is_refused(signed_in) -> None: 
 def test_a_source_given_to_another_agency_takes_its_search_keys_along(  # type: ignore[no-untyped-def]
     signed_in, sqlite_store, seeded
 ) -> None:
+    from kintrace.registry import scope
     from kintrace.store.registry_tables import Source
-    from kintrace.web.workspace import scope
 
     home = signed_in("u-caseworker")
     token = csrf_of(home, "/search")

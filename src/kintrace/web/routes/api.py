@@ -9,12 +9,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from kintrace.accounts.actors import of_user
+from kintrace.services import records as record_service
+from kintrace.services.records import SearchError, SearchQuery
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.inputs import Id, IdField
 from kintrace.web.routes.imports import UPLOAD_OPENAPI, UploadDep, request_link, run_upload
 from kintrace.web.workspace import overview, persons, records
 from kintrace.web.workspace.imports import UploadRefused
-from kintrace.web.workspace.search import SearchError, SearchQuery, search
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(guard)], tags=["api"])
 
@@ -48,7 +50,7 @@ def api_search(body: SearchBody, db: DbDep, user: UserDep) -> dict[str, Any]:
         name=body.name, birth=body.birth, place=body.place, source_id=body.source_id
     )
     try:
-        result = search(db, agency_id=user.agency_id, actor=user.username, query=query)
+        result = record_service.search(db, of_user(user), query)
     except SearchError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
     return {"hits": [asdict(h) for h in result.hits], "truncated": result.truncated}

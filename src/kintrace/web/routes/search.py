@@ -10,11 +10,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
+from kintrace.accounts.actors import of_user
+from kintrace.services import records as record_service
+from kintrace.services.records import SearchError, SearchQuery, SearchResult
 from kintrace.web.deps import DbDep, UserDep, guard
 from kintrace.web.inputs import id_from_text
 from kintrace.web.rendering import is_htmx, render
 from kintrace.web.workspace import overview
-from kintrace.web.workspace.search import SearchError, SearchQuery, SearchResult, search
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
@@ -51,7 +53,7 @@ def search_post(
         error = f"Choose a source from the list: '{source_id[:12]}' is not a source number."
     else:
         try:
-            result = search(db, agency_id=user.agency_id, actor=user.username, query=query)
+            result = record_service.search(db, of_user(user), query)
         except SearchError as exc:
             error = str(exc)
     status = 400 if bad_source else 200

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.users import User
+from kintrace.registry import name_index, scope
 from kintrace.registry.columns import MappingError, map_columns
 from kintrace.registry.errors import RegistryError
 from kintrace.registry.importer import import_file
@@ -19,7 +20,6 @@ from kintrace.registry.uploads import upload_dir
 from kintrace.registry.validation import SOURCE_NAME
 from kintrace.store.engine import Store
 from kintrace.store.registry_tables import QuarantinedRow, Source
-from kintrace.web.workspace import scope, search_index
 
 
 class UploadRefused(ValueError):
@@ -60,7 +60,7 @@ def import_for_agency(
         summary = import_file(store, path, actor=user.username, source=source, read=read)
     except (RegistryError, MappingError) as exc:
         raise UploadRefused(str(exc)) from None
-    search_index.refresh(db)
+    name_index.refresh(db)
     quarantined = (
         db.execute(select(QuarantinedRow.id).where(QuarantinedRow.batch_id == summary.batch_id))
         .scalars()

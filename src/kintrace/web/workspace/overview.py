@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kintrace.registry.scope import sources_in_scope
 from kintrace.review.queue import queue_counts
 from kintrace.store.registry_tables import ImportBatch, QuarantinedRow, Record, Source
-from kintrace.web.workspace.scope import sources_in_scope
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kintrace.registry.scope import sources_in_scope
 from kintrace.store.registry_tables import ImportBatch, QuarantinedRow, Source
 from kintrace.store.web_tables import HOME_AGENCY_ID, users
-from kintrace.web.workspace.scope import sources_in_scope
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kintrace.registry.scope import record_in_scope
 from kintrace.store.registry_tables import (
     ImportBatch,
     QuarantinedRow,
@@ -17,7 +18,6 @@ from kintrace.store.registry_tables import (
     Source,
 )
 from kintrace.web.workspace import trail
-from kintrace.web.workspace.scope import record_in_scope
 
 FIELDS = (
     "given_name", "family_name", "patronymic", "full_name", "sex", "birth_date", "age",

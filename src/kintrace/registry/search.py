@@ -1,4 +1,11 @@
-"""Search records by name in any script or romanisation, by birth date or year, place and source."""
+"""Search records by name in any script or romanisation, by birth date or year, place and source.
+
+The one search of Kintrace: the web page, the JSON API and `kintrace records search` all reach it
+through `kintrace.services.records.search`, which applies the actor's agency scope and writes the
+read to the audit log. Names are matched through the name-key index
+(`kintrace.registry.name_index`): each word must match some name part, in any script or
+romanisation.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +15,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, intersect, select
 from sqlalchemy.orm import Session
 
+from kintrace.messages import N_
 from kintrace.names.keys import name_key
+from kintrace.registry import name_index
+from kintrace.registry.scope import record_in_scope
 from kintrace.store.registry_tables import Record, RecordVersion, Source
 from kintrace.store.web_tables import record_name_keys
-from kintrace.web.i18n import N_
-from kintrace.web.workspace import search_index, trail
-from kintrace.web.workspace.scope import record_in_scope
 
 MAX_RESULTS = 100
 _DATE_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -30,15 +37,25 @@ class SearchQuery:
     birth: str = ""
     place: str = ""
     source_id: int | None = None
+    #: The source by name (the command line's --source); the web sends `source_id`.
+    source_name: str | None = None
+    limit: int = MAX_RESULTS
 
     @property
     def empty(self) -> bool:
-        return not (self.name.strip() or self.birth.strip() or self.place.strip() or self.source_id)
+        return not (
+            self.name.strip()
+            or self.birth.strip()
+            or self.place.strip()
+            or self.source_id
+            or self.source_name
+        )
 
 
 @dataclass(frozen=True)
 class Hit:
     record_pk: int
+    version: int
     source: str
     record_id: str
     given_name: str | None
@@ -50,6 +67,12 @@ class Hit:
     age: int | None
     birth_place: str | None
     last_known_place: str | None
+
+    @property
+    def name(self) -> str:
+        """Family, given and patronymic names as written, else the full name."""
+        parts = [self.family_name, self.given_name, self.patronymic]
+        return " ".join(p for p in parts if p) or self.full_name or ""
 
 
 @dataclass(frozen=True)
@@ -78,18 +101,18 @@ def parse_birth(text: str) -> tuple[int, int | None, int | None]:
 
 
 def _word_keys(word: str) -> set[str]:
-    return search_index.given_name_keys(word) | ({name_key(word)} - {""})
+    return name_index.given_name_keys(word) | ({name_key(word)} - {""})
 
 
-def search(db: Session, *, agency_id: int, actor: str, query: SearchQuery) -> SearchResult:
+def search(db: Session, *, agency_id: int, query: SearchQuery) -> SearchResult:
     """Records of the agency matching every word of the name and every filter given.
 
-    Each word may match any name part in any script; the read is written to the audit log
-    (the ids found, never the words searched for).
+    Each word may match any name part in any script. Callers go through
+    `kintrace.services.records.search`, which audits the read.
     """
     if query.empty:
         return SearchResult()
-    search_index.refresh(db)
+    name_index.refresh(db)
     current = and_(
         RecordVersion.record_pk == Record.id, RecordVersion.version == Record.current_version
     )
@@ -136,23 +159,19 @@ def search(db: Session, *, agency_id: int, actor: str, query: SearchQuery) -> Se
         )
     if query.source_id:
         stmt = stmt.where(Record.source_id == query.source_id)
-    rows = db.execute(stmt.order_by(Record.id).limit(MAX_RESULTS + 1)).all()
-    hits = [_hit(row) for row in rows[:MAX_RESULTS]]
-    trail.record(
-        db,
-        actor=actor,
-        action="records.search",
-        entity_type="record",
-        entity_id="-",
-        details={"record_pks": [h.record_pk for h in hits]},
-    )
-    return SearchResult(hits=hits, truncated=len(rows) > MAX_RESULTS)
+    if query.source_name:
+        stmt = stmt.where(Source.name == query.source_name)
+    limit = max(1, min(query.limit, MAX_RESULTS))
+    rows = db.execute(stmt.order_by(Record.id).limit(limit + 1)).all()
+    hits = [_hit(row) for row in rows[:limit]]
+    return SearchResult(hits=hits, truncated=len(rows) > limit)
 
 
 def _hit(row) -> Hit:
     v: RecordVersion = row.RecordVersion
     return Hit(
         record_pk=row.id,
+        version=v.version,
         source=row.source,
         record_id=row.record_id,
         given_name=v.given_name,

@@ -16,9 +16,9 @@ from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from kintrace.names.keys import name_key
+from kintrace.registry.scope import source_agency
 from kintrace.store.registry_tables import ImportBatch, Record, RecordVersion
 from kintrace.store.web_tables import instance_flags, record_name_keys, source_agencies
-from kintrace.web.workspace.scope import source_agency
 
 WATERMARK_FLAG = "name_keys_watermark"
 _BATCH = 5000

@@ -1,0 +1,35 @@
+"""Records: the one search and the record page, for the web, the JSON API and the command line.
+
+The actor's agency scope is applied in the registry's query and every read is written to the
+audit log here (the ids found, never the words searched for), whichever door the request came in.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from kintrace import audit
+from kintrace.accounts.actors import Actor
+from kintrace.registry import search as registry_search
+from kintrace.registry.search import Hit, SearchError, SearchQuery, SearchResult
+
+__all__ = ["Hit", "SearchError", "SearchQuery", "SearchResult", "search"]
+
+
+def search(db: Session, actor: Actor, query: SearchQuery) -> SearchResult:
+    """Records of the actor's agency matching every word of the name and every filter given.
+
+    Raises `SearchError` (a catalogue message id) for a query the user can correct.
+    """
+    if query.empty:
+        return SearchResult()
+    result = registry_search.search(db, agency_id=actor.agency_id, query=query)
+    audit.append(
+        db,
+        actor=actor.name,
+        action="records.search",
+        entity_type="record",
+        entity_id="-",
+        details={"record_pks": [h.record_pk for h in result.hits]},
+    )
+    return result

@@ -1,0 +1,101 @@
+"""One search: the command line, the JSON API and the web page return the same records for the
+same query, and a partner agency's user gets the same agency-scoped result from each (issue 17).
+
+All names are synthetic test data.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from tests.integration.web.conftest import csrf_of
+from typer.testing import CliRunner
+
+from kintrace.cli.app import app as cli_app
+from kintrace.config import Settings
+from kintrace.registry.importer import import_file
+from kintrace.store.engine import Store
+from support.seed import write_records_csv
+
+#: Another home list, written in German romanisation (source, id, given, family, born, place).
+MORE_ROWS = [
+    ("list-m", "m1", "Sascha", "Kowaltschuk", "2012-03-14", "Cherson"),
+    ("list-m", "m2", "Maria", "Schewtschenko", "2010-07-01", "Mariupol"),
+]
+QUERIES = [
+    "Kovalchuk",  # Latin
+    "Ковальчук",  # Cyrillic
+    "Kovalchuck",  # misspelt
+    "Шевченко",
+    "Shevchenco",  # misspelt
+    "Bondarenco",  # misspelt, a Russian-language list's record
+    "Sasha Kovalchuk",  # a given name's class and a surname
+]
+_CLI_REF = re.compile(r"\b(list-[a-z]):([a-z]\d+)\b")
+_WEB_REF = re.compile(r"<td>(list-[a-z]) · ([a-z]\d+)</td>")
+
+Refs = frozenset[tuple[str, str]]
+
+
+@pytest.fixture
+def more_records(sqlite_store: Store, seeded: dict[str, int], tmp_path: Path) -> None:
+    import_file(sqlite_store, write_records_csv(tmp_path / "m.csv", MORE_ROWS), actor="test")
+
+
+def _cli(settings: Settings, query: str, user: str | None) -> Refs:
+    args = ["--home", str(settings.home), "records", "search", query]
+    if user is not None:
+        args += ["--user", user]
+    result = CliRunner().invoke(cli_app, args, env={"KINTRACE_DATABASE_URL": "", "COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    return frozenset(_CLI_REF.findall(result.output))
+
+
+def _api(client, query: str) -> Refs:  # type: ignore[no-untyped-def]
+    token = csrf_of(client, "/search")
+    r = client.post("/api/v1/search", json={"name": query}, headers={"x-csrf-token": token})
+    assert r.status_code == 200, r.text[:300]
+    return frozenset((h["source"], h["record_id"]) for h in r.json()["hits"])
+
+
+def _web(client, query: str) -> Refs:  # type: ignore[no-untyped-def]
+    token = csrf_of(client, "/search")
+    r = client.post("/search", data={"name": query, "csrf_token": token})
+    assert r.status_code == 200, r.text[:300]
+    return frozenset(_WEB_REF.findall(html.unescape(r.text)))
+
+
+@pytest.mark.usefixtures("more_records")
+def test_cli_api_and_web_return_the_same_records_in_each_agency(  # type: ignore[no-untyped-def]
+    sqlite_settings: Settings, signed_in
+) -> None:
+    home, partner = signed_in("u-caseworker"), signed_in("u-partner")
+    seen: dict[str, Refs] = {}
+    for query in QUERIES:
+        for user, client in (("u-caseworker", home), ("u-partner", partner)):
+            web = _web(client, query)
+            assert _api(client, query) == web, (query, user)
+            assert _cli(sqlite_settings, query, user) == web, (query, user)
+            seen[f"{user} {query}"] = web
+        # the operator's own search (no --user) is the home agency's
+        assert _cli(sqlite_settings, query, None) == seen[f"u-caseworker {query}"], query
+    kovalchuk = {("list-a", "a1"), ("list-r", "r1"), ("list-m", "m1")}
+    for query in ("Kovalchuk", "Ковальчук", "Kovalchuck", "Sasha Kovalchuk"):
+        assert seen[f"u-caseworker {query}"] == kovalchuk, query
+        assert seen[f"u-partner {query}"] == {("list-p", "p1")}, query
+    for query in ("Шевченко", "Shevchenco"):
+        assert seen[f"u-caseworker {query}"] == {("list-a", "a2"), ("list-m", "m2")}, query
+        assert seen[f"u-partner {query}"] == frozenset(), query
+    assert seen["u-caseworker Bondarenco"] == {("list-r", "r2")}
+
+
+def test_the_cli_refuses_an_unknown_user_in_one_line(  # type: ignore[no-untyped-def]
+    sqlite_settings: Settings, seeded: dict[str, int]
+) -> None:
+    args = ["--home", str(sqlite_settings.home), "records", "search", "Kovalchuk"]
+    result = CliRunner().invoke(cli_app, [*args, "--user", "nobody"], env={"COLUMNS": "200"})
+    assert result.exit_code == 1 and "No user named" in result.output
+    assert "Traceback" not in result.output
