@@ -40,6 +40,7 @@ from kintrace.services.accounts import command_actor
 from kintrace.services.records import SearchError, SearchQuery
 from kintrace.store.engine import Store
 from kintrace.store.errors import StoreError
+from kintrace.store.web_tables import HOME_AGENCY_ID
 
 #: Files bigger than this get a progress bar (about a few thousand rows).
 PROGRESS_BYTES = 512 * 1024
@@ -176,6 +177,14 @@ def import_command(
             help="Do not link after importing (link later with `kintrace link`).",
         ),
     ] = False,
+    agency: Annotated[
+        str | None,
+        typer.Option(
+            help="Import for this agency (its code; default: the home agency). A source "
+            "belongs to the agency that first imported it; another agency's is refused.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Import records files (docs/formats.md), each in one transaction, then link."""
     details = _source_details(source, kind, description, received_on)
@@ -196,6 +205,7 @@ def import_command(
     failed = 0
     changed = 0
     with _store(ctx) as store:
+        agency_id = _agency_id(store, agency)
         for path, job_source, job_sheet, job_details, job_read in jobs:
             try:
                 summary = _import_one(
@@ -205,6 +215,7 @@ def import_command(
                     sheet=job_sheet,
                     details=job_details,
                     read=job_read,
+                    agency_id=agency_id,
                 )
             except (RegistryError, StoreError, OSError) as exc:
                 failed += 1
@@ -227,6 +238,19 @@ def import_command(
             link_after_import(ctx, store)
     if failed:
         raise fail(f"{failed} of {len(jobs)} file(s) were not imported (see above).")
+
+
+def _agency_id(store: Store, code: str | None) -> int:
+    if code is None:
+        return HOME_AGENCY_ID
+    from kintrace.accounts.errors import AccountError
+    from kintrace.accounts.users import agency_id_for
+
+    with store.session() as db:
+        try:
+            return agency_id_for(db, code)
+        except AccountError as exc:
+            raise fail(str(exc)) from None
 
 
 def _read_options(
@@ -303,11 +327,19 @@ def _import_one(
     sheet: str | None,
     details: SourceDetails | None,
     read: ReadOptions | None = None,
+    agency_id: int = HOME_AGENCY_ID,
 ) -> ImportSummary:
     big = path.is_file() and path.stat().st_size > PROGRESS_BYTES
     if not big:
         return import_file(
-            store, path, actor=cli_actor(), source=source, sheet=sheet, details=details, read=read
+            store,
+            path,
+            actor=cli_actor(),
+            source=source,
+            sheet=sheet,
+            details=details,
+            read=read,
+            agency_id=agency_id,
         )
     with Progress(
         TextColumn("{task.description}"),
@@ -331,6 +363,7 @@ def _import_one(
             details=details,
             progress=progress,
             read=read,
+            agency_id=agency_id,
         )
 
 

@@ -27,6 +27,7 @@ from kintrace.registry.columns import ColumnMapping, map_columns
 from kintrace.registry.dates import DAY_FIRST, MONTH_FIRST
 from kintrace.registry.errors import ImportRefused, RegistryError
 from kintrace.registry.mapfile import ReadOptions, applied, applied_json
+from kintrace.registry.ownership import give_new, refuse_foreign
 from kintrace.registry.quarantine import QuarantineBook
 from kintrace.registry.readers import RowReader, open_reader
 from kintrace.registry.sources import SourceDetails, ensure_source
@@ -34,6 +35,7 @@ from kintrace.registry.validation import (
     DERIVED_ID_PREFIX,
     EMPTY_ID,
     FIELD_COLUMNS,
+    SOURCE_NAME,
     ParsedRow,
     Rejection,
     RowValidator,
@@ -41,6 +43,7 @@ from kintrace.registry.validation import (
 )
 from kintrace.store.engine import Store
 from kintrace.store.registry_tables import ImportBatch, Record, RecordVersion, Source
+from kintrace.store.web_tables import HOME_AGENCY_ID
 
 ProgressFn = Callable[[int, int], None]
 CHUNK_ROWS = 5000
@@ -120,9 +123,14 @@ def import_file(
     today: date | None = None,
     progress: ProgressFn | None = None,
     read: ReadOptions | None = None,
+    agency_id: int = HOME_AGENCY_ID,
 ) -> ImportSummary:
     """Import one file in one transaction. Raises ImportRefused (nothing written) for a file that
     cannot be imported at all; rows that break a rule go to the quarantine.
+
+    The import is made for `agency_id` (the home agency from the command line): a source it
+    declares first, with accepted or quarantined rows alike, becomes that agency's; a file that
+    names another agency's source is refused whole (kintrace.registry.ownership, finding 1).
 
     `read` says how to read the file (header row, column map, date order; a map file or the web
     mapping step); what it leaves open is found in the file (kintrace.registry.columns).
@@ -174,6 +182,7 @@ def import_file(
                 actor=actor,
                 source_option=source,
                 details=details,
+                agency_id=agency_id,
                 today=today or date.today(),
                 progress=progress,
                 validator=RowValidator(
@@ -213,8 +222,11 @@ class _ImportRun:
         today: date,
         progress: ProgressFn | None,
         validator: RowValidator,
+        agency_id: int = HOME_AGENCY_ID,
     ) -> None:
         self.session = session
+        self.agency_id = agency_id
+        self.declared: dict[str, int] = {}  # sources named by quarantined rows only
         self.validator = validator
         self.derive_ids = validator.derive_ids
         self.reader = reader
@@ -282,6 +294,7 @@ class _ImportRun:
         if explicit_order is None:
             _refuse_month_first(batch.file_name, validator.order_evidence)
         self._undo_conflicts()
+        self._declare_quarantined_sources()
         self.summary.rejected = self.quarantine.rejected
         self.summary.resolved = self.quarantine.resolve(self._valid_key, self.batch_id)
         self._finish(batch, sha)
@@ -353,17 +366,43 @@ class _ImportRun:
             "that way, or import the file as another source. Nothing was imported."
         )
 
+    def _own_source(self, name: str) -> Source:
+        """The source `name`, created for this import's agency if new; refused (the whole file)
+        if it is another agency's."""
+        known = self.session.scalars(select(Source.id).where(Source.name == name)).one_or_none()
+        if known is not None:
+            refuse_foreign(
+                self.session,
+                source_id=known,
+                name=name,
+                agency_id=self.agency_id,
+                label=self.reader.path.name,
+            )
+        details = self.details if name == self.source_option else None
+        source = ensure_source(
+            self.session,
+            name,
+            actor=self.actor,
+            details=details,
+            deferred_audit=self.deferred_audit,
+        )
+        if known is None:
+            give_new(self.session, source_id=source.id, agency_id=self.agency_id)
+        return source
+
+    def _declare_quarantined_sources(self) -> None:
+        """A source named only by rows that went to the quarantine is declared all the same:
+        it exists and is this agency's from now on, so no other agency can claim it (and see
+        the rows, or their records once corrected). Names no source may have are left out (the
+        rows say why); no other agency can create a source of that name either."""
+        for name in sorted(self.quarantine.source_names - set(self.states)):
+            if SOURCE_NAME.match(name):
+                self.declared[name] = self._own_source(name).id
+
     def _state(self, name: str) -> _SourceState:
         state = self.states.get(name)
         if state is None:
-            details = self.details if name == self.source_option else None
-            source = ensure_source(
-                self.session,
-                name,
-                actor=self.actor,
-                details=details,
-                deferred_audit=self.deferred_audit,
-            )
+            source = self._own_source(name)
             keys = {
                 record_id: (int(content_hash[:16], 16) >> 2) << 1
                 for record_id, content_hash in self.session.execute(
@@ -491,6 +530,8 @@ class _ImportRun:
         batch.rows_resolved, batch.versions_digest = s.resolved, digest
         if len(self.states) == 1:
             batch.source_id = next(iter(self.states.values())).source_id
+        elif not self.states and len(self.declared) == 1:
+            batch.source_id = next(iter(self.declared.values()))
         for state in self.states.values():
             self.session.execute(
                 update(_SOURCES).where(_SOURCES.c.id == state.source_id).values(file_sha256=sha)

@@ -36,6 +36,7 @@ class QuarantineBook:
         self.file_name = file_name
         self.now = now
         self.rejected = 0
+        self.source_names: set[str] = set()  # the sources the rejected rows name
         self._buffer: list[dict[str, Any]] = []
         self._open_by_key: dict[tuple[str, str], list[int]] = {}
         self._open_ids: set[int] = set()
@@ -56,6 +57,8 @@ class QuarantineBook:
 
     def reject(self, number: int, rejection: Rejection) -> None:
         self.rejected += 1
+        if rejection.source:
+            self.source_names.add(rejection.source)
         raw_hash = hashlib.sha256(rejection.raw_json.encode("utf-8")).hexdigest()
         if (raw_hash, rejection.reason) in self._open_signatures:
             return  # an earlier import already holds this row back for the same reason

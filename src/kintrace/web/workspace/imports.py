@@ -57,7 +57,14 @@ def import_for_agency(
         scope.assign_source(db, source_id=created.id, agency_id=user.agency_id)
     db.commit()  # release the request's transaction: the import takes the write lock itself
     try:
-        summary = import_file(store, path, actor=user.username, source=source, read=read)
+        summary = import_file(
+            store,
+            path,
+            actor=user.username,
+            source=source,
+            read=read,
+            agency_id=user.agency_id,
+        )
     except (RegistryError, MappingError) as exc:
         raise UploadRefused(str(exc)) from None
     name_index.refresh(db)

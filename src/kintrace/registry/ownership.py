@@ -1,0 +1,45 @@
+"""Which agency a source belongs to: the agency that first declared it, in any way.
+
+A source is declared by the first import that names it, whether its rows were accepted or every
+one of them went to the quarantine (issue 11, finding 1): the importer creates the source and
+gives it to the importing agency in the same transaction. From then on only that agency may
+import into it; an import from another agency that names it is refused whole, before anything of
+the file is kept. A source without a row in `source_agencies` (made before migration 0013h)
+belongs to the home agency.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kintrace.registry.errors import ImportRefused
+from kintrace.store.web_tables import HOME_AGENCY_ID, source_agencies
+
+
+class ForeignSource(ImportRefused):
+    """An import names a source that belongs to another agency."""
+
+
+def owner_of(session: Session, source_id: int) -> int:
+    found = session.execute(
+        select(source_agencies.c.agency_id).where(source_agencies.c.source_id == source_id)
+    ).scalar_one_or_none()
+    return int(found) if found is not None else HOME_AGENCY_ID
+
+
+def refuse_foreign(
+    session: Session, *, source_id: int, name: str, agency_id: int, label: str
+) -> None:
+    """Refuse an import by `agency_id` that names source `source_id` of another agency."""
+    if owner_of(session, source_id) != agency_id:
+        raise ForeignSource(
+            f"{label}: the source '{name[:64]}' belongs to another agency, so this file cannot "
+            "be imported into it. Give the list a source name of your own (the source column, "
+            "or --source / the source field) and import it again. Nothing was imported."
+        )
+
+
+def give_new(session: Session, *, source_id: int, agency_id: int) -> None:
+    """A source this import has just created belongs to the importing agency."""
+    session.execute(source_agencies.insert().values(source_id=source_id, agency_id=agency_id))
