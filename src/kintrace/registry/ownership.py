@@ -10,29 +10,22 @@ belongs to the home agency.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kintrace.registry.errors import ImportRefused
-from kintrace.store.web_tables import HOME_AGENCY_ID, source_agencies
+from kintrace.registry.scope import agency_of_source
+from kintrace.store.web_tables import source_agencies
 
 
 class ForeignSource(ImportRefused):
     """An import names a source that belongs to another agency."""
 
 
-def owner_of(session: Session, source_id: int) -> int:
-    found = session.execute(
-        select(source_agencies.c.agency_id).where(source_agencies.c.source_id == source_id)
-    ).scalar_one_or_none()
-    return int(found) if found is not None else HOME_AGENCY_ID
-
-
 def refuse_foreign(
     session: Session, *, source_id: int, name: str, agency_id: int, label: str
 ) -> None:
     """Refuse an import by `agency_id` that names source `source_id` of another agency."""
-    if owner_of(session, source_id) != agency_id:
+    if agency_of_source(session, source_id) != agency_id:
         raise ForeignSource(
             f"{label}: the source '{name[:64]}' belongs to another agency, so this file cannot "
             "be imported into it. Give the list a source name of your own (the source column, "

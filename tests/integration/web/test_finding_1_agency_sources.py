@@ -20,11 +20,11 @@ from typer.testing import CliRunner
 
 from kintrace.cli.app import app as cli_app
 from kintrace.config import Settings
+from kintrace.registry import scope
 from kintrace.registry.errors import ImportRefused
 from kintrace.registry.importer import import_file
 from kintrace.store.engine import Store
 from kintrace.store.registry_tables import QuarantinedRow, Record, Source
-from kintrace.web.workspace import scope
 
 HEADER = ["source", "record_id", "given_name", "family_name", "birth_date"]
 BAD = [  # every row breaks a rule (no such dates)
