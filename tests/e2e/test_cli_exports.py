@@ -113,5 +113,32 @@ def test_links_export_neutralises_ids_and_keeps_numbers(sqlite_store: Store) -> 
     export_links(sqlite_store, safe)
     export_links(sqlite_store, raw, raw=True)
     row = list(csv.reader(io.StringIO(safe.getvalue())))[1]
-    assert row == ["list-a", "'@SUM(1)", "list-b", "-7", "0.610000", "-3.2500", "pending"]
+    assert row[:7] == ["list-a", "'@SUM(1)", "list-b", "-7", "0.610000", "-3.2500", "pending"]
+    assert row[7:] == [""] * 6  # no such records: no names
     assert list(csv.reader(io.StringIO(raw.getvalue())))[1][1] == "@SUM(1)"
+
+
+def test_issue12_finding8_exports_carry_names_and_excel_gets_a_bom(
+    sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    """Clusters and links name the children (as written, Latin, birth date); --excel starts the
+    file with a UTF-8 byte order mark, without it there is none."""
+    path = tmp_path / "ua.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(
+            [
+                ["source", "record_id", "given_name", "family_name", "patronymic", "birth_date"],
+                ["ua-list", "u1", "Марія", "Коваленко", "Сергіївна", "2014-03-05"],
+            ]
+        )
+    _invoke(sqlite_settings, "import", str(path), "--no-link")
+    plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    _invoke(sqlite_settings, "export", "clusters", "--out", str(plain))
+    _invoke(sqlite_settings, "export", "clusters", "--out", str(excel), "--excel")
+    assert not plain.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert excel.read_bytes().startswith(b"\xef\xbb\xbf")
+    with excel.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["name"] == "Коваленко Марія Сергіївна"
+    assert rows[0]["name_latin"] == "Kovalenko Mariia Serhiivna"
+    assert rows[0]["birth_date"] == "2014-03-05"

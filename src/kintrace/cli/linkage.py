@@ -23,7 +23,10 @@ from kintrace.store.engine import Store
 
 out = Console()
 err = Console(stderr=True)
-export_app = typer.Typer(help="Write links or persons as CSV (CONTRACT §3).", no_args_is_help=True)
+export_app = typer.Typer(
+    help="Write links or persons as CSV, with the children's names (docs/formats.md).",
+    no_args_is_help=True,
+)
 
 LINK_HELP = (
     "Link every imported record: score pairs with the model, store them, resolve persons.\n\n"
@@ -258,13 +261,22 @@ RAW_HELP = (
 )
 
 
-def _export(ctx: typer.Context, out_path: Path, which: str, *, raw: bool) -> None:
+EXCEL_HELP = (
+    "Start the file with a UTF-8 byte order mark, so Excel opens Cyrillic names correctly "
+    "(programs reading UTF-8 may need to skip it)."
+)
+
+
+def _export(
+    ctx: typer.Context, out_path: Path, which: str, *, raw: bool, excel: bool = False
+) -> None:
     from kintrace.linkage.exports import export_clusters, export_links
 
     writer = export_links if which == "links" else export_clusters
     with _store(ctx) as store:
         try:
-            with out_path.open("w", encoding="utf-8", newline="") as handle:
+            encoding = "utf-8-sig" if excel else "utf-8"
+            with out_path.open("w", encoding=encoding, newline="") as handle:
                 count = writer(store, handle, raw=raw)
         except OSError as exc:
             raise fail(f"cannot write {out_path}: {exc.strerror}") from None
@@ -276,9 +288,11 @@ def export_links_command(
     ctx: typer.Context,
     out_path: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
     raw: Annotated[bool, typer.Option("--raw", help=RAW_HELP)] = False,
+    excel: Annotated[bool, typer.Option("--excel", help=EXCEL_HELP)] = False,
 ) -> None:
-    """Scored pairs: source_l, record_id_l, source_r, record_id_r, probability, weight, status."""
-    _export(ctx, out_path, "links", raw=raw)
+    """Scored pairs: both records' ids, probability, weight, status, then both children's
+    names (as written and in Latin letters) and birth dates."""
+    _export(ctx, out_path, "links", raw=raw, excel=excel)
 
 
 @export_app.command("clusters")
@@ -286,9 +300,11 @@ def export_clusters_command(
     ctx: typer.Context,
     out_path: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
     raw: Annotated[bool, typer.Option("--raw", help=RAW_HELP)] = False,
+    excel: Annotated[bool, typer.Option("--excel", help=EXCEL_HELP)] = False,
 ) -> None:
-    """Every record with the person it is resolved to: source, record_id, person_id."""
-    _export(ctx, out_path, "clusters", raw=raw)
+    """Every record with the person it is resolved to: source, record_id, person_id, then the
+    child's name as written, in Latin letters, and birth date."""
+    _export(ctx, out_path, "clusters", raw=raw, excel=excel)
 
 
 def register(app: typer.Typer) -> None:

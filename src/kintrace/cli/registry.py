@@ -526,7 +526,8 @@ def records_search(
     more = " (more match: narrow the search)" if result.truncated else ""
     table = Table(title=f"{len(result.hits)} record(s){more}")
     for column in ("record", "version", "name", "sex", "birth date", "age"):
-        table.add_column(column)
+        whole = column in ("record", "birth date")
+        table.add_column(column, no_wrap=whole, overflow="fold")
     for hit in result.hits:
         table.add_row(
             f"{hit.source}:{hit.record_id}",
@@ -589,7 +590,8 @@ def quarantine_list(
         title=f"{len(entries)} quarantined row(s)" + (" (incl. resolved)" if all_rows else "")
     )
     for column in ("id", "file", "row", "record", "column", "reason", "resolved"):
-        table.add_column(column)
+        whole = column in ("id", "row", "record")
+        table.add_column(column, no_wrap=whole, overflow="fold")
     for e in entries:
         table.add_row(
             str(e.id),

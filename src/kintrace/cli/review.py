@@ -31,6 +31,7 @@ from kintrace.cli.settings import settings_from
 from kintrace.review import casework, decisions, pairs, queue, worklists
 from kintrace.review.actors import Actor, actor_named
 from kintrace.review.policy import load_policy
+from kintrace.review.records import child_names
 from kintrace.store.engine import Store
 from kintrace.store.errors import StoreError
 
@@ -426,31 +427,28 @@ def list_command(
                 new_records=new,
                 include_closed=closed,
             )
-    table = Table()
-    for column in (
-        "case",
-        "record",
-        "assignee",
-        "identity",
-        "whereabouts",
-        "return",
-        "last progress",
-        "new records",
-    ):
-        table.add_column(column)
+            names = child_names(session, [line.case.subject for line in lines])
     for line in lines:
+        # one block per case, names first; the SOURCE:ID on a line of its own, never cut or
+        # wrapped by the table's layout, ready to copy into the next command
         c = line.case
-        table.add_row(
-            str(c.id),
-            str(c.subject),
-            c.assignee or "",
-            c.state.identity.value,
-            c.state.whereabouts.value,
-            c.state.return_stage.value,
-            f"{c.last_progress_at:%Y-%m-%d}",
-            ", ".join(map(str, line.new_records)),
+        name = names.get(c.subject)
+        out.print(
+            f"[bold]case {c.id}[/]  {name.line() if name else '(no name)'}",
+            soft_wrap=True,
+            highlight=False,
         )
-    out.print(table)
+        out.print(f"    {c.subject}", soft_wrap=True, highlight=False, markup=False)
+        facts = [
+            c.assignee or "unassigned",
+            f"identity {c.state.identity.value}",
+            f"whereabouts {c.state.whereabouts.value}",
+            f"return {c.state.return_stage.value}",
+            f"last progress {c.last_progress_at:%Y-%m-%d}",
+        ]
+        if line.new_records:
+            facts.append("new records: " + ", ".join(map(str, line.new_records)))
+        out.print("    " + " · ".join(facts), soft_wrap=True, highlight=False, markup=False)
     out.print(f"{len(lines)} case(s)")
 
 

@@ -1,4 +1,6 @@
-"""`links` and `clusters` files, exactly as CONTRACT §3 specifies (extra columns only at the end).
+"""`links` and `clusters` files as docs/formats.md specifies: the interchange columns first, then
+the child's name as written, its Latin form and the birth date (extra columns at the end, so
+programs reading the first columns are unaffected; names first for the people who read them).
 
 A pair's status is the model's (`auto`, `pending`) unless reviewers decided it (`confirmed`,
 `rejected` from the review queue). Every imported record is in `clusters`; one imported after the
@@ -13,15 +15,51 @@ from typing import IO
 from sqlalchemy import select
 
 from kintrace.csv_export import csv_writer
+from kintrace.names.display import display_name
 from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_pairs, linked_records
-from kintrace.store.registry_tables import Record, Source
+from kintrace.store.registry_tables import Record, RecordVersion, Source
 
 LINKS_COLUMNS = (
     "source_l", "record_id_l", "source_r", "record_id_r",
     "match_probability", "match_weight", "status",
 )  # fmt: skip
-CLUSTERS_COLUMNS = ("source", "record_id", "person_id")
+CLUSTERS_COLUMNS = ("source", "record_id", "person_id", "name", "name_latin", "birth_date")
+#: the names of both records after the interchange columns
+LINKS_NAME_COLUMNS = (
+    "name_l",
+    "name_latin_l",
+    "birth_date_l",
+    "name_r",
+    "name_latin_r",
+    "birth_date_r",
+)
+LINKS_COLUMNS = (*LINKS_COLUMNS, *LINKS_NAME_COLUMNS)
+
+
+def _names(store: Store) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """(name as written, Latin form, birth date) of every record's current version."""
+    found: dict[tuple[str, str], tuple[str, str, str]] = {}
+    with store.session() as session:
+        rows = session.execute(
+            select(
+                Source.name, Record.record_id, RecordVersion.given_name,
+                RecordVersion.family_name, RecordVersion.patronymic, RecordVersion.full_name,
+                RecordVersion.birth_date,
+            )
+            .join(Source, Source.id == Record.source_id)
+            .join(
+                RecordVersion,
+                (RecordVersion.record_pk == Record.id)
+                & (RecordVersion.version == Record.current_version),
+            )
+        )  # fmt: skip
+        for source, record_id, given, family, patronymic, full, born in rows:
+            name = display_name(
+                given_name=given, family_name=family, patronymic=patronymic, full_name=full
+            )
+            found[(source, record_id)] = (name.written, name.latin, born or "")
+    return found
 
 
 def _decided(store: Store) -> dict[tuple[str, str, str, str], str]:
@@ -44,6 +82,8 @@ def _decided(store: Store) -> dict[tuple[str, str, str, str], str]:
 def export_links(store: Store, out: IO[str], *, raw: bool = False) -> int:
     """Write the links file; returns the number of pairs written."""
     decided = _decided(store)
+    names = _names(store)
+    blank = ("", "", "")
     writer = csv_writer(out, raw=raw, lineterminator="\n")
     writer.writerow(LINKS_COLUMNS)
     count = 0
@@ -57,13 +97,17 @@ def export_links(store: Store, out: IO[str], *, raw: bool = False) -> int:
         )  # fmt: skip
         for sl, rl, sr, rr, prob, weight, status in rows:
             status = decided.get((sl, rl, sr, rr), status)
-            writer.writerow([sl, rl, sr, rr, f"{prob:.6f}", f"{weight:.4f}", status])
+            writer.writerow(
+                [sl, rl, sr, rr, f"{prob:.6f}", f"{weight:.4f}", status,
+                 *names.get((sl, rl), blank), *names.get((sr, rr), blank)]
+            )  # fmt: skip
             count += 1
     return count
 
 
 def export_clusters(store: Store, out: IO[str], *, raw: bool = False) -> int:
     """Write the clusters file (every imported record); returns the number of rows."""
+    names = _names(store)
     writer = csv_writer(out, raw=raw, lineterminator="\n")
     writer.writerow(CLUSTERS_COLUMNS)
     count = 0
@@ -79,6 +123,8 @@ def export_clusters(store: Store, out: IO[str], *, raw: bool = False) -> int:
             .order_by(Source.name, Record.record_id)
         )
         for source, record_id, person_id in rows:
-            writer.writerow([source, record_id, person_id or ""])
+            writer.writerow(
+                [source, record_id, person_id or "", *names.get((source, record_id), ("", "", ""))]
+            )
             count += 1
     return count

@@ -40,7 +40,8 @@ def actor_named(session: Session, name: str) -> Actor:
             return Actor(name, Role.ADMIN)
         raise UnknownActor(
             f"There is no user '{name}'. List users with `kintrace users list`, "
-            "or name yourself with --as USER."
+            "and name yourself with --as USER or, for the whole session, "
+            "export KINTRACE_USER=USER (README, 'The command line')."
         )
     if row.disabled:
         raise UnknownActor(f"The user '{name}' is disabled; an admin can re-enable it.")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kintrace.cases import RecordKey, WorkflowRefused
-from kintrace.store.registry_tables import Record, Source
+from kintrace.names.display import display_name
+from kintrace.store.registry_tables import Record, RecordVersion, Source
 
 
 class UnknownRecord(WorkflowRefused):
@@ -54,3 +55,56 @@ def require_records(session: Session, keys: Iterable[RecordKey]) -> dict[RecordK
 def arrival_times(session: Session, keys: Iterable[RecordKey]) -> dict[RecordKey, datetime]:
     """When each record (its first version) came into the registry."""
     return _per_record(session, keys, Record.created_at)
+
+
+class ChildName(NamedTuple):
+    """How lists show a record's child: name as written, its Latin form, birth date."""
+
+    written: str
+    latin: str
+    birth_date: str
+
+    def line(self) -> str:
+        """'Коваленко Марія (Kovalenko Mariia), 2014-03-05' ('' parts left out)."""
+        text = self.written or "—"
+        if self.latin:
+            text += f" ({self.latin})"
+        return f"{text}, {self.birth_date}" if self.birth_date else text
+
+
+def child_names(session: Session, keys: Iterable[RecordKey]) -> dict[RecordKey, ChildName]:
+    """The current version's name and birth date of each key that is in the registry (names
+    first on cases, the queue, work lists and exports; issue 12, finding 3)."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[RecordKey, ChildName] = {}
+    for start in range(0, len(wanted), 400):
+        chunk = wanted[start : start + 400]
+        rows = session.execute(
+            select(
+                Source.name,
+                Record.record_id,
+                RecordVersion.given_name,
+                RecordVersion.family_name,
+                RecordVersion.patronymic,
+                RecordVersion.full_name,
+                RecordVersion.birth_date,
+            )
+            .join(Source, Source.id == Record.source_id)
+            .join(
+                RecordVersion,
+                (RecordVersion.record_pk == Record.id)
+                & (RecordVersion.version == Record.current_version),
+            )
+            .where(tuple_(Source.name, Record.record_id).in_([tuple(k) for k in chunk]))
+        )
+        for r in rows:
+            name = display_name(
+                given_name=r.given_name,
+                family_name=r.family_name,
+                patronymic=r.patronymic,
+                full_name=r.full_name,
+            )
+            found[RecordKey(r.name, r.record_id)] = ChildName(
+                name.written, name.latin, r.birth_date or ""
+            )
+    return found
