@@ -65,14 +65,15 @@ def _hash_each_password_once(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def seeded(sqlite_store: Store, tmp_path: Path) -> dict[str, int]:
     """Records of the home agency (list-a, list-r) and of a partner agency (list-p)."""
-    import_file(
-        sqlite_store, write_records_csv(tmp_path / "home.csv", SYNTHETIC_ROWS), actor="test"
-    )
-    import_file(
-        sqlite_store, write_records_csv(tmp_path / "partner.csv", PARTNER_ROWS), actor="test"
-    )
+    return seed_agencies(sqlite_store, tmp_path)
+
+
+def seed_agencies(store: Store, tmp_path: Path) -> dict[str, int]:
+    """`seeded` on any store (the tests that run on both backends call it themselves)."""
+    import_file(store, write_records_csv(tmp_path / "home.csv", SYNTHETIC_ROWS), actor="test")
+    import_file(store, write_records_csv(tmp_path / "partner.csv", PARTNER_ROWS), actor="test")
     now = datetime.now(UTC)
-    with sqlite_store.session(write=True) as db:
+    with store.session(write=True) as db:
         partner = users.ensure_agency(db, code="partner", name="Partner", now=now)
         partner_source = db.query(Source).filter(Source.name == "list-p").one()
         scope.assign_source(db, source_id=partner_source.id, agency_id=partner)

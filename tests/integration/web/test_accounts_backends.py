@@ -27,6 +27,15 @@ def _add(db, name: str = "u-one", role: Role = Role.CASEWORKER) -> users.User:  
     return users.add_user(db, username=name, password=PASSWORD, role=role, agency_id=1, now=NOW)
 
 
+def test_a_second_agency_can_be_created(store: Store) -> None:
+    """Migration 0003 inserts the home agency with id 1; on PostgreSQL the next agency was given
+    id 1 again and failed on the primary key (migration 0014w moves the sequence on)."""
+    with store.session(write=True) as db:
+        partner = users.ensure_agency(db, code="partner", name="Partner", now=NOW)
+        third = users.ensure_agency(db, code="third", name="Third", now=NOW)
+    assert 1 < partner < third
+
+
 def test_user_lifecycle(store: Store) -> None:
     with store.session(write=True) as db:
         user = _add(db)
