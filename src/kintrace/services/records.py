@@ -10,10 +10,23 @@ from sqlalchemy.orm import Session
 
 from kintrace import audit
 from kintrace.accounts.actors import Actor
+from kintrace.registry import record_view
 from kintrace.registry import search as registry_search
+from kintrace.registry.record_view import FIELDS, RecordNotFound, RecordView
 from kintrace.registry.search import Hit, SearchError, SearchQuery, SearchResult
 
-__all__ = ["Hit", "SearchError", "SearchQuery", "SearchResult", "search"]
+__all__ = [
+    "FIELDS",
+    "Hit",
+    "RecordNotFound",
+    "RecordView",
+    "SearchError",
+    "SearchQuery",
+    "SearchResult",
+    "load",
+    "read",
+    "search",
+]
 
 
 def search(db: Session, actor: Actor, query: SearchQuery) -> SearchResult:
@@ -33,3 +46,19 @@ def search(db: Session, actor: Actor, query: SearchQuery) -> SearchResult:
         details={"record_pks": [h.record_pk for h in result.hits]},
     )
     return result
+
+
+def read(db: Session, actor: Actor, record_pk: int) -> RecordView:
+    """A record for a person to look at (RecordNotFound outside the actor's agency); who looked
+    is written to the audit log."""
+    view = record_view.load_record(db, agency_id=actor.agency_id, record_pk=record_pk)
+    audit.append(
+        db, actor=actor.name, action="records.read", entity_type="record", entity_id=record_pk
+    )
+    return view
+
+
+def load(db: Session, actor: Actor, record_pk: int) -> RecordView:
+    """The record in the actor's agency without an audit entry: for a page that only names it
+    (e.g. an evidence upload's target), never for showing its fields."""
+    return record_view.load_record(db, agency_id=actor.agency_id, record_pk=record_pk)

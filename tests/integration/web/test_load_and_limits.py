@@ -123,7 +123,7 @@ def test_finding2_a_read_survives_a_write_committed_while_it_reads(
     """A record page read while another request commits a write: on SQLite the read transaction
     could not become the audit entry's write any more ('database is locked', a 500). The entry
     is written after the read, in a transaction of its own."""
-    from kintrace.web.workspace import records
+    from kintrace.registry import record_view as records
 
     client = signed_in("u-caseworker")
     real = records.load_record

@@ -82,6 +82,6 @@ def test_the_analyst_reads_no_names_and_signing_in_is_public() -> None:
     ],
 )
 def test_field_agreement_on_the_person_page(field, values, expected, why) -> None:  # type: ignore[no-untyped-def]
-    from kintrace.web.workspace.persons import agreement
+    from kintrace.services.persons import agreement
 
     assert agreement(values, field=field).state == expected, why

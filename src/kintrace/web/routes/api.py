@@ -10,12 +10,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from kintrace.accounts.actors import of_user
+from kintrace.services import persons
 from kintrace.services import records as record_service
 from kintrace.services.records import SearchError, SearchQuery
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.inputs import Id, IdField
 from kintrace.web.routes.imports import UPLOAD_OPENAPI, UploadDep, request_link, run_upload
-from kintrace.web.workspace import overview, persons, records
+from kintrace.web.workspace import overview
 from kintrace.web.workspace.imports import UploadRefused
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(guard)], tags=["api"])
@@ -59,8 +60,8 @@ def api_search(body: SearchBody, db: DbDep, user: UserDep) -> dict[str, Any]:
 @router.get("/records/{record_pk}", name="api_record")
 def api_record(record_pk: Id, db: DbDep, user: UserDep) -> dict[str, Any]:
     try:
-        view = records.read(db, agency_id=user.agency_id, actor=user.username, record_pk=record_pk)
-    except records.RecordNotFound:
+        view = record_service.read(db, of_user(user), record_pk)
+    except record_service.RecordNotFound:
         raise NotFound() from None
     return asdict(view)
 
@@ -68,7 +69,7 @@ def api_record(record_pk: Id, db: DbDep, user: UserDep) -> dict[str, Any]:
 @router.get("/persons/{person_id}", name="api_person")
 def api_person(person_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
     try:
-        view = persons.read(db, agency_id=user.agency_id, actor=user.username, person_id=person_id)
+        view = persons.read(db, of_user(user), person_id)
     except persons.PersonNotFound:
         raise NotFound() from None
     found = asdict(view)

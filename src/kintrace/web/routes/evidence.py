@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from kintrace.accounts.actors import of_user
 from kintrace.accounts.users import User
 from kintrace.evidence import EvidenceError, EvidenceNotFound, EvidenceRefused
 from kintrace.evidence.copies import working_copy
@@ -28,10 +29,10 @@ from kintrace.evidence.items import (
 from kintrace.evidence.kinds import SUFFIXES, Kind
 from kintrace.evidence.scope import agencies_of, visible_item
 from kintrace.evidence.storage import EvidenceStore
+from kintrace.services import records
 from kintrace.web.deps import DbDep, FormDep, NotFound, UserDep, guard
 from kintrace.web.inputs import Id
 from kintrace.web.rendering import render
-from kintrace.web.workspace import records
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
@@ -88,7 +89,7 @@ def add_to_record(
     request: Request, db: DbDep, user: UserDep, form: FormDep, record_pk: Id
 ) -> Response:
     try:
-        view = records.load_record(db, agency_id=user.agency_id, record_pk=record_pk)
+        view = records.load(db, of_user(user), record_pk)
     except records.RecordNotFound:
         raise NotFound() from None
     return _add(request, db, user, form, Target.record(f"{view.source}:{view.record_id}"))

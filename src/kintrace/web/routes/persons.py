@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from kintrace.accounts.actors import of_user
 from kintrace.evidence.items import Target
 from kintrace.evidence.scope import items_on
+from kintrace.services import persons
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.rendering import render
-from kintrace.web.workspace import persons
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
@@ -17,7 +18,7 @@ router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 @router.get("/persons/{person_id}", name="person")
 def person(request: Request, db: DbDep, user: UserDep, person_id: str) -> Response:
     try:
-        view = persons.read(db, agency_id=user.agency_id, actor=user.username, person_id=person_id)
+        view = persons.read(db, of_user(user), person_id)
     except persons.PersonNotFound:
         raise NotFound() from None
     return render(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from kintrace.accounts.actors import of_user
 from kintrace.evidence.items import Target
 from kintrace.evidence.scope import items_on
+from kintrace.services import persons, records
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.inputs import Id
 from kintrace.web.rendering import render
-from kintrace.web.workspace import persons, records
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
@@ -18,7 +19,7 @@ router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 @router.get("/records/{record_pk}", name="record")
 def record(request: Request, db: DbDep, user: UserDep, record_pk: Id) -> Response:
     try:
-        view = records.read(db, agency_id=user.agency_id, actor=user.username, record_pk=record_pk)
+        view = records.read(db, of_user(user), record_pk)
     except records.RecordNotFound:
         raise NotFound() from None
     person_id = persons.person_of_record(db, record_pk=record_pk)

@@ -223,7 +223,7 @@ def open_for_record(
     db: Session, *, user: User, record_pk: int, policy: ReviewPolicy, now: datetime
 ) -> CaseView:
     """Open a case on a record the user's agency may see (else CaseNotFound: as if absent)."""
-    from kintrace.web.workspace.records import RecordNotFound, load_record
+    from kintrace.registry.record_view import RecordNotFound, load_record
 
     try:
         record = load_record(db, agency_id=user.agency_id, record_pk=record_pk)

@@ -3,7 +3,8 @@ probabilities and, field by field, whether the records agree.
 
 The linkage area owns the tables: `linked_records` (person id per record) and `link_pairs`
 (scored pairs with the model's status). Records outside the user's agency are left out; a person
-with none inside it is "not found".
+with none inside it is "not found". The web page, the API (and `kintrace explain`'s field
+table, through the same `group_agreement`) read persons through this service, audited here.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from kintrace import audit
+from kintrace.accounts.actors import Actor
 from kintrace.linkage.spec.agreement import Agreement, group_agreement
+from kintrace.registry.record_view import FIELDS, RecordView, load_record
 from kintrace.store.linkage_tables import link_pairs, linked_records
 from kintrace.store.registry_tables import Record, Source
 from kintrace.store.review_tables import review_items
-from kintrace.web.workspace import trail
-from kintrace.web.workspace.records import FIELDS, RecordView, load_record
 
 COMPARED = (
     "given_name",
@@ -76,7 +78,7 @@ def agreement(values: list[Any], *, field: str) -> Agreement:
     return group_agreement(field, values)
 
 
-def read(db: Session, *, agency_id: int, actor: str, person_id: str) -> PersonView:
+def read(db: Session, actor: Actor, person_id: str) -> PersonView:
     """The person's records the agency may see (others are left out), audited like records."""
     clusters = linked_records
     if len(person_id) > 32:
@@ -98,16 +100,16 @@ def read(db: Session, *, agency_id: int, actor: str, person_id: str) -> PersonVi
     views = []
     for pk in pks:
         try:
-            views.append(load_record(db, agency_id=agency_id, record_pk=pk))
+            views.append(load_record(db, agency_id=actor.agency_id, record_pk=pk))
         except LookupError:
             continue
     if not views:
         raise PersonNotFound()
     agree = {f: agreement([v.current.fields.get(f) for v in views], field=f) for f in COMPARED}
     pairs = _pairs(db, views)
-    trail.record(
+    audit.append(
         db,
-        actor=actor,
+        actor=actor.name,
         action="persons.read",
         entity_type="person",
         entity_id=person_id,

@@ -1,4 +1,6 @@
-"""One record as the workspace shows it: every version verbatim, its source, its quarantine."""
+"""One record as the workspace shows it: every version verbatim, its source, its quarantine.
+
+Scoped to an agency here; read through `kintrace.services.records.read`, which audits the read."""
 
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ from kintrace.store.registry_tables import (
     RecordVersion,
     Source,
 )
-from kintrace.web.workspace import trail
 
 FIELDS = (
     "given_name", "family_name", "patronymic", "full_name", "sex", "birth_date", "age",
@@ -116,10 +117,3 @@ def load_record(db: Session, *, agency_id: int, record_pk: int) -> RecordView:
             for q in quarantine
         ],
     )
-
-
-def read(db: Session, *, agency_id: int, actor: str, record_pk: int) -> RecordView:
-    """Load a record for a person to look at, and write who looked to the audit log."""
-    view = load_record(db, agency_id=agency_id, record_pk=record_pk)
-    trail.record(db, actor=actor, action="records.read", entity_type="record", entity_id=record_pk)
-    return view
