@@ -58,7 +58,7 @@ def test_caseworker_journey(server: str, browser, tmp_path) -> None:  # type: ig
     page.wait_for_url("**/persons/P000001")
     table = page.locator("table.side-by-side")
     assert "Олександр" in table.inner_text() and "Александр" in table.inner_text()
-    assert page.locator("tr.agree").count() >= 2
+    assert page.locator("tr.same, tr.equivalent").count() >= 2
     assert "0.991" in page.content()
     _shot(page, "05-person")
 

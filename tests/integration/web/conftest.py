@@ -226,6 +226,7 @@ def review_data(sqlite_store: Store, seeded: dict[str, int], tmp_path: Path) -> 
             [("list-p", "p2", "Oleksandr", "Kovalchuk", "2012", "Kherson")],
         ),
         actor="test",
+        agency_id=seeded["partner_agency"],
     )
     now = datetime.now(UTC)
     pairs = {
