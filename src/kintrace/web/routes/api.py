@@ -125,6 +125,6 @@ def api_link_job(request: Request, user: UserDep, job_id: Id) -> dict[str, Any]:
 
 @router.get("/quarantine", name="api_quarantine")
 def api_quarantine(db: DbDep, user: UserDep) -> list[dict[str, Any]]:
-    from kintrace.web.workspace import quarantine
+    from kintrace.services import quarantine
 
-    return [asdict(q) for q in quarantine.open_rows(db, agency_id=user.agency_id)]
+    return [asdict(q) for q in quarantine.open_rows(db, of_user(user), shown_in="api")]

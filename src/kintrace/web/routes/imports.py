@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from kintrace.accounts.actors import of_user
 from kintrace.accounts.users import User
 from kintrace.registry.columns import EXTRA, FIELDS, IGNORE
 from kintrace.registry.dates import DATE_ORDERS
@@ -26,6 +27,7 @@ from kintrace.registry.errors import RegistryError
 from kintrace.registry.mapfile import ReadOptions
 from kintrace.registry.preview import batch_options, preview_file, saved_options
 from kintrace.registry.uploads import StagedUpload, stage_upload, staged_upload
+from kintrace.services import quarantine
 from kintrace.store.engine import Store
 from kintrace.web.deps import DbDep, FormDep, NotFound, UserDep, guard
 from kintrace.web.i18n import N_
@@ -33,7 +35,6 @@ from kintrace.web.inputs import Id, count_from_text
 from kintrace.web.linkjobs import LinkJob
 from kintrace.web.rendering import is_htmx, render
 from kintrace.web.workspace import imports as import_service
-from kintrace.web.workspace import quarantine
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
@@ -225,8 +226,7 @@ def import_map(
     except import_service.UploadRefused as exc:
         return _mapping_page(request, staged, read=read, source=name, error=str(exc))
     job = request_link(request, user=user, report=report) if link else None
-    rows_out = quarantine.open_rows(db, agency_id=user.agency_id)
-    batch_rows = [r for r in rows_out if r.id in set(report.get("quarantined_ids", []))]
+    batch_rows = quarantine.rows_of_import(db, of_user(user), report.get("quarantined_ids", []))
     return render(
         request,
         "import.html",
@@ -296,9 +296,7 @@ def _mapping_page(
 
 @router.get("/quarantine", name="quarantine")
 def quarantine_page(request: Request, db: DbDep, user: UserDep) -> Response:
-    return render(
-        request, "quarantine.html", {"rows": quarantine.open_rows(db, agency_id=user.agency_id)}
-    )
+    return render(request, "quarantine.html", {"rows": quarantine.open_rows(db, of_user(user))})
 
 
 @router.post("/quarantine/{row_id}", name="quarantine_fix")
@@ -307,7 +305,7 @@ def quarantine_fix(
 ) -> Response:
     """Re-import one corrected row: the registry resolves the quarantined row it replaces.
     The form is read before the transaction begins (a slow client holds no lock)."""
-    row = quarantine.open_row(db, agency_id=user.agency_id, row_id=row_id)
+    row = quarantine.open_row(db, of_user(user), row_id=row_id)
     if row is None:
         raise NotFound()
     corrected = {key: str(form.get(f"f_{key}", value))[:2000] for key, value in row.raw.items()}
@@ -332,12 +330,12 @@ def quarantine_fix(
         return render(
             request,
             "quarantine.html",
-            {"rows": quarantine.open_rows(db, agency_id=user.agency_id), "error": str(exc)},
+            {"rows": quarantine.open_rows(db, of_user(user)), "error": str(exc)},
             status_code=400,
         )
     job = request_link(request, user=user, report=report)
     return render(
         request,
         "quarantine.html",
-        {"rows": quarantine.open_rows(db, agency_id=user.agency_id), "report": report, "job": job},
+        {"rows": quarantine.open_rows(db, of_user(user)), "report": report, "job": job},
     )

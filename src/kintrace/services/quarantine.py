@@ -1,5 +1,11 @@
 """Rows the registry rejected, as an agency may see them: a row belongs to the agency of its
-source; a row whose source does not exist yet belongs to the agency of whoever imported it."""
+source; a row whose source does not exist yet belongs to the agency of whoever imported it.
+
+A quarantined row holds what the file said (names, birth dates), so every read that shows rows -
+the quarantine page, `/api/v1/quarantine`, an import's report - is written to the audit log here,
+with the ids of the rows shown and where they were shown, never their content (issue 11,
+finding 7).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kintrace import audit
+from kintrace.accounts.actors import Actor
 from kintrace.registry.scope import sources_in_scope
 from kintrace.store.registry_tables import ImportBatch, QuarantinedRow, Source
 from kintrace.store.web_tables import HOME_AGENCY_ID, users
@@ -70,10 +78,40 @@ def _rows(db: Session, agency_id: int, *, row_id: int | None = None) -> list[Qua
     return result
 
 
-def open_rows(db: Session, *, agency_id: int) -> list[QuarantineRow]:
-    return _rows(db, agency_id)
+#: The audit action of a read that shows quarantined rows; `details.shown_in` says where.
+READ_ACTION = "quarantine.read"
 
 
-def open_row(db: Session, *, agency_id: int, row_id: int) -> QuarantineRow | None:
-    found = _rows(db, agency_id, row_id=row_id)
+def open_rows(db: Session, actor: Actor, *, shown_in: str = "page") -> list[QuarantineRow]:
+    """The open rows the actor's agency may see, audited as shown in `shown_in` ("page", "api")."""
+    rows = _rows(db, actor.agency_id)
+    _audit(db, actor, rows, shown_in=shown_in)
+    return rows
+
+
+def rows_of_import(db: Session, actor: Actor, row_ids: list[int]) -> list[QuarantineRow]:
+    """The open rows among `row_ids` (an import's report lists those it held back), audited."""
+    wanted = set(row_ids)
+    rows = [r for r in _rows(db, actor.agency_id) if r.id in wanted] if wanted else []
+    _audit(db, actor, rows, shown_in="import report")
+    return rows
+
+
+def open_row(db: Session, actor: Actor, *, row_id: int) -> QuarantineRow | None:
+    """One open row for correcting it (its content goes back into an import, not onto a page:
+    the page that follows is audited by `open_rows`)."""
+    found = _rows(db, actor.agency_id, row_id=row_id)
     return found[0] if found else None
+
+
+def _audit(db: Session, actor: Actor, rows: list[QuarantineRow], *, shown_in: str) -> None:
+    if not rows:
+        return  # nothing of a child was shown
+    audit.append(
+        db,
+        actor=actor.name,
+        action=READ_ACTION,
+        entity_type="quarantined_row",
+        entity_id="-",
+        details={"shown_in": shown_in, "row_ids": [r.id for r in rows]},
+    )
