@@ -148,12 +148,12 @@ def _add_accounts(
     from sqlalchemy import select
 
     from kintrace.accounts import passwords, tokens
+    from kintrace.accounts.demo import mark_synthetic
     from kintrace.accounts.roles import Role
     from kintrace.config import load_settings
     from kintrace.store.engine import open_store
     from kintrace.store.linkage_tables import linked_records
     from kintrace.store.registry_tables import Record, RecordVersion
-    from kintrace.web.workspace.demo_accounts import mark_synthetic
     from support.seed import add_user_with_totp
 
     real_hash = passwords.hash_password

@@ -15,8 +15,7 @@ import typer
 from rich.console import Console
 
 from kintrace.cli.settings import settings_from
-from kintrace.store.engine import Store, open_store
-from kintrace.store.errors import StoreError
+from kintrace.services.context import Store, StoreError, open_store
 
 _err = Console(stderr=True)
 

@@ -19,7 +19,7 @@ from kintrace.cli.command import cli_actor, fail, opened_store
 from kintrace.cli.settings import settings_from
 from kintrace.linkage.engine import EngineConfig, EngineError
 from kintrace.linkage.spec import Thresholds
-from kintrace.store.engine import Store
+from kintrace.services.context import Store
 
 out = Console()
 err = Console(stderr=True)

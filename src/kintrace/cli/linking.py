@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from kintrace.cli.command import cli_actor, fail
 from kintrace.cli.settings import settings_from
-from kintrace.store.engine import Store
+from kintrace.services.context import Store
 
 out = Console()
 err = Console(stderr=True)

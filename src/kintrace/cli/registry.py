@@ -37,10 +37,8 @@ from kintrace.registry.sources import (
 )
 from kintrace.services import records as record_service
 from kintrace.services.accounts import command_actor
+from kintrace.services.context import HOME_AGENCY_ID, Store, StoreError
 from kintrace.services.records import SearchError, SearchQuery
-from kintrace.store.engine import Store
-from kintrace.store.errors import StoreError
-from kintrace.store.web_tables import HOME_AGENCY_ID
 
 #: Files bigger than this get a progress bar (about a few thousand rows).
 PROGRESS_BYTES = 512 * 1024

@@ -10,14 +10,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kintrace.accounts.actors import command_line
 from kintrace.cli.settings import settings_from
+from kintrace.services import accounts
+from kintrace.services.context import Store, StoreError, open_store
+
+#: The audit log's actor of the account commands (the operator of the installation).
+_OPERATOR = command_line("cli")
 
 console = Console()
 users_app = typer.Typer(help="Accounts of the web workspace.", no_args_is_help=True)
 
 
-def _store(ctx: typer.Context):
-    from kintrace.store.engine import StoreError, open_store
+def _store(ctx: typer.Context) -> Store:
 
     try:
         return open_store(settings_from(ctx))
@@ -47,7 +52,6 @@ def serve(
     """Serve the web workspace (http://127.0.0.1:8000 by default)."""
     import uvicorn
 
-    from kintrace.store.engine import StoreError
     from kintrace.web.app import create_app
     from kintrace.web.options import WebOptions
 
@@ -89,8 +93,6 @@ def users_add(
 ) -> None:
     """Add a user with a generated password (printed once); the second factor is set up at the
     first sign-in."""
-    from kintrace.accounts import users
-    from kintrace.accounts.errors import AccountError
     from kintrace.accounts.roles import Role
 
     now = datetime.now(UTC)
@@ -102,22 +104,19 @@ def users_add(
     store = _store(ctx)
     try:
         with store.session(write=True) as db:
-            if agency_name:
-                agency_id = users.ensure_agency(db, code=agency, name=agency_name, now=now)
-            else:
-                agency_id = users.agency_id_for(db, agency)
-            user = users.add_user(
+            user = accounts.add_user(
                 db,
+                _OPERATOR,
                 username=username,
                 password=password,
                 role=parsed,
-                agency_id=agency_id,
+                agency=agency,
+                agency_name=agency_name,
                 now=now,
                 display_name=name,
                 language=language,
             )
-            _audit(db, "accounts.user_added", user.id, {"role": parsed.value})
-    except AccountError as exc:
+    except accounts.AccountError as exc:
         _fail(str(exc))
     finally:
         store.close()
@@ -128,12 +127,10 @@ def users_add(
 @users_app.command("list")
 def users_list(ctx: typer.Context) -> None:
     """List the users, their role, agency, second factor and status."""
-    from kintrace.accounts import users
-
     store = _store(ctx)
     try:
         with store.session() as db:
-            people = users.list_users(db)
+            people = accounts.list_users(db)
     finally:
         store.close()
     table = Table("user", "role", "agency", "second factor", "status")
@@ -151,15 +148,11 @@ def users_disable(
     enable: Annotated[bool, typer.Option("--enable", help="Enable again instead.")] = False,
 ) -> None:
     """Disable a user (their sessions end at once), or enable them again."""
-    from kintrace.accounts import users
-    from kintrace.accounts.errors import AccountError
-
     store = _store(ctx)
     try:
         with store.session(write=True) as db:
-            user = users.set_disabled(db, username, disabled=not enable)
-            _audit(db, "accounts.user_enabled" if enable else "accounts.user_disabled", user.id, {})
-    except AccountError as exc:
+            user = accounts.set_disabled(db, _OPERATOR, username, disabled=not enable)
+    except accounts.AccountError as exc:
         _fail(str(exc))
     finally:
         store.close()
@@ -170,16 +163,14 @@ def users_disable(
 def users_reset(ctx: typer.Context, username: str) -> None:
     """New password (printed once), second factor removed (set up again at next sign-in),
     sessions ended. For a lost phone or a forgotten password."""
-    from kintrace.accounts import users
-    from kintrace.accounts.errors import AccountError
-
     password = _new_password()
     store = _store(ctx)
     try:
         with store.session(write=True) as db:
-            user = users.reset_user(db, username, password=password, now=datetime.now(UTC))
-            _audit(db, "accounts.user_reset", user.id, {})
-    except AccountError as exc:
+            user = accounts.reset_user(
+                db, _OPERATOR, username, password=password, now=datetime.now(UTC)
+            )
+    except accounts.AccountError as exc:
         _fail(str(exc))
     finally:
         store.close()
@@ -191,18 +182,15 @@ def users_reset(ctx: typer.Context, username: str) -> None:
 def users_demo(ctx: typer.Context) -> None:
     """Create the demo accounts (one per role, and one in a second agency), mark the registry as
     SYNTHETIC DEMO DATA and print the accounts with their TOTP keys. Demo only."""
-    from kintrace.web.workspace.demo_accounts import create_demo_accounts
-
     store = _store(ctx)
     try:
         with store.session(write=True) as db:
-            accounts = create_demo_accounts(db, now=datetime.now(UTC))
-            _audit(db, "accounts.demo_accounts", 0, {"users": str(len(accounts))})
+            made = accounts.create_demo_accounts(db, _OPERATOR, now=datetime.now(UTC))
     finally:
         store.close()
     console.print("[bold]Demo accounts[/bold] (synthetic data only; never use them on real data)")
-    console.print(f"password for every account: {accounts[0].password}")
-    for a in accounts:
+    console.print(f"password for every account: {made[0].password}")
+    for a in made:
         line = f"  {a.username:<20} {a.role:<13} agency {a.agency:<8} TOTP key {a.totp_secret}"
         console.print(line, soft_wrap=True)
     console.print(
@@ -214,25 +202,15 @@ def users_demo(ctx: typer.Context) -> None:
 @users_app.command("demo-code")
 def users_demo_code(ctx: typer.Context, username: str) -> None:
     """Print the current TOTP code of a demo account (only on a registry marked as demo)."""
-    from kintrace.web.workspace.demo_accounts import DemoOnly, current_code
-
     store = _store(ctx)
     try:
         with store.session() as db:
-            code = current_code(db, username=username, now=datetime.now(UTC))
-    except DemoOnly as exc:
+            code = accounts.demo_code(db, username=username, now=datetime.now(UTC))
+    except accounts.DemoOnly as exc:
         _fail(str(exc))
     finally:
         store.close()
     console.print(code)
-
-
-def _audit(db, action: str, user_id: int, details: dict[str, str]) -> None:
-    from kintrace import audit
-
-    audit.append(
-        db, actor="cli", action=action, entity_type="user", entity_id=user_id, details=details
-    )
 
 
 def register(app: typer.Typer) -> None:

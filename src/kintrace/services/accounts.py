@@ -1,16 +1,38 @@
-"""Accounts as the other services need them: who acts.
+"""Accounts as the web, the API and the command line need them: who acts, and the users an
+administrator keeps (add, list, disable, reset; the demo accounts).
 
 The command line acts as its operator (the home agency) or, with `--user NAME`, in a web user's
 place: that user's agency scope applies, and the audit log names both the login and the user.
+Every change to an account is written to the audit log here, naming the actor.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
+from kintrace import audit
+from kintrace.accounts import demo, users
 from kintrace.accounts.actors import Actor, command_line
+from kintrace.accounts.demo import DemoAccount, DemoOnly
 from kintrace.accounts.errors import AccountError
-from kintrace.accounts.users import get_user_by_name
+from kintrace.accounts.roles import Role
+from kintrace.accounts.users import User, get_user_by_name
+
+__all__ = [
+    "AccountError",
+    "DemoAccount",
+    "DemoOnly",
+    "add_user",
+    "command_actor",
+    "create_demo_accounts",
+    "demo_code",
+    "list_users",
+    "reset_user",
+    "set_disabled",
+    "synthetic_demo",
+]
 
 
 def command_actor(db: Session, login: str, username: str | None = None) -> Actor:
@@ -22,3 +44,78 @@ def command_actor(db: Session, login: str, username: str | None = None) -> Actor
     if user.disabled:
         raise AccountError(f"The user {user.username!r} is disabled; nobody can act as them.")
     return command_line(login, user)
+
+
+def add_user(
+    db: Session,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    agency: str,
+    agency_name: str | None = None,
+    display_name: str = "",
+    language: str = "uk",
+    now: datetime,
+) -> User:
+    """Add a user in agency `agency` (created with `agency_name` if given, else it must exist)."""
+    if agency_name:
+        agency_id = users.ensure_agency(db, code=agency, name=agency_name, now=now)
+    else:
+        agency_id = users.agency_id_for(db, agency)
+    user = users.add_user(
+        db,
+        username=username,
+        password=password,
+        role=role,
+        agency_id=agency_id,
+        now=now,
+        display_name=display_name,
+        language=language,
+    )
+    _audit(db, actor, "accounts.user_added", user.id, {"role": role.value})
+    return user
+
+
+def list_users(db: Session, *, agency_id: int | None = None) -> list[User]:
+    """The users (of one agency if given), for an administrator."""
+    return users.list_users(db, agency_id=agency_id)
+
+
+def set_disabled(db: Session, actor: Actor, username: str, *, disabled: bool) -> User:
+    """Disable a user (their sessions end at once) or enable them again."""
+    user = users.set_disabled(db, username, disabled=disabled)
+    action = "accounts.user_disabled" if disabled else "accounts.user_enabled"
+    _audit(db, actor, action, user.id, {})
+    return user
+
+
+def reset_user(db: Session, actor: Actor, username: str, *, password: str, now: datetime) -> User:
+    """New password, second factor removed, sessions ended (a lost phone, a forgotten password)."""
+    user = users.reset_user(db, username, password=password, now=now)
+    _audit(db, actor, "accounts.user_reset", user.id, {})
+    return user
+
+
+def create_demo_accounts(db: Session, actor: Actor, *, now: datetime) -> list[DemoAccount]:
+    """The demo accounts (idempotent); marks the registry as synthetic demo data."""
+    made = demo.create_demo_accounts(db, now=now)
+    _audit(db, actor, "accounts.demo_accounts", 0, {"users": str(len(made))})
+    return made
+
+
+def demo_code(db: Session, *, username: str, now: datetime) -> str:
+    """The current TOTP code of a demo account (DemoOnly outside a demo registry)."""
+    return demo.current_code(db, username=username, now=now)
+
+
+def synthetic_demo(db: Session) -> bool:
+    """Whether the registry holds the synthetic demo data (every page shows a banner)."""
+    return demo.is_synthetic(db)
+
+
+def _audit(db: Session, actor: Actor, action: str, user_id: int, details: dict[str, str]) -> None:
+    audit.append(
+        db, actor=actor.name, action=action, entity_type="user", entity_id=user_id, details=details
+    )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from kintrace import audit
 from kintrace.accounts.actors import Actor
-from kintrace.registry import record_view
+from kintrace.registry import name_index, record_view
 from kintrace.registry import search as registry_search
 from kintrace.registry.record_view import FIELDS, RecordNotFound, RecordView
 from kintrace.registry.search import Hit, SearchError, SearchQuery, SearchResult
@@ -25,6 +25,7 @@ __all__ = [
     "SearchResult",
     "load",
     "read",
+    "refresh_index",
     "search",
 ]
 
@@ -62,3 +63,9 @@ def load(db: Session, actor: Actor, record_pk: int) -> RecordView:
     """The record in the actor's agency without an audit entry: for a page that only names it
     (e.g. an evidence upload's target), never for showing its fields."""
     return record_view.load_record(db, agency_id=actor.agency_id, record_pk=record_pk)
+
+
+def refresh_index(db: Session) -> None:
+    """Bring the name-key index up to date with the records (lists imported since it was last
+    written become searchable); the web app does it when it starts."""
+    name_index.refresh(db)

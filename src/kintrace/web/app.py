@@ -10,17 +10,19 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import sessionmaker
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kintrace.config import Settings
-from kintrace.registry import name_index
-from kintrace.store.engine import WRITE_OPTION, Store, open_store
-from kintrace.store.errors import StoreBusy
-from kintrace.store.web_tables import SYNTHETIC_DEMO_FLAG, instance_flags
+from kintrace.services import accounts, records
+from kintrace.services.context import (
+    DriverError,
+    Store,
+    StoreBusy,
+    database_busy,
+    open_store,
+    sessions_for,
+)
 from kintrace.web import i18n
 from kintrace.web.deps import CsrfFailed, NotFound, SignInRequired
 from kintrace.web.limits import BodyLimits, upload_paths
@@ -53,16 +55,16 @@ def create_app(
     app.state.settings = settings
     app.state.options = opts
     app.state.store = store
-    app.state.read_sessions = sessionmaker(store.engine, expire_on_commit=False)
-    app.state.write_sessions = sessionmaker(
-        store.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
-    )
+    sessions = sessions_for(store)
+    app.state.read_sessions = sessions.read
+    app.state.write_sessions = sessions.write
     app.state.translations = i18n.load_translations()
     app.state.jinja = make_environment()
     app.state.link_jobs = link_jobs_for(store, settings)  # link runs after web imports
     with store.session(write=True) as db:  # lists imported since the last start: searchable now
-        name_index.refresh(db)
-    demo = _read_demo_flag(store)
+        records.refresh_index(db)
+    with store.session() as db:
+        demo = accounts.synthetic_demo(db)
     app.state.demo_flag = lambda: demo
 
     static_dir = str(resources.files("kintrace.web") / "static")
@@ -74,14 +76,6 @@ def create_app(
     app.add_middleware(SecurityHeaders, trust_proxy=opts.trust_proxy_headers)  # outermost
     _add_error_handlers(app)
     return app
-
-
-def _read_demo_flag(store: Store) -> bool:
-    with store.session() as db:
-        value = db.execute(
-            select(instance_flags.c.value).where(instance_flags.c.key == SYNTHETIC_DEMO_FLAG)
-        ).scalar_one_or_none()
-    return value == "1"
 
 
 def _wants_json(request: Request) -> bool:
@@ -125,14 +119,6 @@ def _error_page(
     )
     response.headers.update(headers or {})
     return response
-
-
-def _database_busy(exc: OperationalError) -> bool:
-    """SQLite's busy/locked (after its time-out) or PostgreSQL's lock time-out or deadlock."""
-    code = getattr(exc.orig, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (5, 6)  # SQLITE_BUSY (and its extended codes), SQLITE_LOCKED
-    return getattr(exc.orig, "sqlstate", None) in ("55P03", "40P01", "40001")
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -193,7 +179,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     async def busy(request: Request, exc: Exception) -> Response:
         retry = exc.retry_after_s if isinstance(exc, StoreBusy) else _retry_after_s(request)
-        if isinstance(exc, OperationalError) and not _database_busy(exc):
+        if not database_busy(exc):
             return await server_error(request, exc)
         headers = {"Retry-After": str(retry)}
         if _wants_json(request):
@@ -228,7 +214,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(StoreBusy, busy)
-    app.add_exception_handler(OperationalError, busy)
+    app.add_exception_handler(DriverError, busy)
     app.add_exception_handler(Exception, server_error)
 
 

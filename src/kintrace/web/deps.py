@@ -22,15 +22,13 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from kintrace import audit
 from kintrace.accounts import sessions, tokens
 from kintrace.accounts.users import User, get_user
-from kintrace.store.errors import StoreBusy
+from kintrace.services.context import DriverError, Session, StoreBusy
 from kintrace.web import i18n
 from kintrace.web.inputs import bad_text
 from kintrace.web.options import WebOptions
@@ -191,7 +189,7 @@ def _identify_in_thread(request: Request) -> Identity:
             with writing(request) as db:
                 for write in identity.upkeep:
                     write(db)
-        except (StoreBusy, OperationalError):
+        except (StoreBusy, DriverError):
             pass  # bookkeeping only, not worth a refusal: a later request writes it
     return identity
 

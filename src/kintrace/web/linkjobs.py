@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kintrace.config import Settings
-from kintrace.store.engine import Store
+from kintrace.services.context import Store
 
 log = logging.getLogger(__name__)
 #: Finished jobs kept for their status pages.

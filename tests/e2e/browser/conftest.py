@@ -55,6 +55,7 @@ def _seed(home: Path) -> None:
 
     from sqlalchemy import update
 
+    from kintrace.accounts.demo import mark_synthetic
     from kintrace.accounts.roles import Role
     from kintrace.cases import RecordKey
     from kintrace.cases import Role as CaseRole
@@ -65,7 +66,6 @@ def _seed(home: Path) -> None:
     from kintrace.review.policy import default_policy
     from kintrace.store.engine import open_store
     from kintrace.store.registry_tables import Source
-    from kintrace.web.workspace.demo_accounts import mark_synthetic
     from support.seed import (
         add_link_pair,
         add_link_run,

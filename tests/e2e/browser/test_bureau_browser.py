@@ -37,10 +37,10 @@ SECRETS = {  # test-only keys
 @pytest.fixture(scope="module")
 def bureau_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """A fresh, empty registry with a caseworker and a reviewer, served by `kintrace serve`."""
+    from kintrace.accounts.demo import mark_synthetic
     from kintrace.accounts.roles import Role
     from kintrace.config import load_settings
     from kintrace.store.engine import open_store
-    from kintrace.web.workspace.demo_accounts import mark_synthetic
     from support.seed import add_user_with_totp
 
     if not Path(CHROMIUM).exists():

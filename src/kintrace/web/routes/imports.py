@@ -28,7 +28,7 @@ from kintrace.registry.mapfile import ReadOptions
 from kintrace.registry.preview import batch_options, preview_file, saved_options
 from kintrace.registry.uploads import StagedUpload, stage_upload, staged_upload
 from kintrace.services import quarantine
-from kintrace.store.engine import Store
+from kintrace.services.context import Store
 from kintrace.web.deps import DbDep, FormDep, NotFound, UserDep, guard
 from kintrace.web.i18n import N_
 from kintrace.web.inputs import Id, count_from_text

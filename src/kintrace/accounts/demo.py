@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from kintrace.accounts import users
@@ -74,16 +74,20 @@ class DemoOnly(ValueError):
     """A demo convenience asked for outside a demo registry or for a non-demo account."""
 
 
-def current_code(db: Session, *, username: str, now: datetime) -> str:
-    """The TOTP code of a demo account now; refused unless the registry is a demo."""
-    import pyotp
-    from sqlalchemy import select
-
+def is_synthetic(db: Session) -> bool:
+    """Whether `kintrace users demo` marked this registry as synthetic demo data."""
     flag = db.execute(
         select(instance_flags.c.value).where(instance_flags.c.key == SYNTHETIC_DEMO_FLAG)
     ).scalar_one_or_none()
+    return flag == "1"
+
+
+def current_code(db: Session, *, username: str, now: datetime) -> str:
+    """The TOTP code of a demo account now; refused unless the registry is a demo."""
+    import pyotp
+
     names = {f"demo-{role.value}" for role in Role} | {"demo-partner"}
-    if flag != "1" or username not in names:
+    if not is_synthetic(db) or username not in names:
         raise DemoOnly(
             "Codes are printed only for the demo accounts of a demo registry "
             f"({', '.join(sorted(names))}); real accounts use an authenticator app."
