@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from kintrace.timezones import DEFAULT_TIME_ZONE, TIME_ZONE_ENV, TimeZoneError, zone_named
+
 DEFAULT_HOME = Path("kintrace-data")
 DEFAULT_EVIDENCE_MAX_BYTES = 4 << 30
 EVIDENCE_MAX_BYTES_ENV = "KINTRACE_EVIDENCE_MAX_BYTES"
@@ -90,6 +92,8 @@ class Settings:
     import_limits: ImportLimits = field(default_factory=ImportLimits)
     #: Largest evidence file accepted, in bytes (KINTRACE_EVIDENCE_MAX_BYTES; default 4 GiB).
     evidence_max_bytes: int = DEFAULT_EVIDENCE_MAX_BYTES
+    #: The IANA time zone times are shown in (KINTRACE_TIME_ZONE; default Europe/Kyiv).
+    time_zone: str = DEFAULT_TIME_ZONE
 
     @property
     def is_sqlite(self) -> bool:
@@ -107,7 +111,8 @@ def load_settings(
     `KINTRACE_HOME` names the data directory (default `./kintrace-data`);
     `KINTRACE_DATABASE_URL` overrides the SQLite file inside it; the `KINTRACE_IMPORT_*` and
     `KINTRACE_XLSX_*` variables set the import limits, `KINTRACE_EVIDENCE_MAX_BYTES` the largest
-    evidence file (a bad value raises LimitsError).
+    evidence file, `KINTRACE_TIME_ZONE` the time zone of pages and command output (a bad value
+    raises LimitsError).
     """
     env = os.environ if env is None else env
     home_path = Path(home) if home is not None else Path(env.get("KINTRACE_HOME") or DEFAULT_HOME)
@@ -119,7 +124,19 @@ def load_settings(
         database_url=url,
         import_limits=limits_from_env(env),
         evidence_max_bytes=_evidence_max_bytes(env),
+        time_zone=_time_zone(env),
     )
+
+
+def _time_zone(env: Mapping[str, str]) -> str:
+    raw = env.get(TIME_ZONE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_TIME_ZONE
+    try:
+        zone_named(raw)
+    except TimeZoneError as exc:
+        raise LimitsError(str(exc)) from None
+    return raw
 
 
 def _evidence_max_bytes(env: Mapping[str, str]) -> int:

@@ -17,7 +17,8 @@ from kintrace.accounts.roles import Role
 from kintrace.store.web_tables import agencies, recovery_codes, users
 
 LANGUAGES = ("uk", "en")
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+_USERNAME = USERNAME_PATTERN
 
 
 @dataclass(frozen=True)
@@ -281,3 +282,37 @@ def set_totp_secret_for_demo(db: Session, *, user_id: int, secret: str) -> None:
         .where(users.c.id == user_id)
         .values(totp_secret=secret, pending_totp_secret=None, totp_last_step=None)
     )
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: int
+    code: str
+    name: str
+
+
+def list_agencies(db: Session) -> list[Agency]:
+    rows = db.execute(
+        select(agencies.c.id, agencies.c.code, agencies.c.name).order_by(agencies.c.id)
+    )
+    return [Agency(id=r.id, code=r.code, name=r.name) for r in rows]
+
+
+def set_role(db: Session, username: str, role: Role) -> User:
+    """Give the user another role (it applies from their next request, API tokens included)."""
+    user = get_user_by_name(db, username)
+    db.execute(update(users).where(users.c.id == user.id).values(role=role.value))
+    return get_user_by_name(db, username)
+
+
+def set_agency(db: Session, username: str, *, agency_id: int, now: datetime) -> User:
+    """Move the user to another agency: what they may see changes, so their sessions end and
+    their API tokens are revoked for good (as when they are disabled)."""
+    from kintrace.accounts.sessions import end_all_sessions
+    from kintrace.accounts.tokens import revoke_all
+
+    user = get_user_by_name(db, username)
+    db.execute(update(users).where(users.c.id == user.id).values(agency_id=agency_id))
+    end_all_sessions(db, user.id)
+    revoke_all(db, user_id=user.id, now=now)
+    return get_user_by_name(db, username)

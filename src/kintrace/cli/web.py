@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -34,10 +33,6 @@ def _store(ctx: typer.Context) -> Store:
 def _fail(message: str) -> None:
     console.print(f"[red]{message}[/red]")
     raise typer.Exit(1)
-
-
-def _new_password() -> str:
-    return "-".join(secrets.token_urlsafe(6) for _ in range(3))
 
 
 def serve(
@@ -92,47 +87,34 @@ def users_add(
     language: Annotated[str, typer.Option(help="uk or en.")] = "uk",
 ) -> None:
     """Add a user with a generated password (printed once); the second factor is set up at the
-    first sign-in."""
-    from kintrace.accounts.roles import Role
+    first sign-in. The same rules as the web's users page (kintrace.services.users)."""
+    from kintrace.services import users as user_admin
 
-    now = datetime.now(UTC)
-    try:
-        parsed = Role.parse(role)
-    except ValueError as exc:
-        _fail(str(exc))
-    password = _new_password()
-    store = _store(ctx)
-    try:
-        with store.session(write=True) as db:
-            user = accounts.add_user(
-                db,
-                _OPERATOR,
-                username=username,
-                password=password,
-                role=parsed,
-                agency=agency,
-                agency_name=agency_name,
-                now=now,
-                display_name=name,
-                language=language,
-            )
-    except accounts.AccountError as exc:
-        _fail(str(exc))
-    finally:
-        store.close()
+    def work(db, actor):  # type: ignore[no-untyped-def]
+        return user_admin.add(
+            db,
+            actor,
+            username=username,
+            role=role,
+            agency=agency,
+            agency_name=agency_name,
+            display_name=name,
+            language=language,
+            now=datetime.now(UTC),
+        )
+
+    made = _admin(ctx, work)
+    user = made.user
     console.print(f"User [bold]{user.username}[/bold] ({user.role.value}, {user.agency_code}).")
-    console.print(f"Password (shown once): [bold]{password}[/bold]")
+    console.print(f"Password (shown once): [bold]{made.password}[/bold]")
 
 
 @users_app.command("list")
 def users_list(ctx: typer.Context) -> None:
     """List the users, their role, agency, second factor and status."""
-    store = _store(ctx)
-    try:
-        with store.session() as db:
-            people = accounts.list_users(db)
-    finally:
-        store.close()
+    from kintrace.services import users as user_admin
+
+    people = _admin(ctx, user_admin.list_users, write=False)
     table = Table("user", "role", "agency", "second factor", "status")
     for p in people:
         status = "disabled" if p.disabled else "active"
@@ -147,35 +129,79 @@ def users_disable(
     username: str,
     enable: Annotated[bool, typer.Option("--enable", help="Enable again instead.")] = False,
 ) -> None:
-    """Disable a user (their sessions end at once), or enable them again."""
-    store = _store(ctx)
-    try:
-        with store.session(write=True) as db:
-            user = accounts.set_disabled(db, _OPERATOR, username, disabled=not enable)
-    except accounts.AccountError as exc:
-        _fail(str(exc))
-    finally:
-        store.close()
+    """Disable a user (their sessions end at once, their API tokens are revoked), or enable
+    them again."""
+    from kintrace.services import users as user_admin
+
+    user = _admin(
+        ctx,
+        lambda db, actor: user_admin.set_disabled(
+            db, actor, username, disabled=not enable, now=datetime.now(UTC)
+        ),
+    )
     console.print(f"{user.username}: {'active' if enable else 'disabled'}.")
 
 
 @users_app.command("reset")
 def users_reset(ctx: typer.Context, username: str) -> None:
     """New password (printed once), second factor removed (set up again at next sign-in),
-    sessions ended. For a lost phone or a forgotten password."""
-    password = _new_password()
+    sessions ended, API tokens revoked. For a lost phone or a forgotten password."""
+    from kintrace.services import users as user_admin
+
+    made = _admin(
+        ctx, lambda db, actor: user_admin.reset(db, actor, username, now=datetime.now(UTC))
+    )
+    console.print(f"{made.user.username}: new password (shown once): [bold]{made.password}[/bold]")
+    console.print("The second factor is set up again at the next sign-in.")
+
+
+@users_app.command("role")
+def users_role(
+    ctx: typer.Context,
+    username: str,
+    role: Annotated[str, typer.Argument(help="admin, caseworker, reviewer, analyst, investigator")],
+) -> None:
+    """Give a user another role (from their next request on, API tokens included)."""
+    from kintrace.services import users as user_admin
+
+    user = _admin(
+        ctx,
+        lambda db, actor: user_admin.change_role(db, actor, username, role, now=datetime.now(UTC)),
+    )
+    console.print(f"{user.username}: {user.role.value}.")
+
+
+@users_app.command("agency")
+def users_agency(
+    ctx: typer.Context,
+    username: str,
+    agency: Annotated[str, typer.Argument(help="The code of the agency to move the user to.")],
+) -> None:
+    """Move a user to another agency: they see its records from then on; their sessions end and
+    their API tokens are revoked."""
+    from kintrace.services import users as user_admin
+
+    user = _admin(
+        ctx,
+        lambda db, actor: user_admin.change_agency(
+            db, actor, username, agency, now=datetime.now(UTC)
+        ),
+    )
+    console.print(f"{user.username}: agency {user.agency_code}.")
+
+
+def _admin(ctx: typer.Context, work, *, write: bool = True):  # type: ignore[no-untyped-def]
+    """Run `work(db, actor)` as the command line's operator; a refusal ends with its message."""
+    from kintrace.cli.command import cli_actor
+
     store = _store(ctx)
     try:
-        with store.session(write=True) as db:
-            user = accounts.reset_user(
-                db, _OPERATOR, username, password=password, now=datetime.now(UTC)
-            )
+        with store.session(write=write) as db:
+            return work(db, command_line(cli_actor()))
     except accounts.AccountError as exc:
         _fail(str(exc))
     finally:
         store.close()
-    console.print(f"{user.username}: new password (shown once): [bold]{password}[/bold]")
-    console.print("The second factor is set up again at the next sign-in.")
 
 
 @users_app.command("demo")

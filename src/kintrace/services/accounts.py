@@ -1,5 +1,5 @@
-"""Accounts as the web, the API and the command line need them: who acts, and the users an
-administrator keeps (add, list, disable, reset; the demo accounts).
+"""Accounts as the web, the API and the command line need them: who acts, and the demo
+accounts. Adding, listing, disabling, resetting and moving users: `kintrace.services.users`.
 
 The command line acts as its operator (the home agency) or, with `--user NAME`, in a web user's
 place: that user's agency scope applies, and the audit log names both the login and the user.
@@ -13,24 +13,19 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from kintrace import audit
-from kintrace.accounts import demo, users
+from kintrace.accounts import demo
 from kintrace.accounts.actors import Actor, command_line
 from kintrace.accounts.demo import DemoAccount, DemoOnly
 from kintrace.accounts.errors import AccountError
-from kintrace.accounts.roles import Role
-from kintrace.accounts.users import User, get_user_by_name
+from kintrace.accounts.users import get_user_by_name
 
 __all__ = [
     "AccountError",
     "DemoAccount",
     "DemoOnly",
-    "add_user",
     "command_actor",
     "create_demo_accounts",
     "demo_code",
-    "list_users",
-    "reset_user",
-    "set_disabled",
     "synthetic_demo",
 ]
 
@@ -44,58 +39,6 @@ def command_actor(db: Session, login: str, username: str | None = None) -> Actor
     if user.disabled:
         raise AccountError(f"The user {user.username!r} is disabled; nobody can act as them.")
     return command_line(login, user)
-
-
-def add_user(
-    db: Session,
-    actor: Actor,
-    *,
-    username: str,
-    password: str,
-    role: Role,
-    agency: str,
-    agency_name: str | None = None,
-    display_name: str = "",
-    language: str = "uk",
-    now: datetime,
-) -> User:
-    """Add a user in agency `agency` (created with `agency_name` if given, else it must exist)."""
-    if agency_name:
-        agency_id = users.ensure_agency(db, code=agency, name=agency_name, now=now)
-    else:
-        agency_id = users.agency_id_for(db, agency)
-    user = users.add_user(
-        db,
-        username=username,
-        password=password,
-        role=role,
-        agency_id=agency_id,
-        now=now,
-        display_name=display_name,
-        language=language,
-    )
-    _audit(db, actor, "accounts.user_added", user.id, {"role": role.value})
-    return user
-
-
-def list_users(db: Session, *, agency_id: int | None = None) -> list[User]:
-    """The users (of one agency if given), for an administrator."""
-    return users.list_users(db, agency_id=agency_id)
-
-
-def set_disabled(db: Session, actor: Actor, username: str, *, disabled: bool) -> User:
-    """Disable a user (their sessions end at once) or enable them again."""
-    user = users.set_disabled(db, username, disabled=disabled)
-    action = "accounts.user_disabled" if disabled else "accounts.user_enabled"
-    _audit(db, actor, action, user.id, {})
-    return user
-
-
-def reset_user(db: Session, actor: Actor, username: str, *, password: str, now: datetime) -> User:
-    """New password, second factor removed, sessions ended (a lost phone, a forgotten password)."""
-    user = users.reset_user(db, username, password=password, now=now)
-    _audit(db, actor, "accounts.user_reset", user.id, {})
-    return user
 
 
 def create_demo_accounts(db: Session, actor: Actor, *, now: datetime) -> list[DemoAccount]:

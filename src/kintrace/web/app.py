@@ -23,6 +23,7 @@ from kintrace.services.context import (
     open_store,
     sessions_for,
 )
+from kintrace.timezones import zone_named
 from kintrace.web import i18n
 from kintrace.web.deps import CsrfFailed, NotFound, SignInRequired
 from kintrace.web.limits import BodyLimits, upload_paths
@@ -59,7 +60,8 @@ def create_app(
     app.state.read_sessions = sessions.read
     app.state.write_sessions = sessions.write
     app.state.translations = i18n.load_translations()
-    app.state.jinja = make_environment()
+    app.state.zone = zone_named(settings.time_zone)
+    app.state.jinja = make_environment(app.state.zone)
     app.state.link_jobs = link_jobs_for(store, settings)  # link runs after web imports
     with store.session(write=True) as db:  # lists imported since the last start: searchable now
         records.refresh_index(db)

@@ -119,8 +119,14 @@ POLICY: dict[str, Access] = {
     "evidence_item": NAME_READERS,
     "evidence_copy": NAME_READERS,
     "evidence_original": INVESTIGATORS,
-    # accounts of the agency
+    # the agency's accounts and its audit log (kintrace.services.users / .audit)
     "users": ADMINS,
+    "users_add": ADMINS,
+    "user_disable": ADMINS,
+    "user_reset": ADMINS,
+    "user_role": ADMINS,
+    "user_agency": ADMINS,
+    "audit": ADMINS,
 }
 
 

@@ -6,6 +6,8 @@ Templates call `_()` for every visible string; the English text is the message i
 
 from __future__ import annotations
 
+from datetime import tzinfo
+from functools import partial
 from importlib import resources
 from typing import Any
 
@@ -13,11 +15,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from kintrace.timezones import DEFAULT_TIME_ZONE, local_text, zone_named
 from kintrace.web import i18n
 from kintrace.web.security import CSRF_FIELD
 
 
-def make_environment() -> Environment:
+def make_environment(zone: tzinfo | None = None) -> Environment:
+    """Templates, with the filters `localtime` ("2026-03-05 14:07") and `localdate` that write a
+    time (stored in UTC) in the deployment's time zone (`Settings.time_zone`)."""
     path = str(resources.files("kintrace.web") / "templates")
     env = Environment(
         loader=FileSystemLoader(path),
@@ -25,7 +30,15 @@ def make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    zone = zone or zone_named(DEFAULT_TIME_ZONE)
+    env.filters["localtime"] = partial(_local, zone=zone)
+    env.filters["localdate"] = partial(_local, zone=zone, fmt="%Y-%m-%d")
+    env.globals["time_zone"] = str(zone)
     return env
+
+
+def _local(value: Any, fmt: str = "%Y-%m-%d %H:%M", *, zone: tzinfo) -> str:
+    return local_text(value, zone, fmt)
 
 
 def is_htmx(request: Request) -> bool:

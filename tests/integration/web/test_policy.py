@@ -24,6 +24,7 @@ PARAMS = {
     "token": "0" * 32,  # an upload waiting for its mapping step
     "job_id": "999",  # a background link run
     "evidence_id": "999",  # an evidence item (none exists: 404 for those allowed too)
+    "username": "nobody",  # a user to change (none: the users page says so, 400)
 }
 # Routes whose success is a redirect or a page for someone in the middle of signing in.
 ANONYMOUS_OK = {"sign_in_form", "sign_in", "set_language", "health"}

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from kintrace.web.routes import (
     account,
+    admin,
     api,
     apidocs,
     auth,
@@ -25,6 +26,7 @@ ROUTERS: list[APIRouter] = [
     health.router,
     auth.router,
     account.router,
+    admin.router,
     dashboard.router,
     search.router,
     records.router,

@@ -1,4 +1,4 @@
-"""The user's own account: language, API tokens; the admin's list of the agency's users."""
+"""The user's own account: language, API tokens (the agency's users: routes/admin.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from kintrace.accounts import tokens, users
+from kintrace.accounts import tokens
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
 from kintrace.web.inputs import Id
 from kintrace.web.rendering import render
@@ -54,8 +54,3 @@ def token_revoke(request: Request, db: DbDep, user: UserDep, token_id: Id) -> Re
         details={"token_id": token_id},
     )
     return render(request, "account.html", {"tokens": tokens.list_tokens(db, user.id)})
-
-
-@router.get("/users", name="users")
-def users_page(request: Request, db: DbDep, user: UserDep) -> Response:
-    return render(request, "users.html", {"people": users.list_users(db, agency_id=user.agency_id)})

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from kintrace.accounts.actors import of_user
 from kintrace.evidence.items import Target
 from kintrace.evidence.scope import items_on
+from kintrace.services import audit as audit_service
 from kintrace.services import persons
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.rendering import render
@@ -17,10 +18,14 @@ router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
 @router.get("/persons/{person_id}", name="person")
 def person(request: Request, db: DbDep, user: UserDep, person_id: str) -> Response:
+    actor = of_user(user)
     try:
-        view = persons.read(db, of_user(user), person_id)
+        view = persons.read(db, actor, person_id)
     except persons.PersonNotFound:
         raise NotFound() from None
+    readers = None  # "who read this child": for those who may read the audit log
+    if audit_service.may_read(actor):
+        readers = audit_service.readers_of_person(db, actor, person_id)
     return render(
         request,
         "person.html",
@@ -28,5 +33,6 @@ def person(request: Request, db: DbDep, user: UserDep, person_id: str) -> Respon
             "person": view,
             "evidence": items_on(db, Target.person(person_id), agency_id=user.agency_id),
             "evidence_action": f"/persons/{person_id}/evidence",
+            "readers": readers,
         },
     )
