@@ -1,6 +1,7 @@
 """CLI commands for review decisions and cases: `kintrace review ...` and `kintrace cases ...`.
 
-A few lines per command over the services in kintrace.review; refusals and bad input are printed
+A few lines per command over `kintrace.services.review` and `.cases` (the services the web's
+review and case pages call); refusals and bad input are printed
 as one clear message and exit with status 1, never a stack trace.
 """
 
@@ -15,7 +16,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from kintrace.cases import (
     Change,
@@ -28,12 +28,10 @@ from kintrace.cases import (
 )
 from kintrace.cli.command import fail, login_name, opened_store
 from kintrace.cli.settings import settings_from
-from kintrace.review import casework, decisions, pairs, queue, worklists
-from kintrace.review.actors import Actor, actor_named
-from kintrace.review.policy import load_policy
-from kintrace.review.records import child_names
-from kintrace.store.engine import Store
-from kintrace.store.errors import StoreError
+from kintrace.services import cases, review
+from kintrace.services.cases import CaseNotFound, CaseSheet, CaseView
+from kintrace.services.context import COLLISIONS, Store, StoreError, collision_name
+from kintrace.services.review import PairNotFound, PairView, QueueItem, Reviewer
 
 out = Console()
 err = Console(stderr=True)
@@ -76,24 +74,30 @@ class FacetChoice(StrEnum):
 @contextmanager
 def _store(ctx: typer.Context) -> Iterator[tuple[Store, ReviewPolicy]]:
     try:
-        policy = load_policy(settings_from(ctx).home)
+        policy = review.load_policy(settings_from(ctx).home)
     except (StoreError, WorkflowRefused) as exc:
         raise fail(str(exc)) from None
     with opened_store(ctx, reported=(WorkflowRefused,)) as store:
         try:
             yield store, policy
-        except (IntegrityError, OperationalError) as exc:
+        except COLLISIONS as exc:
             # Another reviewer's change collided with this one (same pair created at the same
             # moment, a lock wait that timed out): nothing was written; trying again is safe.
             raise fail(
                 f"Another change to the same data happened at the same moment "
-                f"({type(exc.orig).__name__}); nothing was changed. Run the command again."
+                f"({collision_name(exc)}); nothing was changed. Run the command again."
             ) from None
+        except PairNotFound:
+            raise fail(
+                "No such pair among the records you may see: check both SOURCE:ID."
+            ) from None
+        except CaseNotFound as exc:
+            raise fail(str(exc) or "No such case.") from None
 
 
-def _actor(store: Store, name: str | None) -> Actor:
+def _actor(store: Store, name: str | None) -> Reviewer:
     with store.session() as session:
-        return actor_named(session, name or login_name() or "")
+        return review.command_reviewer(session, name or login_name() or "")
 
 
 def _key(text: str) -> RecordKey:
@@ -119,13 +123,13 @@ _AGREEMENT_STYLE = {
 }
 
 
-def _print_pair(view: pairs.PairView, item: queue.QueueItem | None) -> None:
+def _print_pair(view: PairView, item: QueueItem | None) -> None:
     table = Table(title="Pair to review (SYNTHETIC if demo data)", show_lines=False)
     table.add_column("field")
     table.add_column(f"{view.left.key} ({view.left.kind})", overflow="fold")
     table.add_column(f"{view.right.key} ({view.right.kind})", overflow="fold")
     table.add_column("agreement", overflow="fold")
-    for name in pairs.SHOWN:
+    for name in review.SHOWN:
         if name not in view.left.fields and name not in view.right.fields:
             continue
         found = view.agreement.get(name)
@@ -182,14 +186,14 @@ def next_command(ctx: typer.Context, as_user: AsUser = None) -> None:
     with _store(ctx) as (store, policy):
         actor = _actor(store, as_user)
         with store.session(write=True) as session:
-            queue.sync_from_links(session, policy=policy, now=_now())
+            review.sync(session, policy=policy, now=_now())
         with store.session(write=True) as session:
-            item = queue.claim_for(session, actor=actor, policy=policy, now=_now())
+            item = review.claim_next(session, actor, policy=policy, now=_now())
         if item is None:
             out.print("No pair is waiting for you. Run `kintrace link` to score new records.")
             return
         with store.session(write=True) as session:
-            view = pairs.pair_view(session, actor=actor, left=item.left, right=item.right)
+            view = review.show_pair(session, actor, left=item.left, right=item.right)
         _print_pair(view, item)
 
 
@@ -199,13 +203,10 @@ def skip_command(ctx: typer.Context, as_user: AsUser = None) -> None:
     with _store(ctx) as (store, _policy):
         actor = _actor(store, as_user)
         with store.session(write=True) as session:
-            held = queue.held_by(session, actor.name, _now())
-            if held is None:
-                out.print("You hold no pair.")
-                return
-            queue.release(
-                session, item_id=held.id, reviewer=actor.name, token=held.token, now=_now()
-            )
+            held = review.skip(session, actor, now=_now())
+        if held is None:
+            out.print("You hold no pair.")
+            return
     out.print(f"{held.left} ~ {held.right} is back in the queue.")
 
 
@@ -221,7 +222,7 @@ def show_command(
     with _store(ctx) as (store, _policy):
         actor = _actor(store, as_user)
         with store.session(write=True) as session:
-            view = pairs.pair_view(session, actor=actor, left=a, right=b)
+            view = review.show_pair(session, actor, left=a, right=b)
         _print_pair(view, None)
 
 
@@ -242,27 +243,16 @@ def decide_command(
     a, b = _key(left), _key(right)
     with _store(ctx) as (store, policy):
         actor = _actor(store, as_user)
-        now = _now()
         with store.session(write=True) as session:
-            held = queue.find_item(session, a, b)
-            token = None
-            if (
-                held
-                and held.lease_owner == actor.name
-                and held.lease_expires_at
-                and held.lease_expires_at >= now
-            ):
-                token = held.token
-            result = decisions.decide(
+            result = review.decide_pair(
                 session,
-                actor=actor,
+                actor,
                 left=a,
                 right=b,
                 verdict=Verdict(verdict.value),
                 note=note,
-                token=token,
                 policy=policy,
-                now=now,
+                now=_now(),
             )
     out.print(
         f"decision {result.decision_id}: {result.left} ~ {result.right} -> {result.status.value}"
@@ -285,8 +275,8 @@ def undo_command(
     with _store(ctx) as (store, policy):
         actor = _actor(store, as_user)
         with store.session(write=True) as session:
-            result = decisions.undo(
-                session, actor=actor, decision_id=decision_id, note=note, policy=policy, now=_now()
+            result = review.undo(
+                session, actor, decision_id=decision_id, note=note, policy=policy, now=_now()
             )
     out.print(
         f"decision {result.decision_id} undoes an earlier one: "
@@ -309,10 +299,7 @@ def decisions_command(
     with _store(ctx) as (store, _policy):
         actor = _actor(store, as_user)
         with store.session() as session:
-            casework.require_reader(actor)
-            rows = decisions.decisions_for(
-                session, reviewer=actor.name if mine else None, key=key, limit=limit
-            )
+            rows = review.decisions_of(session, actor, mine=mine, key=key, limit=limit)
     table = Table()
     for column in ("id", "when (UTC)", "reviewer", "pair", "verdict", "pair after", "undone"):
         table.add_column(column)
@@ -334,8 +321,7 @@ def decisions_command(
 def status_command(ctx: typer.Context) -> None:
     """How many pairs wait, and how many are confirmed, rejected or unsure."""
     with _store(ctx) as (store, policy), store.session(write=True) as session:
-        queue.sync_from_links(session, policy=policy, now=_now())
-        counts = queue.queue_counts(session)
+        counts = review.queue_status(session, policy=policy, now=_now())
     for status, n in counts.items():
         out.print(f"{status:<16} {n}")
 
@@ -343,7 +329,7 @@ def status_command(ctx: typer.Context) -> None:
 # ---------------------------------------------------------------- cases
 
 
-def _print_case(view: casework.CaseView) -> None:
+def _print_case(view: CaseView) -> None:
     s = view.state
     out.print(
         f"[bold]case {view.id}[/] follows {view.subject}; assigned to {view.assignee or 'nobody'}"
@@ -384,12 +370,11 @@ def open_command(
     with _store(ctx) as (store, policy):
         actor = _actor(store, as_user)
         with store.session(write=True) as session:
-            if key is None:
-                key = casework.subject_for_person(session, str(person))
-            view = casework.open_case(
+            view = cases.open_case(
                 session,
-                actor=actor,
+                actor,
                 subject=key,
+                person_id=person,
                 now=_now(),
                 policy=policy,
                 assignee=assign,
@@ -418,16 +403,16 @@ def list_command(
     with _store(ctx) as (store, _policy):
         actor = _actor(store, as_user)
         with store.session() as session:
-            lines = worklists.list_cases(
+            lines = cases.list_page(
                 session,
-                actor=actor,
+                actor,
                 now=_now(),
                 mine=mine,
                 stalled_days=stalled,
                 new_records=new,
                 include_closed=closed,
             )
-            names = child_names(session, [line.case.subject for line in lines])
+            names = cases.names_of(session, [line.case.subject for line in lines])
     for line in lines:
         # one block per case, names first; the SOURCE:ID on a line of its own, never cut or
         # wrapped by the table's layout, ready to copy into the next command
@@ -462,11 +447,8 @@ def show_case_command(
     with _store(ctx) as (store, _policy):
         actor = _actor(store, as_user)
         with store.session(write=True) as session:
-            casework.mark_seen(session, actor=actor, case_id=case_id, now=_now())
-            view = casework.get_case(session, case_id)
-            records = casework.case_records(session, view)
-            events = casework.timeline(session, case_id)
-            behind = decisions.decisions_for(session, key=view.subject, limit=20)
+            sheet: CaseSheet = cases.show(session, actor, case_id=case_id, now=_now())
+    view, records, events, behind = sheet.case, sheet.records, sheet.events, sheet.decisions
     _print_case(view)
     out.print("records:")
     labels = {
@@ -524,7 +506,7 @@ def set_command(
 ) -> None:
     """Move one facet of a case; forbidden moves are refused with what is allowed."""
     with _store(ctx) as (store, policy):
-        day = casework.parse_day(on) if on else None
+        day = cases.parse_day(on) if on else None
         change = Change(
             Facet(facet.value),
             state.strip().lower(),
@@ -536,8 +518,8 @@ def set_command(
         )
         actor = _actor(store, as_user)
         with store.session(write=True) as session:
-            view = casework.set_facet(
-                session, actor=actor, case_id=case_id, change=change, now=_now(), policy=policy
+            view = cases.set_facet(
+                session, actor, case_id=case_id, change=change, now=_now(), policy=policy
             )
     _print_case(view)
 
@@ -553,7 +535,7 @@ def assign_command(
     with _store(ctx) as (store, _policy):
         actor = _actor(store, as_user)
         with store.session(write=True) as session:
-            view = casework.assign(session, actor=actor, case_id=case_id, assignee=user, now=_now())
+            view = cases.assign(session, actor, case_id=case_id, assignee=user, now=_now())
     _print_case(view)
 
 
@@ -569,14 +551,12 @@ def retrain_command(
     as_user: AsUser = None,
 ) -> None:
     """Re-estimate the model from confirmed and rejected pairs; print accuracy before and after."""
-    from kintrace.review import retrain
-
     with _store(ctx) as (store, policy):
         actor = _actor(store, as_user)
         with err.status("retraining") as status:
-            report = retrain.retrain(
+            report = review.retrain(
                 store,
-                actor=actor,
+                actor,
                 policy=policy,
                 home=settings_from(ctx).home,
                 now=_now(),

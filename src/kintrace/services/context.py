@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kintrace.store.engine import WRITE_OPTION, Store, open_store
@@ -19,6 +19,7 @@ from kintrace.store.errors import StoreBusy, StoreError
 from kintrace.store.web_tables import HOME_AGENCY_ID
 
 __all__ = [
+    "COLLISIONS",
     "HOME_AGENCY_ID",
     "DriverError",
     "Session",
@@ -26,6 +27,7 @@ __all__ = [
     "Store",
     "StoreBusy",
     "StoreError",
+    "collision_name",
     "database_busy",
     "open_store",
     "sessions_for",
@@ -34,6 +36,15 @@ __all__ = [
 #: The driver's operational error (a lock time-out, a lost connection) as SQLAlchemy raises it:
 #: the web answers the busy ones with 503 (`database_busy`), the others as internal errors.
 DriverError = OperationalError
+#: What a write raises when another writer's change collided with it (the same row created at
+#: the same moment, a lock wait that timed out): nothing was written and a retry is safe.
+COLLISIONS: tuple[type[Exception], ...] = (IntegrityError, OperationalError)
+
+
+def collision_name(exc: Exception) -> str:
+    """The driver's name for a collision (e.g. UniqueViolation), without its message (which may
+    quote the values that collided)."""
+    return type(getattr(exc, "orig", exc)).__name__
 
 
 @dataclass(frozen=True)

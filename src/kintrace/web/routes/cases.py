@@ -1,7 +1,7 @@
 """Case pages and API: work lists, one case (facets, records, decisions, timeline), the moves
 the user's role allows, assignment, opening a case on a record.
 
-Routes hold no rules: `kintrace.web.workspace.casefiles` scopes to the agency and calls the same
+Routes hold no rules: `kintrace.services.cases` scopes to the agency and calls the same
 services as `kintrace cases ...`; refusals come back with the service's message.
 """
 
@@ -19,12 +19,12 @@ from pydantic import BaseModel, Field
 from kintrace.cases import WorkflowRefused
 from kintrace.evidence.items import Target
 from kintrace.evidence.scope import items_on
-from kintrace.review.casework import CaseNotFound, CaseView
+from kintrace.services import cases as case_service
+from kintrace.services.cases import CaseNotFound, CaseView
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
 from kintrace.web.inputs import Id, IdField, count_from_text, id_from_text
 from kintrace.web.rendering import render
-from kintrace.web.routes.review import policy_of
-from kintrace.web.workspace import casefiles
+from kintrace.web.routes.review import policy_of, reviewer
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 api = APIRouter(prefix="/api/v1/cases", dependencies=[Depends(guard)], tags=["cases"])
@@ -58,9 +58,9 @@ def cases_page(
     new: str = "",
     closed: str = "",
 ) -> Response:
-    lines = casefiles.list_page(
+    lines = case_service.list_page(
         db,
-        user=user,
+        reviewer(user),
         now=now_utc(),
         mine=bool(mine),
         stalled_days=_days(stalled),
@@ -84,8 +84,8 @@ def case_open(
     if pk is None:
         raise NotFound()
     with _service_errors_as_http():
-        case = casefiles.open_for_record(
-            db, user=user, record_pk=pk, policy=policy_of(request), now=now_utc()
+        case = case_service.open_for_record(
+            db, reviewer(user), record_pk=pk, policy=policy_of(request), now=now_utc()
         )
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
@@ -94,7 +94,7 @@ def _case_response(
     request: Request, db: DbDep, user: UserDep, case_id: int, **extra: Any
 ) -> Response:
     try:
-        page = casefiles.case_page(db, user=user, case_id=case_id, now=now_utc())
+        page = case_service.case_page(db, reviewer(user), case_id=case_id, now=now_utc())
     except CaseNotFound:
         raise NotFound() from None
     status = 422 if extra.get("error") else 200
@@ -128,9 +128,9 @@ def case_transition(
     decision_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     try:
-        casefiles.transition(
+        case_service.transition(
             db,
-            user=user,
+            reviewer(user),
             case_id=case_id,
             facet=facet,
             to=to,
@@ -159,7 +159,7 @@ def case_assign(
     assignee: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     try:
-        casefiles.assign(db, user=user, case_id=case_id, assignee=assignee, now=now_utc())
+        case_service.assign(db, reviewer(user), case_id=case_id, assignee=assignee, now=now_utc())
     except CaseNotFound:
         raise NotFound() from None
     except WorkflowRefused as exc:
@@ -218,9 +218,9 @@ def api_cases(
     new: bool = False,
     closed: bool = False,
 ) -> list[dict[str, Any]]:
-    lines = casefiles.list_page(
+    lines = case_service.list_page(
         db,
-        user=user,
+        reviewer(user),
         now=now_utc(),
         mine=mine,
         stalled_days=stalled,
@@ -236,8 +236,8 @@ def api_cases(
 @api.post("", name="api_case_open")
 def api_case_open(request: Request, body: OpenBody, db: DbDep, user: UserDep) -> dict[str, Any]:
     with _service_errors_as_http():
-        case = casefiles.open_for_record(
-            db, user=user, record_pk=body.record_pk, policy=policy_of(request), now=now_utc()
+        case = case_service.open_for_record(
+            db, reviewer(user), record_pk=body.record_pk, policy=policy_of(request), now=now_utc()
         )
     return _case_json(case)
 
@@ -246,7 +246,7 @@ def api_case_open(request: Request, body: OpenBody, db: DbDep, user: UserDep) ->
 def api_case(db: DbDep, user: UserDep, case_id: Id) -> dict[str, Any]:
     """The case, its records (of your agency), decisions and timeline (audited)."""
     try:
-        page = casefiles.case_page(db, user=user, case_id=case_id, now=now_utc())
+        page = case_service.case_page(db, reviewer(user), case_id=case_id, now=now_utc())
     except CaseNotFound:
         raise NotFound() from None
     return _case_json(page.case) | jsonable_encoder(
@@ -289,9 +289,9 @@ def api_case_transition(
     request: Request, body: TransitionBody, db: DbDep, user: UserDep, case_id: Id
 ) -> dict[str, Any]:
     with _service_errors_as_http():
-        case = casefiles.transition(
+        case = case_service.transition(
             db,
-            user=user,
+            reviewer(user),
             case_id=case_id,
             facet=body.facet,
             to=body.to,
@@ -309,7 +309,7 @@ def api_case_transition(
 @api.post("/{case_id}/assign", name="api_case_assign")
 def api_case_assign(body: AssignBody, db: DbDep, user: UserDep, case_id: Id) -> dict[str, Any]:
     with _service_errors_as_http():
-        case = casefiles.assign(
-            db, user=user, case_id=case_id, assignee=body.assignee, now=now_utc()
+        case = case_service.assign(
+            db, reviewer(user), case_id=case_id, assignee=body.assignee, now=now_utc()
         )
     return _case_json(case)

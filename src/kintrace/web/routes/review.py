@@ -1,7 +1,8 @@
 """Review pages and API: the queue, claiming the next pair, the pair page, verdicts.
 
-Routes hold no rules: `kintrace.web.workspace.reviewing` scopes to the agency and calls the same
-services as `kintrace review ...`. Addresses carry queue ids only, never a name.
+Routes hold no rules: they parse, call `kintrace.services.review` (the same service as
+`kintrace review ...`; it scopes to the agency) and render. Addresses carry queue ids only,
+never a name.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from kintrace.accounts.actors import of_user
+from kintrace.accounts.users import User
 from kintrace.cases import ReviewPolicy, Verdict, WorkflowRefused
-from kintrace.review.policy import load_policy
+from kintrace.services import review
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
 from kintrace.web.inputs import MAX_ID, Id, count_from_text
 from kintrace.web.rendering import render
-from kintrace.web.workspace import reviewing
+from kintrace.web.waterfall import waterfall
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 api = APIRouter(prefix="/api/v1/review", dependencies=[Depends(guard)], tags=["review"])
@@ -37,20 +40,25 @@ def policy_of(request: Request) -> ReviewPolicy:
     """The bureau's review policy (`<home>/review-policy.toml`), read on every request so an
     edit applies without a restart."""
     try:
-        return load_policy(request.app.state.settings.home)
+        return review.load_policy(request.app.state.settings.home)
     except WorkflowRefused as exc:
         raise HTTPException(status_code=500, detail=str(exc)) from None
 
 
+def reviewer(user: User) -> review.Reviewer:
+    """The signed-in user as a reviewer: their role, their agency's pairs and cases."""
+    return review.reviewer_of(of_user(user))
+
+
 def _queue_context(db: DbDep, user: UserDep, *, page: int = 1) -> dict[str, Any]:
-    counts = reviewing.counts(db, user=user)
-    waiting_total = sum(counts.get(s, 0) for s in reviewing.WAITING_STATUSES)
-    pages = max(1, -(-waiting_total // reviewing.PAGE_SIZE))
+    counts = review.counts(db, reviewer(user))
+    waiting_total = sum(counts.get(s, 0) for s in review.WAITING_STATUSES)
+    pages = max(1, -(-waiting_total // review.PAGE_SIZE))
     page = min(max(page, 1), pages)
     return {
         "counts": counts,
-        "held": reviewing.held(db, user=user, now=now_utc()),
-        "waiting": reviewing.waiting(db, user=user, page=page),
+        "held": review.held(db, reviewer(user), now=now_utc()),
+        "waiting": review.waiting(db, reviewer(user), page=page),
         "page": page,
         "pages": pages,
     }
@@ -60,13 +68,13 @@ def _queue_context(db: DbDep, user: UserDep, *, page: int = 1) -> dict[str, Any]
 def review_queue(request: Request, db: DbDep, user: UserDep, page: int = 1) -> Response:
     """Every waiting pair of the agency, best first; the queue is first brought up to date with
     the last link run, so its pairs are listed before anyone claims one (finding 2)."""
-    reviewing.bring_up_to_date(db, request.app.state.store, policy=policy_of(request))
+    review.bring_up_to_date(db, request.app.state.store, policy=policy_of(request))
     return render(request, "review_queue.html", _queue_context(db, user, page=page))
 
 
 @router.post("/review/next", name="review_claim")
 def review_claim(request: Request, db: DbDep, user: UserDep) -> Response:
-    item = reviewing.claim(db, user=user, policy=policy_of(request), now=now_utc())
+    item = review.claim(db, reviewer(user), policy=policy_of(request), now=now_utc())
     if item is None:
         context = _queue_context(db, user) | {"empty": True}
         return render(request, "review_queue.html", context)
@@ -77,10 +85,10 @@ def _pair_response(
     request: Request, db: DbDep, user: UserDep, item_id: int, **extra: Any
 ) -> Response:
     try:
-        page = reviewing.pair_page(
-            db, user=user, item_id=item_id, policy=policy_of(request), now=now_utc()
+        page = review.pair_page(
+            db, reviewer(user), item_id=item_id, policy=policy_of(request), now=now_utc()
         )
-    except reviewing.PairNotFound:
+    except review.PairNotFound:
         raise NotFound() from None
     status = 422 if extra.get("error") else 200
     return render(
@@ -88,7 +96,7 @@ def _pair_response(
         "review_pair.html",
         {
             "page": page,
-            "page_bars": reviewing.waterfall(page.prior, page.steps),
+            "page_bars": waterfall(page.prior, page.steps),
             "verdicts": VERDICTS,
             **extra,
         },
@@ -116,9 +124,9 @@ def review_decide(
             raise WorkflowRefused(
                 "Choose a verdict: same child, different children, or cannot tell."
             )
-        result = reviewing.decide(
+        result = review.decide(
             db,
-            user=user,
+            reviewer(user),
             item_id=item_id,
             verdict=verdict,
             note=note,
@@ -126,7 +134,7 @@ def review_decide(
             policy=policy_of(request),
             now=now_utc(),
         )
-    except reviewing.PairNotFound:
+    except review.PairNotFound:
         raise NotFound() from None
     except WorkflowRefused as exc:
         db.rollback()
@@ -139,14 +147,14 @@ def review_release(
     db: DbDep, user: UserDep, item_id: Id, token: Annotated[str, Form(max_length=12)] = ""
 ) -> Response:
     try:
-        reviewing.release(
+        review.release(
             db,
-            user=user,
+            reviewer(user),
             item_id=item_id,
             token=_token(token),
             now=now_utc(),
         )
-    except reviewing.PairNotFound:
+    except review.PairNotFound:
         raise NotFound() from None
     return RedirectResponse("/review", status_code=303)
 
@@ -176,13 +184,13 @@ def _item_json(item: Any) -> dict[str, Any]:
 @api.get("/status", name="api_review_status")
 def api_review_status(db: DbDep, user: UserDep) -> dict[str, int]:
     """Pairs of the agency by review status (figures only)."""
-    return reviewing.counts(db, user=user)
+    return review.counts(db, reviewer(user))
 
 
 @api.post("/next", name="api_review_next")
 def api_review_next(request: Request, db: DbDep, user: UserDep) -> dict[str, Any]:
     """Claim the best waiting pair (or the one you hold); `item` is null when none waits."""
-    item = reviewing.claim(db, user=user, policy=policy_of(request), now=now_utc())
+    item = review.claim(db, reviewer(user), policy=policy_of(request), now=now_utc())
     return {"item": _item_json(item) if item is not None else None}
 
 
@@ -190,10 +198,10 @@ def api_review_next(request: Request, db: DbDep, user: UserDep) -> dict[str, Any
 def api_review_pair(request: Request, db: DbDep, user: UserDep, item_id: Id) -> dict[str, Any]:
     """Both records, agreement, weights (audited as a read)."""
     try:
-        page = reviewing.pair_page(
-            db, user=user, item_id=item_id, policy=policy_of(request), now=now_utc()
+        page = review.pair_page(
+            db, reviewer(user), item_id=item_id, policy=policy_of(request), now=now_utc()
         )
-    except reviewing.PairNotFound:
+    except review.PairNotFound:
         raise NotFound() from None
     view = page.view
     return jsonable_encoder(
@@ -239,9 +247,9 @@ def api_review_decide(
     if body.verdict not in VERDICTS:
         raise HTTPException(422, f"verdict must be one of {', '.join(VERDICTS)}")
     try:
-        result = reviewing.decide(
+        result = review.decide(
             db,
-            user=user,
+            reviewer(user),
             item_id=item_id,
             verdict=body.verdict,
             note=body.note,
@@ -249,7 +257,7 @@ def api_review_decide(
             policy=policy_of(request),
             now=now_utc(),
         )
-    except reviewing.PairNotFound:
+    except review.PairNotFound:
         raise NotFound() from None
     except WorkflowRefused as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from None
