@@ -70,6 +70,7 @@ POLICY: dict[str, Access] = {
     "token_create": EVERYONE,
     "token_revoke": EVERYONE,
     "api_docs": EVERYONE,
+    "help_formats": EVERYONE,
     "openapi": EVERYONE,
     "api_dashboard": EVERYONE,
     "api_sources": EVERYONE,

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kintrace.timezones import DEFAULT_TIME_ZONE, local_text, zone_named
 from kintrace.web import i18n
+from kintrace.web.problems import problem_filter
 from kintrace.web.security import CSRF_FIELD
 
 
@@ -34,6 +35,7 @@ def make_environment(zone: tzinfo | None = None) -> Environment:
     env.filters["localtime"] = partial(_local, zone=zone)
     env.filters["localdate"] = partial(_local, zone=zone, fmt="%Y-%m-%d")
     env.globals["time_zone"] = str(zone)
+    env.filters["problem"] = problem_filter
     return env
 
 

@@ -38,3 +38,13 @@ LEVEL_LABELS = (
     N_("same year"),
     N_("same month"),
 )
+
+#: The kinds a source may have (`kintrace.registry.sources.SOURCE_KINDS`; checked by the test).
+SOURCE_KIND_LABELS = (
+    N_("family"),
+    N_("registry"),
+    N_("camp"),
+    N_("adoption"),
+    N_("partner"),
+    N_("unknown"),
+)

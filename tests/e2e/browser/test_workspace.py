@@ -79,7 +79,7 @@ def test_caseworker_journey(server: str, browser, tmp_path) -> None:  # type: ig
     page.get_by_role("button", name="Import", exact=True).click()
     report = page.locator("section.report")
     report.wait_for()
-    assert "birth_date" in report.inner_text()
+    assert "birth date" in report.inner_text()  # the column by its label
     _shot(page, "06-import-report")
     page.get_by_role("link", name="Correct the rejected rows in quarantine").click()
     rows = page.locator("details.qrow")

@@ -62,7 +62,7 @@ def test_upload_with_a_bad_row_puts_it_in_quarantine_and_it_can_be_corrected(sig
     ).encode()
     _, r = upload(client, token, "synthetic.csv", body)
     assert r.status_code == 200, r.text[-500:]  # type: ignore[attr-defined]
-    assert "Validation report" in r.text and "birth_date" in r.text  # type: ignore[attr-defined]
+    assert "Validation report" in r.text and "birth date" in r.text  # type: ignore[attr-defined]
     page = client.get("/quarantine").text
     row_id = re.search(r'action="/quarantine/(\d+)"', page).group(1)
     fix = {

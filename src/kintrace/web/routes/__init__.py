@@ -14,6 +14,7 @@ from kintrace.web.routes import (
     dashboard,
     evidence,
     health,
+    help,
     imports,
     persons,
     records,
@@ -24,6 +25,7 @@ from kintrace.web.routes import (
 
 ROUTERS: list[APIRouter] = [
     health.router,
+    help.router,
     auth.router,
     account.router,
     admin.router,

@@ -1,0 +1,238 @@
+"""Import refusals and quarantine reasons in the reader's language.
+
+The registry writes its reasons in English, with the values that explain them (a column, the cell
+as written, a row number), and keeps a quarantined row's reason as text. Each kind of reason has a
+template here, written exactly as the registry writes it, with `{placeholders}` for the values;
+a reason is matched against the templates, the template translated (the Ukrainian catalogue has
+them all) and the values put back. A column name among the values is translated too. A reason no
+template matches is shown as written (`tests/integration/web/test_ukrainian_problems.py` makes
+every reason a bureau's list can produce match one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from kintrace.web.i18n import N_
+
+#: Values that are names of fields (translated like the field labels).
+_FIELD_VALUES = frozenset({"column"})
+
+TEMPLATES = (
+    # rows held back (kintrace.registry.validation, .dates, .importer, .readers)
+    N_("no source: the row has none and the import names none"),
+    N_("source '{value}' is not a short id (letters, digits, '_', '-', '.'; at most 64)"),
+    N_(
+        "source '{value}' differs from the import's --source '{option}'; import this row without "
+        "--source, or correct it"
+    ),
+    N_("record_id is empty: a row needs an id unique in its source"),
+    N_("record_id is longer than {limit} characters"),
+    N_("no name: given_name, family_name and full_name are all empty"),
+    N_("sex '{value}' is not one of M, F (also m/f, male/female, ч/ж, м/ж)"),
+    N_("observed_on is before birth_date"),
+    N_(
+        "birth_date makes the person over {limit} at observed_on; Kintrace registers children: "
+        "check the dates"
+    ),
+    N_("age '{value}' is not a whole number of years"),
+    N_(
+        "age {value} is over {limit}: Kintrace registers children; check the column (is it a "
+        "year or a month?) and correct the row"
+    ),
+    N_("{column} '{value}' is in the future"),
+    N_("{column} '{value}' is not a date in a known form ({forms})"),
+    N_("{column} '{value}' is not a real date: there is no month {month}"),
+    N_("{column} '{value}' is not a real date"),
+    N_("{column} '{value}' is before {year}; check the year"),
+    N_(
+        "{column} '{value}' has a two-digit year that is not within the last {years} years; "
+        "write the year with four digits"
+    ),
+    N_(
+        "{column} '{value}' reads only {only} ({shape}), and the file is read {read_as}: correct "
+        "the date, or import the file with the date order {order}"
+    ),
+    N_(
+        "record_id {where} in this file with different content; nobody can tell which row is "
+        "right, so every such row is held back: keep one and import again"
+    ),
+    N_(
+        "another row of this file has the same names, sex, birth date and birth place and other "
+        "details, and the file has no id column: nobody can tell the rows apart or which is "
+        "right, so every such row is held back. Add an id column, or keep one row, and import "
+        "again"
+    ),
+    N_(
+        "the row has {cells} cells but the header names {width} columns: a value probably holds "
+        "an unquoted delimiter"
+    ),
+    N_("the row has values in columns the header does not name"),
+    N_("not valid JSON ({why})"),
+    N_("not a JSON object"),
+    # whole files refused (kintrace.registry.readers, .header, .validation, .importer, .encoding)
+    N_("{file}: the file is empty. Nothing was imported."),
+    N_(
+        "{file}: the old Excel format (.xls) is not read. Open it in Excel or LibreOffice and "
+        "save it as .xlsx or 'CSV UTF-8'."
+    ),
+    N_(
+        "{file}: the name says Excel workbook (.xlsx) but the content is not one{looks}. If it "
+        "is a CSV file, rename it to .csv."
+    ),
+    N_(
+        "{file}: the name says {suffix} text but the content is {what}. Give the file its real "
+        "extension (.xlsx for a workbook) or export it as CSV."
+    ),
+    N_(
+        "{file}: unknown file type '{suffix}'. Kintrace imports .csv (also .tsv, .txt), .xlsx and "
+        ".jsonl (JSON Lines) files."
+    ),
+    N_(
+        "{file}: the column '{name}' appears twice in the header (columns {first} and {second}). "
+        "Rename or remove one of them."
+    ),
+    N_("{file}: the header line is empty; the first line must name the columns."),
+    N_(
+        "{file}: after row {row} the text is no longer in the encoding the start of the file "
+        "uses. Save the whole file as 'CSV UTF-8' and import it again."
+    ),
+    N_("{file}: row {row} cannot be read ({why})."),
+    N_(
+        "{file}: cannot be opened as an Excel workbook ({why}). Open it in Excel or LibreOffice "
+        "and save it again as .xlsx, or export it as CSV."
+    ),
+    N_("{file}: the sheet '{sheet}' is empty."),
+    N_(
+        "{file}: the sheet cannot be read after its row {row} ({why}): the workbook is damaged. "
+        "Open it in Excel or LibreOffice and save it again as .xlsx, or export it as CSV."
+    ),
+    N_(
+        "{file}: JSON Lines files must be UTF-8, and this one is not. Save it as UTF-8 and "
+        "import it again."
+    ),
+    N_(
+        "{file}: this is a JSON array, not JSON Lines. Write one JSON object per line (for "
+        "example with `jq -c '.[]'`) and import that."
+    ),
+    N_(
+        "{file}: the name says JSON Lines but the first line is not a JSON object. If it is a "
+        "CSV file, rename it to .csv."
+    ),
+    N_("{file}: line {line} is not UTF-8. Save the file as UTF-8."),
+    N_("{file}: the header is one or two rows, not {rows}."),
+    N_("{file}: the header row is counted from 1; got {row}."),
+    N_(
+        "{file}: row {row} is empty or beyond the first {rows} rows; give the number of the row "
+        "that names the columns, as the spreadsheet shows it."
+    ),
+    N_("{file}: the file has no header row (all of it is empty)."),
+    N_("{file}: a two-row header needs a second row under row {row}; it is empty or missing."),
+    N_(
+        "{file}: --source '{value}' is not a short id: use letters, digits, '_', '-' or '.', at "
+        "most 64 characters (e.g. camp-list-7)."
+    ),
+    N_(
+        "{file}: the column map names '{name}' as the id column, and this file has no such "
+        "column (found: {found}). Correct the map, or the file's header."
+    ),
+    N_(
+        "{file}: there is no record_id column (found: {found}). Every row needs an id unique "
+        "within its source: add or rename the column."
+    ),
+    N_(
+        "{file}: there is no source column and the import names no source. Add --source NAME, "
+        "or a source column."
+    ),
+    N_(
+        "{file}: there is no name column (found: {found}). Kintrace recognises surname, given "
+        "name and full name columns in Ukrainian, Russian and English (Прізвище, Ім'я, ПІБ, "
+        "Фамилия, Имя, ФИО, Surname, First name, Full name ...); map the name columns with --map "
+        "(or the web mapping step), see docs/formats.md."
+    ),
+    N_("{file}: the file has a header but no rows. Nothing was imported."),
+    N_(
+        "{file}: this file has no id column, and the records of source '{name}' have ids from "
+        "one. Map the file's id column (--map, or the web mapping step), or import the file as "
+        "another source. Nothing was imported."
+    ),
+    N_(
+        "{file}: this file has an id column, and source '{name}' was imported without one (its "
+        "ids are derived from each row). Map the id column to 'ignore' to go on that way, or "
+        "import the file as another source. Nothing was imported."
+    ),
+    N_(
+        "{file}: dates such as the one in row {row} read only as month/day/year (US order), and "
+        "no date in the file reads only day/month/year. Nothing was imported: if the list writes "
+        "the month first, import it with --date-order month-first (on the web: date order); see "
+        "docs/formats.md, 'Dates'."
+    ),
+    N_(
+        "{file}: cannot tell the text encoding{looks}: it is not UTF-8: {why}. Kintrace reads "
+        "UTF-8, UTF-16 with a BOM, Windows-1251 and KOI8-U. Save the file as 'CSV UTF-8' and "
+        "import it again."
+    ),
+    N_(
+        "{file}: {where}{what}; the limit is {limit} ({setting}). Nothing of this file was "
+        "imported. {hint}"
+    ),
+)
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[re.Pattern[str], str]]:
+    compiled = []
+    for template in TEMPLATES:
+        parts: list[str] = []
+        seen: set[str] = set()
+        last = 0
+        for match in _PLACEHOLDER.finditer(template):
+            parts.append(re.escape(template[last : match.start()]))
+            name = match.group(1)
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+            seen.add(name)
+            last = match.end()
+        parts.append(re.escape(template[last:]))
+        compiled.append((re.compile("".join(parts), re.DOTALL), template))
+    # the most specific first: longer fixed text wins over a looser template
+    compiled.sort(key=lambda p: -len(_PLACEHOLDER.sub("", p[1])))
+    return compiled
+
+
+def translate(text: str | None, gettext: Callable[[str], str]) -> str:
+    """`text` (a reason or refusal as the registry wrote it) in the language of `gettext`."""
+    if not text:
+        return ""
+    direct = gettext(text)  # a catalogue message id (the services' errors)
+    if direct != text:
+        return direct
+    for pattern, template in _patterns():
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        values = {
+            k: gettext(v) if k in _FIELD_VALUES and v else v for k, v in match.groupdict().items()
+        }
+        try:
+            return gettext(template).format(**values)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def matches(text: str) -> bool:
+    """Whether a template reads `text` (for the tests)."""
+    return any(p.fullmatch(text) for p, _ in _patterns())
+
+
+@pass_context
+def problem_filter(context: Context, text: str | None) -> str:
+    """Jinja filter `problem`: a reason or refusal in the page's language."""
+    return translate(text, context["_"])

@@ -1,0 +1,118 @@
+"""Issue 12, finding 7: import refusals, quarantine reasons, source kinds and the quarantine
+form are Ukrainian; "see the file format" is a link to the format the app serves.
+
+Every row and file below is synthetic test data.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.integration.web.conftest import csrf_of, upload
+
+from kintrace.registry.importer import import_file
+from kintrace.registry.quarantine import list_quarantine
+from kintrace.registry.sources import SOURCE_KINDS
+from kintrace.web import i18n, problems
+from kintrace.web.vocabulary import SOURCE_KIND_LABELS
+
+HEADER = "source,record_id,given_name,family_name,sex,birth_date,age,observed_on\n"
+BAD_ROWS = [
+    "s,r1,,,M,2012-01-01,,",  # no name
+    "s,r2,Synthia,Testenko,X,2012-01-01,,",  # sex
+    "s,r3,Synthia,Testenko,F,2999-01-01,,",  # future
+    "s,r4,Synthia,Testenko,F,someday,,",  # not a date
+    "s,r5,Synthia,Testenko,F,2012-13-01,,",  # no month 13
+    "s,r6,Synthia,Testenko,F,2012-02-30,,",  # not a real date
+    "s,r7,Synthia,Testenko,F,1800-01-01,,",  # before 1900
+    "s,r8,Synthia,Testenko,F,,abc,",  # age not a number
+    "s,r9,Synthia,Testenko,F,,40,",  # age over 25
+    "s,r10,Synthia,Testenko,F,2012-01-01,,2011-01-01",  # observed before birth
+    "s,r11,Synthia,Testenko,F,2000-01-01,,2026-01-01",  # over 25 at observation
+    "bad source!,r12,Synthia,Testenko,F,2012-01-01,,",  # source not an id
+    "s,,Synthia,Testenko,F,2012-01-01,,",  # empty id
+    "s," + "x" * 201 + ",Synthia,Testenko,F,2012-01-01,,",  # id too long
+    "s,r13,Synthia,Testenko,F,2012-01-01,,,extra",  # a cell too many
+    "s,r14,Synthia,Testenko,F,2012-01-01,,",  # the same id twice, different content
+    "s,r14,Synthia,Testenko,M,2012-01-01,,",
+    "s,r15,Synthia,Testenko,F,31.12.89,,",  # two-digit year out of the window
+]
+
+
+def test_every_quarantine_reason_reads_in_ukrainian(sqlite_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + "\n".join(BAD_ROWS) + "\n", encoding="utf-8")
+    import_file(sqlite_store, path, actor="test")
+    with sqlite_store.session() as db:
+        reasons = {q.reason for q in list_quarantine(db)}
+    assert len(reasons) >= 15, reasons
+    uk = i18n.load_translations()["uk"].gettext
+    for reason in reasons:
+        assert problems.matches(reason), reason
+        translated = problems.translate(reason, uk)
+        assert translated != reason and re.search("[а-яіїєґ]", translated), reason
+
+
+def test_every_template_has_a_ukrainian_translation_with_the_same_values() -> None:
+    uk = i18n.load_translations()["uk"].gettext
+    placeholder = re.compile(r"\{(\w+)\}")
+    for template in problems.TEMPLATES:
+        translated = uk(template)
+        assert translated != template, template
+        assert set(placeholder.findall(translated)) == set(placeholder.findall(template)), template
+
+
+def test_column_names_in_reasons_are_translated() -> None:
+    uk = i18n.load_translations()["uk"].gettext
+    text = problems.translate("birth_date '2999-01-01' is in the future", uk)
+    assert text.startswith(uk("birth_date")) and "2999-01-01" in text and "future" not in text
+    assert problems.translate("something no template knows", uk) == "something no template knows"
+
+
+def test_source_kinds_are_all_listed_and_translated() -> None:
+    uk = i18n.load_translations()["uk"]
+    assert set(SOURCE_KINDS) == set(SOURCE_KIND_LABELS)
+    assert [k for k in SOURCE_KINDS if uk.gettext(k) == k] == []
+
+
+def _in_ukrainian(client) -> str:  # type: ignore[no-untyped-def]
+    """The user's saved language becomes Ukrainian (the test users are made with English)."""
+    token = csrf_of(client, "/import")
+    r = client.post("/language", data={"language": "uk", "back": "/", "csrf_token": token})
+    assert r.status_code == 200
+    return token
+
+
+def test_refused_files_and_quarantine_page_in_ukrainian(signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in("u-caseworker")
+    token = _in_ukrainian(client)
+    empty = client.post(
+        "/import",
+        data={"csrf_token": token, "source": ""},
+        files={"file": ("empty.csv", b"", "text/csv")},
+    )
+    assert "файл порожній" in empty.text and "the file is empty" not in empty.text
+    old = client.post(
+        "/import",
+        data={"csrf_token": token, "source": ""},
+        files={"file": ("old.xls", b"\xd0\xcf\x11\xe0 synthetic", "application/vnd.ms-excel")},
+    )
+    assert "старий формат Excel" in old.text and "old Excel format" not in old.text
+    body = (HEADER + "s,q1,Synthia,Testenko,X,2012-01-01,,\n").encode()
+    _, done = upload(client, token, "rows.csv", body)
+    assert "стать «X» не є однією з M, F" in done.text  # type: ignore[attr-defined]
+    page = client.get("/quarantine").text
+    assert "is not one of M, F" not in page and "стать «X»" in page
+    assert f">{i18n.load_translations()['uk'].gettext('birth_date')}</label>" in page
+
+
+def test_see_the_file_format_is_a_link_the_app_serves(signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in("u-caseworker")
+    page = client.get("/import").text
+    assert '<a href="/help/formats">' in page
+    served = client.get("/help/formats")
+    assert served.status_code == 200 and served.headers["content-type"].startswith("text/plain")
+    assert "## Records file (input)" in served.text
+    docs = Path(__file__).parents[3] / "docs" / "formats.md"
+    assert served.text == docs.read_text(encoding="utf-8")
