@@ -181,6 +181,38 @@ TEMPLATES = (
         "{file}: {where}{what}; the limit is {limit} ({setting}). Nothing of this file was "
         "imported. {hint}"
     ),
+    # the link run after an import: its stages and why it could not link
+    N_("waiting for the link run in progress to finish"),
+    N_("reading the registry"),
+    N_("computing name keys and features"),
+    N_("scoring {count} new or changed records against the registry"),
+    N_("deciding the pairs (docs/linkage.md, the decision rules) and clustering persons"),
+    N_("writing results"),
+    N_("training the model (u by random sampling, m by EM)"),
+    N_("scoring candidate pairs"),
+    N_("estimating the prior"),
+    N_("estimating u by random sampling"),
+    N_("EM on {plan}"),
+    N_("filling the review queue"),
+    N_(
+        "The registry has no records, so there is nothing to link. Import lists first: "
+        "kintrace import FILE..."
+    ),
+    N_("The registry has one record; linking needs at least two. Import more lists."),
+    N_(
+        "None of the {count} records has a usable given or family name, and names are the "
+        "model's main evidence. Check the name columns of the imported lists (given_name, "
+        "family_name or full_name)."
+    ),
+    N_(
+        "None of the {count} records has a birth date or an age, and the model needs dates to "
+        "tell children with the same name apart. Check the birth_date / age columns of the "
+        "imported lists."
+    ),
+    N_(
+        "{error}: the link run stopped; the imported records are kept. Run it again with "
+        "`kintrace link`, or import again."
+    ),
 )
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

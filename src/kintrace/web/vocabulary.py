@@ -48,3 +48,19 @@ SOURCE_KIND_LABELS = (
     N_("partner"),
     N_("unknown"),
 )
+
+#: Events of an evidence item's custody log (`kintrace.evidence.custody.Event`) and the
+#: operator's role there; checked by the test.
+CUSTODY_EVENT_LABELS = (
+    N_("ingest"),
+    N_("link"),
+    N_("view"),
+    N_("download"),
+    N_("derive"),
+    N_("export"),
+    N_("verify"),
+    N_("hold"),
+    N_("release"),
+    N_("erase"),
+    N_("operator"),
+)

@@ -116,3 +116,23 @@ def test_see_the_file_format_is_a_link_the_app_serves(signed_in) -> None:  # typ
     assert "## Records file (input)" in served.text
     docs = Path(__file__).parents[3] / "docs" / "formats.md"
     assert served.text == docs.read_text(encoding="utf-8")
+
+
+def test_link_run_stages_and_custody_events_read_in_ukrainian() -> None:
+    """Each stage a link run reports (`say(...)` in the linkage area and the link service) and
+    each custody event has a Ukrainian text."""
+    from kintrace.evidence.custody import Event
+    from kintrace.services.linkruns import WAITING
+    from kintrace.web.vocabulary import CUSTODY_EVENT_LABELS
+
+    uk = i18n.load_translations()["uk"].gettext
+    src = Path(problems.__file__).parents[1]
+    stages = {WAITING}
+    for path in [*(src / "linkage").glob("*.py"), src / "services" / "linkruns.py"]:
+        for literal in re.findall(r'say\(f?"([^"]+)"\)', path.read_text(encoding="utf-8")):
+            stages.add(re.sub(r"\{[^}]+\}", "7", literal))
+    assert len(stages) >= 10
+    for stage in stages:
+        assert problems.translate(stage, uk) != stage, stage
+    assert {e.value for e in Event} <= set(CUSTODY_EVENT_LABELS)
+    assert [label for label in CUSTODY_EVENT_LABELS if uk(label) == label] == []
