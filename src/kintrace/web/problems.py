@@ -20,8 +20,21 @@ from jinja2.runtime import Context
 
 from kintrace.web.i18n import N_
 
-#: Values that are names of fields (translated like the field labels).
-_FIELD_VALUES = frozenset({"column"})
+#: Values that are one word of the interface: a field, a facet, a state, a role.
+_FIELD_VALUES = frozenset({"column", "facet", "from", "to", "role", "status"})
+#: Values that list such words or phrases (", ", ", and ", "; " between them).
+_LIST_VALUES = frozenset({"expected", "allowed", "roles", "needs", "unmet"})
+_LIST_SEPARATOR = re.compile(r"(, and |; |, )")
+
+#: Phrases a case refusal puts together (kintrace.cases.transitions).
+PHRASES = (
+    N_("a note saying why (--note)"),
+    N_("the place (--place)"),
+    N_("the date the child was known to be there (--on YYYY-MM-DD)"),
+    N_("the reason for closing (--reason)"),
+    N_("the child's identity must be verified first"),
+    N_("the child's whereabouts must be known first"),
+)
 
 TEMPLATES = (
     # rows held back (kintrace.registry.validation, .dates, .importer, .readers)
@@ -213,6 +226,80 @@ TEMPLATES = (
         "{error}: the link run stopped; the imported records are kept. Run it again with "
         "`kintrace link`, or import again."
     ),
+    # refused case moves, assignments and verdicts (kintrace.cases, kintrace.review)
+    N_(
+        "Refused {facet} '{from}' -> '{to}': '{to}' is not a {facet} state; expected one of: "
+        "{expected}."
+    ),
+    N_(
+        "Refused {facet} '{from}' -> '{to}': not an allowed transition. From '{from}' the "
+        "{facet} may move to: {allowed}."
+    ),
+    N_(
+        "Refused {facet} '{from}' -> '{to}': the role '{role}' may not make this transition; "
+        "roles that may: {roles}."
+    ),
+    N_(
+        "Refused {facet} '{from}' -> '{to}': the case is closed; an admin must reopen it first "
+        "(return 'closed' -> 'not_started')."
+    ),
+    N_("Refused {facet} '{from}' -> '{to}': it needs {needs}."),
+    N_(
+        "Refused {facet} '{from}' -> '{to}': the date given is in the future; give the date the "
+        "child was known to be there."
+    ),
+    N_("Refused {facet} '{from}' -> '{to}': {unmet}."),
+    N_(
+        "Refused assignment: there is no user '{name}'; give the user name of an existing "
+        "caseworker."
+    ),
+    N_(
+        "Refused assignment: the user '{name}' has the role '{role}'; a case can be assigned "
+        "only to a caseworker or an admin."
+    ),
+    N_(
+        "Refused assignment: the role '{role}' may not assign cases; roles that may: admin, "
+        "caseworker."
+    ),
+    N_(
+        "Refused assignment: the case is assigned to another caseworker; only they or an admin "
+        "may hand it over."
+    ),
+    N_(
+        "Refused 'different': the model scored this pair {probability}, at or above the "
+        "auto-link threshold {threshold}; say why they are different children in a note "
+        "(--note)."
+    ),
+    N_(
+        "Refused 'same': you gave the first confirmation of this pair; the two-person rule needs "
+        "a second, different reviewer to confirm it."
+    ),
+    N_(
+        "Refused: your claim on {left} / {right} is no longer valid (token {token}, current "
+        "{current}): the lease ran out and the pair went back to the queue. Take the next pair "
+        "with `kintrace review next`."
+    ),
+    N_(
+        "Refused: another reviewer holds {left} / {right} until {until} UTC; take another pair "
+        "or wait."
+    ),
+    N_("Refused: the role '{role}' may not decide pairs; roles that may: {roles}."),
+    N_(
+        "Refused: this pair is already {status}; changing a settled decision needs a note "
+        "saying why (--note), or undo it with `kintrace review undo`."
+    ),
+    N_(
+        "Refused: decision {decision} is not a 'same child' verdict; give the id of a confirmed "
+        "decision (`kintrace review decisions`)."
+    ),
+    N_(
+        "Refused: decision {decision} does not stand as a confirmed link (it was undone, or it "
+        "still waits for a second reviewer)."
+    ),
+    N_("Refused: decision {decision} is about records that are not part of case {case}."),
+    N_("Refused: case {case} already follows {record}; see `kintrace cases show {case}`."),
+    N_("Refused: the role '{role}' may not open cases; roles that may: admin, caseworker."),
+    N_("Expected a date as YYYY-MM-DD (for example 2026-10-01); the date given is not one."),
 )
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -249,14 +336,27 @@ def translate(text: str | None, gettext: Callable[[str], str]) -> str:
         match = pattern.fullmatch(text)
         if match is None:
             continue
-        values = {
-            k: gettext(v) if k in _FIELD_VALUES and v else v for k, v in match.groupdict().items()
-        }
+        values = {k: _value(k, v, gettext) for k, v in match.groupdict().items()}
         try:
             return gettext(template).format(**values)
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+def _value(name: str, value: str, gettext: Callable[[str], str]) -> str:
+    """A value put back into a translated template: words of the interface translated."""
+    if not value:
+        return value
+    if name in _FIELD_VALUES:
+        return gettext(value)
+    if name in _LIST_VALUES:
+        parts = _LIST_SEPARATOR.split(value)
+        return "".join(
+            p if i % 2 else (gettext(p.strip("'")) if p.strip("'") else p)
+            for i, p in enumerate(parts)
+        )
+    return value
 
 
 def matches(text: str) -> bool:

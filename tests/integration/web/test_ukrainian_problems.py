@@ -136,3 +136,59 @@ def test_link_run_stages_and_custody_events_read_in_ukrainian() -> None:
         assert problems.translate(stage, uk) != stage, stage
     assert {e.value for e in Event} <= set(CUSTODY_EVENT_LABELS)
     assert [label for label in CUSTODY_EVENT_LABELS if uk(label) == label] == []
+
+
+def test_refused_case_moves_and_assignments_read_in_ukrainian() -> None:
+    """Refusals made by the case rules themselves (kintrace.cases) are matched and translated,
+    the states, roles and phrases inside them too."""
+    from datetime import date
+
+    import pytest
+
+    from kintrace.cases import (
+        CaseState,
+        Change,
+        Facet,
+        ReturnStage,
+        Role,
+        WorkflowRefused,
+        check,
+        check_assignment,
+    )
+
+    uk = i18n.load_translations()["uk"].gettext
+    today = date(2026, 3, 1)
+    refusals = []
+    attempts = [
+        (CaseState(), Change(Facet.IDENTITY, "nowhere"), Role.CASEWORKER),
+        (CaseState(), Change(Facet.RETURN, "returned"), Role.CASEWORKER),
+        (CaseState(), Change(Facet.WHEREABOUTS, "known"), Role.ANALYST),
+        (CaseState(), Change(Facet.WHEREABOUTS, "known"), Role.CASEWORKER),
+        (
+            CaseState(),
+            Change(Facet.WHEREABOUTS, "known", place="Kherson", on=date(2030, 1, 1)),
+            Role.CASEWORKER,
+        ),
+        (CaseState(return_stage=ReturnStage.CLOSED, closed_reason="x"),
+         Change(Facet.IDENTITY, "verified", note="n"), Role.CASEWORKER),
+        (CaseState(), Change(Facet.RETURN, "requested"), Role.CASEWORKER),
+    ]  # fmt: skip
+    for state, change, role in attempts:
+        with pytest.raises(WorkflowRefused) as refused:
+            check(state, change, role=role, today=today)
+        refusals.append(str(refused.value))
+    for kwargs in (
+        {"assignee_role": None, "current": None, "actor_role": Role.CASEWORKER},
+        {"assignee_role": Role.ANALYST, "current": None, "actor_role": Role.CASEWORKER},
+        {"assignee_role": Role.CASEWORKER, "current": None, "actor_role": Role.REVIEWER},
+        {"assignee_role": Role.CASEWORKER, "current": "other", "actor_role": Role.CASEWORKER},
+    ):
+        with pytest.raises(WorkflowRefused) as refused:
+            check_assignment(actor="me", assignee="synthetic.user", **kwargs)  # type: ignore[arg-type]
+        refusals.append(str(refused.value))
+    assert len(set(refusals)) == len(refusals)
+    for text in refusals:
+        translated = problems.translate(text, uk)
+        assert translated != text and "Refused" not in translated, text
+    needs = problems.translate(refusals[3], uk)
+    assert uk("the place (--place)") in needs and uk("whereabouts") in needs
