@@ -52,9 +52,20 @@ def root(
 def _register_all() -> None:
     # Imported here, not at module top, so that `kintrace.cli.app` stays cheap to import
     # and each area owns its own module.
-    from kintrace.cli import audit, demo, evidence, keys, linkage, names, registry, review, web
+    from kintrace.cli import (
+        audit,
+        demo,
+        evidence,
+        figures,
+        keys,
+        linkage,
+        names,
+        registry,
+        review,
+        web,
+    )
 
-    for module in (registry, audit, demo, names, linkage, review, web, keys, evidence):
+    for module in (registry, audit, demo, names, linkage, review, web, keys, evidence, figures):
         module.register(app)
 
 

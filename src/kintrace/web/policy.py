@@ -120,6 +120,9 @@ POLICY: dict[str, Access] = {
     "evidence_item": NAME_READERS,
     "evidence_copy": NAME_READERS,
     "evidence_original": INVESTIGATORS,
+    # published figures (issue 15): counts that passed disclosure control, no names
+    "figures": EVERYONE,
+    "figures_file": EVERYONE,
     # the agency's accounts and its audit log (kintrace.services.users / .audit)
     "users": ADMINS,
     "users_add": ADMINS,

@@ -25,6 +25,7 @@ PARAMS = {
     "job_id": "999",  # a background link run
     "evidence_id": "999",  # an evidence item (none exists: 404 for those allowed too)
     "username": "nobody",  # a user to change (none: the users page says so, 400)
+    "release_id": "999",  # a figures release (the file route answers 422 without ?name=)
 }
 # Routes whose success is a redirect or a page for someone in the middle of signing in.
 ANONYMOUS_OK = {"sign_in_form", "sign_in", "set_language", "health"}
@@ -105,7 +106,7 @@ def test_anonymous_gets_sign_in_or_401(app, client_factory) -> None:  # type: ig
 
 def test_analyst_never_sees_a_name(signed_in) -> None:  # type: ignore[no-untyped-def]
     client = signed_in("u-analyst")
-    for path in ("/", "/sources", "/api/v1/dashboard", "/api/v1/sources"):
+    for path in ("/", "/sources", "/figures", "/api/v1/dashboard", "/api/v1/sources"):
         r = client.get(path)
         assert r.status_code == 200
         assert "Ковальчук" not in r.text and "Kovalchuk" not in r.text
