@@ -1,0 +1,77 @@
+"""The administrator's pages in a real browser (issue 12, finding 6): the audit log with a
+filter, "who read this child" on a person page, and adding a user on the users page; no
+CSP violation or script error. Screenshots: 30-audit, 31-person-readers, 32-users.
+All data is synthetic."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyotp
+import pytest
+from tests.e2e.browser.conftest import ARTIFACTS, PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ADMIN = "e2e-admin-pages"
+ADMIN_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # test-only key
+
+
+def _add_admin(home: Path) -> None:
+    from kintrace.accounts.roles import Role
+    from kintrace.config import load_settings
+    from kintrace.store.engine import open_store
+    from support.seed import add_user_with_totp
+
+    store = open_store(load_settings(home, env={}))
+    try:
+        with store.session(write=True) as db:
+            add_user_with_totp(
+                db,
+                username=ADMIN,
+                password=PASSWORD,
+                role=Role.ADMIN,
+                secret=ADMIN_SECRET,
+                at=datetime.now(UTC),
+            )
+    finally:
+        store.close()
+
+
+def test_audit_person_readers_and_users_pages(server: str, browser, e2e_home: Path) -> None:  # type: ignore[no-untyped-def]
+    _add_admin(e2e_home)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{server}/sign-in")
+    page.get_by_label("User name").fill(ADMIN)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.locator("#code").fill(pyotp.TOTP(ADMIN_SECRET).now())
+    page.locator("form.stack button").click()
+    page.wait_for_url(f"{server}/")
+
+    page.goto(f"{server}/persons/P000001")
+    page.goto(f"{server}/persons/P000001")  # the first read is now in the log
+    readers = page.locator("table.readers")
+    assert ADMIN in readers.inner_text() and "person page" in readers.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "31-person-readers.png"), full_page=True)
+
+    page.get_by_role("link", name="Audit log", exact=True).click()
+    page.get_by_label("Action").select_option("persons.read")
+    page.get_by_role("button", name="Show").click()
+    rows = page.locator("table.audit tbody tr")
+    assert rows.count() >= 2 and "persons.read" in rows.first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "30-audit.png"), full_page=True)
+
+    page.get_by_role("link", name="Users", exact=True).click()
+    page.get_by_label("User name", exact=True).fill("e2e-new-reviewer")
+    page.locator("#new-role").select_option("reviewer")
+    page.get_by_role("button", name="Add", exact=True).click()
+    assert page.locator("p.notice code.token").count() == 1
+    assert "e2e-new-reviewer" in page.locator("table.users").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "32-users.png"), full_page=True)
+    assert errors == [], errors
+    context.close()
