@@ -56,6 +56,7 @@ def _register_all() -> None:
         audit,
         demo,
         evidence,
+        exchange,
         figures,
         keys,
         linkage,
@@ -65,7 +66,19 @@ def _register_all() -> None:
         web,
     )
 
-    for module in (registry, audit, demo, names, linkage, review, web, keys, evidence, figures):
+    for module in (
+        registry,
+        audit,
+        demo,
+        names,
+        linkage,
+        review,
+        web,
+        keys,
+        evidence,
+        figures,
+        exchange,
+    ):
         module.register(app)
 
 

@@ -1,0 +1,96 @@
+"""The list exchange as the web and the command line ask for it (issue 13): Actor in, plain
+dataclasses out. A partner belongs to the agency that added it; an actor sees and uses only its
+own agency's partners (another agency's partner is "not found"). Every change is audited inside
+`kintrace.exchange`; reads of children's data are audited here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from kintrace.accounts.actors import Actor
+from kintrace.exchange import identity, partners
+from kintrace.exchange.errors import ExchangeNotFound
+from kintrace.exchange.partners import FIELDS, LANGUAGES, Agreement, Partner
+
+__all__ = [
+    "FIELDS",
+    "LANGUAGES",
+    "Agreement",
+    "Partner",
+    "add_agreement",
+    "add_partner",
+    "agreements",
+    "list_partners",
+    "our_recipient",
+    "parse_fields",
+    "partner",
+]
+
+parse_fields = partners.parse_fields
+
+
+def our_recipient(home: Path) -> str:
+    """Our age recipient (public), created with the identity on first use."""
+    return identity.our_recipient(home)
+
+
+def add_partner(
+    db: Session,
+    actor: Actor,
+    *,
+    name: str,
+    age_recipient: str,
+    language: str = "ru",
+    verify_key_pem: bytes | None = None,
+) -> Partner:
+    return partners.add_partner(
+        db,
+        name=name,
+        age_recipient=age_recipient,
+        language=language,
+        verify_key_pem=verify_key_pem,
+        agency_id=actor.agency_id,
+        actor=actor.name,
+    )
+
+
+def partner(db: Session, actor: Actor, name: str) -> Partner:
+    found = partners.get_partner(db, name)
+    if found.agency_id != actor.agency_id:
+        raise ExchangeNotFound(f"there is no partner named '{name[:64]}'.")
+    return found
+
+
+def list_partners(db: Session, actor: Actor) -> list[Partner]:
+    return partners.list_partners(db, agency_id=actor.agency_id)
+
+
+def add_agreement(
+    db: Session,
+    actor: Actor,
+    *,
+    partner_name: str,
+    purpose: str,
+    fields: tuple[str, ...],
+    expires_on: date,
+    onward_sharing_banned: bool = True,
+    today: date,
+) -> Agreement:
+    return partners.add_agreement(
+        db,
+        partner=partner(db, actor, partner_name),
+        purpose=purpose,
+        fields=fields,
+        expires_on=expires_on,
+        onward_sharing_banned=onward_sharing_banned,
+        actor=actor.name,
+        today=today,
+    )
+
+
+def agreements(db: Session, actor: Actor, partner_name: str) -> list[Agreement]:
+    return partners.agreements_of(db, partner(db, actor, partner_name))
