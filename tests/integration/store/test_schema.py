@@ -10,6 +10,7 @@ from kintrace.store import (
     audit_tables,
     evidence_tables,
     exchange_tables,
+    figures_tables,
     linkage_tables,
     registry_tables,
     review_tables,
@@ -20,7 +21,14 @@ from kintrace.store.engine import Store
 
 
 def test_every_table_module_shares_the_one_metadata() -> None:
-    for module in (linkage_tables, review_tables, web_tables, evidence_tables, exchange_tables):
+    for module in (
+        linkage_tables,
+        review_tables,
+        web_tables,
+        evidence_tables,
+        exchange_tables,
+        figures_tables,
+    ):
         assert module.metadata is Base.metadata, module.__name__
     assert registry_tables.Source.metadata is Base.metadata
     assert audit_tables.AuditEntry.metadata is Base.metadata
