@@ -12,7 +12,9 @@ two persons would join (`IdentityConflicts`, the `conflict` of `clustering.clust
 listed as pairs, which at a million records would be millions:
 
 - **rows listed together** (`group_key`: one source's `group_id` — a family's report, a
-  transport, a sibling group), which name a child once each;
+  transport, a sibling group), which name a child once each — unless the two rows are one child
+  entered twice: the same first name (a class the tables know) and the same full birth date
+  (decision 0317; twins share the date, never the first name);
 - **namesakes and look-alikes**: two records outside adoption listings (which replace them on
   purpose) on which two of surname stem, father's name and full birth date disagree. One
   disagreement can be a clerk's error; two are two children.
@@ -88,7 +90,9 @@ class IdentityConflicts:
     """The test `clustering.cluster` asks before joining two records: are they surely two
     children? (decision 0316). Built from a feature table, keyed by `keys` (default: `uid`).
 
-    True for two records of one listing group (`group_key`), and for two records outside
+    True for two records of one listing group (`group_key`) — unless both have the same known
+    first-name class and the same full birth date, one child entered twice (decision 0317) —,
+    and for two records outside
     adoption listings on which at least two of surname stem, father's name (a patronymic class
     the tables know) and full birth date disagree. A date disagrees when it is not the same
     date, not its day and month swapped, and not the same day and month in another year.
@@ -114,10 +118,12 @@ class IdentityConflicts:
             dtype=object,
         )
         self.group: dict[Hashable, str] = {}
+        self.entry: dict[Hashable, tuple[object, ...]] = {}
         if listed_together and "group_key" in features:
             groups = features["group_key"]
             listed = groups.notna() & (groups.astype(str) != "")
             self.group = dict(zip(names[listed], groups[listed], strict=True))
+            self.entry = _entries(features[listed], names[listed])
         self.identity: dict[Hashable, tuple[str | None, str | None, tuple[int, int, int] | None]]
         self.identity = {}
         if not namesakes or any(c not in features for c in _IDENTITY_COLUMNS):
@@ -155,7 +161,11 @@ class IdentityConflicts:
     def reason(self, a: Hashable, b: Hashable) -> str | None:
         """Why `a` and `b` are two children, in words for a reviewer; None when nothing says so."""
         group = self.group.get(a)
-        if group is not None and group == self.group.get(b):
+        if (
+            group is not None
+            and group == self.group.get(b)
+            and not _entered_twice(self.entry.get(a), self.entry.get(b))
+        ):
             return "listed together in one group of one list, which names a child once"
         left, right = self.identity.get(a), self.identity.get(b)
         if left is None or right is None:
@@ -171,6 +181,48 @@ class IdentityConflicts:
         if len(differ) < 2:
             return None
         return f"{', '.join(differ[:-1])} and {differ[-1]} disagree"
+
+
+def _entries(rows: pd.DataFrame, names: pd.Series) -> dict[Hashable, tuple[object, ...]]:
+    """What tells whether two rows of one group are one child entered twice (decision 0317):
+    the first-name class, when the tables know it, the surname stem, the full birth date and the
+    birth years the record allows. Rows without a known class are left out: their group alone
+    says they are two children."""
+    needed = ("given_class", "family_stem", "birth_year", "birth_month", "birth_day",
+              "birth_year_min", "birth_year_max")  # fmt: skip
+    if rows.empty or any(c not in rows for c in needed):
+        return {}
+    given = rows["given_class"]
+    keep = given.map(lambda c: isinstance(c, str) and ":" in c)
+    out: dict[Hashable, tuple[object, ...]] = {}
+    for name, c, stem, y, m, d, lo, hi in zip(
+        names[keep], *(rows[col][keep] for col in needed), strict=True
+    ):
+        full = not (pd.isna(y) or pd.isna(m) or pd.isna(d))
+        out[name] = (
+            str(c),
+            stem if isinstance(stem, str) and stem else None,
+            (int(y), int(m), int(d)) if full else None,
+            None if pd.isna(lo) else int(lo),
+            None if pd.isna(hi) else int(hi),
+        )
+    return out
+
+
+def _entered_twice(a: tuple[object, ...] | None, b: tuple[object, ...] | None) -> bool:
+    """Two rows of one group that are one child entered twice: the same known first-name class,
+    surnames not disagreeing, and the same full birth date — or, when one date is partial, birth
+    years that overlap (decision 0317). Twins share the date, never the first name."""
+    if a is None or b is None:
+        return False
+    (class_a, stem_a, date_a, lo_a, hi_a), (class_b, stem_b, date_b, lo_b, hi_b) = a, b
+    if class_a != class_b or (stem_a and stem_b and stem_a != stem_b):
+        return False
+    if date_a is not None and date_b is not None:
+        return date_a == date_b
+    if None in (lo_a, hi_a, lo_b, hi_b):
+        return False
+    return lo_a <= hi_b and lo_b <= hi_a  # type: ignore[operator]
 
 
 def _dates_disagree(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:

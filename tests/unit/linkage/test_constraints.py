@@ -88,3 +88,22 @@ def test_a_record_that_fits_two_namesakes_does_not_join_them() -> None:
     # a reviewer's must-link is not held back by the test
     confirmed = resolve(features, links, must_link=[(2, 4)]).person_of
     assert confirmed[2] == confirmed[4]
+
+
+def test_one_child_entered_twice_in_one_group_is_not_two_children() -> None:
+    # decision 0317: a list that enters a child twice in one group (a camp transport's row typed
+    # again) names that child twice; the same known first name, surname and full birth date
+    def ostap(uid: int, **extra: object) -> dict[str, object]:
+        return _ostap(uid, "Іванович", 12, 25, group_id="Т-7", source="camp", **extra)
+
+    assert not _conflict(ostap(1), ostap(2))
+    # one date partial (an age), the years overlapping: still the same entry
+    aged = _record(2, given_name="Остап", family_name="Заїченко", age=4,
+                   observed_on="2023-06-01", group_id="Т-7", source="camp")  # fmt: skip
+    assert not _conflict(ostap(1), aged)
+    # two full dates apart, another first name, another surname: two children of one group
+    assert _conflict(ostap(1), _ostap(2, "Іванович", 3, 2, group_id="Т-7", source="camp"))
+    assert _conflict(ostap(1), ostap(2, given_name="Тарас"))
+    assert _conflict(ostap(1), ostap(2, family_name="Бабиченко"))
+    # twins listed together: one date, two first names
+    assert _conflict(ostap(1), ostap(2, given_name="Марко"))
