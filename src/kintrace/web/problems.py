@@ -194,6 +194,16 @@ TEMPLATES = (
         "{file}: {where}{what}; the limit is {limit} ({setting}). Nothing of this file was "
         "imported. {hint}"
     ),
+    N_(
+        "{file}: the source '{name}' belongs to another agency, so this file cannot be imported "
+        "into it. Give the list a source name of your own (the source column, or --source / the "
+        "source field) and import it again. Nothing was imported."
+    ),
+    N_(
+        "The file names a source that is not your agency's. Rename the source in the file (or "
+        "with the source field) and upload it again."
+    ),
+    N_("The file is larger than {size} MiB; split it into smaller files."),
     # the link run after an import: its stages and why it could not link
     N_("waiting for the link run in progress to finish"),
     N_("reading the registry"),

@@ -192,3 +192,12 @@ def test_refused_case_moves_and_assignments_read_in_ukrainian() -> None:
         assert translated != text and "Refused" not in translated, text
     needs = problems.translate(refusals[3], uk)
     assert uk("the place (--place)") in needs and uk("whereabouts") in needs
+
+
+def test_another_agencys_source_is_refused_in_ukrainian(signed_in) -> None:  # type: ignore[no-untyped-def]
+    partner = signed_in("u-partner")
+    token = _in_ukrainian(partner)
+    body = b"source,record_id,given_name,family_name\nlist-a,a1,X,Y\n"
+    _, r = upload(partner, token, "synthetic.csv", body)
+    assert r.status_code == 400  # type: ignore[attr-defined]
+    assert "не належить вашій організації" in r.text and "not your agency" not in r.text  # type: ignore[attr-defined]
