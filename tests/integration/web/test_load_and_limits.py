@@ -471,7 +471,7 @@ def test_finding3_a_slow_request_body_holds_no_write_lock(live: str, sqlite_stor
 def test_finding3_the_web_import_reads_its_file_before_taking_the_write_lock(
     signed_in, sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from kintrace.web.workspace import imports
+    from kintrace.services import imports
 
     real = imports._source_names
     seen: list[bool] = []
@@ -629,12 +629,12 @@ def test_finding8_malformed_values_get_4xx_never_500(
 def test_finding8_a_server_error_page_carries_the_security_headers(
     quiet_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kintrace.web.workspace import overview
+    from kintrace.services import sources
 
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("synthetic failure")
 
-    monkeypatch.setattr(overview, "sources", broken)
+    monkeypatch.setattr(sources, "figures", broken)
     for path in ("/", "/api/v1/dashboard"):
         r = quiet_client.get(path)
         assert r.status_code == 500

@@ -10,14 +10,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from kintrace.accounts.actors import of_user
-from kintrace.services import persons
+from kintrace.services import persons, sources
 from kintrace.services import records as record_service
+from kintrace.services.imports import UploadRefused
 from kintrace.services.records import SearchError, SearchQuery
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.inputs import Id, IdField
 from kintrace.web.routes.imports import UPLOAD_OPENAPI, UploadDep, request_link, run_upload
-from kintrace.web.workspace import overview
-from kintrace.web.workspace.imports import UploadRefused
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(guard)], tags=["api"])
 
@@ -31,18 +30,18 @@ class SearchBody(BaseModel):
 
 @router.get("/dashboard", name="api_dashboard")
 def api_dashboard(db: DbDep, user: UserDep) -> dict[str, Any]:
-    figures = overview.sources(db, agency_id=user.agency_id)
+    figures = sources.figures(db, of_user(user))
     return {
         "records": sum(f.records for f in figures),
         "quarantined_open": sum(f.quarantined_open for f in figures),
         "by_source": {f.name: f.records for f in figures},
-        "review": overview.review_status_counts(db, agency_id=user.agency_id),
+        "review": sources.review_counts(db, of_user(user)),
     }
 
 
 @router.get("/sources", name="api_sources")
 def api_sources(db: DbDep, user: UserDep) -> list[dict[str, Any]]:
-    return [asdict(f) for f in overview.sources(db, agency_id=user.agency_id)]
+    return [asdict(f) for f in sources.figures(db, of_user(user))]
 
 
 @router.post("/search", name="api_search")

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kintrace.accounts import sessions, throttle, totp, users
 from kintrace.accounts.errors import AccountError, SignInFailed, Throttled
+from kintrace.services import accounts
 from kintrace.web import i18n
 from kintrace.web.deps import (
     DbDep,
@@ -23,7 +24,6 @@ from kintrace.web.deps import (
 )
 from kintrace.web.rendering import render
 from kintrace.web.security import is_https, is_loopback
-from kintrace.web.workspace import trail
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
@@ -147,9 +147,7 @@ def second_factor(
         throttle.record_failure(db, keys, now=now, limits=limits)
         return render(request, "second_factor.html", {"error": "failed"}, status_code=401)
     throttle.clear(db, throttle.account_key(user.username))
-    trail.record(
-        db, actor=user.username, action="web.sign_in", entity_type="user", entity_id=user.id
-    )
+    accounts.note_sign_in(db, user)
     response = RedirectResponse("/", status_code=303)
     _promote(request, db, user.id, response)
     return response
@@ -181,18 +179,11 @@ def enrol_confirm(
     assert identity.user is not None
     user = identity.user
     try:
-        codes = users.confirm_enrolment(db, user_id=user.id, code=code, now=now_utc())
+        codes = accounts.confirm_enrolment(db, user, code=code, now=now_utc())
     except AccountError as exc:
         return render(
             request, "enrol.html", {**_enrolment(db, user), "error": str(exc)}, status_code=400
         )
-    trail.record(
-        db,
-        actor=user.username,
-        action="accounts.totp_enrolled",
-        entity_type="user",
-        entity_id=user.id,
-    )
     response = render(request, "recovery_codes.html", {"codes": codes})
     _promote(request, db, user.id, response)
     return response

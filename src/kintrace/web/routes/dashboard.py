@@ -5,16 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from kintrace.accounts.actors import of_user
+from kintrace.services import sources as source_service
 from kintrace.web.deps import DbDep, UserDep, guard
 from kintrace.web.rendering import render
-from kintrace.web.workspace import overview
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
 
 @router.get("/", name="dashboard")
 def dashboard(request: Request, db: DbDep, user: UserDep) -> Response:
-    figures = overview.sources(db, agency_id=user.agency_id)
+    figures = source_service.figures(db, of_user(user))
     return render(
         request,
         "dashboard.html",
@@ -22,6 +23,6 @@ def dashboard(request: Request, db: DbDep, user: UserDep) -> Response:
             "figures": figures,
             "total_records": sum(f.records for f in figures),
             "total_quarantined": sum(f.quarantined_open for f in figures),
-            "review": overview.review_status_counts(db, agency_id=user.agency_id),
+            "review": source_service.review_counts(db, of_user(user)),
         },
     )

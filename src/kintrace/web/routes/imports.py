@@ -27,6 +27,7 @@ from kintrace.registry.errors import RegistryError
 from kintrace.registry.mapfile import ReadOptions
 from kintrace.registry.preview import batch_options, preview_file, saved_options
 from kintrace.registry.uploads import StagedUpload, stage_upload, staged_upload
+from kintrace.services import imports as import_service
 from kintrace.services import quarantine
 from kintrace.services.context import Store
 from kintrace.web.deps import DbDep, FormDep, NotFound, UserDep, guard
@@ -34,7 +35,6 @@ from kintrace.web.i18n import N_
 from kintrace.web.inputs import Id, count_from_text
 from kintrace.web.linkjobs import LinkJob
 from kintrace.web.rendering import is_htmx, render
-from kintrace.web.workspace import imports as import_service
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
@@ -137,7 +137,7 @@ def run_upload(
         path=staged.path,
         display_name=staged.display_name,
         source=source,
-        user=user,
+        actor=of_user(user),
     )
 
 
@@ -220,7 +220,7 @@ def import_map(
             path=staged.path,
             display_name=staged.display_name,
             source=name,
-            user=user,
+            actor=of_user(user),
             read=read,
         )
     except import_service.UploadRefused as exc:
@@ -323,7 +323,7 @@ def quarantine_fix(
             path=target,
             display_name=row.file_name,
             source=None if any(k.lower() == "source" for k in row.raw) else row.source_name,
-            user=user,
+            actor=of_user(user),
             read=batch_options(db, row.batch_id),
         )
     except import_service.UploadRefused as exc:

@@ -12,11 +12,11 @@ from fastapi.responses import Response
 
 from kintrace.accounts.actors import of_user
 from kintrace.services import records as record_service
+from kintrace.services import sources as source_service
 from kintrace.services.records import SearchError, SearchQuery, SearchResult
 from kintrace.web.deps import DbDep, UserDep, guard
 from kintrace.web.inputs import id_from_text
 from kintrace.web.rendering import is_htmx, render
-from kintrace.web.workspace import overview
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
@@ -29,7 +29,7 @@ def search_form(request: Request, db: DbDep, user: UserDep) -> Response:
         {
             "query": SearchQuery(),
             "result": None,
-            "sources": overview.source_choices(db, agency_id=user.agency_id),
+            "sources": source_service.choices(db, of_user(user)),
         },
     )
 
@@ -60,5 +60,5 @@ def search_post(
     context: dict[str, Any] = {"query": query, "result": result, "error": error}
     if is_htmx(request):
         return render(request, "_search_results.html", context, status_code=status)
-    context["sources"] = overview.source_choices(db, agency_id=user.agency_id)
+    context["sources"] = source_service.choices(db, of_user(user))
     return render(request, "search.html", context, status_code=status)

@@ -1,4 +1,9 @@
-"""Imports from the web: the registry's import service, then the agency scope of the source."""
+"""Imports from the web and the API: the registry's import service, for the actor's agency.
+
+Sources new with the file are given to the actor's agency before any record goes in; a file
+naming another agency's source is refused whole (decision 0411). `kintrace import` runs the same
+registry import (`kintrace.registry.importer`) with the agency given by `--agency`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kintrace.accounts.users import User
+from kintrace.accounts.actors import Actor
 from kintrace.registry import name_index, scope
 from kintrace.registry.columns import MappingError, map_columns
 from kintrace.registry.errors import RegistryError
@@ -36,11 +41,11 @@ def import_for_agency(
     path: Path,
     display_name: str,
     source: str | None,
-    user: User,
+    actor: Actor,
     read: ReadOptions | None = None,
 ) -> dict[str, Any]:
-    """Import one file as `user` with the registry's service; sources new with this file go to
-    the user's agency. A file naming a source of another agency is refused before any write.
+    """Import one file as `actor` with the registry's service; sources new with this file go to
+    the actor's agency. A file naming a source of another agency is refused before any write.
 
     New sources are created and given to the agency first, in their own transaction, so no other
     agency can see the records for a moment between the import and the assignment. The registry
@@ -48,22 +53,22 @@ def import_for_agency(
     """
     read = read or ReadOptions()
     names = _source_names(path, source, read, store)
-    _refuse_foreign_sources(db, names=names, agency_id=user.agency_id)
+    _refuse_foreign_sources(db, names=names, agency_id=actor.agency_id)
     existing = set(db.execute(select(Source.name).where(Source.name.in_(names))).scalars())
     for name in sorted(names - existing):
         if not _valid_source_name(name):
             continue  # the registry rejects the rows and says why
-        created = ensure_source(db, name, actor=user.username)
-        scope.assign_source(db, source_id=created.id, agency_id=user.agency_id)
+        created = ensure_source(db, name, actor=actor.name)
+        scope.assign_source(db, source_id=created.id, agency_id=actor.agency_id)
     db.commit()  # release the request's transaction: the import takes the write lock itself
     try:
         summary = import_file(
             store,
             path,
-            actor=user.username,
+            actor=actor.name,
             source=source,
             read=read,
-            agency_id=user.agency_id,
+            agency_id=actor.agency_id,
         )
     except (RegistryError, MappingError) as exc:
         raise UploadRefused(str(exc)) from None

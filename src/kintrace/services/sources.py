@@ -1,4 +1,5 @@
-"""Aggregate figures: records by source and status. No names: the analyst sees these too."""
+"""Sources and aggregate figures: records by source, imports, open quarantine rows, pairs by
+review status; the actor's agency only. No names: the analyst sees these too (not audited)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kintrace.accounts.actors import Actor
 from kintrace.registry.scope import sources_in_scope
 from kintrace.review.queue import queue_counts
 from kintrace.store.registry_tables import ImportBatch, QuarantinedRow, Record, Source
@@ -24,18 +26,19 @@ class SourceFigures:
     quarantined_open: int
 
 
-def source_choices(db: Session, *, agency_id: int) -> list[tuple[int, str]]:
+def choices(db: Session, actor: Actor) -> list[tuple[int, str]]:
     """(id, name) of the agency's sources, for a filter: no counting, cheap on any size."""
     rows = db.execute(
         select(Source.id, Source.name)
-        .where(Source.id.in_(sources_in_scope(agency_id)))
+        .where(Source.id.in_(sources_in_scope(actor.agency_id)))
         .order_by(Source.name)
     )
     return [(int(i), str(n)) for i, n in rows]
 
 
-def sources(db: Session, *, agency_id: int) -> list[SourceFigures]:
-    scoped = sources_in_scope(agency_id)
+def figures(db: Session, actor: Actor) -> list[SourceFigures]:
+    """Each of the agency's sources with its records, imports and open quarantine rows."""
+    scoped = sources_in_scope(actor.agency_id)
     records = dict(
         db.execute(
             select(Record.source_id, func.count(Record.id))
@@ -73,6 +76,6 @@ def sources(db: Session, *, agency_id: int) -> list[SourceFigures]:
     return result
 
 
-def review_status_counts(db: Session, *, agency_id: int) -> dict[str, int]:
+def review_counts(db: Session, actor: Actor) -> dict[str, int]:
     """Pairs by review status, counting the pairs whose two records belong to the agency."""
-    return queue_counts(db, agency_ids={agency_id})
+    return queue_counts(db, agency_ids={actor.agency_id})
