@@ -162,5 +162,69 @@ def agreement_list(
     out.print(table)
 
 
+@app.command("request")
+def request_cmd(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="The partner's name.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the package to.")],
+    cases: Annotated[
+        str | None,
+        typer.Option(
+            "--cases",
+            help="Which cases' children: all, return=STATE, whereabouts=STATE, identity=STATE, "
+            "ids=1,2,3.",
+        ),
+    ] = None,
+    persons: Annotated[
+        Path | None,
+        typer.Option("--persons", help="A file of children, one per line: SOURCE:ID or person id."),
+    ] = None,
+    fields: Annotated[
+        str | None,
+        typer.Option(
+            "--fields", help="Send only these of the agreement's fields (comma-separated)."
+        ),
+    ] = None,
+) -> None:
+    """Send a list of sought children to a partner: only the agreement's fields, names in the
+    partner's script beside the original, CSV and XLSX, signed (Ed25519) and encrypted to the
+    partner's age key. Recorded in the ledger and the audit log."""
+    lines = None
+    if persons is not None:
+        try:
+            lines = persons.read_text("utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise fail(f"{persons} cannot be read as UTF-8 text ({type(exc).__name__}).") from None
+    wanted = service.parse_fields(fields) if fields else None
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise fail(f"{out_dir} cannot be created ({exc.strerror}).") from None
+    home = settings_from(ctx).home
+    with opened_store(ctx, reported=_REPORTED) as store, store.session(write=True) as db:
+        made = service.send_request(
+            db,
+            command_line(cli_actor()),
+            home=home,
+            partner_name=to,
+            cases=cases,
+            child_lines=lines,
+            fields=wanted,
+            today=_today(),
+        )
+        target = out_dir / made.package_name
+        try:
+            target.write_bytes(made.package)
+        except OSError as exc:
+            raise fail(f"{target} cannot be written ({exc.strerror}); nothing recorded.") from None
+    out.print(
+        f"request {made.ref} to {made.partner}: {made.children} children, fields "
+        f"{', '.join(made.fields)}\n{target}  sha256 {made.package_sha256}\n"
+        f"signed by key {made.signer_key_id} (kintrace signing-key prints it); the partner opens "
+        f"it with: age -d -i KEY {made.package_name} > {made.ref}.zip",
+        highlight=False,
+    )
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="exchange")

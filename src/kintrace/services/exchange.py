@@ -12,15 +12,19 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.actors import Actor
-from kintrace.exchange import identity, partners
-from kintrace.exchange.errors import ExchangeNotFound
+from kintrace.exchange import identity, partners, requests
+from kintrace.exchange.errors import ExchangeNotFound, ExchangeRefused
 from kintrace.exchange.partners import FIELDS, LANGUAGES, Agreement, Partner
+from kintrace.exchange.requests import RequestMade, RequestView
+from kintrace.signing import load_or_create_signer
 
 __all__ = [
     "FIELDS",
     "LANGUAGES",
     "Agreement",
     "Partner",
+    "RequestMade",
+    "RequestView",
     "add_agreement",
     "add_partner",
     "agreements",
@@ -28,6 +32,7 @@ __all__ = [
     "our_recipient",
     "parse_fields",
     "partner",
+    "send_request",
 ]
 
 parse_fields = partners.parse_fields
@@ -94,3 +99,44 @@ def add_agreement(
 
 def agreements(db: Session, actor: Actor, partner_name: str) -> list[Agreement]:
     return partners.agreements_of(db, partner(db, actor, partner_name))
+
+
+def send_request(
+    db: Session,
+    actor: Actor,
+    *,
+    home: Path,
+    partner_name: str,
+    cases: str | None = None,
+    child_lines: list[str] | None = None,
+    fields: tuple[str, ...] | None = None,
+    today: date,
+) -> RequestMade:
+    """Build, sign, encrypt and record a request for the children of `cases` (a filter) or
+    `child_lines` (SOURCE:ID or person ids). The caller writes `package` where it must go."""
+    found = partner(db, actor, partner_name)
+    if (cases is None) == (child_lines is None):
+        raise ExchangeRefused("name the children with either --cases FILTER or --persons FILE.")
+    if cases is not None:
+        children = requests.children_of_cases(db, agency_id=found.agency_id, where=cases)
+    else:
+        children = requests.children_of_lines(
+            db, agency_id=found.agency_id, lines=child_lines or []
+        )
+    return requests.make_request(
+        db,
+        partner=found,
+        children=children,
+        fields=fields,
+        signer=load_or_create_signer(home),
+        actor=actor.name,
+        today=today,
+    )
+
+
+def get_request(db: Session, actor: Actor, ref: str) -> RequestView:
+    view = requests.get_request(db, ref)
+    partner_of_request = partners.get_partner(db, view.partner)
+    if partner_of_request.agency_id != actor.agency_id:
+        raise ExchangeNotFound(f"there is no request '{ref[:40]}'.")
+    return view
