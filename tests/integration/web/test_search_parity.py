@@ -10,14 +10,16 @@ import html
 import re
 from pathlib import Path
 
-import pytest
-from tests.integration.web.conftest import csrf_of
+from fastapi.testclient import TestClient
+from tests.integration.web.conftest import LOOPBACK, csrf_of, seed_agencies, sign_in
 from typer.testing import CliRunner
 
 from kintrace.cli.app import app as cli_app
 from kintrace.config import Settings
 from kintrace.registry.importer import import_file
 from kintrace.store.engine import Store
+from kintrace.web.app import create_app
+from kintrace.web.options import WebOptions
 from support.seed import write_records_csv
 
 #: Another home list, written in German romanisation (source, id, given, family, born, place).
@@ -40,16 +42,12 @@ _WEB_REF = re.compile(r"<td>(list-[a-z]) · ([a-z]\d+)</td>")
 Refs = frozenset[tuple[str, str]]
 
 
-@pytest.fixture
-def more_records(sqlite_store: Store, seeded: dict[str, int], tmp_path: Path) -> None:
-    import_file(sqlite_store, write_records_csv(tmp_path / "m.csv", MORE_ROWS), actor="test")
-
-
 def _cli(settings: Settings, query: str, user: str | None) -> Refs:
     args = ["--home", str(settings.home), "records", "search", query]
     if user is not None:
         args += ["--user", user]
-    result = CliRunner().invoke(cli_app, args, env={"KINTRACE_DATABASE_URL": "", "COLUMNS": "200"})
+    url = "" if settings.is_sqlite else settings.database_url
+    result = CliRunner().invoke(cli_app, args, env={"KINTRACE_DATABASE_URL": url, "COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     return frozenset(_CLI_REF.findall(result.output))
 
@@ -68,20 +66,31 @@ def _web(client, query: str) -> Refs:  # type: ignore[no-untyped-def]
     return frozenset(_WEB_REF.findall(html.unescape(r.text)))
 
 
-@pytest.mark.usefixtures("more_records")
-def test_cli_api_and_web_return_the_same_records_in_each_agency(  # type: ignore[no-untyped-def]
-    sqlite_settings: Settings, signed_in
+def _signed_in(app, username: str) -> TestClient:  # type: ignore[no-untyped-def]
+    client = TestClient(app, base_url="http://127.0.0.1", client=LOOPBACK)
+    sign_in(client, username)
+    return client
+
+
+def test_cli_api_and_web_return_the_same_records_in_each_agency(
+    settings: Settings, store: Store, tmp_path: Path
 ) -> None:
-    home, partner = signed_in("u-caseworker"), signed_in("u-partner")
+    """On SQLite and PostgreSQL: the three doors call one service (kintrace.services.records)."""
+    seed_agencies(store, tmp_path)
+    import_file(store, write_records_csv(tmp_path / "m.csv", MORE_ROWS), actor="test")
+    app = create_app(settings, store=store, options=WebOptions())
+    home, partner = _signed_in(app, "u-caseworker"), _signed_in(app, "u-partner")
     seen: dict[str, Refs] = {}
     for query in QUERIES:
         for user, client in (("u-caseworker", home), ("u-partner", partner)):
             web = _web(client, query)
             assert _api(client, query) == web, (query, user)
-            assert _cli(sqlite_settings, query, user) == web, (query, user)
+            assert _cli(settings, query, user) == web, (query, user)
             seen[f"{user} {query}"] = web
         # the operator's own search (no --user) is the home agency's
-        assert _cli(sqlite_settings, query, None) == seen[f"u-caseworker {query}"], query
+        assert _cli(settings, query, None) == seen[f"u-caseworker {query}"], query
+    home.close()
+    partner.close()
     kovalchuk = {("list-a", "a1"), ("list-r", "r1"), ("list-m", "m1")}
     for query in ("Kovalchuk", "Ковальчук", "Kovalchuck", "Sasha Kovalchuk"):
         assert seen[f"u-caseworker {query}"] == kovalchuk, query
