@@ -117,6 +117,20 @@ def test_a_record_nobody_would_see_gets_its_best_candidates() -> None:
     assert offered == {1}  # record 6's best; record 1 already has a pair above the floor
 
 
+def test_an_unseen_record_s_candidates_with_its_birthplace_come_first() -> None:
+    # decision 0318: record 6 (a lone adopted Олег) kept its birthplace; candidate 5 agrees with
+    # it, 3 was born elsewhere, 4's birthplace is unknown. The birthplace ranks before the
+    # probability: 5, then 4, then 3.
+    features = _features().assign(
+        birth_place_key=lambda f: f["uid"].map({6: "mariupol", 5: "mariupol", 3: "kherson"})
+    )
+    pairs = _pairs([(6, 3, 0.2), (6, 4, 0.1), (6, 5, 0.01)])
+    assert best_offers(pairs, features, below=0.5, floor=0.001, per_record=1) == {2}
+    assert best_offers(pairs, features, below=0.5, floor=0.001, per_record=2) == {1, 2}
+    # without birthplaces, the probability alone
+    assert best_offers(pairs, _features(), below=0.5, floor=0.001, per_record=1) == {0}
+
+
 def test_the_offer_rules_mark_offers_pending_and_leave_the_rest_below_the_floor() -> None:
     spec = kintrace_spec(Thresholds(adoption_offer=0.001, adoption_offers_per_record=1))
     pairs = _pairs([(1, 3, 0.05), (2, 4, 0.02), (1, 5, 0.06), (5, 3, 0.1)])

@@ -137,12 +137,20 @@ def best_offers(
 ) -> set[int]:
     """Positions of the best `per_record` candidates below `below` (at or above `floor`) of
     each adoption record that has no candidate at or above `below` at all: the few pairs a
-    reviewer looks at for a record that would otherwise never be seen."""
+    reviewer looks at for a record that would otherwise never be seen.
+
+    Best: the candidates whose birthplace agrees with the record's first, then those where
+    either birthplace is unknown, then those where they differ; by probability within each
+    (decision 0318). An adoption listing's birthplace is often replaced, so a different one
+    says little, and the model weighs it 0; but where it was kept, it picks the child out of a
+    dozen look-alikes of one first name and year better than the probability does."""
     if pairs.empty or per_record <= 0:
         return set()
-    kind = features.set_index("uid")["source_kind"].to_dict()
+    info = features.set_index("uid")
+    kind = info["source_kind"].to_dict()
+    place = info["birth_place_key"].to_dict() if "birth_place_key" in info else {}
     seen: set[Hashable] = set()
-    ranked: dict[Hashable, list[tuple[float, int]]] = defaultdict(list)
+    ranked: dict[Hashable, list[tuple[int, float, int]]] = defaultdict(list)
     for pos, (left, right, prob) in enumerate(
         zip(pairs["uid_l"], pairs["uid_r"], pairs["match_probability"], strict=True)
     ):
@@ -152,12 +160,21 @@ def best_offers(
             if float(prob) >= below:
                 seen.add(record)
             elif float(prob) >= floor:
-                ranked[record].append((float(prob), pos))
+                ranked[record].append((_place_rank(place, record, other), -float(prob), pos))
     offered: set[int] = set()
     for record, found in ranked.items():
         if record not in seen:
-            offered.update(pos for _, pos in sorted(found, reverse=True)[:per_record])
+            offered.update(pos for *_, pos in sorted(found)[:per_record])
     return offered
+
+
+def _place_rank(place: Mapping[Hashable, object], one: Hashable, two: Hashable) -> int:
+    """0 when both birthplaces are known and agree, 1 when either is unknown, 2 when they
+    differ."""
+    a, b = place.get(one), place.get(two)
+    if not (isinstance(a, str) and a and isinstance(b, str) and b):
+        return 1
+    return 0 if a == b else 2
 
 
 def offer_through_siblings(state: State) -> None:
