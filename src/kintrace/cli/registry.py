@@ -35,6 +35,7 @@ from kintrace.registry.sources import (
     registry_status,
     set_source_kind,
 )
+from kintrace.services import dashboard as dashboard_service
 from kintrace.services import records as record_service
 from kintrace.services.accounts import command_actor
 from kintrace.services.context import HOME_AGENCY_ID, Store, StoreError
@@ -473,10 +474,74 @@ def sources_set_kind(
     )
 
 
-def status_command(ctx: typer.Context) -> None:
-    """Totals: sources, records, versions, imports, open quarantine, audit entries."""
-    with _store(ctx) as store, store.session() as session:
-        _print_status(registry_status(session))
+def status_command(
+    ctx: typer.Context,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            help="The figures of this web user's agency (default: the home agency).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Totals, then the dashboard's figures: persons, cases by facet, review progress, records
+    by source and by month of arrival (the same service as the web's dashboard)."""
+    with (
+        opened_store(ctx, reported=(RegistryError, AccountError)) as store,
+        store.session() as session,
+    ):
+        status = registry_status(session)
+        figures = dashboard_service.figures(session, command_actor(session, cli_actor(), user))
+    _print_status(status)
+    _print_dashboard(figures)
+
+
+def _print_dashboard(d: dashboard_service.Dashboard) -> None:
+    """The web dashboard's figures as text: numbers right-aligned under their headers."""
+    out.print(
+        f"Agency: {d.persons} persons, {d.records} records ({d.linked_records} linked), "
+        f"{d.quarantined_open} rows in quarantine; cases {d.cases_open} open, "
+        f"{d.cases_closed} closed; pairs {d.waiting} waiting, {d.decided} decided",
+        highlight=False,
+    )
+    sources = Table(title="Records by source")
+    sources.add_column("source", no_wrap=True)
+    sources.add_column("kind")
+    sources.add_column("records", justify="right")
+    sources.add_column("quarantine", justify="right")
+    for s in d.sources:
+        sources.add_row(s.name, s.kind, str(s.records), str(s.quarantined_open))
+    out.print(sources)
+    cases = Table(title="Open cases by facet")
+    cases.add_column("facet")
+    cases.add_column("state")
+    cases.add_column("cases", justify="right")
+    for facet, states in d.cases_by_facet.items():
+        for state, n in states.items():
+            cases.add_row(facet, state, str(n))
+    out.print(cases)
+    review = Table(title="Review decisions per week")
+    review.add_column("week from", no_wrap=True)
+    for verdict in dashboard_service.VERDICTS:
+        review.add_column(verdict, justify="right")
+    for w in d.review_weeks:
+        review.add_row(
+            w.week.isoformat(), *(str(w.verdicts[v]) for v in dashboard_service.VERDICTS)
+        )
+    out.print(review)
+    out.print(
+        "Pairs by review status: " + ", ".join(f"{k} {v}" for k, v in d.review.items()),
+        highlight=False,
+    )
+    if d.arrivals:
+        months = Table(title="Records by month of arrival and source kind")
+        months.add_column("month", no_wrap=True)
+        for kind in d.kinds:
+            months.add_column(kind, justify="right")
+        for m in d.arrivals:
+            months.add_row(m.month, *(str(m.kinds[k]) for k in d.kinds))
+        out.print(months)
 
 
 def _print_status(status: RegistryStatus) -> None:

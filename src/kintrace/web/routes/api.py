@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from kintrace.accounts.actors import of_user
-from kintrace.services import persons, sources
+from kintrace.services import dashboard, persons, sources
 from kintrace.services import records as record_service
 from kintrace.services.imports import UploadRefused
 from kintrace.services.records import SearchError, SearchQuery
@@ -30,12 +30,19 @@ class SearchBody(BaseModel):
 
 @router.get("/dashboard", name="api_dashboard")
 def api_dashboard(db: DbDep, user: UserDep) -> dict[str, Any]:
-    figures = sources.figures(db, of_user(user))
+    """The dashboard's figures (no names): `kintrace.services.dashboard`, as `kintrace status`."""
+    d = dashboard.figures(db, of_user(user))
     return {
-        "records": sum(f.records for f in figures),
-        "quarantined_open": sum(f.quarantined_open for f in figures),
-        "by_source": {f.name: f.records for f in figures},
-        "review": sources.review_counts(db, of_user(user)),
+        "records": d.records,
+        "persons": d.persons,
+        "linked_records": d.linked_records,
+        "quarantined_open": d.quarantined_open,
+        "by_source": {s.name: s.records for s in d.sources},
+        "sources": [asdict(s) for s in d.sources],
+        "cases": {"open": d.cases_open, "closed": d.cases_closed, **d.cases_by_facet},
+        "review": d.review,
+        "review_weeks": [{"week": w.week.isoformat(), **w.verdicts} for w in d.review_weeks],
+        "arrivals": [{"month": m.month, **m.kinds} for m in d.arrivals],
     }
 
 

@@ -16,10 +16,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from kintrace.accounts.actors import of_user
 from kintrace.cases import WorkflowRefused
 from kintrace.evidence.items import Target
 from kintrace.evidence.scope import items_on
 from kintrace.services import cases as case_service
+from kintrace.services import children
 from kintrace.services.cases import CaseNotFound, CaseView
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
 from kintrace.web.inputs import Id, IdField, count_from_text, id_from_text
@@ -73,7 +75,10 @@ def cases_page(
         "new": bool(new),
         "closed": bool(closed),
     }
-    return render(request, "cases.html", {"lines": lines, "filters": filters})
+    names = children.names(
+        db, of_user(user), [line.case.subject for line in lines], shown_on="cases"
+    )
+    return render(request, "cases.html", {"lines": lines, "filters": filters, "names": names})
 
 
 @router.post("/cases", name="case_open")

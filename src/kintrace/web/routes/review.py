@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from kintrace.accounts.actors import of_user
 from kintrace.accounts.users import User
 from kintrace.cases import ReviewPolicy, Verdict, WorkflowRefused
-from kintrace.services import review
+from kintrace.services import children, review
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
 from kintrace.web.inputs import MAX_ID, Id, count_from_text
 from kintrace.web.rendering import render
@@ -55,10 +55,13 @@ def _queue_context(db: DbDep, user: UserDep, *, page: int = 1) -> dict[str, Any]
     waiting_total = sum(counts.get(s, 0) for s in review.WAITING_STATUSES)
     pages = max(1, -(-waiting_total // review.PAGE_SIZE))
     page = min(max(page, 1), pages)
+    waiting = review.waiting(db, reviewer(user), page=page)
+    keys = [k for item in waiting for k in (item.left, item.right)]
     return {
         "counts": counts,
         "held": review.held(db, reviewer(user), now=now_utc()),
-        "waiting": review.waiting(db, reviewer(user), page=page),
+        "waiting": waiting,
+        "names": children.names(db, of_user(user), keys, shown_on="review"),
         "page": page,
         "pages": pages,
     }

@@ -1,0 +1,52 @@
+"""The dashboard's SVG charts: drawn to scale, accessible, escaped, no style or script."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kintrace.web import charts
+
+
+@pytest.mark.parametrize(
+    ("value", "top", "why"),
+    [
+        (0, 1, "an empty chart still has an axis"),
+        (1, 1, "exactly one"),
+        (3, 5, "1, 2, 5 steps"),
+        (7, 10, "next power of ten"),
+        (120, 200, "two hundred"),
+        (4999, 5000, "five thousand"),
+    ],
+)
+def test_axis_top_is_a_round_number(value: int, top: int, why: str) -> None:
+    assert charts._nice_top(value) == top, why
+
+
+def _widths(svg: str) -> list[float]:
+    return [float(w) for w in re.findall(r'<rect class="series-0"[^>]*width="([\d.]+)"', svg)]
+
+
+def test_bars_are_drawn_to_scale_with_the_count_written() -> None:
+    svg = str(charts.bars(items=[("reported", 5), ("verified", 2), ("other", 0)], label="L"))
+    first, second = _widths(svg)  # a zero draws no bar
+    assert first == pytest.approx(2.5 * second)
+    assert ">5</text>" in svg and ">0</text>" in svg
+    assert 'role="img"' in svg and 'aria-label="L"' in svg and "<title>L</title>" in svg
+
+
+def test_columns_stack_their_series_and_escape_every_text() -> None:
+    svg = str(
+        charts.columns(
+            categories=[charts.Column("<b>", {"a": 2, "b": 2}), charts.Column("w2", {"a": 1})],
+            series=[("a", "A & co"), ("b", '"quoted"')],
+            label='figures <script>alert("x")</script>',
+        )
+    )
+    assert "<script>" not in svg and "<b>" not in svg
+    assert "&lt;b&gt;" in svg and "A &amp; co" in svg
+    heights = [float(h) for h in re.findall(r'<rect class="series-\d"[^>]*height="([\d.]+)"', svg)]
+    # the first column's two parts, the second column's one part (top 5: 160 units = 5)
+    assert heights[:3] == pytest.approx([64.0, 64.0, 32.0])
+    assert "style" not in svg
