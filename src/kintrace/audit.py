@@ -60,7 +60,8 @@ def entry_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _now() -> str:
+def now_text() -> str:
+    """Now, as the log writes times: ISO 8601 UTC with microseconds and a Z."""
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
@@ -123,7 +124,7 @@ def append(
     entry_id = (last.id + 1) if last else 1
     prev_hash = last.hash if last else GENESIS_HASH
     fields = {
-        "at": _now(),
+        "at": now_text(),
         "actor": actor,
         "action": action,
         "entity_type": entity_type,

@@ -170,3 +170,33 @@ def test_import_with_a_manifest_registers_each_source_with_its_kind(
     assert "already imported" in output
     code, output = invoke(settings, "import")
     assert code == 1 and "nothing to import" in output
+
+
+def test_finding_7_audit_checkpoint_and_verify_find_truncation(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """`kintrace audit checkpoint --out FILE`, then the last entries deleted: the chain alone
+    passed this before issue 11; `audit verify` (stored checkpoint) and `audit verify
+    --checkpoint FILE` (a copy kept elsewhere, after the stored ones are deleted too) fail."""
+    code, output = invoke(settings, "import", "--no-link", str(write_csv(tmp_path / "r.csv", ROWS)))
+    assert code == 0, output
+    copy = tmp_path / "elsewhere.json"
+    code, output = invoke(settings, "audit", "checkpoint", "--out", str(copy))
+    assert code == 0 and "entries" in output and copy.exists(), output
+    code, output = invoke(settings, "audit", "verify")
+    assert code == 0 and "intact" in output and "checkpoint" in output, output
+
+    store = open_store(settings)
+    with store.session() as session:
+        last = session.execute(text("SELECT max(id) FROM audit_log")).scalar_one()
+        session.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": last})
+    code, output = invoke(settings, "audit", "verify")
+    assert code == 1 and "truncation" in output, output
+    with store.session() as session:
+        session.execute(text("DELETE FROM audit_checkpoints"))
+    store.close()
+    code, output = invoke(settings, "audit", "verify", "--checkpoint", str(copy))
+    assert code == 1 and "truncation" in output and "Traceback" not in output, output
+    (tmp_path / "junk.json").write_text("{}", encoding="utf-8")
+    code, output = invoke(settings, "audit", "verify", "--checkpoint", str(tmp_path / "junk.json"))
+    assert code == 1 and "not an audit checkpoint" in output, output

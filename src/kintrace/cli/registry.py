@@ -22,7 +22,6 @@ from kintrace.cli.command import cli_actor, fail, opened_store
 from kintrace.registry.dates import DATE_ORDERS
 from kintrace.registry.errors import RegistryError
 from kintrace.registry.importer import ImportSummary, import_file
-from kintrace.registry.integrity import verify_registry_audit
 from kintrace.registry.manifest import read_manifest
 from kintrace.registry.mapfile import ReadOptions, read_map_file, write_map_file
 from kintrace.registry.quarantine import export_quarantine, list_quarantine
@@ -35,11 +34,13 @@ from kintrace.registry.sources import (
     registry_status,
     set_source_kind,
 )
+from kintrace.services import checkpoints
 from kintrace.services import dashboard as dashboard_service
 from kintrace.services import records as record_service
 from kintrace.services.accounts import command_actor
 from kintrace.services.context import HOME_AGENCY_ID, Store, StoreError
 from kintrace.services.records import SearchError, SearchQuery
+from kintrace.signing import SigningKeyError
 
 #: Files bigger than this get a progress bar (about a few thousand rows).
 PROGRESS_BYTES = 512 * 1024
@@ -697,14 +698,92 @@ def quarantine_export(
     out.print(f"{count} quarantined row(s) written to {out_file}.", highlight=False)
 
 
+@audit_app.command("checkpoint")
+def audit_checkpoint_command(
+    ctx: typer.Context,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Also write the checkpoint to this file (JSON): keep copies away from the "
+            "data directory, where whoever can rewrite the database cannot reach them.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Sign the audit log's head (entries, last hash, time, key id) and store the checkpoint;
+    `audit verify` then finds entries deleted at the end or a chain recomputed."""
+    with _store(ctx) as store:
+        try:
+            made = checkpoints.checkpoint(store)
+        except (SigningKeyError, OSError) as exc:
+            raise fail(f"no checkpoint written: {exc}") from None
+    if out_file is not None:
+        try:
+            out_file.write_text(made.to_json() + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise fail(
+                f"the checkpoint is stored, but {out_file} could not be written: {exc.strerror}."
+            ) from None
+    out.print(
+        f"audit checkpoint {made.id}: {made.entries} entries, head {made.head_hash[:16]}, "
+        f"key {made.key_id}, at {made.at}"
+        + (f"; written to {out_file}" if out_file is not None else "")
+        + ".",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 @audit_app.command("verify")
-def audit_verify(ctx: typer.Context) -> None:
-    """Recompute the audit chain (and each import's versions); report the first broken entry."""
-    with _store(ctx) as store, store.session() as session:
-        result = verify_registry_audit(session)
+def audit_verify(
+    ctx: typer.Context,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            help="Hold the log against this checkpoint file (a copy kept elsewhere) instead "
+            "of the latest stored one.",
+            show_default=False,
+        ),
+    ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--public-key",
+            help="The public key (PEM, `kintrace signing-key --out`) the checkpoint must be "
+            "signed with (default: the data directory's key).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Recompute the audit chain (and each import's versions, each custody event); report the
+    first broken entry; then check the log still holds what the signed checkpoint vouched for."""
+    with _store(ctx) as store:
+        try:
+            result = checkpoints.verify(
+                store, checkpoint_file=checkpoint, public_key_file=public_key
+            )
+        except checkpoints.CheckpointError as exc:
+            raise fail(str(exc)) from None
     if not result.ok:
-        raise fail(f"audit log broken at entry {result.broken_id}: {result.problem}.")
-    out.print(f"audit log intact: {result.entries} entries verified.")
+        where = f" at entry {result.broken_id}" if result.broken_id is not None else ""
+        raise fail(f"audit log broken{where}: {result.problem}.")
+    held = result.checkpoint
+    anchor = (
+        f"; it holds the {held.entries} entries the checkpoint of {held.at} signed "
+        f"(key {held.key_id}, {result.checkpoint_from})"
+        if held is not None
+        else "; no signed checkpoint yet (`kintrace audit checkpoint` writes one)"
+    )
+    out.print(
+        f"audit log intact: {result.entries} entries verified"
+        + (f", {result.custody_events} custody events" if result.custody_events else "")
+        + anchor
+        + ".",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def register(app: typer.Typer) -> None:

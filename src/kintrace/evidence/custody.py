@@ -193,3 +193,27 @@ def verify_chain(db: Session) -> ChainCheck:
         prev = row.hash
         expected = row.id + 1
     return ChainCheck(ok=True, events=count)
+
+
+def mirror_check(db: Session, entry: Any, details: dict[str, Any]) -> str | None:
+    """An audit entry "evidence.<event>" against the custody event it mirrors (a check for
+    `kintrace.audit.verify`): the event must still exist with the hash the entry carries, so a
+    custody log cut short or re-chained is found by the audit chain and its signed checkpoints."""
+    event_id, expected = details.get("custody_event"), details.get("custody_hash")
+    if not isinstance(event_id, int) or not isinstance(expected, str):
+        return "its details do not name the custody event it mirrors"
+    found = db.execute(
+        select(custody_events.c.hash).where(custody_events.c.id == event_id)
+    ).scalar_one_or_none()
+    if found is None:
+        return f"custody event {event_id}, which it mirrors, is missing from the custody log"
+    if found != expected:
+        return (
+            f"custody event {event_id} is not the one it mirrors (its hash differs): the custody "
+            "log was changed and its chain recomputed"
+        )
+    return None
+
+
+#: The audit checks of the evidence area, one per custody event kind.
+AUDIT_CHECKS: dict[str, audit.DetailCheck] = {f"evidence.{e.value}": mirror_check for e in Event}

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from kintrace import audit_checkpoint
 from kintrace.cases import ReviewPolicy
 from kintrace.review import queue
 from kintrace.store.engine import Store
@@ -60,6 +61,8 @@ def link_and_queue(
         say("filling the review queue")
         with store.session(write=True) as session:
             added, _, withdrawn = queue.sync_from_links(session, policy=policy, now=_now())
+            # The run's audit entries, vouched for by a signed checkpoint (decision 0415).
+            audit_checkpoint.write_after_run(session, store.settings.home)
     return LinkOutcome(report=report, queued=added, withdrawn=withdrawn)
 
 
