@@ -83,7 +83,7 @@ class ReviewPolicy:
     # Source kinds as the registry spells them, and as the demo data spells them.
     family_kinds: frozenset[str] = frozenset({"family", "family_report"})
     other_side_kinds: frozenset[str] = frozenset(
-        {"camp", "camp_list", "adoption", "adoption_listing", "partner", "partner_list"}
+        {"camp", "camp_list", "adoption", "adoption_listing", "partner", "partner_list", "answer"}
     )
     lease_seconds: int = 900
     spot_check_rate: float = 0.0

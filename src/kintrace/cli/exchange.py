@@ -30,6 +30,8 @@ agreement_app = typer.Typer(
 )
 app.add_typer(partner_app, name="partner")
 app.add_typer(agreement_app, name="agreement")
+answer_app = typer.Typer(help="Answers from a partner.", no_args_is_help=True)
+app.add_typer(answer_app, name="answer")
 out = Console()
 
 _REPORTED = (ExchangeError,)
@@ -222,6 +224,41 @@ def request_cmd(
         f"{', '.join(made.fields)}\n{target}  sha256 {made.package_sha256}\n"
         f"signed by key {made.signer_key_id} (kintrace signing-key prints it); the partner opens "
         f"it with: age -d -i KEY {made.package_name} > {made.ref}.zip",
+        highlight=False,
+    )
+
+
+@answer_app.command("import")
+def answer_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The answer package (age-encrypted).")],
+    request: Annotated[
+        str | None, typer.Option("--request", help="The request it answers (RQ-...).")
+    ] = None,
+) -> None:
+    """Import a partner's answer: decrypt, verify the signature (required when the partner has a
+    verify key), match rows to the request's children by reference, else by name and birth
+    date, map statuses to the vocabulary (unknown ones held), enter the rows in the registry as
+    a source of kind `answer`. Cases change only when a caseworker accepts a proposal."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise fail(f"{file} cannot be read ({exc.strerror}).") from None
+    home = settings_from(ctx).home
+    with opened_store(ctx, reported=_REPORTED) as store:
+        done = service.import_answer(
+            store, command_line(cli_actor()), home=home, data=data, request_ref=request
+        )
+    if done.answer_id is None:
+        out.print(f"this answer to {done.request} was imported before: nothing changed.")
+        return
+    signed = f"signed by key {done.signed_by}" if done.signed_by else "unsigned"
+    out.print(
+        f"answer {done.answer_id} to {done.request} ({signed}): {done.rows} rows; matched by "
+        f"reference {done.by_reference}, by name and birth date {done.by_model}; unmatched "
+        f"{done.unmatched}; duplicated references {done.duplicates}; statuses held for a "
+        f"person {done.held_statuses}; case proposals {done.proposals} (pending); registry "
+        f"source {done.source}",
         highlight=False,
     )
 

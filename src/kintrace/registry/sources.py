@@ -19,7 +19,7 @@ from kintrace.store.registry_tables import (
     Source,
 )
 
-SOURCE_KINDS = ("family", "registry", "camp", "adoption", "partner", "unknown")
+SOURCE_KINDS = ("family", "registry", "camp", "adoption", "partner", "answer", "unknown")
 
 
 @dataclass(frozen=True)

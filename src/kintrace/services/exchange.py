@@ -12,22 +12,26 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.actors import Actor
-from kintrace.exchange import identity, partners, requests
+from kintrace.exchange import answers, identity, partners, requests
+from kintrace.exchange.answers import AnswerImported
 from kintrace.exchange.errors import ExchangeNotFound, ExchangeRefused
 from kintrace.exchange.partners import FIELDS, LANGUAGES, Agreement, Partner
 from kintrace.exchange.requests import RequestMade, RequestView
 from kintrace.signing import load_or_create_signer
+from kintrace.store.engine import Store
 
 __all__ = [
     "FIELDS",
     "LANGUAGES",
     "Agreement",
+    "AnswerImported",
     "Partner",
     "RequestMade",
     "RequestView",
     "add_agreement",
     "add_partner",
     "agreements",
+    "import_answer",
     "list_partners",
     "our_recipient",
     "parse_fields",
@@ -140,3 +144,20 @@ def get_request(db: Session, actor: Actor, ref: str) -> RequestView:
     if partner_of_request.agency_id != actor.agency_id:
         raise ExchangeNotFound(f"there is no request '{ref[:40]}'.")
     return view
+
+
+def import_answer(
+    store: Store, actor: Actor, *, home: Path, data: bytes, request_ref: str | None = None
+) -> AnswerImported:
+    """Decrypt an answer with our identity, verify it (required when the partner has a verify
+    key), match its rows to the request's children, classify statuses, enter the rows in the
+    registry (source of kind `answer`) and record pending case proposals. Runs its own
+    transactions (the registry import is one). Cases are not changed."""
+    return answers.import_answer(
+        store,
+        data=data,
+        identity=identity.load_or_create_identity(home),
+        request_ref=request_ref,
+        actor=actor.name,
+        agency_id=actor.agency_id,
+    )

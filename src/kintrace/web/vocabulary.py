@@ -46,6 +46,7 @@ SOURCE_KIND_LABELS = (
     N_("camp"),
     N_("adoption"),
     N_("partner"),
+    N_("answer"),
     N_("unknown"),
 )
 

@@ -24,6 +24,10 @@ class SourceKind(StrEnum):
     CAMP = "camp"
     ADOPTION = "adoption"
     PARTNER = "partner"
+    #: rows of a counterpart's answer to an exchange request (kintrace.exchange): what the other
+    #: side says of a child it was asked about, re-spelled in Russian but not re-registered, so
+    #: read at face value like a partner list (no identity field is replaced on purpose).
+    ANSWER = "answer"
     UNKNOWN = "unknown"
 
     @classmethod
