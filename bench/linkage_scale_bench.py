@@ -381,7 +381,8 @@ def main() -> None:
         t2 = time.perf_counter()
         chunks = chunks_for(len(features), args.chunks)
         pairs = predict(spec, model, features, engine=engine, blocks=blocks,
-                        floor=spec.thresholds.candidate_floor, chunks=chunks)  # fmt: skip
+                        floor=spec.thresholds.candidate_floor, chunks=chunks,
+                        candidates_only=True)  # fmt: skip
         pairs = candidates(spec, pairs)
         t3 = time.perf_counter()
         rss_scored = peak_gib()

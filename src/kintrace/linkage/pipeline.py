@@ -59,6 +59,7 @@ def train_and_score(
         floor=spec.thresholds.candidate_floor,
         chunks=chunks_for(len(features), chunks),
         blocks=blocks,
+        candidates_only=True,
     )
     return model, candidates(spec, pairs)
 

@@ -199,11 +199,15 @@ def predict(
     floor: float | None = None,
     chunks: int = 1,
     blocks: BlockPlan | None = None,
+    candidates_only: bool = False,
 ) -> pd.DataFrame:
     """Score every candidate pair the blocking rules find; keep those at or above `floor`.
 
     On one table (a dedupe) the rules are capped (`kintrace.linkage.blocking`): `blocks` is the
-    plan, made here with the default cap when not given."""
+    plan, made here with the default cap when not given. With `candidates_only`, only the pairs
+    `pipeline.candidates` would keep leave the database (`candidate_condition`), and of every
+    pair only the columns the scored-pairs table has: at a million dense records most pairs
+    above the adoption offer floor are neither, and pandas holding them all was the peak."""
     n_records = len(features) if isinstance(features, pd.DataFrame) else sum(map(len, features))
     if isinstance(features, pd.DataFrame):
         blocks = blocks or plan_blocking(spec, features)
@@ -216,7 +220,7 @@ def predict(
         num_chunks_right=chunks if chunks > 1 else None,
         warning_mode="never",
     )
-    frame = _pairs_frame(spec, result.as_pandas_dataframe())
+    frame = _pairs_frame(spec, _fetch(spec, linker, result, candidates_only=candidates_only))
     result.drop_table_from_database_and_remove_from_cache()
     _drop_all(engine)
     return frame
@@ -251,12 +255,12 @@ def predict_incremental(
     between = linker.inference.predict_between(
         old_table, new_table, threshold_match_probability=floor, warning_mode="never"
     )
-    frames.append(_pairs_frame(spec, between.as_pandas_dataframe()))
+    frames.append(_pairs_frame(spec, _fetch(spec, linker, between)))
     if len(new) > 1:
         within = linker.inference.predict_within(
             new_table, threshold_match_probability=floor, warning_mode="never"
         )
-        frames.append(_pairs_frame(spec, within.as_pandas_dataframe()))
+        frames.append(_pairs_frame(spec, _fetch(spec, linker, within)))
     _drop_all(engine)
     return pd.concat(frames, ignore_index=True)
 
@@ -268,6 +272,48 @@ def empty_pairs(spec: ModelSpec) -> pd.DataFrame:
     columns += [f"{c}_{side}" for c in spec.retain_columns for side in ("l", "r")]
     return pd.DataFrame({c: pd.Series(dtype="float64" if c.startswith("m") else "object")
                          for c in columns})  # fmt: skip
+
+
+def candidate_condition(spec: ModelSpec) -> str | None:
+    """`pipeline.candidates` as a SQL condition on Splink's scored pairs: at or above the review
+    floor, or with a record of an offered kind at or above the adoption offer floor (a NULL
+    kind is not offered, as in pandas). None when every pair at the candidate floor is kept."""
+    t = spec.thresholds
+    if t.candidate_floor >= t.review_floor:
+        return None
+    offered = sorted(str(k) for k in spec.kinds.offered)
+    if not offered:
+        return f"match_probability >= {float(t.review_floor)!r}"
+    kinds = ", ".join("'" + k.replace("'", "''") + "'" for k in offered)
+    return (
+        f"(match_probability >= {float(t.review_floor)!r} OR "
+        f"((source_kind_l IN ({kinds}) OR source_kind_r IN ({kinds})) "
+        f"AND match_probability >= {float(t.adoption_offer)!r}))"
+    )
+
+
+def _fetch(
+    spec: ModelSpec, linker: Linker, result: Any, *, candidates_only: bool = False
+) -> pd.DataFrame:
+    """Splink's scored pairs as pandas, only the columns `_pairs_frame` reads (Splink's table
+    also holds every compared value, gamma and Bayes factor), and with `candidates_only` only
+    the pairs `candidate_condition` keeps; the filter and projection run in the database."""
+    uid = spec.unique_id
+    present = {column.unquote().name for column in result.columns}
+    wanted = [f"{uid}_l", f"{uid}_r", "match_weight", "match_probability"]
+    wanted += [f"{p}{c.name}" for c in spec.comparisons for p in ("mw_", "mw_tf_adj_")]
+    wanted += ["source_dataset_l", "source_dataset_r"]
+    wanted += [f"{c}_{side}" for c in spec.retain_columns for side in ("l", "r")]
+    columns = [c for c in wanted if c in present]
+    condition = candidate_condition(spec) if candidates_only else None
+    if condition and not {"source_kind_l", "source_kind_r"} <= present:
+        condition = None  # no kinds retained: pandas filters (pipeline.candidates)
+    sql = f"SELECT {', '.join(columns)} FROM {result.physical_name}"
+    if condition:
+        sql += f" WHERE {condition}"
+    frame = linker.misc.query_sql(sql, output_type="pandas")
+    assert isinstance(frame, pd.DataFrame)
+    return frame
 
 
 def _tf_columns(spec: ModelSpec) -> list[str]:

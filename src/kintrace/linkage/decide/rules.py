@@ -10,11 +10,12 @@ and the review page can say which rules a pair meets.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
+import numpy as np
 import pandas as pd
 
 from kintrace.linkage.persons import Constraints
@@ -36,6 +37,46 @@ class Stage(StrEnum):
     REFINE = "refine"  # changes how another rule (`refines`) decides
 
 
+class Rows(Sequence[dict[str, Any]]):
+    """A scored-pairs table's rows as dicts (`DataFrame.to_dict("records")`), each made when
+    read and kept: the rules read the few auto and pending pairs of millions, and a dict per
+    pair was a run's largest cost in time and memory at a million records."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._columns = [str(c) for c in frame.columns]
+        self._values = [frame[c].to_numpy() for c in frame.columns]
+        self._made: dict[int, dict[str, Any]] = {}
+        self._len = len(frame)
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, position: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, position: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(self._len))]
+        if position < 0:
+            position += self._len
+        if not 0 <= position < self._len:
+            raise IndexError(position)
+        row = self._made.get(position)
+        if row is None:
+            values = zip(self._columns, self._values, strict=True)
+            row = {column: _native(v[position]) for column, v in values}
+            self._made[position] = row
+        return row
+
+
+def _native(value: Any) -> Any:
+    """A numpy scalar as the Python value `to_dict("records")` gives."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 @dataclass
 class State:
     """One `decide()` call's working set: the scored pairs, their statuses so far and the rule
@@ -53,15 +94,15 @@ class State:
     #: must-link-free auto links kept from earlier runs (incremental runs)
     kept_links: list[Link[Hashable]] = field(default_factory=list)
     refused: int = 0
-    _rows: list[dict[str, Any]] | None = None
+    _rows: Rows | None = None
 
     def on(self, rule_id: str) -> bool:
         return rule_id not in self.off
 
-    def rows(self) -> list[dict[str, Any]]:
-        """The pairs as row dicts (made once: the pair tests read rows)."""
+    def rows(self) -> Rows:
+        """The pairs as row dicts, each made when first read (the pair tests read rows)."""
         if self._rows is None:
-            self._rows = self.pairs.to_dict("records")
+            self._rows = Rows(self.pairs)
         return self._rows
 
     def kind_of(self) -> dict[Hashable, str]:
