@@ -285,4 +285,8 @@ def verify_directory(directory: Path, *, public_key_pem: bytes | None = None) ->
             problems.append(f"missing: {name}")
         elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             problems.append(f"changed: {name}")
+    for path in sorted(directory.rglob("*")):
+        name = path.relative_to(directory).as_posix()
+        if path.is_file() and name not in listed and name not in UNSIGNED:
+            problems.append(f"not in the manifest: {name}")
     return problems

@@ -209,6 +209,8 @@ def test_a_tampered_or_foreign_release_fails_the_check(
     path = out / "data.json"
     path.write_text(path.read_text("utf-8").replace("null", "3", 1), "utf-8")
     assert figures.verify(out) == ["changed: data.json"]
+    (out / "csv" / "extra.csv").write_text("oblast,total\nKherson,3\n", "utf-8")
+    assert "not in the manifest: csv/extra.csv" in figures.verify(out)
     other = load_or_create_signer(tmp_path / "other-home").public_key_pem()
     assert "the signature does not match" in figures.verify(out, public_key_pem=other)[0]
 
