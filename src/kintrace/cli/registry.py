@@ -25,7 +25,6 @@ from kintrace.registry.importer import ImportSummary, import_file
 from kintrace.registry.manifest import read_manifest
 from kintrace.registry.mapfile import ReadOptions, read_map_file, write_map_file
 from kintrace.registry.quarantine import export_quarantine, list_quarantine
-from kintrace.registry.records import parse_record_ref, show_record
 from kintrace.registry.sources import (
     SOURCE_KINDS,
     RegistryStatus,
@@ -610,15 +609,21 @@ def records_show(
     ref: Annotated[
         str, typer.Argument(metavar="SOURCE:ID", help="The record, e.g. camp-list:117.")
     ],
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            help="Show it in this web user's place: their agency's records only.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Show a record with every version, oldest first, and where each came from."""
-    with _store(ctx) as store:
-        try:
-            source, record_id = parse_record_ref(ref)
-            with store.session() as session:
-                view = show_record(session, source, record_id)
-        except RegistryError as exc:
-            raise fail(str(exc)) from None
+    """Show a record with every version, oldest first, and where each came from (the home
+    agency's records, or --user's agency's; the read is written to the audit log)."""
+    reported = (RegistryError, AccountError)
+    with opened_store(ctx, reported=reported) as store, store.session(write=True) as session:
+        actor = command_actor(session, cli_actor(), user)
+        view = record_service.history(session, actor, ref)
     out.print(f"[bold]{view.source}:{view.record_id}[/] (current version {view.current_version})")
     for v in view.versions:
         table = Table(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kintrace.registry.errors import NotFound
+from kintrace.registry.scope import record_in_scope
 from kintrace.store.registry_tables import ImportBatch, Record, RecordVersion, Source
 
 SHOWN_FIELDS = (
@@ -54,6 +55,7 @@ class RecordView:
     record_id: str
     current_version: int
     versions: list[VersionView] = field(default_factory=list)
+    pk: int | None = None  # the record's row id (for the audit entry of a read)
 
 
 def parse_record_ref(ref: str) -> tuple[str, str]:
@@ -66,13 +68,19 @@ def parse_record_ref(ref: str) -> tuple[str, str]:
     return source, record_id
 
 
-def show_record(session: Session, source: str, record_id: str) -> RecordView:
-    """A record with all its versions, oldest first."""
-    found = session.execute(
+def show_record(
+    session: Session, source: str, record_id: str, *, agency_id: int | None = None
+) -> RecordView:
+    """A record with all its versions, oldest first. With `agency_id`, a record of another
+    agency is not found (as if absent)."""
+    query = (
         select(Record)
         .join(Source, Source.id == Record.source_id)
         .where(Source.name == source, Record.record_id == record_id)
-    ).scalar_one_or_none()
+    )
+    if agency_id is not None:
+        query = query.where(record_in_scope(agency_id))
+    found = session.execute(query).scalar_one_or_none()
     if found is None:
         raise NotFound(
             f"There is no record {source}:{record_id}. `kintrace records search` finds records."
@@ -87,6 +95,7 @@ def show_record(session: Session, source: str, record_id: str) -> RecordView:
         source=source,
         record_id=record_id,
         current_version=found.current_version,
+        pk=found.id,
         versions=[
             VersionView(
                 version=v.version,

@@ -11,18 +11,24 @@ from sqlalchemy.orm import Session
 from kintrace import audit
 from kintrace.accounts.actors import Actor
 from kintrace.registry import name_index, record_view
+from kintrace.registry import records as registry_records
 from kintrace.registry import search as registry_search
 from kintrace.registry.record_view import FIELDS, RecordNotFound, RecordView
 from kintrace.registry.search import Hit, SearchError, SearchQuery, SearchResult
 
+#: A record with every version and where each came from (`kintrace records show`).
+RecordHistory = registry_records.RecordView
+
 __all__ = [
     "FIELDS",
     "Hit",
+    "RecordHistory",
     "RecordNotFound",
     "RecordView",
     "SearchError",
     "SearchQuery",
     "SearchResult",
+    "history",
     "load",
     "read",
     "refresh_index",
@@ -69,3 +75,16 @@ def refresh_index(db: Session) -> None:
     """Bring the name-key index up to date with the records (lists imported since it was last
     written become searchable); the web app does it when it starts."""
     name_index.refresh(db)
+
+
+def history(db: Session, actor: Actor, ref: str) -> RecordHistory:
+    """The record `SOURCE:ID` with every version, for `kintrace records show`: only in the
+    actor's agency (another agency's record is "not found", as on the web's record page), and
+    the read is written to the audit log as the record page's is. Raises the registry's
+    NotFound (a RegistryError) with a message to show."""
+    source, record_id = registry_records.parse_record_ref(ref)
+    view = registry_records.show_record(db, source, record_id, agency_id=actor.agency_id)
+    audit.append(
+        db, actor=actor.name, action="records.read", entity_type="record", entity_id=view.pk or 0
+    )
+    return view

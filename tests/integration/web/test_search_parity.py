@@ -108,3 +108,38 @@ def test_the_cli_refuses_an_unknown_user_in_one_line(  # type: ignore[no-untyped
     result = CliRunner().invoke(cli_app, [*args, "--user", "nobody"], env={"COLUMNS": "200"})
     assert result.exit_code == 1 and "No user named" in result.output
     assert "Traceback" not in result.output
+
+
+def test_records_show_is_scoped_and_audited_like_the_record_page(  # type: ignore[no-untyped-def]
+    sqlite_settings: Settings, sqlite_store: Store, seeded: dict[str, int]
+) -> None:
+    """`kintrace records show` reads through kintrace.services.records.history: another
+    agency's record is "not found" (as the web's record page answers 404), and the read is in
+    the audit log."""
+    from sqlalchemy import select
+
+    from kintrace.store.audit_tables import AuditEntry
+
+    def show(*extra: str) -> tuple[int, str]:
+        args = ["--home", str(sqlite_settings.home), "records", "show", "list-p:p1", *extra]
+        env = {"KINTRACE_DATABASE_URL": "", "COLUMNS": "200"}
+        result = CliRunner().invoke(cli_app, args, env=env)
+        return result.exit_code, result.output
+
+    code, output = show()  # the operator: the home agency
+    assert code == 1 and "no record list-p:p1" in output
+    code, output = show("--user", "u-caseworker")
+    assert code == 1 and "no record list-p:p1" in output
+    code, output = show("--user", "u-partner")
+    assert code == 0 and "Kovalchuk" in output
+    with sqlite_store.session() as db:
+        reads = db.execute(
+            select(AuditEntry.actor).where(AuditEntry.action == "records.read")
+        ).all()
+    assert [r.actor for r in reads] == [f"{_cli_login()} as u-partner"]
+
+
+def _cli_login() -> str:
+    from kintrace.cli.command import cli_actor
+
+    return cli_actor()
