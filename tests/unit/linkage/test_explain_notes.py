@@ -45,3 +45,25 @@ def test_the_rule_the_run_recorded_is_named_with_its_why() -> None:
 def test_the_data_saying_two_children_is_a_note() -> None:
     (note,) = _notes(kintrace_spec(), SAME, 0.7, "pending", "surname and birth date disagree")
     assert "never one person" in note and "surname and birth date disagree" in note
+
+
+def _days(text: str) -> int:
+    from datetime import date
+
+    return date.fromisoformat(text).toordinal() - date(1970, 1, 1).toordinal()
+
+
+def test_dates_one_mistyped_digit_apart_do_not_hold_a_pair() -> None:
+    # decision 0319: 2015-03-12 against 2015-03-13 / 2015-08-12 / 2016-03-12 is a clerk's typo;
+    # against 2015-11-27 it is another child's date (synthetic dates)
+    from kintrace.linkage.decide.holds import evidence_against
+
+    def pair(other: str) -> dict[str, object]:
+        return {**SAME, "mw_birth_date": -3.7, "birth_days_l": _days("2015-03-12"),
+                "birth_days_r": _days(other)}  # fmt: skip
+
+    for typo in ("2015-03-13", "2015-08-12", "2016-03-12"):
+        assert _holding(pair(typo)) == [], typo
+        assert not evidence_against(pair(typo), kintrace_spec()), typo
+    assert _holding(pair("2015-11-27")) == ["0315-dates-against"]
+    assert evidence_against(pair("2015-11-27"), kintrace_spec())

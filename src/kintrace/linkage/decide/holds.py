@@ -8,6 +8,7 @@ page can ask them of any pair, stored or not.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from kintrace.linkage.decide.rules import PairRule, Stage, State
@@ -52,17 +53,43 @@ def renamed(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
 
 def dates_against(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
     """Birth dates that speak against the pair (weight below `MAX_EVIDENCE_AGAINST`: two full
-    dates months or years apart), neither record of a kind that changes dates on purpose."""
+    dates months or years apart), neither record of a kind that changes dates on purpose, and
+    the two dates not one mistyped digit apart (decision 0319)."""
     kinds = spec.kinds
     if kinds.any_of(kinds.birth_date, *_kinds(pair)):
         return False
-    return float(pair.get("mw_birth_date", 0.0)) < MAX_EVIDENCE_AGAINST
+    if float(pair.get("mw_birth_date", 0.0)) >= MAX_EVIDENCE_AGAINST:
+        return False
+    return not one_digit_apart(pair.get("birth_days_l"), pair.get("birth_days_r"))
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def one_digit_apart(days_l: object, days_r: object) -> bool:
+    """Two full birth dates (days since 1970-01-01, as `birth_days`) whose YYYYMMDD forms differ
+    in exactly one digit: 2015-03-12 and 2015-03-13, 2015-08-12 or 2016-03-12 — a clerk's typo
+    (decision 0319). Dates of two children are almost never that close in the same digits
+    without other evidence; either date missing: False."""
+    if not (present(days_l) and present(days_r)):
+        return False
+    try:
+        one = date.fromordinal(_EPOCH + int(days_l)).strftime("%Y%m%d")  # type: ignore[call-overload]
+        two = date.fromordinal(_EPOCH + int(days_r)).strftime("%Y%m%d")  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return sum(a != b for a, b in zip(one, two, strict=True)) == 1
 
 
 def evidence_against(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
     """Some comparison speaks clearly against the pair (two full dates months apart, another
     birthplace): a pair the unambiguous rule never promotes."""
-    weights = [float(pair[f"mw_{c.name}"]) for c in spec.comparisons if f"mw_{c.name}" in pair]
+    typo = one_digit_apart(pair.get("birth_days_l"), pair.get("birth_days_r"))
+    weights = [
+        float(pair[f"mw_{c.name}"])
+        for c in spec.comparisons
+        if f"mw_{c.name}" in pair and not (typo and c.name == "birth_date")
+    ]
     return bool(weights) and min(weights) < MAX_EVIDENCE_AGAINST
 
 
