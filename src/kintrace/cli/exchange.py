@@ -263,5 +263,148 @@ def answer_import(
     )
 
 
+@app.command("status")
+def status_cmd(
+    ctx: typer.Context,
+    request: Annotated[
+        str | None, typer.Argument(help="A request (RQ-...); without it, every request.")
+    ] = None,
+    days: Annotated[int, typer.Option("--days", help="Unanswered after this many days.")] = 30,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write the request's reconciliation (.csv or .xlsx)."),
+    ] = None,
+) -> None:
+    """Reconcile requests with their answers: requested, answered, found, returned, not found,
+    unanswered (after D days), discrepancies (birth date, name, place), children answered twice
+    differently."""
+    actor = command_line(cli_actor())
+    with opened_store(ctx, reported=_REPORTED) as store, store.session(write=True) as db:
+        refs = [request] if request else [r.ref for r in service.list_requests(db, actor)]
+        results = [service.reconciliation(db, actor, ref, days=days) for ref in refs]
+    table = Table(
+        "request",
+        "partner",
+        "sent (UTC)",
+        "requested",
+        "answered",
+        "found",
+        "returned",
+        "not found",
+        "no answer",
+        "held",
+        "unanswered",
+        f"after {days} d",
+        "unmatched rows",
+        "discrepancies",
+        "answered twice",
+    )
+    for r in results:
+        table.add_row(
+            r.request,
+            r.partner,
+            r.created_at[:16],
+            *(
+                str(n)
+                for n in (
+                    r.requested,
+                    r.answered,
+                    r.found,
+                    r.returned,
+                    r.not_found,
+                    r.no_answer,
+                    r.held_statuses,
+                    r.unanswered,
+                    r.overdue,
+                    r.unmatched_rows,
+                    len(r.discrepancies),
+                    len(r.answered_twice),
+                )
+            ),
+        )
+    out.print(table)
+    if request and results:
+        shown = Table("reference", "field", "sent", "answered")
+        for d in results[0].discrepancies:
+            shown.add_row(d.child_ref, d.field, d.sent, d.answered)
+        if results[0].discrepancies:
+            out.print(shown)
+    if report is not None:
+        if not request:
+            raise fail("--report needs a request (RQ-...).")
+        try:
+            report.write_bytes(service.report_bytes(results[0], xlsx=report.suffix == ".xlsx"))
+        except OSError as exc:
+            raise fail(f"{report} cannot be written ({exc.strerror}).") from None
+        out.print(f"report written to {report}", highlight=False)
+
+
+@app.command("proposals")
+def proposals_cmd(
+    ctx: typer.Context,
+    request: Annotated[str | None, typer.Argument(help="Only this request's.")] = None,
+) -> None:
+    """Case updates answers propose, pending a caseworker's decision."""
+    with opened_store(ctx, reported=_REPORTED) as store, store.session() as db:
+        found = service.pending_proposals(db, command_line(cli_actor()), request)
+    table = Table("#", "request", "reference", "case", "facet", "to", "place", "status as written")
+    for p in found:
+        table.add_row(
+            str(p.id),
+            p.request,
+            p.child_ref,
+            str(p.case_id),
+            p.facet,
+            p.to_state,
+            p.place or "",
+            p.status_text or "",
+        )
+    out.print(table)
+
+
+def _decide(ctx: typer.Context, proposal: int, accept: bool, as_user: str | None) -> None:
+    from kintrace.cli.command import login_name
+    from kintrace.services import review
+    from kintrace.services.cases import WorkflowRefused
+
+    actor = command_line(cli_actor())
+    try:
+        policy = review.load_policy(settings_from(ctx).home)
+    except WorkflowRefused as exc:
+        raise fail(str(exc)) from None
+    with opened_store(ctx, reported=(*_REPORTED, WorkflowRefused)) as store:
+        with store.session() as db:
+            reviewer = review.command_reviewer(db, as_user or login_name() or "")
+        with store.session(write=True) as db:
+            done = service.decide_proposal(
+                db, actor, proposal_id=proposal, accept=accept, reviewer=reviewer, policy=policy
+            )
+    out.print(f"proposal {done.id}: {done.state} (case {done.case_id})", highlight=False)
+
+
+@app.command("accept")
+def accept_cmd(
+    ctx: typer.Context,
+    proposal: Annotated[int, typer.Argument(help="The proposal's number.")],
+    as_user: Annotated[
+        str | None, typer.Option("--as", envvar="KINTRACE_USER", help="Act as this caseworker.")
+    ] = None,
+) -> None:
+    """Accept a proposal: the case's facet moves (under the transition table and your role)."""
+    _decide(ctx, proposal, True, as_user)
+
+
+@app.command("reject")
+def reject_cmd(
+    ctx: typer.Context,
+    proposal: Annotated[int, typer.Argument(help="The proposal's number.")],
+    as_user: Annotated[
+        str | None, typer.Option("--as", envvar="KINTRACE_USER", help="Act as this caseworker.")
+    ] = None,
+) -> None:
+    """Reject a proposal: the case is not changed."""
+    _decide(ctx, proposal, False, as_user)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="exchange")

@@ -156,7 +156,7 @@ def _find_request(db: Any, *, given: str | None, plain: bytes) -> Any:
 
 
 def _person(key: str, values: dict[str, str]) -> matching.Person:
-    birth = _iso(values.get("birth_date", "")) or "" if values.get("birth_date") else ""
+    birth = iso_date(values.get("birth_date", "")) or "" if values.get("birth_date") else ""
     return matching.Person(
         key=key,
         given=values.get("given_name") or values.get("given_name_original", ""),
@@ -166,7 +166,7 @@ def _person(key: str, values: dict[str, str]) -> matching.Person:
     )
 
 
-def _iso(text: str) -> str | None:
+def iso_date(text: str) -> str | None:
     try:
         return parse_partial_date(text, column="birth_date").iso()
     except ValueError:

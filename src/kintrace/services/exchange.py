@@ -12,10 +12,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.actors import Actor
-from kintrace.exchange import answers, identity, partners, requests
+from kintrace.exchange import answers, identity, partners, proposals, reconcile, requests
 from kintrace.exchange.answers import AnswerImported
 from kintrace.exchange.errors import ExchangeNotFound, ExchangeRefused
 from kintrace.exchange.partners import FIELDS, LANGUAGES, Agreement, Partner
+from kintrace.exchange.proposals import Proposal
+from kintrace.exchange.reconcile import Reconciliation
 from kintrace.exchange.requests import RequestMade, RequestView
 from kintrace.signing import load_or_create_signer
 from kintrace.store.engine import Store
@@ -26,16 +28,23 @@ __all__ = [
     "Agreement",
     "AnswerImported",
     "Partner",
+    "Proposal",
+    "Reconciliation",
     "RequestMade",
     "RequestView",
     "add_agreement",
     "add_partner",
     "agreements",
+    "decide_proposal",
     "import_answer",
     "list_partners",
+    "list_requests",
     "our_recipient",
     "parse_fields",
     "partner",
+    "pending_proposals",
+    "reconciliation",
+    "report_bytes",
     "send_request",
 ]
 
@@ -161,3 +170,134 @@ def import_answer(
         actor=actor.name,
         agency_id=actor.agency_id,
     )
+
+
+def list_requests(db: Session, actor: Actor) -> list[RequestView]:
+    from sqlalchemy import select
+
+    from kintrace.store.exchange_tables import exchange_partners, exchange_requests
+
+    refs = db.execute(
+        select(exchange_requests.c.ref)
+        .join(exchange_partners, exchange_partners.c.id == exchange_requests.c.partner_id)
+        .where(exchange_partners.c.agency_id == actor.agency_id)
+        .order_by(exchange_requests.c.id)
+    ).scalars()
+    return [requests.get_request(db, ref) for ref in refs]
+
+
+def reconciliation(db: Session, actor: Actor, ref: str, *, days: int = 30) -> Reconciliation:
+    """One request reconciled with its answers; the read (children's data: discrepancies) is
+    audited with the request's reference."""
+    from kintrace import audit
+
+    view = get_request(db, actor, ref)
+    result = reconcile.reconcile(db, view.id, days=days)
+    audit.append(
+        db,
+        actor=actor.name,
+        action="exchange.read",
+        entity_type="exchange_request",
+        entity_id=view.ref,
+        details={"shown": "reconciliation", "children": result.requested},
+    )
+    return result
+
+
+def pending_proposals(db: Session, actor: Actor, ref: str | None = None) -> list[Proposal]:
+    request_id = get_request(db, actor, ref).id if ref else None
+    mine = {p.id for p in partners.list_partners(db, agency_id=actor.agency_id)}
+    return [p for p in proposals.list_proposals(db, request_id=request_id) if p.partner_id in mine]
+
+
+def decide_proposal(
+    db: Session,
+    actor: Actor,
+    *,
+    proposal_id: int,
+    accept: bool,
+    reviewer: object | None = None,
+    policy: object | None = None,
+    now: object | None = None,
+) -> Proposal:
+    """Accept (the case's facet moves through `kintrace.services.cases.transition`, as the
+    reviewer, under the transition table) or reject a pending proposal. Audited."""
+    proposal = proposals.get_proposal(db, proposal_id)
+    mine = {p.id for p in partners.list_partners(db, agency_id=actor.agency_id)}
+    if proposal.partner_id not in mine:
+        raise ExchangeNotFound(f"there is no proposal {proposal_id}.")
+    if accept:
+        from datetime import UTC, datetime
+
+        from kintrace.services import cases
+
+        moment = now or datetime.now(UTC)
+        cases.transition(
+            db,
+            reviewer,  # type: ignore[arg-type]
+            case_id=proposal.case_id,
+            facet=proposal.facet,
+            to=proposal.to_state,
+            note=f"answer to exchange request {proposal.request} (proposal {proposal.id})",
+            place=proposal.place or "",
+            on=moment.date().isoformat() if proposal.facet == "whereabouts" else "",  # type: ignore[attr-defined]
+            policy=policy,  # type: ignore[arg-type]
+            now=moment,  # type: ignore[arg-type]
+        )
+    proposals.decide(db, proposal=proposal, accepted=accept, actor=actor.name)
+    return proposals.get_proposal(db, proposal_id)
+
+
+def report_bytes(result: Reconciliation, *, xlsx: bool = False) -> bytes:
+    """The reconciliation as a table: one row per child (reference, record, case, status, how it
+    was matched, answers), then one per discrepancy. CSV (UTF-8 with BOM, formula cells
+    neutralised) or XLSX."""
+    import io
+
+    header = [
+        "reference",
+        "source",
+        "record_id",
+        "case",
+        "status",
+        "matched_by",
+        "answers",
+        "discrepancy",
+        "sent",
+        "answered",
+    ]
+    table = [header]
+    for line in result.children:
+        table.append(
+            [
+                line.child_ref,
+                line.source,
+                line.record_id,
+                str(line.case_id or ""),
+                line.status or ("held" if line.answers else "unanswered"),
+                line.matched_by or "",
+                str(line.answers),
+                "",
+                "",
+                "",
+            ]
+        )
+    for d in result.discrepancies:
+        table.append([d.child_ref, "", "", "", "", "", "", d.field, d.sent, d.answered])
+    if xlsx:
+        from openpyxl import Workbook
+
+        from kintrace.exchange.requests import sheet_cell
+
+        book = Workbook(write_only=True)
+        ws = book.create_sheet(title=result.request[:31])
+        for line_ in table:
+            ws.append([sheet_cell(v) for v in line_])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+    from kintrace.csv_export import csv_writer
+
+    text = io.StringIO()
+    csv_writer(text, lineterminator="\n").writerows(table)
+    return ("\ufeff" + text.getvalue()).encode("utf-8")

@@ -1,0 +1,96 @@
+"""`kintrace exchange ...` end to end through the command line (SQLite). Synthetic data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pyrage
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from kintrace.cli.app import app
+from kintrace.config import load_settings
+from kintrace.registry.importer import import_file
+from kintrace.store.engine import open_store
+from support.seed import write_records_csv
+
+from .conftest import ROWS, open_cases
+from .partner_side import answer_package, open_request
+
+runner = CliRunner()
+
+
+def _run(home: Path, *args: str) -> str:
+    result = runner.invoke(app, ["--home", str(home), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_partner_agreement_request_answer_status_report(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    store = open_store(load_settings(home, env={}))
+    import_file(store, write_records_csv(tmp_path / "lists.csv", ROWS), actor="test")
+    open_cases(store, [(s, r) for s, r, *_ in ROWS])
+    store.close()
+    partner = pyrage.x25519.Identity.generate()
+    _run(
+        home, "exchange", "partner", "add", "mediator", "--age-recipient", str(partner.to_public())
+    )
+    refused = runner.invoke(
+        app,
+        [
+            "--home",
+            str(home),
+            "exchange",
+            "request",
+            "--to",
+            "mediator",
+            "--cases",
+            "all",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert refused.exit_code == 1 and "no data-sharing agreement" in refused.output
+    _run(
+        home,
+        "exchange",
+        "agreement",
+        "add",
+        "mediator",
+        "--purpose",
+        "return",
+        "--fields",
+        "family_name,given_name,birth_date",
+        "--expires",
+        "2099-12-31",
+    )
+    printed = _run(
+        home,
+        "exchange",
+        "request",
+        "--to",
+        "mediator",
+        "--cases",
+        "all",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    package = next((tmp_path / "out").glob("RQ-*.zip.age"))
+    assert package.name.removesuffix(".zip.age") in printed
+    ref, table = open_request(package.read_bytes(), partner)
+    table[1][table[0].index("Статус")] = "возвращен"
+    ours = _run(home, "exchange", "identity").strip()
+    assert ours.startswith("age1") and "SECRET" not in ours
+    (tmp_path / "answer.age").write_bytes(answer_package(table, recipient=ours))
+    printed = _run(home, "exchange", "answer", "import", str(tmp_path / "answer.age"))
+    assert "matched by reference 3" in printed
+    _run(home, "exchange", "status", ref, "--report", str(tmp_path / "report.csv"))
+    text = (tmp_path / "report.csv").read_text("utf-8-sig")
+    statuses = [row[4] for row in csv.reader(io.StringIO(text))][1:]
+    assert sorted(statuses) == ["no_answer", "no_answer", "returned"]  # empty: no answer
+    _run(home, "exchange", "status", ref, "--report", str(tmp_path / "report.xlsx"))
+    assert load_workbook(tmp_path / "report.xlsx").active.max_row == 4
+    assert "returned" in _run(home, "exchange", "proposals")
