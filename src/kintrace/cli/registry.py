@@ -24,7 +24,6 @@ from kintrace.registry.errors import RegistryError
 from kintrace.registry.importer import ImportSummary, import_file
 from kintrace.registry.manifest import read_manifest
 from kintrace.registry.mapfile import ReadOptions, read_map_file, write_map_file
-from kintrace.registry.quarantine import export_quarantine, list_quarantine
 from kintrace.registry.sources import (
     SOURCE_KINDS,
     RegistryStatus,
@@ -35,6 +34,7 @@ from kintrace.registry.sources import (
 )
 from kintrace.services import checkpoints
 from kintrace.services import dashboard as dashboard_service
+from kintrace.services import quarantine as quarantine_service
 from kintrace.services import records as record_service
 from kintrace.services.accounts import command_actor
 from kintrace.services.context import HOME_AGENCY_ID, Store, StoreError
@@ -78,6 +78,16 @@ sources_app = typer.Typer(
     help="List the sources with their kind, records and imports; set a source's kind.",
     invoke_without_command=True,
 )
+
+
+UserOption = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        help="In this web user's place: their agency's records only.",
+        show_default=False,
+    ),
+]
 
 
 def _store(ctx: typer.Context) -> AbstractContextManager[Store]:
@@ -649,11 +659,15 @@ def quarantine_list(
         str | None, typer.Option(help="Only rows from this file name.", show_default=False)
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows.")] = 200,
+    user: UserOption = None,
 ) -> None:
-    """List held-back rows: file, row number, column and reason."""
-    with _store(ctx) as store, store.session() as session:
-        entries = list(
-            list_quarantine(session, include_resolved=all_rows, file_name=file, limit=limit)
+    """List held-back rows: file, row number, column and reason (the home agency's, or
+    --user's agency's; the read is written to the audit log)."""
+    reported = (RegistryError, AccountError)
+    with opened_store(ctx, reported=reported) as store, store.session(write=True) as session:
+        actor = command_actor(session, cli_actor(), user)
+        entries = quarantine_service.entries(
+            session, actor, include_resolved=all_rows, file_name=file, limit=limit
         )
     table = Table(
         title=f"{len(entries)} quarantined row(s)" + (" (incl. resolved)" if all_rows else "")
@@ -691,13 +705,19 @@ def quarantine_export(
             "off again.",
         ),
     ] = False,
+    user: UserOption = None,
 ) -> None:
-    """Write held-back rows as a records file to correct and import again."""
-    with _store(ctx) as store, store.session() as session:
-        entries = list(list_quarantine(session, include_resolved=all_rows, file_name=file))
+    """Write held-back rows as a records file to correct and import again (the home agency's,
+    or --user's agency's; audited)."""
+    reported = (RegistryError, AccountError)
+    with opened_store(ctx, reported=reported) as store, store.session(write=True) as session:
+        actor = command_actor(session, cli_actor(), user)
+        entries = quarantine_service.entries(
+            session, actor, include_resolved=all_rows, file_name=file, shown_in="export"
+        )
     try:
         with out_file.open("w", encoding="utf-8", newline="") as handle:
-            count = export_quarantine(entries, handle, raw=raw)
+            count = quarantine_service.export_quarantine(entries, handle, raw=raw)
     except OSError as exc:
         raise fail(f"cannot write {out_file}: {exc.strerror}.") from None
     out.print(f"{count} quarantined row(s) written to {out_file}.", highlight=False)

@@ -18,7 +18,10 @@ from sqlalchemy.orm import Session
 
 from kintrace import audit
 from kintrace.accounts.actors import Actor
+from kintrace.registry.quarantine import QuarantineEntry, export_quarantine, list_quarantine
 from kintrace.registry.scope import sources_in_scope
+
+__all__ = ["QuarantineEntry", "QuarantineRow", "entries", "export_quarantine"]
 from kintrace.store.registry_tables import ImportBatch, QuarantinedRow, Source
 from kintrace.store.web_tables import HOME_AGENCY_ID, users
 
@@ -36,7 +39,9 @@ class QuarantineRow:
     batch_id: int | None = None  # the import that held it back (how its file was read)
 
 
-def _rows(db: Session, agency_id: int, *, row_id: int | None = None) -> list[QuarantineRow]:
+def _rows(
+    db: Session, agency_id: int, *, row_id: int | None = None, include_resolved: bool = False
+) -> list[QuarantineRow]:
     scoped_names = set(
         db.execute(select(Source.name).where(Source.id.in_(sources_in_scope(agency_id)))).scalars()
     )
@@ -45,9 +50,10 @@ def _rows(db: Session, agency_id: int, *, row_id: int | None = None) -> list[Qua
     stmt = (
         select(QuarantinedRow, ImportBatch.actor)
         .join(ImportBatch, ImportBatch.id == QuarantinedRow.batch_id)
-        .where(QuarantinedRow.resolved_at.is_(None))
         .order_by(QuarantinedRow.id)
     )
+    if not include_resolved:
+        stmt = stmt.where(QuarantinedRow.resolved_at.is_(None))
     if row_id is not None:
         stmt = stmt.where(QuarantinedRow.id == row_id)
     result = []
@@ -102,6 +108,37 @@ def open_row(db: Session, actor: Actor, *, row_id: int) -> QuarantineRow | None:
     the page that follows is audited by `open_rows`)."""
     found = _rows(db, actor.agency_id, row_id=row_id)
     return found[0] if found else None
+
+
+def entries(
+    db: Session,
+    actor: Actor,
+    *,
+    include_resolved: bool = False,
+    file_name: str | None = None,
+    limit: int | None = None,
+    shown_in: str = "command line",
+) -> list[QuarantineEntry]:
+    """Held-back rows with everything `kintrace quarantine list|export` shows or writes (the
+    registry's entries, resolved ones too if asked), of the actor's agency only, by the same
+    rule as the web's page; audited as shown in `shown_in` ("command line", "export")."""
+    visible = {r.id for r in _rows(db, actor.agency_id, include_resolved=include_resolved)}
+    found = [
+        e
+        for e in list_quarantine(db, include_resolved=include_resolved, file_name=file_name)
+        if e.id in visible
+    ]
+    found = found[:limit] if limit is not None else found
+    if found:
+        audit.append(
+            db,
+            actor=actor.name,
+            action=READ_ACTION,
+            entity_type="quarantined_row",
+            entity_id="-",
+            details={"shown_in": shown_in, "row_ids": [e.id for e in found]},
+        )
+    return found
 
 
 def _audit(db: Session, actor: Actor, rows: list[QuarantineRow], *, shown_in: str) -> None:

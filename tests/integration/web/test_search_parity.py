@@ -143,3 +143,41 @@ def _cli_login() -> str:
     from kintrace.cli.command import cli_actor
 
     return cli_actor()
+
+
+def test_quarantine_list_is_scoped_and_audited_like_the_quarantine_page(  # type: ignore[no-untyped-def]
+    sqlite_settings: Settings, sqlite_store: Store, seeded: dict[str, int], tmp_path: Path
+) -> None:
+    """`kintrace quarantine list|export` read through kintrace.services.quarantine.entries: the
+    partner's held-back row is not the home operator's to see; each read is audited."""
+    from sqlalchemy import select
+
+    from kintrace.store.audit_tables import AuditEntry
+
+    bad = [("list-p", "p9", "Synthetic", "Heldback", "2012-13-45", "Kherson")]
+    path = write_records_csv(tmp_path / "bad.csv", bad)
+    import_file(sqlite_store, path, actor="test", agency_id=seeded["partner_agency"])
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(
+            cli_app,
+            ["--home", str(sqlite_settings.home), "quarantine", *args],
+            env={"KINTRACE_DATABASE_URL": "", "COLUMNS": "200"},
+        )
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "0 quarantined row(s)" in run("list")
+    assert "list-p:p9" in run("list", "--user", "u-partner")
+    out = tmp_path / "held.csv"
+    assert "1 quarantined row(s) written" in run("export", "--out", str(out), "--user", "u-partner")
+    with sqlite_store.session() as db:
+        reads = db.execute(
+            select(AuditEntry.actor, AuditEntry.details).where(
+                AuditEntry.action == "quarantine.read"
+            )
+        ).all()
+    assert [(r.actor.endswith(" as u-partner"), '"export"' in r.details) for r in reads] == [
+        (True, False),
+        (True, True),
+    ]
