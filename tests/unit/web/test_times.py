@@ -41,3 +41,17 @@ def test_the_zone_is_a_deployment_setting() -> None:
         load_settings("x", env={"KINTRACE_TIME_ZONE": "Kyiv/Nowhere"})
     with pytest.raises(LimitsError):
         load_settings("x", env={"KINTRACE_TIME_ZONE": "../../etc/passwd"})
+
+
+def test_no_template_writes_a_time_in_utc() -> None:
+    """Pages write times with the `localtime`/`localdate` filters, never as UTC text."""
+    from importlib import resources
+
+    folder = resources.files("kintrace.web") / "templates"
+    offenders = [
+        t.name
+        for t in folder.iterdir()
+        if t.name.endswith(".html")
+        and ("strftime(" in (text := t.read_text(encoding="utf-8")) or " UTC" in text)
+    ]
+    assert offenders == []
