@@ -17,7 +17,7 @@ from kintrace.exchange.answers import AnswerImported
 from kintrace.exchange.errors import ExchangeNotFound, ExchangeRefused
 from kintrace.exchange.partners import FIELDS, LANGUAGES, Agreement, Partner
 from kintrace.exchange.proposals import Proposal
-from kintrace.exchange.reconcile import Reconciliation
+from kintrace.exchange.reconcile import ChildLine, Reconciliation
 from kintrace.exchange.requests import RequestMade, RequestView
 from kintrace.signing import load_or_create_signer
 from kintrace.store.engine import Store
@@ -27,6 +27,7 @@ __all__ = [
     "LANGUAGES",
     "Agreement",
     "AnswerImported",
+    "ChildLine",
     "Partner",
     "Proposal",
     "Reconciliation",

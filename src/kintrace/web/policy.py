@@ -120,6 +120,9 @@ POLICY: dict[str, Access] = {
     "evidence_item": NAME_READERS,
     "evidence_copy": NAME_READERS,
     "evidence_original": INVESTIGATORS,
+    # list exchange (issue 13): requests and their reconciliation (names in discrepancies)
+    "exchange_requests": NAME_READERS,
+    "exchange_request": NAME_READERS,
     # published figures (issue 15): counts that passed disclosure control, no names
     "figures": EVERYONE,
     "figures_file": EVERYONE,

@@ -1,5 +1,5 @@
 """Inbound answers (issue 13, step 3) and their bad inputs. The partner side uses pyrage, csv
-and cryptography only (partner_side.py). Synthetic data."""
+and cryptography only (tests/support/exchange_partner.py). Synthetic data."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from kintrace.store.exchange_tables import (
 )
 from kintrace.store.registry_tables import Source
 from kintrace.store.review_tables import cases
+from support.exchange_partner import answer_package, open_request
 
 from .conftest import OPERATOR, TODAY
-from .partner_side import answer_package, open_request
 
 
 def _request(store: Store) -> service.RequestMade:

@@ -14,10 +14,10 @@ from kintrace.cli.app import app
 from kintrace.config import load_settings
 from kintrace.registry.importer import import_file
 from kintrace.store.engine import open_store
+from support.exchange_partner import answer_package, open_request
 from support.seed import write_records_csv
 
 from .conftest import ROWS, open_cases
-from .partner_side import answer_package, open_request
 
 runner = CliRunner()
 

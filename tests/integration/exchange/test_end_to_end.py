@@ -19,10 +19,10 @@ from kintrace.services import exchange as service
 from kintrace.services import review
 from kintrace.store.engine import Store
 from kintrace.store.review_tables import cases
+from support.exchange_partner import answer_package, open_request
 from support.seed import write_records_csv
 
 from .conftest import OPERATOR, TODAY, open_cases
-from .partner_side import answer_package, open_request
 
 GIVEN = {  # Ukrainian -> Russian, the partner's own table (synthetic test data)
     "Олександр": "Александр",

@@ -25,6 +25,7 @@ PARAMS = {
     "job_id": "999",  # a background link run
     "evidence_id": "999",  # an evidence item (none exists: 404 for those allowed too)
     "username": "nobody",  # a user to change (none: the users page says so, 400)
+    "request_ref": "RQ-NONE",  # an exchange request (none: 404 for those allowed too)
     "release_id": "999",  # a figures release (the file route answers 422 without ?name=)
 }
 # Routes whose success is a redirect or a page for someone in the middle of signing in.
@@ -84,6 +85,7 @@ def test_route_by_role(app, signed_in, review_data, role: Role) -> None:  # type
                     "evidence_item",
                     "evidence_copy",
                     "evidence_original",
+                    "exchange_request",
                 ), where  # 404 for the made-up ids above; 401 for sign-in without a password
             else:
                 assert r.status_code == 404, where

@@ -1,0 +1,64 @@
+"""The list exchange pages (issue 13): requests, one request's reconciliation with filters,
+agency scope, no inline script or style. Synthetic data."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pyrage
+
+from kintrace.accounts.actors import Actor
+from kintrace.services import exchange as service
+from kintrace.store.engine import Store
+from kintrace.store.exchange_tables import exchange_request_children
+from support.exchange_partner import answer_package, open_request
+
+TODAY = date(2026, 12, 6)
+
+
+def _exchange(store: Store) -> str:
+    partner = pyrage.x25519.Identity.generate()
+    operator = Actor(name="test")
+    with store.session(write=True) as db:
+        service.add_partner(db, operator, name="mediator", age_recipient=str(partner.to_public()))
+        service.add_agreement(db, operator, partner_name="mediator", purpose="return",
+                              fields=("family_name", "given_name"), expires_on=TODAY,
+                              today=TODAY)  # fmt: skip
+        from sqlalchemy import select
+
+        from kintrace.store.registry_tables import Record, Source
+
+        keys = db.execute(
+            select(Source.name, Record.record_id).join(Record, Record.source_id == Source.id)
+            .where(Source.name == "list-a")
+        ).all()  # fmt: skip
+        made = service.send_request(db, operator, home=store.settings.home,
+                                    partner_name="mediator", today=TODAY,
+                                    child_lines=[f"{s}:{r}" for s, r in keys])  # fmt: skip
+    ref, table = open_request(made.package, partner)
+    table[1][table[0].index("Статус")] = "возвращен"
+    ours = service.our_recipient(store.settings.home)
+    service.import_answer(store, operator, home=store.settings.home,
+                          data=answer_package(table, recipient=ours))  # fmt: skip
+    return ref
+
+
+def test_requests_and_reconciliation_pages(signed_in, sqlite_store: Store) -> None:  # type: ignore[no-untyped-def]
+    ref = _exchange(sqlite_store)
+    client = signed_in("u-caseworker")
+    listing = client.get("/exchange")
+    assert listing.status_code == 200 and f"/exchange/{ref}" in listing.text
+    page = client.get(f"/exchange/{ref}")
+    assert page.status_code == 200
+    html = page.text
+    assert re.search(r"<script(?![^>]*\bsrc=)", html) is None and " style=" not in html
+    with sqlite_store.session() as db:
+        refs = db.execute(exchange_request_children.select()).all()
+    assert all(r.child_ref in html for r in refs)
+    only_returned = client.get(f"/exchange/{ref}", params={"status": "returned"}).text
+    shown = [r.child_ref for r in refs if r.child_ref in only_returned]
+    assert len(shown) == 1
+    assert client.get("/exchange/RQ-NONE").status_code == 404
+    assert signed_in("u-partner").get(f"/exchange/{ref}").status_code == 404  # another agency
+    assert signed_in("u-analyst").get("/exchange").status_code == 404  # names: not analysts
