@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 480  # user units; the SVG scales to its container
+WIDTH = 480  # user units of the columns; the SVG scales to its container
+BAR_WIDTH = 320  # user units of the bars (drawn three abreast on a wide screen)
 SERIES_CLASSES = 6
 
 
@@ -42,17 +43,17 @@ def _number(value: float) -> str:
 
 def bars(*, items: Sequence[tuple[str, int]], label: str) -> Markup:
     """Horizontal bars, one per item (label, count), the count written after each bar."""
-    row, gap, left, right = 22, 6, 150, 50
+    row, gap, left, right = 20, 5, 120, 40
     height = max(len(items), 1) * (row + gap) + gap
     top = _nice_top(max((v for _, v in items), default=0))
-    span = WIDTH - left - right
-    parts = [_open(label, height, "bars")]
+    span = BAR_WIDTH - left - right
+    parts = [_open(label, height, "bars", width=BAR_WIDTH)]
     for i, (name, value) in enumerate(items):
         y = gap + i * (row + gap)
         width = span * value / top if top else 0
         parts.append(
             f'<text class="axis" x="{left - 6}" y="{y + row * 0.7:.1f}" '
-            f'text-anchor="end">{escape(_clip(name, 22))}</text>'
+            f'text-anchor="end">{escape(_clip(name, 17))}</text>'
         )
         if value:
             parts.append(
@@ -85,13 +86,15 @@ def columns(
     width = max(min(slot * 0.7, 40), 2)
     base = plot_top + plot_height
     parts = [_open(label, height, "columns")]
-    for tick in (0, top / 2, top):
+    for tick in (0, top / 2, top) if top > 1 else (0, top):
         y = base - plot_height * tick / top
         parts.append(
             f'<line class="grid" x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}"></line>'
             f'<text class="axis" x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">'
             f"{_number(tick)}</text>"
         )
+    # labels of every column while they fit, else of every second or third one
+    every = 1 if len(categories) <= 8 else 2 if len(categories) <= 16 else 3
     for i, column in enumerate(categories):
         x = left + slot * i + (slot - width) / 2
         y = float(base)
@@ -105,10 +108,11 @@ def columns(
                 f'<rect class="series-{s % SERIES_CLASSES}" x="{x:.1f}" y="{y:.1f}" '
                 f'width="{width:.1f}" height="{h:.1f}"></rect>'
             )
-        parts.append(
-            f'<text class="axis" x="{x + width / 2:.1f}" y="{base + 15}" '
-            f'text-anchor="middle">{escape(column.label)}</text>'
-        )
+        if (len(categories) - 1 - i) % every == 0:  # the latest column is always labelled
+            parts.append(
+                f'<text class="axis" x="{x + width / 2:.1f}" y="{base + 15}" '
+                f'text-anchor="middle">{escape(column.label)}</text>'
+            )
     for s, (_key, legend) in enumerate(series):
         x = left + (s % 3) * (span / 3)
         y = base + 22 + (s // 3) * legend_row
@@ -121,10 +125,10 @@ def columns(
     return Markup("".join(parts))
 
 
-def _open(label: str, height: int, kind: str) -> str:
+def _open(label: str, height: int, kind: str, *, width: int = WIDTH) -> str:
     text = escape(label)
     return (
-        f'<svg class="chart {kind}" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="chart {kind}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{text}" xmlns="http://www.w3.org/2000/svg"><title>{text}</title>'
     )
 

@@ -4,9 +4,10 @@ mapping step; the upload is linked without any CLI step (the page follows the ba
 a reviewer finds the run's pairs on the review queue without claiming, opens one and sees the
 child by name, and finds the child by name in search. All data is synthetic.
 
-Names first on the queue rows and the case list (finding 3) and the dashboard (finding 9) are
-other parts of issue 12: when they land, extend `test_a_bureau_list_through_the_browser` to find
-the child's name on the queue row itself and on the case list (see the TODO below).
+Names first (finding 3) and the dashboard (finding 9): the caseworker opens a case for the child
+found by name and finds it by name on the case list; the reviewer finds the children by name
+(as written and in Latin letters) on the dashboard's "next in the review queue" and on the
+queue's rows.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pyotp
 import pytest
 from tests.e2e.browser.conftest import ARTIFACTS, CHROMIUM, PASSWORD, _free_port
 
+from kintrace.names.display import latin_form
 from support.bureau import camp_list_csv, children, family_list_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -165,6 +167,17 @@ def test_a_bureau_list_through_the_browser(browser, bureau_server, tmp_path) -> 
     found = results.inner_text()
     assert child.ukrainian()[0] in found and child.russian(1)[1] in found
     _shot(page, "bureau-03-search-by-name")
+    # a case for the child, from the family list's record; the case list leads with the name
+    results.locator("tr", has_text="family-reports").locator("a").first.click()
+    page.wait_for_url("**/records/*")
+    page.get_by_role("button", name="Open a case for this child").click()
+    page.wait_for_url("**/cases/*")
+    page.get_by_role("link", name="Cases", exact=True).click()
+    case_row = page.locator("table.cases tbody tr", has_text="family-reports").first.inner_text()
+    family, given = child.ukrainian()[0], child.ukrainian()[1]
+    assert f"{family} {given}" in case_row and latin_form(family) in case_row
+    assert child.ukrainian()[3][-4:] in case_row  # the birth year (dates kept as YYYY-MM-DD)
+    _shot(page, "bureau-06-case-list-by-name")
     context.close()
 
     # a reviewer finds the run's pairs on the queue before anyone claimed one (finding 2)
@@ -172,8 +185,16 @@ def test_a_bureau_list_through_the_browser(browser, bureau_server, tmp_path) -> 
     page.get_by_role("link", name="Review", exact=True).click()
     rows = page.locator("table tbody tr a[href^='/review/pairs/']")
     assert rows.count() > 0
+    first_row = page.locator("table.queue tbody tr").first.inner_text()
+    named = [k for k in kids if k.ukrainian()[0] in first_row]
+    assert named and latin_form(named[0].ukrainian()[0]) in first_row  # by name, not ids only
     _shot(page, "bureau-04-review-queue")
-    # TODO(issue 12, names first): assert the child's name on the queue row and the case list.
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    short = page.locator("section.short-list").first.inner_text()
+    assert "Next in the review queue" in short
+    assert any(k.ukrainian()[0] in short for k in kids)
+    _shot(page, "bureau-07-dashboard")
+    page.get_by_role("link", name="Review", exact=True).click()
     rows.first.click()
     page.wait_for_url("**/review/pairs/*")
     pair_text = page.locator("main").inner_text()
