@@ -68,6 +68,12 @@ def test_the_rules_run_in_the_declared_order() -> None:
     assert order.index("0301-persons") < order.index("0314-sibling-links")
 
 
+#: What only `decide()` may call: the rules' own functions.
+_RULE_FUNCTIONS = ("promote", "sibling_links", "with_status", "sibling_offers", "status_of",
+                   "best_offers", "offer_unseen", "offer_through_siblings",
+                   "link_through_siblings")  # fmt: skip
+
+
 def test_the_service_and_the_benches_call_decide_and_no_rule_directly() -> None:
     for path in (
         "src/kintrace/linkage/service.py",
@@ -76,8 +82,32 @@ def test_the_service_and_the_benches_call_decide_and_no_rule_directly() -> None:
     ):
         text = (ROOT / path).read_text(encoding="utf-8")
         assert "decide(" in text, path
-        for name in ("promote", "sibling_links", "with_status", "sibling_offers", "status_of"):
+        for name in _RULE_FUNCTIONS:
             assert not re.search(rf"\b{name}\(", text), f"{path} calls {name} itself"
+
+
+def test_every_bench_that_links_decides_through_decide() -> None:
+    # issue 10: the service and every bench call the same decide(); a bench either calls it or
+    # goes through linkage_bench.decided_figures, which does (the test above)
+    # febrl_bench.py alone measures the generic model's scored pairs at a threshold (FEBRL4 has
+    # no source kinds, groups or persons to decide): it calls no rule either
+    model_only = {"febrl_bench.py"}
+    linking = []
+    for path in sorted((ROOT / "bench").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if path.name in model_only:
+            assert not re.search(rf"\b({'|'.join(_RULE_FUNCTIONS)}|decide)\(", text), path.name
+            continue
+        if "kintrace.linkage" not in text and "from linkage_bench import" not in text:
+            continue
+        if not re.search(r"\b(predict|score|score_pairs|decided_figures|decide)\(", text):
+            continue
+        linking.append(path.name)
+        assert "decide(" in text or "decided_figures(" in text, f"{path.name} decides itself"
+        for name in _RULE_FUNCTIONS:
+            assert not re.search(rf"\b{name}\(", text), f"{path.name} calls {name} itself"
+    assert {"linkage_bench.py", "linkage_scale_bench.py", "rule_ablation.py",
+            "fallback_bench.py"} <= set(linking), linking  # fmt: skip
 
 
 # --- statuses and promotion (decisions 0301, 0315) -------------------------------------------
