@@ -1,5 +1,6 @@
-"""The web server starts without the data stack: pandas, DuckDB and Splink load only when a page
-needs them (a pair's model, a decision rule's why), so `kintrace serve` starts quickly."""
+"""The web server starts without the data stack: pandas, DuckDB, Splink and SciPy load only when
+a page needs them (a pair's model, a decision rule's why, the figures page), so `kintrace serve`
+starts quickly."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import subprocess
 import sys
 
 
-def test_the_routes_import_no_pandas_duckdb_or_splink() -> None:
+def test_the_routes_import_no_pandas_duckdb_splink_or_scipy() -> None:
     code = (
         "import sys; from kintrace.web.routes import ROUTERS; "
-        "print(','.join(m for m in ('pandas', 'duckdb', 'splink') if m in sys.modules))"
+        "print(','.join(m for m in ('pandas', 'duckdb', 'splink', 'scipy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"the web routes imported: {out.stdout.strip()}"

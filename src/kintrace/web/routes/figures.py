@@ -8,13 +8,13 @@ holds); the downloads are the release's files byte for byte as signed.
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from kintrace.accounts.actors import of_user
-from kintrace.services import figures as figure_service
 from kintrace.web import i18n
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.i18n import N_
@@ -22,6 +22,15 @@ from kintrace.web.inputs import Id
 from kintrace.web.rendering import render
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
+
+
+def _service() -> ModuleType:
+    """The figures service, loaded when a figures page is first opened: its disclosure control
+    brings NumPy and SciPy, which the server need not load to start."""
+    from kintrace.services import figures
+
+    return figures
+
 
 #: Words of the table set the page translates (titles, dimensions, labels, reasons).
 TERMS = (
@@ -78,6 +87,7 @@ TERMS = (
 
 @router.get("/figures", name="figures")
 def figures_page(request: Request, db: DbDep, user: UserDep) -> Response:
+    figure_service = _service()
     view = figure_service.latest(db, of_user(user))
     lang = getattr(request.state, "lang", request.app.state.options.default_language)
     gettext = i18n.gettext_for(request.app.state.translations, lang)
@@ -97,6 +107,7 @@ def figures_file(
     name: Annotated[str, Query(max_length=128)],
 ) -> Response:
     """One file of a release, as signed (a download)."""
+    figure_service = _service()
     try:
         body, media_type = figure_service.file_of(db, of_user(user), release_id, name)
     except figure_service.ReleaseNotFound:
