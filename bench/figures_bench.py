@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/figures_bench.py [--records 1000000] [--k 10] [--round 1]
                                               [--home DIR] [--database-url URL]
 
-The registry is synthetic (bench/generators/figures_registry.py: no names; about 1.25 records per
+The registry is synthetic (bench/figures_registry.py: no names; about 1.25 records per
 person, 3% of persons with a case), bulk-inserted straight into a fresh store as a finished import
 and link run would leave it; that set-up is timed apart and is not part of the figure. Then the
 real command runs in a child process, as a user would run it:
@@ -40,7 +40,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="PostgreSQL instead of SQLite")
     args = parser.parse_args()
 
-    from generators.figures_registry import fill
+    from figures_registry import fill
 
     from kintrace.config import load_settings
     from kintrace.store.engine import open_store

@@ -1,4 +1,4 @@
-"""The figures tests use the synthetic registry of bench/generators/figures_registry.py (no
+"""The figures tests use the synthetic registry of bench/figures_registry.py (no
 names at all; places are towns or invented villages)."""
 
 from __future__ import annotations

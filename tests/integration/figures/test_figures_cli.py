@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generators.figures_registry import fill
+from figures_registry import fill
 from typer.testing import CliRunner
 
 from kintrace.cli.app import app

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from generators.figures_registry import fill
+from figures_registry import fill
 from sqlalchemy import and_, select
 
 from kintrace.accounts.actors import Actor

@@ -1,6 +1,6 @@
 """The Figures page (issue 15): the latest release as server-drawn SVG charts and tables, in
 Ukrainian and English, downloads as signed, no names, no inline script or style. The registry
-is synthetic (bench/generators/figures_registry.py)."""
+is synthetic (bench/figures_registry.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ use_bench_generators()
 
 @pytest.fixture
 def released(sqlite_store: Store, sqlite_settings: Settings, seeded: dict[str, int]) -> int:
-    from generators.figures_registry import fill
+    from figures_registry import fill
 
     fill(sqlite_store, records=3000, seed=5, days=240)
     result = figures.release(sqlite_store, Actor(name="cli:test"), home=sqlite_settings.home)

@@ -629,12 +629,12 @@ def test_finding8_malformed_values_get_4xx_never_500(
 def test_finding8_a_server_error_page_carries_the_security_headers(
     quiet_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kintrace.services import sources
+    from kintrace.services import dashboard
 
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("synthetic failure")
 
-    monkeypatch.setattr(sources, "figures", broken)
+    monkeypatch.setattr(dashboard, "figures", broken)
     for path in ("/", "/api/v1/dashboard"):
         r = quiet_client.get(path)
         assert r.status_code == 500
