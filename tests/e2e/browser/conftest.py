@@ -35,6 +35,9 @@ PAIR_REVIEWERS = {
     "e2e-rev-a": "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
     "e2e-rev-b": "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK",
 }
+# a reviewer of its own for the dashboard and phone test: a TOTP code works once, so a test
+# signing in a pair reviewer in the same 30 s step as another test is refused (test-only key)
+DASHBOARD_REVIEWER = ("e2e-rev-c", "ONSWG4TFORRXEZLUONSWG4TFORRXEZLU")
 MODEL = minimal_model(("given_name", "family_name", "birth_date"))
 ROWS = [  # synthetic
     ("family-reports", "f1", "Олександр", "Ковальчук", "2012-03-14", "Херсон"),
@@ -96,7 +99,7 @@ def _seed(home: Path) -> None:
             at=now,
             language="uk",
         )
-        for name, secret in PAIR_REVIEWERS.items():
+        for name, secret in (*PAIR_REVIEWERS.items(), DASHBOARD_REVIEWER):
             add_user_with_totp(
                 db, username=name, password=PASSWORD, role=Role.REVIEWER, secret=secret, at=now
             )

@@ -11,11 +11,12 @@ from pathlib import Path
 import pyotp
 import pytest
 from sqlalchemy import select
-from tests.e2e.browser.conftest import ARTIFACTS, PAIR_REVIEWERS, PASSWORD
+from tests.e2e.browser.conftest import ARTIFACTS, DASHBOARD_REVIEWER, PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-USER = "e2e-rev-b"  # a reviewer: dashboard, search, queue, cases, pair and person pages
+# a reviewer: dashboard, search, queue, cases, pair and person pages
+USER, SECRET = DASHBOARD_REVIEWER
 PHONES = (390, 360)
 
 
@@ -26,7 +27,7 @@ def _sign_in(browser, server: str, *, width: int, height: int = 900):  # type: i
     page.get_by_label("User name").fill(USER)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
-    page.locator("#code").fill(pyotp.TOTP(PAIR_REVIEWERS[USER]).now())
+    page.locator("#code").fill(pyotp.TOTP(SECRET).now())
     page.locator("form.stack button").click()
     page.wait_for_url(f"{server}/")
     return context, page
