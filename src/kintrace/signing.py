@@ -107,26 +107,35 @@ def verify_signature(public_key_pem: bytes, data: bytes, signature: bytes) -> bo
     return True
 
 
-def _create(path: Path) -> None:
+def write_key_file_once(path: Path, body: bytes) -> None:
+    """Write a secret key file (mode 0600, in a 0700 directory), unless one is already there.
+
+    Written to a private temporary name, then linked into place: the key file appears whole or
+    not at all, and if another process got there first its key is kept (the caller then reads
+    the winner's). Used for every key in `<home>/keys/`: the signing key and the exchange's age
+    identity.
+    """
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    # Written to a private temporary name, then linked into place: the key file appears whole
-    # or not at all, and if another process got there first its key is kept.
     descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
     temporary = Path(name)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pem)
+            handle.write(body)
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(FileExistsError):
             os.link(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _create(path: Path) -> None:
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    write_key_file_once(path, pem)
 
 
 def _load(path: Path) -> Signer:

@@ -15,6 +15,7 @@ from kintrace.signing import (
     load_or_create_signer,
     load_signer,
     verify_signature,
+    write_key_file_once,
 )
 
 
@@ -49,6 +50,19 @@ def test_processes_starting_at_once_share_one_key(tmp_path):
         ids = set(pool.map(lambda _: load_or_create_signer(tmp_path).key_id, range(16)))
     assert len(ids) == 1
     assert [p.name for p in key_path(tmp_path).parent.iterdir()] == [key_path(tmp_path).name]
+
+
+def test_a_key_file_is_written_once_private_and_never_replaced(tmp_path):
+    """The one writer of `<home>/keys/` (signing key, age identity): 0600 in 0700, and a file
+    already there is kept, with no temporary file left behind."""
+    path = tmp_path / "keys" / "some-key.txt"
+    write_key_file_once(path, b"first")
+    assert path.read_bytes() == b"first"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    write_key_file_once(path, b"second")
+    assert path.read_bytes() == b"first"
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
 
 
 def test_an_unusable_key_file_is_a_clear_error_without_key_material(tmp_path):

@@ -1,22 +1,19 @@
 """Our age identity: the X25519 key partners encrypt their answers to (age v1, via pyrage).
 
 The secret half lives in `<home>/keys/age-identity.txt` (mode 0600 in a 0700 directory), created
-on first use the way `kintrace.signing` creates the signing key (exclusively, so two processes end
-up with one key). Only the public recipient (`age1...`) is ever printed or exported; the secret is
-read into memory to decrypt and never written to a log, an exception or a package.
+on first use by `kintrace.signing.write_key_file_once`, as the signing key is (exclusively, so two
+processes end up with one key). Only the public recipient (`age1...`) is ever printed or exported;
+the secret is read into memory to decrypt and never written to a log, an exception or a package.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 import pyrage
 
 from kintrace.exchange.errors import ExchangeRefused
-from kintrace.signing import KEY_DIRECTORY
+from kintrace.signing import KEY_DIRECTORY, write_key_file_once
 
 IDENTITY_FILE = "age-identity.txt"
 
@@ -56,17 +53,6 @@ def parse_recipient(text: str) -> pyrage.x25519.Recipient:
 
 
 def _create(path: Path) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     identity = pyrage.x25519.Identity.generate()
     body = f"# public key: {identity.to_public()}\n{identity}\n".encode("ascii")
-    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(body)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_key_file_once(path, body)
