@@ -24,18 +24,12 @@ from kintrace.registry.errors import RegistryError
 from kintrace.registry.importer import ImportSummary, import_file
 from kintrace.registry.manifest import read_manifest
 from kintrace.registry.mapfile import ReadOptions, read_map_file, write_map_file
-from kintrace.registry.sources import (
-    SOURCE_KINDS,
-    RegistryStatus,
-    SourceDetails,
-    list_sources,
-    registry_status,
-    set_source_kind,
-)
+from kintrace.registry.sources import SourceDetails
 from kintrace.services import checkpoints
 from kintrace.services import dashboard as dashboard_service
 from kintrace.services import quarantine as quarantine_service
 from kintrace.services import records as record_service
+from kintrace.services import sources as source_service
 from kintrace.services.accounts import command_actor
 from kintrace.services.context import HOME_AGENCY_ID, Store, StoreError
 from kintrace.services.records import SearchError, SearchQuery
@@ -113,7 +107,8 @@ def import_command(
     kind: Annotated[
         str | None,
         typer.Option(
-            help=f"Kind of the --source list: {', '.join(SOURCE_KINDS)}.", show_default=False
+            help=f"Kind of the --source list: {', '.join(source_service.SOURCE_KINDS)}.",
+            show_default=False,
         ),
     ] = None,
     description: Annotated[
@@ -319,8 +314,8 @@ def _source_details(
         raise fail(
             "--kind, --description and --received-on describe the --source list: add --source."
         )
-    if kind is not None and kind not in SOURCE_KINDS:
-        raise fail(f"--kind '{kind}' is not one of: {', '.join(SOURCE_KINDS)}.")
+    if kind is not None and kind not in source_service.SOURCE_KINDS:
+        raise fail(f"--kind '{kind}' is not one of: {', '.join(source_service.SOURCE_KINDS)}.")
     try:
         received = date.fromisoformat(received_on) if received_on else None
     except ValueError:
@@ -433,13 +428,17 @@ def _print_reading(s: ImportSummary) -> None:
 
 
 @sources_app.callback()
-def sources_command(ctx: typer.Context) -> None:
-    """List the sources with their kind, records and imports, then the registry's totals."""
+def sources_command(ctx: typer.Context, user: UserOption = None) -> None:
+    """List the sources with their kind, records and imports (the home agency's, or --user's
+    agency's, as the web's sources page shows them), then the registry's totals."""
     if ctx.invoked_subcommand is not None:
         return
-    with _store(ctx) as store, store.session() as session:
-        rows = list_sources(session)
-        status = registry_status(session)
+    with (
+        opened_store(ctx, reported=(RegistryError, AccountError)) as store,
+        store.session() as session,
+    ):
+        rows = source_service.listing(session, command_actor(session, cli_actor(), user))
+        status = source_service.totals(session)
     table = Table(title="Sources")
     table.add_column("source", no_wrap=True)
     table.add_column("kind")
@@ -464,7 +463,7 @@ def sources_command(ctx: typer.Context) -> None:
 def sources_set_kind(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="The source, as `kintrace sources` lists it.")],
-    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(SOURCE_KINDS)}.")],
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(source_service.SOURCE_KINDS)}.")],
 ) -> None:
     """Set a source's kind (audited); the next `kintrace link` rescores its records.
 
@@ -472,7 +471,7 @@ def sources_set_kind(
     surnames, patronymics and birthplaces say nothing against a match (docs/linkage.md).
     """
     with _store(ctx) as store, store.session(write=True) as session:
-        change = set_source_kind(session, source, kind, actor=cli_actor())
+        change = source_service.set_kind(session, command_actor(session, cli_actor()), source, kind)
     if not change.changed:
         out.print(f"Source '{change.source}' already has kind {change.kind}; nothing changed.",
                   highlight=False)  # fmt: skip
@@ -501,7 +500,7 @@ def status_command(
         opened_store(ctx, reported=(RegistryError, AccountError)) as store,
         store.session() as session,
     ):
-        status = registry_status(session)
+        status = source_service.totals(session)
         figures = dashboard_service.figures(session, command_actor(session, cli_actor(), user))
     _print_status(status)
     _print_dashboard(figures)
@@ -554,7 +553,7 @@ def _print_dashboard(d: dashboard_service.Dashboard) -> None:
         out.print(months)
 
 
-def _print_status(status: RegistryStatus) -> None:
+def _print_status(status: source_service.RegistryStatus) -> None:
     out.print(
         "Registry: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in asdict(status).items()),
         highlight=False,

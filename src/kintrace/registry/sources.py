@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kintrace import audit
 from kintrace.registry.errors import NotFound, RegistryError
+from kintrace.registry.scope import sources_in_scope
 from kintrace.store.registry_tables import (
     ImportBatch,
     QuarantinedRow,
@@ -169,7 +170,9 @@ def set_source_kind(session: Session, name: str, kind: str, *, actor: str) -> Ki
     return change
 
 
-def list_sources(session: Session) -> list[SourceRow]:
+def list_sources(session: Session, *, agency_id: int | None = None) -> list[SourceRow]:
+    """Every source with its records and imports; with `agency_id`, that agency's sources only
+    (the same rule as the web's sources page, `kintrace.registry.scope`)."""
     records = (
         select(Record.source_id, func.count().label("n")).group_by(Record.source_id).subquery()
     )
@@ -179,7 +182,7 @@ def list_sources(session: Session) -> list[SourceRow]:
         .group_by(Record.source_id)
         .subquery()
     )
-    rows = session.execute(
+    stmt = (
         select(
             Source,
             func.coalesce(records.c.n, 0),
@@ -188,7 +191,10 @@ def list_sources(session: Session) -> list[SourceRow]:
         .outerjoin(records, records.c.source_id == Source.id)
         .outerjoin(batch_counts, batch_counts.c.source_id == Source.id)
         .order_by(Source.name)
-    ).all()
+    )
+    if agency_id is not None:
+        stmt = stmt.where(Source.id.in_(sources_in_scope(agency_id)))
+    rows = session.execute(stmt).all()
     return [
         SourceRow(
             name=s.name,

@@ -1,5 +1,9 @@
 """Sources and aggregate figures: records by source, imports, open quarantine rows, pairs by
-review status; the actor's agency only. No names: the analyst sees these too (not audited)."""
+review status; the actor's agency only. No names: the analyst sees these too (not audited).
+
+The web's sources page (`figures`) and `kintrace sources` (`listing`) show the same sources:
+the actor's agency's (issue 17: the command listed every agency's). Setting a source's kind
+(`set_kind`) is audited in the registry."""
 
 from __future__ import annotations
 
@@ -10,8 +14,31 @@ from sqlalchemy.orm import Session
 
 from kintrace.accounts.actors import Actor
 from kintrace.registry.scope import sources_in_scope
+from kintrace.registry.sources import (
+    SOURCE_KINDS,
+    KindChange,
+    RegistryStatus,
+    SourceRow,
+    list_sources,
+    registry_status,
+    set_source_kind,
+)
 from kintrace.review.queue import queue_counts
 from kintrace.store.registry_tables import ImportBatch, QuarantinedRow, Record, Source
+
+__all__ = [
+    "SOURCE_KINDS",
+    "KindChange",
+    "RegistryStatus",
+    "SourceFigures",
+    "SourceRow",
+    "choices",
+    "figures",
+    "listing",
+    "review_counts",
+    "set_kind",
+    "totals",
+]
 
 
 @dataclass(frozen=True)
@@ -79,3 +106,20 @@ def figures(db: Session, actor: Actor) -> list[SourceFigures]:
 def review_counts(db: Session, actor: Actor) -> dict[str, int]:
     """Pairs by review status, counting the pairs whose two records belong to the agency."""
     return queue_counts(db, agency_ids={actor.agency_id})
+
+
+def listing(db: Session, actor: Actor) -> list[SourceRow]:
+    """The agency's sources with kind, records, imports, date received and file checksum
+    (`kintrace sources`): the same sources as the web's page."""
+    return list_sources(db, agency_id=actor.agency_id)
+
+
+def totals(db: Session) -> RegistryStatus:
+    """The installation's totals (sources, records, versions, imports, open quarantine rows,
+    audit entries): counts only, for the operator's `kintrace sources` and `kintrace status`."""
+    return registry_status(db)
+
+
+def set_kind(db: Session, actor: Actor, source: str, kind: str) -> KindChange:
+    """Set a source's kind (audited as `registry.source.set_kind`, naming the actor)."""
+    return set_source_kind(db, source, kind, actor=actor.name)
