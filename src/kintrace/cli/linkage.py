@@ -16,10 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from kintrace.cli.command import cli_actor, fail, opened_store
-from kintrace.cli.settings import settings_from
-from kintrace.linkage.engine import EngineConfig, EngineError
-from kintrace.linkage.spec import Thresholds
+from kintrace.services import linkruns
 from kintrace.services.context import Store
+from kintrace.services.linkruns import Thresholds
 
 out = Console()
 err = Console(stderr=True)
@@ -40,11 +39,8 @@ LINK_HELP = (
 
 
 def _store(ctx: typer.Context) -> AbstractContextManager[Store]:
-    # Imported here: the linkage service loads Splink and pandas, which every other command
-    # of the CLI would otherwise pay for at start-up.
-    from kintrace.linkage.service import LinkInputError
-
-    return opened_store(ctx, reported=(LinkInputError, EngineError, ValueError))
+    reported = (linkruns.LinkInputError, linkruns.EngineError, ValueError)
+    return opened_store(ctx, reported=reported)
 
 
 def _ref(text: str) -> tuple[str, str]:
@@ -109,10 +105,7 @@ def link_command(
         ),
     ] = None,
 ) -> None:
-    from kintrace.cases import WorkflowRefused
-    from kintrace.services.linkage import LinkOptions
-
-    if engine not in ("duckdb", "spark"):
+    if engine not in linkruns.ENGINES:
         raise fail(f"--engine {engine!r} is not known; use duckdb or spark.")
     try:
         thresholds = Thresholds(
@@ -123,29 +116,17 @@ def link_command(
         )
     except ValueError as exc:
         raise fail(str(exc)) from None
-    settings = settings_from(ctx)
-    given_model = _read_model(model) if model is not None else None
-    options = LinkOptions(
+    request = linkruns.LinkRequest(
         full=full,
-        model=given_model,
-        engine=EngineConfig(
-            name=engine,  # type: ignore[arg-type]
-            memory_limit=memory_limit,
-            temp_dir=settings.home / "link-tmp",
-        ),
+        engine=engine,
+        memory_limit=memory_limit,
         thresholds=thresholds,
-        actor=cli_actor(),
+        model=_read_model(model) if model is not None else None,
     )
     from kintrace.cli.linking import link_progress
-    from kintrace.review.policy import load_policy
-    from kintrace.services.linkruns import link_and_queue
 
-    try:
-        policy = load_policy(settings.home)
-    except WorkflowRefused as exc:
-        raise fail(str(exc)) from None
     with _store(ctx) as store, link_progress() as say:
-        outcome = link_and_queue(store, policy=policy, options=options, progress=say)
+        outcome = linkruns.link_registry(store, actor=cli_actor(), request=request, progress=say)
     report = outcome.report
     if report.mode == "nothing-new":
         out.print(

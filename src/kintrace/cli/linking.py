@@ -1,5 +1,5 @@
 """The link run that follows `kintrace import` (issue 12, finding 4): the same service as
-`kintrace link` (`kintrace.services.linkruns.link_and_queue`), with a progress bar and one summary
+`kintrace link` (`kintrace.services.linkruns.link_registry`), with a progress bar and one summary
 line. Linking that cannot run yet (a registry of one record) is said, not failed: the lists are
 imported either way. A registry too small to train a model is linked with the shipped one, and
 the summary says so.
@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kintrace.cli.command import cli_actor, fail
-from kintrace.cli.settings import settings_from
+from kintrace.services import linkruns
 from kintrace.services.context import Store
 
 out = Console()
@@ -24,25 +24,13 @@ err = Console(stderr=True)
 
 def link_after_import(ctx: typer.Context, store: Store) -> None:
     """Link the new records and fill the review queue; print what happened."""
-    from kintrace.cases import WorkflowRefused
-    from kintrace.linkage.engine import EngineConfig, EngineError
-    from kintrace.linkage.service import LinkInputError
-    from kintrace.review.policy import load_policy
-    from kintrace.services.linkage import LinkOptions
-    from kintrace.services.linkruns import link_and_queue
-
-    settings = settings_from(ctx)
-    options = LinkOptions(
-        engine=EngineConfig(temp_dir=settings.home / "link-tmp"), actor=cli_actor()
-    )
     try:
-        policy = load_policy(settings.home)
         with link_progress() as say:
-            outcome = link_and_queue(store, policy=policy, options=options, progress=say)
-    except LinkInputError as exc:
+            outcome = linkruns.link_registry(store, actor=cli_actor(), progress=say)
+    except linkruns.LinkInputError as exc:
         out.print(f"[yellow]Not linked yet:[/] {exc}", highlight=False, soft_wrap=True)
         return
-    except (EngineError, WorkflowRefused) as exc:
+    except (linkruns.EngineError, linkruns.WorkflowRefused) as exc:
         raise fail(
             f"the lists are imported, and linking them failed: {exc} Run `kintrace link` when "
             "that is corrected."

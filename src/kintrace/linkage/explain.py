@@ -19,8 +19,8 @@ from kintrace.linkage import runner
 from kintrace.linkage.constraints import IdentityConflicts
 from kintrace.linkage.decide import HOLDS, RULES
 from kintrace.linkage.engine import EngineConfig, open_engine
+from kintrace.linkage.errors import LinkInputError
 from kintrace.linkage.feature_cache import cache_path, registry_features
-from kintrace.linkage.service import LinkInputError
 from kintrace.linkage.spec import ModelSpec, kintrace_spec
 from kintrace.linkage.spec.agreement import Agreement, agreements
 from kintrace.linkage.store_io import Key, load_records, previous_state

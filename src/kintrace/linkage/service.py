@@ -24,6 +24,7 @@ from kintrace.linkage.blocking import DEFAULT_BLOCK_CAP, plan_blocking
 from kintrace.linkage.clustering import Link
 from kintrace.linkage.decide import decide
 from kintrace.linkage.engine import EngineConfig, open_engine
+from kintrace.linkage.errors import LinkInputError
 from kintrace.linkage.fallback import ModelChoice, choose_model, training_blockers
 from kintrace.linkage.feature_cache import cache_path, registry_features
 from kintrace.linkage.pipeline import candidates, train_and_score, weights_json
@@ -42,10 +43,6 @@ from kintrace.linkage.store_io import (
 from kintrace.store.engine import Store
 
 Progress = Callable[[str], None]
-
-
-class LinkInputError(ValueError):
-    """The registry cannot be linked as it is; the message says why and what to do."""
 
 
 @dataclass

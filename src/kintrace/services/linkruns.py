@@ -1,6 +1,11 @@
 """Link runs as the daily work needs them: after an import, one run at a time, and the review
 queue filled from the run straight away (issue 12, findings 2 and 4).
 
+`link_registry` is the one entry the web's link jobs, `kintrace link` and the link after
+`kintrace import` call: it reads the review policy (`<home>/review-policy.toml`) and sets the
+engine's spill directory under the home directory itself, so the web and the CLI cannot
+configure a run differently (issue 17).
+
 A list is not found by search alone: its records must be linked and the doubtful pairs put
 before reviewers. `link_and_queue` is what the import (web and command line) and `kintrace link`
 call: it waits for any link run in progress (the registry's lock, kintrace.store.locks), runs
@@ -13,13 +18,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
 from kintrace import audit_checkpoint
-from kintrace.cases import ReviewPolicy
+from kintrace.cases import ReviewPolicy, WorkflowRefused
+from kintrace.linkage.engine import ENGINES, EngineConfig, EngineError
+from kintrace.linkage.errors import LinkInputError
+from kintrace.linkage.spec import Thresholds
 from kintrace.review import queue
+from kintrace.review.policy import load_policy
 from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_runs
 from kintrace.store.locks import link_run_lock
@@ -27,6 +36,20 @@ from kintrace.store.review_tables import review_sync
 
 if TYPE_CHECKING:  # the linkage service loads Splink and pandas: only a link run pays for them
     from kintrace.services.linkage import LinkOptions, LinkReport
+
+__all__ = [
+    "ENGINES",
+    "EngineError",
+    "LinkInputError",
+    "LinkOutcome",
+    "LinkRequest",
+    "Thresholds",
+    "WorkflowRefused",
+    "bring_queue_up_to_date",
+    "link_and_queue",
+    "link_registry",
+    "queue_behind",
+]
 
 Progress = Callable[[str], None]
 WAITING = "waiting for the link run in progress to finish"
@@ -39,6 +62,49 @@ class LinkOutcome:
     report: LinkReport
     queued: int  # pairs added to the review queue
     withdrawn: int  # waiting pairs the run no longer wants reviewed
+
+
+@dataclass(frozen=True)
+class LinkRequest:
+    """What a caller may choose about a link run (`kintrace link`'s options); the defaults are
+    the run after an import: incremental, DuckDB, the model's thresholds."""
+
+    full: bool = False
+    engine: str = "duckdb"  # one of ENGINES
+    memory_limit: str | None = None
+    thresholds: Thresholds | None = None
+    model: dict[str, Any] | None = None  # a saved model to rescore everything with
+
+
+def link_registry(
+    store: Store,
+    *,
+    actor: str,
+    request: LinkRequest | None = None,
+    progress: Progress | None = None,
+) -> LinkOutcome:
+    """Link the registry as `actor` and fill the review queue, with the review policy of the
+    store's home directory (WorkflowRefused when that file is wrong) and the engine spilling
+    to `<home>/link-tmp`. Raises LinkInputError (cannot be linked yet) and EngineError."""
+    from kintrace.services.linkage import LinkOptions
+
+    request = request or LinkRequest()
+    if request.engine not in ENGINES:
+        raise EngineError(f"engine {request.engine!r} is not known; use duckdb or spark.")
+    home = store.settings.home
+    policy = load_policy(home)
+    options = LinkOptions(
+        full=request.full,
+        model=request.model,
+        engine=EngineConfig(
+            name=request.engine,  # type: ignore[arg-type]
+            memory_limit=request.memory_limit,
+            temp_dir=home / "link-tmp",
+        ),
+        thresholds=request.thresholds,
+        actor=actor,
+    )
+    return link_and_queue(store, policy=policy, options=options, progress=progress)
 
 
 def link_and_queue(

@@ -62,7 +62,7 @@ def create_app(
     app.state.translations = i18n.load_translations()
     app.state.zone = zone_named(settings.time_zone)
     app.state.jinja = make_environment(app.state.zone)
-    app.state.link_jobs = link_jobs_for(store, settings)  # link runs after web imports
+    app.state.link_jobs = link_jobs_for(store)  # link runs after web imports
     with store.session(write=True) as db:  # lists imported since the last start: searchable now
         records.refresh_index(db)
     with store.session() as db:

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from kintrace.config import Settings
 from kintrace.services.context import Store
 
 log = logging.getLogger(__name__)
@@ -124,7 +123,7 @@ class LinkJobs:
             self._run(job)
 
     def _run(self, job: LinkJob) -> None:
-        from kintrace.linkage.service import LinkInputError
+        from kintrace.services.linkruns import LinkInputError
 
         try:
             outcome = self._runner(job, lambda stage: self._update(job.id, stage=stage))
@@ -166,21 +165,13 @@ class LinkJobs:
             del self._jobs[job_id]
 
 
-def link_jobs_for(store: Store, settings: Settings) -> LinkJobs:
-    """The app's link jobs: `kintrace.services.linkruns.link_and_queue` on this store."""
+def link_jobs_for(store: Store) -> LinkJobs:
+    """The app's link jobs: `kintrace.services.linkruns.link_registry` on this store (the
+    same run as `kintrace link` after an import: policy and engine set up by the service)."""
 
     def run(job: LinkJob, say: Say) -> Any:
-        from kintrace.linkage.engine import EngineConfig
-        from kintrace.review.policy import load_policy
-        from kintrace.services.linkage import LinkOptions
-        from kintrace.services.linkruns import link_and_queue
+        from kintrace.services.linkruns import link_registry
 
-        options = LinkOptions(
-            engine=EngineConfig(temp_dir=settings.home / "link-tmp"),
-            actor=job.requested_by,
-        )
-        return link_and_queue(
-            store, policy=load_policy(settings.home), options=options, progress=say
-        )
+        return link_registry(store, actor=job.requested_by, progress=say)
 
     return LinkJobs(run)
