@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 from kintrace.accounts.actors import Actor
 from kintrace.cases import Facet, Identity, PairStatus, ReturnStage, Verdict, Whereabouts
 from kintrace.registry.scope import sources_in_scope
-from kintrace.registry.sources import SOURCE_KINDS
+from kintrace.registry.sources import SOURCE_KINDS, count_sources
 from kintrace.review.casework import case_in_scope
 from kintrace.review.queue import queue_counts
 from kintrace.review.scope import pair_in_scope, source_names_in
 from kintrace.store.linkage_tables import linked_records
-from kintrace.store.registry_tables import QuarantinedRow, Record, Source
+from kintrace.store.registry_tables import Record, Source
 from kintrace.store.review_tables import cases, review_decisions, review_items
 
 #: weeks of review progress shown (the chart's width); older decisions are in the totals
@@ -127,34 +127,14 @@ def figures(db: Session, actor: Actor, *, today: date | None = None) -> Dashboar
 
 
 def _sources(db: Session, agency: int) -> list[SourceLine]:
-    scoped = sources_in_scope(agency)
-    records = dict(
-        db.execute(
-            select(Record.source_id, func.count(Record.id))
-            .where(Record.source_id.in_(scoped))
-            .group_by(Record.source_id)
-        ).all()
-    )
-    quarantined = dict(
-        db.execute(
-            select(QuarantinedRow.source_name, func.count(QuarantinedRow.id))
-            .where(QuarantinedRow.resolved_at.is_(None))
-            .group_by(QuarantinedRow.source_name)
-        ).all()
-    )
-    rows = db.execute(
-        select(Source.id, Source.name, Source.kind)
-        .where(Source.id.in_(scoped))
-        .order_by(Source.name)
-    )
     return [
         SourceLine(
-            name=name,
-            kind=kind or "unknown",
-            records=int(records.get(pk, 0)),
-            quarantined_open=int(quarantined.get(name, 0)),
+            name=counted.source.name,
+            kind=counted.source.kind or "unknown",
+            records=counted.records,
+            quarantined_open=counted.quarantined_open,
         )
-        for pk, name, kind in rows
+        for counted in count_sources(db, agency)
     ]
 
 

@@ -19,12 +19,13 @@ from kintrace.registry.sources import (
     KindChange,
     RegistryStatus,
     SourceRow,
+    count_sources,
     list_sources,
     registry_status,
     set_source_kind,
 )
 from kintrace.review.queue import queue_counts
-from kintrace.store.registry_tables import ImportBatch, QuarantinedRow, Record, Source
+from kintrace.store.registry_tables import ImportBatch, Source
 
 __all__ = [
     "SOURCE_KINDS",
@@ -65,42 +66,28 @@ def choices(db: Session, actor: Actor) -> list[tuple[int, str]]:
 
 def figures(db: Session, actor: Actor) -> list[SourceFigures]:
     """Each of the agency's sources with its records, imports and open quarantine rows."""
-    scoped = sources_in_scope(actor.agency_id)
-    records = dict(
-        db.execute(
-            select(Record.source_id, func.count(Record.id))
-            .where(Record.source_id.in_(scoped))
-            .group_by(Record.source_id)
-        ).all()
-    )
     imports = dict(
         db.execute(
             select(ImportBatch.source_id, func.count(ImportBatch.id))
-            .where(ImportBatch.source_id.in_(scoped))
+            .where(ImportBatch.source_id.in_(sources_in_scope(actor.agency_id)))
             .group_by(ImportBatch.source_id)
         ).all()
     )
-    rows = db.execute(select(Source).where(Source.id.in_(scoped)).order_by(Source.name)).scalars()
-    result = []
-    for source in rows:
-        open_rows = db.execute(
-            select(func.count(QuarantinedRow.id)).where(
-                QuarantinedRow.source_name == source.name, QuarantinedRow.resolved_at.is_(None)
-            )
-        ).scalar_one()
-        result.append(
-            SourceFigures(
-                id=source.id,
-                name=source.name,
-                kind=source.kind,
-                description=source.description,
-                received_on=source.received_on.isoformat() if source.received_on else None,
-                records=int(records.get(source.id, 0)),
-                imports=int(imports.get(source.id, 0)),
-                quarantined_open=int(open_rows),
-            )
+    return [
+        SourceFigures(
+            id=counted.source.id,
+            name=counted.source.name,
+            kind=counted.source.kind,
+            description=counted.source.description,
+            received_on=(
+                counted.source.received_on.isoformat() if counted.source.received_on else None
+            ),
+            records=counted.records,
+            imports=int(imports.get(counted.source.id, 0)),
+            quarantined_open=counted.quarantined_open,
         )
-    return result
+        for counted in count_sources(db, actor.agency_id)
+    ]
 
 
 def review_counts(db: Session, actor: Actor) -> dict[str, int]:
