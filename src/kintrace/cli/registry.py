@@ -17,23 +17,18 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from kintrace.accounts.errors import AccountError
 from kintrace.cli.command import cli_actor, fail, opened_store
-from kintrace.registry.dates import DATE_ORDERS
-from kintrace.registry.errors import RegistryError
-from kintrace.registry.importer import ImportSummary, import_file
-from kintrace.registry.manifest import read_manifest
-from kintrace.registry.mapfile import ReadOptions, read_map_file, write_map_file
-from kintrace.registry.sources import SourceDetails
 from kintrace.services import checkpoints
 from kintrace.services import dashboard as dashboard_service
+from kintrace.services import imports as import_service
 from kintrace.services import quarantine as quarantine_service
 from kintrace.services import records as record_service
 from kintrace.services import sources as source_service
-from kintrace.services.accounts import command_actor
-from kintrace.services.context import HOME_AGENCY_ID, Store, StoreError
+from kintrace.services.accounts import Actor, agency_actor, command_actor
+from kintrace.services.context import Store, StoreError
+from kintrace.services.errors import AccountError, RegistryError, SigningKeyError
+from kintrace.services.imports import DATE_ORDERS, ImportSummary, ReadOptions, SourceDetails
 from kintrace.services.records import SearchError, SearchQuery
-from kintrace.signing import SigningKeyError
 
 #: Files bigger than this get a progress bar (about a few thousand rows).
 PROGRESS_BYTES = 512 * 1024
@@ -196,7 +191,7 @@ def import_command(
     jobs = [(path, source, sheet, details, read) for path in files or []]
     if manifest is not None:
         try:
-            entries = read_manifest(manifest)
+            entries = import_service.read_manifest(manifest)
         except RegistryError as exc:
             raise fail(str(exc)) from None
         jobs += [
@@ -209,7 +204,7 @@ def import_command(
     failed = 0
     changed = 0
     with _store(ctx) as store:
-        agency_id = _agency_id(store, agency)
+        actor = _importing_actor(store, agency)
         for path, job_source, job_sheet, job_details, job_read in jobs:
             try:
                 summary = _import_one(
@@ -219,7 +214,7 @@ def import_command(
                     sheet=job_sheet,
                     details=job_details,
                     read=job_read,
-                    agency_id=agency_id,
+                    actor=actor,
                 )
             except (RegistryError, StoreError, OSError) as exc:
                 failed += 1
@@ -244,15 +239,10 @@ def import_command(
         raise fail(f"{failed} of {len(jobs)} file(s) were not imported (see above).")
 
 
-def _agency_id(store: Store, code: str | None) -> int:
-    if code is None:
-        return HOME_AGENCY_ID
-    from kintrace.accounts.errors import AccountError
-    from kintrace.accounts.users import agency_id_for
-
+def _importing_actor(store: Store, code: str | None) -> Actor:
     with store.session() as db:
         try:
-            return agency_id_for(db, code)
+            return agency_actor(db, cli_actor(), code)
         except AccountError as exc:
             raise fail(str(exc)) from None
 
@@ -264,7 +254,7 @@ def _read_options(
     if date_order is not None and date_order not in DATE_ORDERS:
         raise fail(f"--date-order '{date_order}' is not one of: {', '.join(DATE_ORDERS)}.")
     try:
-        base = read_map_file(map_file) if map_file is not None else ReadOptions()
+        base = import_service.read_map_file(map_file) if map_file is not None else ReadOptions()
         return ReadOptions(
             sheet=base.sheet,
             header_row=header_row if header_row is not None else base.header_row,
@@ -281,7 +271,7 @@ def _manifest_read(map_file: Path | None) -> ReadOptions | None:
     if map_file is None:
         return None
     try:
-        return read_map_file(map_file)
+        return import_service.read_map_file(map_file)
     except RegistryError as exc:
         raise fail(str(exc)) from None
 
@@ -299,7 +289,9 @@ def _save_map(
         source=source or read.source,
     )
     try:
-        write_map_file(path, used, comment=f"Written by kintrace import from {summary.file_name}.")
+        import_service.write_map_file(
+            path, used, comment=f"Written by kintrace import from {summary.file_name}."
+        )
     except RegistryError as exc:
         raise fail(str(exc)) from None
     out.print(f"Column map written to {path}; give it with --map next time.", highlight=False)
@@ -331,19 +323,12 @@ def _import_one(
     sheet: str | None,
     details: SourceDetails | None,
     read: ReadOptions | None = None,
-    agency_id: int = HOME_AGENCY_ID,
+    actor: Actor,
 ) -> ImportSummary:
     big = path.is_file() and path.stat().st_size > PROGRESS_BYTES
     if not big:
-        return import_file(
-            store,
-            path,
-            actor=cli_actor(),
-            source=source,
-            sheet=sheet,
-            details=details,
-            read=read,
-            agency_id=agency_id,
+        return import_service.import_file_as(
+            store, actor, path, source=source, sheet=sheet, details=details, read=read
         )
     with Progress(
         TextColumn("{task.description}"),
@@ -358,16 +343,15 @@ def _import_one(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total or None)
 
-        return import_file(
+        return import_service.import_file_as(
             store,
+            actor,
             path,
-            actor=cli_actor(),
             source=source,
             sheet=sheet,
             details=details,
-            progress=progress,
             read=read,
-            agency_id=agency_id,
+            progress=progress,
         )
 
 

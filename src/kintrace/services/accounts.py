@@ -26,6 +26,7 @@ __all__ = [
     "AccountError",
     "DemoAccount",
     "DemoOnly",
+    "agency_actor",
     "command_actor",
     "confirm_enrolment",
     "create_demo_accounts",
@@ -47,6 +48,14 @@ def command_actor(db: Session, login: str, username: str | None = None) -> Actor
     if user.disabled:
         raise AccountError(f"The user {user.username!r} is disabled; nobody can act as them.")
     return command_line(login, user)
+
+
+def agency_actor(db: Session, login: str, agency: str | None = None) -> Actor:
+    """The command line's operator acting for the agency with code `agency` (the home agency
+    when None), e.g. `kintrace import --agency CODE`; an unknown code is an AccountError."""
+    if agency is None:
+        return command_line(login)
+    return Actor(name=login, agency_id=users.agency_id_for(db, agency))
 
 
 def create_demo_accounts(db: Session, actor: Actor, *, now: datetime) -> list[DemoAccount]:

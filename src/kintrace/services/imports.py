@@ -1,12 +1,15 @@
-"""Imports from the web and the API: the registry's import service, for the actor's agency.
+"""Imports: the registry's import service, for the actor's agency.
 
-Sources new with the file are given to the actor's agency before any record goes in; a file
-naming another agency's source is refused whole (decision 0411). `kintrace import` runs the same
-registry import (`kintrace.registry.importer`) with the agency given by `--agency`.
+From the web and the API (`import_for_agency`), sources new with the file are given to the
+actor's agency before any record goes in; a file naming another agency's source is refused whole
+(decision 0411). `kintrace import` runs the same registry import (`import_file_as`) for the agency
+given by `--agency` (the actor from `kintrace.services.accounts.agency_actor`), which refuses such
+a file whole too; its manifest and column-map files are read and written here as well.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +19,13 @@ from sqlalchemy.orm import Session
 from kintrace.accounts.actors import Actor
 from kintrace.registry import name_index, scope
 from kintrace.registry.columns import MappingError, map_columns
+from kintrace.registry.dates import DATE_ORDERS
 from kintrace.registry.errors import RegistryError
-from kintrace.registry.importer import import_file
-from kintrace.registry.mapfile import ReadOptions
+from kintrace.registry.importer import ImportSummary, import_file
+from kintrace.registry.manifest import ManifestEntry, read_manifest
+from kintrace.registry.mapfile import ReadOptions, read_map_file, write_map_file
 from kintrace.registry.readers import open_reader
-from kintrace.registry.sources import ensure_source
+from kintrace.registry.sources import SOURCE_KINDS, SourceDetails, ensure_source
 from kintrace.registry.uploads import upload_dir
 from kintrace.registry.validation import SOURCE_NAME
 from kintrace.store.engine import Store
@@ -31,7 +36,48 @@ class UploadRefused(ValueError):
     """The file cannot be imported; the message says why and how to fix it."""
 
 
-__all__ = ["UploadRefused", "import_for_agency", "upload_dir"]
+__all__ = [
+    "DATE_ORDERS",
+    "SOURCE_KINDS",
+    "ImportSummary",
+    "ManifestEntry",
+    "ReadOptions",
+    "SourceDetails",
+    "UploadRefused",
+    "import_file_as",
+    "import_for_agency",
+    "read_manifest",
+    "read_map_file",
+    "upload_dir",
+    "write_map_file",
+]
+
+
+def import_file_as(
+    store: Store,
+    actor: Actor,
+    path: Path,
+    *,
+    source: str | None = None,
+    sheet: str | None = None,
+    details: SourceDetails | None = None,
+    read: ReadOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Import one file (`kintrace import`) as `actor`, for `actor`'s agency, in the registry's
+    own transaction, audited there. A file naming another agency's source is refused whole
+    (ImportRefused); sources new with it become the agency's."""
+    return import_file(
+        store,
+        path,
+        actor=actor.name,
+        source=source,
+        sheet=sheet,
+        details=details,
+        read=read,
+        progress=progress,
+        agency_id=actor.agency_id,
+    )
 
 
 def import_for_agency(
