@@ -30,6 +30,7 @@ from kintrace.cases import (
     Role,
     Verdict,
 )
+from kintrace.linkage.spec.agreement import DIFFERENT, MISSING, SAME, Agreement
 from kintrace.linkage.weights import model_weights, prior_weight
 from kintrace.review import casework, decisions, pairs, queue
 from kintrace.review.actors import Actor as ReviewActor
@@ -212,7 +213,7 @@ def pair_page(
         for d in decisions.decisions_for(db, key=item.left, limit=200)
         if {d.left, d.right} == {item.left, item.right}
     ]
-    steps, prior = _steps(db, item, view.weights)
+    steps, prior = _steps(db, item, view.weights, view.agreement)
     return PairPage(
         item=item,
         view=view,
@@ -406,11 +407,20 @@ def _record_pks(db: Session, keys: list[RecordKey]) -> dict[RecordKey, int]:
 
 
 def _steps(
-    db: Session, item: queue.QueueItem, weights: dict[str, float]
+    db: Session,
+    item: queue.QueueItem,
+    weights: dict[str, float],
+    agreement: dict[str, Agreement] | None = None,
 ) -> tuple[list[Step], float | None]:
     """The stored weights with the label of the level each stands for, read from the model of
-    the run that scored the pair, and the prior (λ) as the waterfall's first bar. A weight with a
-    term-frequency adjustment is labelled with the nearest level, as `kintrace link explain` does.
+    the run that scored the pair, and the prior (λ) as the waterfall's first bar.
+
+    The stored weight of a level with a term-frequency adjustment (the same name or surname)
+    is not the level's own weight: a common surname weighs less and would be taken for "close
+    spelling" by its nearest level. So the field's agreement (`linkage.spec.agreement`, the
+    words of the field table above) names the level when it is one of the comparison's levels,
+    and values written the same reach the comparison's top level; only otherwise the nearest
+    level by weight (levels without that adjustment weigh exactly their own weight).
     """
     if not weights:
         return [], None
@@ -429,19 +439,37 @@ def _steps(
     model_text = scored_by.model_json if scored_by is not None else None
     if not model_text and scored_by is not None and scored_by.model_run_id is not None:
         model_text = db.scalar(select(runs.model_json).where(runs.id == scored_by.model_run_id))
-    levels: dict[str, list[tuple[str, float]]] = {}
+    levels: dict[str, list[tuple[str, float, int]]] = {}
     prior = None
     if model_text:
         model = json.loads(model_text)
         for level in model_weights(model).values():
-            levels.setdefault(level.comparison, []).append((level.level, level.match_weight))
+            levels.setdefault(level.comparison, []).append(
+                (level.level, level.match_weight, level.gamma)
+            )
         prior = prior_weight(model)
     steps = []
+    agreement = agreement or {}
     for comparison, weight in weights.items():
-        options = levels.get(comparison, [])
-        label = min(options, key=lambda o: abs(o[1] - weight))[0] if options else ""
+        label = _level_label(levels.get(comparison, []), agreement.get(comparison), weight)
         steps.append(Step(comparison, label, float(weight)))
     return steps, prior
+
+
+def _level_label(
+    options: list[tuple[str, float, int]], agreed: Agreement | None, weight: float
+) -> str:
+    """The label of the level a comparison reached (see `_steps`)."""
+    if not options:
+        return ""
+    if agreed is not None and agreed.state not in (DIFFERENT, MISSING):
+        # "different" is the agreement's word for everything below its levels, where the
+        # model may have finer ones (birth dates within a year): those go by weight
+        if agreed.label in {o[0] for o in options if o[2] >= 0}:
+            return agreed.label
+        if agreed.state == SAME:
+            return max(options, key=lambda o: o[2])[0]
+    return min(options, key=lambda o: abs(o[1] - weight))[0]
 
 
 def retrain(

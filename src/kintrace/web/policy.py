@@ -71,6 +71,7 @@ POLICY: dict[str, Access] = {
     "token_revoke": EVERYONE,
     "api_docs": EVERYONE,
     "help_formats": EVERYONE,
+    "help_formats_text": EVERYONE,
     "openapi": EVERYONE,
     "api_dashboard": EVERYONE,
     "api_sources": EVERYONE,

@@ -310,15 +310,81 @@ TEMPLATES = (
     N_("Refused: case {case} already follows {record}; see `kintrace cases show {case}`."),
     N_("Refused: the role '{role}' may not open cases; roles that may: admin, caseworker."),
     N_("Expected a date as YYYY-MM-DD (for example 2026-10-01); the date given is not one."),
+    # more whole files refused (kintrace.registry.readers, .xlsx_guard, .importer)
+    N_(
+        "{file}: the archive holds {entries} entries; an Excel workbook has a few dozen (at most "
+        "{most} are read). It is not a workbook Kintrace can import: save the sheet as 'CSV "
+        "UTF-8' and import that."
+    ),
+    N_("{file}: the first lines cannot be read as a header ({why})."),
+    N_("{file}: cannot be read ({why})."),
+    N_("{file}: no such file. Check the path."),
+    N_("{file}: there is no sheet '{sheet}'. Its sheets are: {names}."),
+    N_(
+        "{file}: the column map is for the source '{value}', and the import names '{option}'. "
+        "Use the map made for this source, or correct --source."
+    ),
+)
+
+#: Values that are themselves put together from parts (a file over a limit: where in the file,
+#: what was found, what to do; what a file looks like; why its encoding is unknown). They are
+#: translated by matching FRAGMENTS, like a whole reason; a value no fragment reads stays as is.
+_FRAGMENT_VALUES = frozenset({"where", "what", "hint", "looks", "why"})
+
+#: Where in a file (kintrace.registry.limits, .readers, .xlsx_guard).
+WHERE_FRAGMENTS = (
+    N_("row {row}: "),
+    N_("row {row}, column '{name}': "),
+    N_("line {line}: "),
+    N_("in shared string no. {number}, "),
+    N_("in row {row} of the sheet ({part}), "),
+    N_("row {row} of the sheet ({part}): "),
+)
+
+FRAGMENTS = (
+    *WHERE_FRAGMENTS,
+    # what was found over a limit
+    N_("the header names {count} columns"),
+    N_("the row has values in {count} columns"),
+    N_("the value has {count} characters"),
+    N_("the row has {count} characters"),
+    N_(
+        "the row is longer than the limit (or a quote is never closed, so the rest of the file "
+        "reads as one value)"
+    ),
+    N_("the line is longer than the limit"),
+    N_("the workbook's parts declare {count} bytes unpacked"),
+    N_("its part {part} unpacks to more than the limit allows"),
+    N_("a cell holds more characters than the limit allows"),
+    N_("its shared-string table holds more distinct texts than the limit allows"),
+    N_("the row holds more characters than the limit allows"),
+    # what to do
+    N_("Correct the file, or raise the limit if the file is trusted."),
+    N_(
+        "Save the sheet as 'CSV UTF-8' and import that, or raise the limit if the file is trusted."
+    ),
+    # what a file looks like (kintrace.registry.readers, .encoding)
+    N_(" (it looks like {what})"),
+    N_(" (it looks like text)"),
+    N_("an Excel workbook or another ZIP file"),
+    N_("an old Excel (.xls) or Word file"),
+    N_("a PDF document"),
+    # why the encoding is unknown (kintrace.registry.encoding)
+    N_("it contains NUL bytes (UTF-16 without a BOM, or binary)"),
+    N_("its letters read as neither Ukrainian nor Russian"),
 )
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-@lru_cache(maxsize=1)
 def _patterns() -> list[tuple[re.Pattern[str], str]]:
+    return _compiled(TEMPLATES)
+
+
+@lru_cache(maxsize=4)
+def _compiled(templates: tuple[str, ...]) -> list[tuple[re.Pattern[str], str]]:
     compiled = []
-    for template in TEMPLATES:
+    for template in templates:
         parts: list[str] = []
         seen: set[str] = set()
         last = 0
@@ -346,18 +412,52 @@ def translate(text: str | None, gettext: Callable[[str], str]) -> str:
         match = pattern.fullmatch(text)
         if match is None:
             continue
-        values = {k: _value(k, v, gettext) for k, v in match.groupdict().items()}
-        try:
-            return gettext(template).format(**values)
-        except (KeyError, IndexError, ValueError):
-            return text
+        return _put_back(template, match.groupdict(), gettext) or text
     return text
+
+
+def _put_back(template: str, found: dict[str, str], gettext: Callable[[str], str]) -> str | None:
+    """The translated `template` with the values `found` in it (translated where they are words
+    or parts of the interface); None if the translation does not take them."""
+    values = {k: _value(k, v, gettext) for k, v in found.items()}
+    if "{where}{what}" in template:  # matched lazily: `where` is empty, `what` holds both
+        values["where"], values["what"] = _where_and_what(
+            found.get("where", "") + found.get("what", ""), gettext
+        )
+    try:
+        return gettext(template).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+def _fragment(text: str, gettext: Callable[[str], str]) -> str:
+    """A part of a reason (FRAGMENTS) in the language of `gettext`, or as written."""
+    for pattern, template in _compiled(FRAGMENTS):
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return _put_back(template, match.groupdict(), gettext) or text
+    return text
+
+
+def _where_and_what(text: str, gettext: Callable[[str], str]) -> tuple[str, str]:
+    """`where` and `what` of a limit refusal, written one after the other, each translated."""
+    for pattern, template in _compiled(WHERE_FRAGMENTS):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        rest = text[match.end() :]
+        what = _fragment(rest, gettext)
+        if what != rest:
+            return _put_back(template, match.groupdict(), gettext) or text[: match.end()], what
+    return "", _fragment(text, gettext)
 
 
 def _value(name: str, value: str, gettext: Callable[[str], str]) -> str:
     """A value put back into a translated template: words of the interface translated."""
     if not value:
         return value
+    if name in _FRAGMENT_VALUES:
+        return _fragment(value, gettext)
     if name in _FIELD_VALUES:
         return gettext(value)
     if name in _LIST_VALUES:

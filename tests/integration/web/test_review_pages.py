@@ -307,3 +307,88 @@ def test_issue12_finding5_a_decided_candidate_is_never_shown_as_pending(
     page = signed_in("u-reviewer").get(f"/review/pairs/{review_data['item']}").text
     others = page.split("Other candidates of either record", 1)[1].split("</table>", 1)[0]
     assert "0.610" in others and "rejected" in others and "pending" not in others
+
+
+def test_issue12_finding5_weights_table_names_the_level_the_field_table_shows(
+    signed_in, review_data, sqlite_store
+) -> None:  # type: ignore[no-untyped-def]
+    """A surname written the same on both records weighs less when it is common (the model's
+    term-frequency adjustment): its stored weight lies nearer "close spelling" than "same
+    surname". The weights table still says "same surname", as the field table does; a level
+    the agreement words do not cover (birth dates a year apart) is found by its weight."""
+    import json
+    from datetime import UTC, datetime
+
+    from support.seed import add_link_pair, add_link_run, add_review_item
+
+    def level(label: str, m: float, u: float) -> dict[str, object]:
+        return {"label_for_charts": label, "m_probability": m, "u_probability": u}
+
+    model = {
+        "probability_two_random_records_match": 0.001,
+        "comparisons": [
+            {
+                "output_column_name": "family_name",
+                "comparison_levels": [
+                    {"is_null_level": True, "label_for_charts": "missing"},
+                    level("same surname", 0.8, 0.001),  # +9.64 before the adjustment
+                    level("gender or Russified form", 0.1, 0.002),
+                    level("close spelling", 0.05, 0.004),  # +3.64
+                    level("different", 0.05, 0.993),
+                ],
+            },
+            {
+                "output_column_name": "birth_date",
+                "comparison_levels": [
+                    {"is_null_level": True, "label_for_charts": "missing"},
+                    level("same date", 0.8, 0.0001),
+                    level("within 1 year", 0.1, 0.05),  # +1.00
+                    level("different", 0.1, 0.9499),  # -3.25
+                ],
+            },
+        ],
+    }
+    now = datetime.now(UTC)
+    with sqlite_store.session(write=True) as db:
+        run = add_link_run(db, at=now, model_json=json.dumps(model))
+        pair = (("list-a", "a2"), ("list-r", "r1"))  # Шевченко 2010-07-01 / Ковальчук 2012-03-14
+        tf = (("list-a", "a1"), ("list-r", "r1"))  # Ковальчук / Ковальчук, the same date
+        for (left, right), weights in (
+            (tf, {"family_name": 3.69, "birth_date": 13.0}),
+            (pair, {"family_name": -4.3, "birth_date": 1.05}),
+        ):
+            add_link_pair(
+                db,
+                run_id=run,
+                left=left,
+                right=right,
+                probability=0.7,
+                weight=1.0,
+                status="pending",
+                weights=json.dumps(weights),
+                rule="0301-thresholds",
+            )
+        ids = [
+            add_review_item(
+                db,
+                left=left,
+                right=right,
+                probability=0.7,
+                status="pending",
+                at=now,
+                match_weight=1.0,
+                priority=1.0,
+                fencing_token=0,
+            )
+            for left, right in (tf, pair)
+        ]
+    client = signed_in("u-reviewer")
+    tf_page = client.get(f"/review/pairs/{ids[0]}").text
+    weights = tf_page.split("Weights of each comparison", 1)[1].split("</table>", 1)[0]
+    family = weights.split("family name", 1)[1].split("</tr>", 1)[0]
+    assert "same surname" in family and "close spelling" not in family
+    assert "+3.69" in family  # the weight as stored, adjustment and all
+    other = client.get(f"/review/pairs/{ids[1]}").text
+    weights = other.split("Weights of each comparison", 1)[1].split("</table>", 1)[0]
+    assert "within 1 year" in weights.split("birth date", 1)[1].split("</tr>", 1)[0]
+    assert "different" in weights.split("family name", 1)[1].split("</tr>", 1)[0]
