@@ -360,9 +360,7 @@ FRAGMENTS = (
     N_("the row holds more characters than the limit allows"),
     # what to do
     N_("Correct the file, or raise the limit if the file is trusted."),
-    N_(
-        "Save the sheet as 'CSV UTF-8' and import that, or raise the limit if the file is trusted."
-    ),
+    N_("Save the sheet as 'CSV UTF-8' and import that, or raise the limit if the file is trusted."),
     # what a file looks like (kintrace.registry.readers, .encoding)
     N_(" (it looks like {what})"),
     N_(" (it looks like text)"),

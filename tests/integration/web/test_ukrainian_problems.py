@@ -108,14 +108,39 @@ def test_refused_files_and_quarantine_page_in_ukrainian(signed_in) -> None:  # t
 
 
 def test_see_the_file_format_is_a_link_the_app_serves(signed_in) -> None:  # type: ignore[no-untyped-def]
+    """The import page's "see the records file format" opens a page of the workspace in the
+    reader's language (Ukrainian here), with the columns the importer really recognises; the
+    full docs/formats.md is linked from it as text."""
+    from kintrace.registry.columns import FIELDS, SYNONYMS
+
     client = signed_in("u-caseworker")
+    _in_ukrainian(client)
     page = client.get("/import").text
     assert '<a href="/help/formats">' in page
     served = client.get("/help/formats")
-    assert served.status_code == 200 and served.headers["content-type"].startswith("text/plain")
-    assert "## Records file (input)" in served.text
+    assert served.status_code == 200 and served.headers["content-type"].startswith("text/html")
+    html = served.text
+    uk = i18n.load_translations()["uk"].gettext
+    assert html.lstrip().startswith("<!doctype html>") and '<html lang="uk">' in html
+    assert f"<h1>{uk('Records file format')}</h1>" in html
+    assert "Формат файлу записів" in html and "Records file format" not in html
+    for field in FIELDS:  # every field, with headers from the importer's own table
+        assert f"<code>{field}</code>" in html, field
+    assert "прізвище" in SYNONYMS["family_name"] and "Прізвище" in html
+    assert "Дата рождения" in html and "По батькові" in html and "Date of birth" in html
+    assert "Windows-1251" in html and "05.03.2014" in html
+    main = html.split("<main", 1)[1]
+    prose = main.split("<table", 1)[0] + main.split("</table>", 1)[1]  # the headers are data
+    text = re.sub(r"<[^>]+>", " ", prose)
+    english = re.findall(r"\b(?:the|is|are|and|of|with|file|files|column|row)\b", text)
+    assert english == [], english  # no English sentence left on the Ukrainian page
+    assert '<a href="/help/formats.md">' in html
+    full = client.get("/help/formats.md")
+    assert full.status_code == 200 and full.headers["content-type"].startswith("text/plain")
     docs = Path(__file__).parents[3] / "docs" / "formats.md"
-    assert served.text == docs.read_text(encoding="utf-8")
+    assert full.text == docs.read_text(encoding="utf-8")
+    english_page = signed_in("u-reviewer").get("/help/formats").text
+    assert "<h1>Records file format</h1>" in english_page  # a user who reads English
 
 
 def test_link_run_stages_and_custody_events_read_in_ukrainian() -> None:
@@ -201,3 +226,106 @@ def test_another_agencys_source_is_refused_in_ukrainian(signed_in) -> None:  # t
     _, r = upload(partner, token, "synthetic.csv", body)
     assert r.status_code == 400  # type: ignore[attr-defined]
     assert "не належить вашій організації" in r.text and "not your agency" not in r.text  # type: ignore[attr-defined]
+
+
+#: English words of the refusals' parts; none may be left once a refusal is translated (file
+#: names, numbers, settings such as KINTRACE_IMPORT_MAX_COLUMNS and 'CSV UTF-8' are values)
+_ENGLISH = re.compile(
+    r"\b(the|row|line|column|columns|limit|characters|holds|has|declare|unpacks|raise|trusted|"
+    r"Correct|Save|import|looks|neither|contains|shared|cell|value|workbook|file|Nothing)\b"
+)
+
+
+def _refusal(path: Path, limits) -> str:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from kintrace.registry.errors import ImportRefused
+    from kintrace.registry.readers import open_reader
+
+    with pytest.raises(ImportRefused) as refused:
+        reader = open_reader(path, limits=limits)
+        try:
+            list(reader.rows())
+        finally:
+            reader.close()
+    return str(refused.value)
+
+
+def test_issue11_limit_refusals_read_whole_in_ukrainian(tmp_path: Path) -> None:
+    """Hostile-file refusals (issue 11) are put together from where, what and a hint: each part
+    is translated, not only the frame around it. Every kind of refusal the readers make."""
+    import json
+    import zipfile
+
+    from kintrace.registry.limits import ImportLimits
+    from support import hostile
+
+    small = ImportLimits(max_columns=5, max_field_chars=1000, max_row_chars=2000)
+    texts = []
+    wide = tmp_path / "wide.csv"
+    wide.write_text("record_id,given_name,a,b,c,d,e\nr1,Anna,,,,,\n", encoding="utf-8")
+    texts.append(_refusal(wide, small))  # the header names 7 columns
+    wide.write_text("record_id,given_name\nr1,Anna" + ",x" * 6 + "\n", encoding="utf-8")
+    texts.append(_refusal(wide, small))  # the row has values in 8 columns
+    long = tmp_path / "long.csv"
+    long.write_text("record_id,notes\nr1," + "n" * 1500 + "\n", encoding="utf-8")
+    texts.append(_refusal(long, small))  # row 2, column 'notes': the value has 1,500 characters
+    long.write_text("record_id,notes,more\nr1," + "n" * 900 + "," + "m" * 900 + "\n")
+    texts.append(
+        _refusal(long, ImportLimits(max_field_chars=1000, max_row_chars=1500))
+    )  # the row has 1,803 characters
+    long.write_text('record_id,notes\nr1,"open\n' + "r2,text\n" * 400, encoding="utf-8")
+    texts.append(_refusal(long, small))  # a quote never closed
+    lines = tmp_path / "rows.jsonl"
+    lines.write_text(json.dumps({"record_id": "r1", "notes": "n" * 3000}) + "\n")
+    texts.append(_refusal(lines, small))  # line 1: the line is longer than the limit
+    strings = hostile.many_short_shared_strings(tmp_path / "strings.xlsx", count=3000)
+    texts.append(_refusal(strings, ImportLimits(xlsx_max_shared_strings=2000)))
+    big = hostile.one_huge_shared_string(tmp_path / "big.xlsx", mebibytes=3)
+    texts.append(_refusal(big, ImportLimits(xlsx_max_unpacked_bytes=2 << 20)))
+    texts.append(
+        _refusal(
+            big,
+            ImportLimits(
+                xlsx_max_part_bytes=1 << 20, max_field_chars=8 << 20, max_row_chars=8 << 20
+            ),
+        )
+    )  # its part xl/sharedStrings.xml unpacks to more than the limit allows
+    cell = hostile.huge_inline_cell(tmp_path / "cell.xlsx", mebibytes=2)
+    texts.append(_refusal(cell, ImportLimits()))  # a cell holds more characters ...
+    many = tmp_path / "many.xlsx"
+    with zipfile.ZipFile(many, "w") as archive:
+        for index in range(10_001):
+            archive.writestr(f"x/{index}", b"")
+    texts.append(_refusal(many, ImportLimits()))  # the archive holds 10,001 entries
+    pdf = tmp_path / "scan.csv"
+    pdf.write_bytes(b"%PDF-1.4 synthetic")
+    texts.append(_refusal(pdf, ImportLimits()))  # the content is a PDF document
+    assert len(set(texts)) == len(texts) == 12, texts
+    uk = i18n.load_translations()["uk"].gettext
+    for text in texts:
+        translated = problems.translate(text, uk)
+        assert translated != text, text
+        assert not _ENGLISH.search(translated.split(": ", 1)[1]), (text, translated)
+        for number in re.findall(r"\d[\d,]*", text):
+            assert number in translated, (text, translated)  # the values are all put back
+
+
+def test_fragments_keep_their_spaces_and_values() -> None:
+    """A part written next to another ("row 3: " + "the value ...") keeps its trailing space or
+    comma in Ukrainian, and every fragment has a translation with the same placeholders."""
+    uk = i18n.load_translations()["uk"].gettext
+    placeholder = re.compile(r"\{(\w+)\}")
+    for fragment in problems.FRAGMENTS:
+        translated = uk(fragment)
+        assert translated != fragment, fragment
+        assert set(placeholder.findall(translated)) == set(placeholder.findall(fragment))
+        assert translated[:1].isspace() == fragment[:1].isspace(), fragment
+        assert (
+            translated[-2:].strip() == ""
+            or fragment[-2:].strip() != ""
+            or (translated[-2:] == fragment[-2:])
+        ), fragment
+    assert problems.translate("x.csv: row 1: something new; the limit is 5 (K). Nothing of this "
+        "file was imported. Correct the file, or raise the limit if the file is trusted.", uk
+    ).count("something new") == 1  # fmt: skip

@@ -11,6 +11,7 @@ too), is shipped with the package as `kintrace/web/help/formats.md` and served a
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 from fastapi import APIRouter, Depends, Request
@@ -20,19 +21,22 @@ from kintrace.registry.columns import FIELDS, SYNONYMS
 from kintrace.web.deps import guard
 from kintrace.web.rendering import render
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
-#: How many of a field's recognised headers the page shows (the most common spellings first,
-#: as the table lists them); the rest are in docs/formats.md and the code.
-SHOWN_HEADERS = 8
+
+def _headers(field: str) -> list[str]:
+    """Every header the importer recognises for `field`, in Cyrillic first, as written in the
+    table (compared without case, so shown with a capital)."""
+    headers = [h for h in SYNONYMS.get(field, ()) if h != field]
+    ordered = sorted(headers, key=lambda h: _CYRILLIC.search(h) is None)  # stable
+    return [h[:1].upper() + h[1:] for h in ordered]
 
 
 @router.get("/help/formats", name="help_formats")
 def formats(request: Request) -> Response:
-    columns = [
-        (field, [h for h in SYNONYMS.get(field, ()) if h != field][:SHOWN_HEADERS])
-        for field in FIELDS
-    ]
+    columns = [(field, _headers(field)) for field in FIELDS]
     return render(request, "help_formats.html", {"columns": columns})
 
 
