@@ -10,6 +10,7 @@ finding 7).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,19 +130,18 @@ def entries(
         if e.id in visible
     ]
     found = found[:limit] if limit is not None else found
-    if found:
-        audit.append(
-            db,
-            actor=actor.name,
-            action=READ_ACTION,
-            entity_type="quarantined_row",
-            entity_id="-",
-            details={"shown_in": shown_in, "row_ids": [e.id for e in found]},
-        )
+    _audit(db, actor, found, shown_in=shown_in)
     return found
 
 
-def _audit(db: Session, actor: Actor, rows: list[QuarantineRow], *, shown_in: str) -> None:
+def _audit(
+    db: Session,
+    actor: Actor,
+    rows: Sequence[QuarantineRow] | Sequence[QuarantineEntry],
+    *,
+    shown_in: str,
+) -> None:
+    """One audit entry naming the rows shown (their ids, never their content) and where."""
     if not rows:
         return  # nothing of a child was shown
     audit.append(
