@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -17,6 +17,7 @@ from rich.table import Table
 
 from kintrace.cli.command import cli_actor, fail, opened_store
 from kintrace.services import linkruns
+from kintrace.services.accounts import command_line
 from kintrace.services.context import Store
 from kintrace.services.linkruns import Thresholds
 
@@ -199,11 +200,11 @@ def explain_command(
     ] = None,
 ) -> None:
     """Why two records are (or are not) one child: each comparison's level and weight."""
-    from kintrace.linkage.explain import explain_pair, waterfall_html
+    from kintrace.services import linkage
 
     a, b = _ref(left), _ref(right)
     with _store(ctx) as store:
-        explanation = explain_pair(store, a, b)
+        explanation = linkage.explain(store, command_line(cli_actor()), a, b)
     table = Table(title=f"{left}  vs  {right}")
     table.add_column("comparison")
     table.add_column("level")
@@ -230,7 +231,7 @@ def explain_command(
         out.print(f"note: {note}")
     if html is not None:
         try:
-            html.write_text(waterfall_html(explanation), encoding="utf-8")
+            html.write_text(linkage.waterfall_html(explanation), encoding="utf-8")
         except OSError as exc:
             raise fail(f"cannot write {html}: {exc.strerror}") from None
         out.print(f"waterfall written to {html}")
@@ -249,16 +250,20 @@ EXCEL_HELP = (
 
 
 def _export(
-    ctx: typer.Context, out_path: Path, which: str, *, raw: bool, excel: bool = False
+    ctx: typer.Context,
+    out_path: Path,
+    which: Literal["links", "clusters"],
+    *,
+    raw: bool,
+    excel: bool = False,
 ) -> None:
-    from kintrace.linkage.exports import export_clusters, export_links
+    from kintrace.services import linkage
 
-    writer = export_links if which == "links" else export_clusters
     with _store(ctx) as store:
         try:
             encoding = "utf-8-sig" if excel else "utf-8"
             with out_path.open("w", encoding=encoding, newline="") as handle:
-                count = writer(store, handle, raw=raw)
+                count = linkage.export(store, command_line(cli_actor()), which, handle, raw=raw)
         except OSError as exc:
             raise fail(f"cannot write {out_path}: {exc.strerror}") from None
     out.print(f"{count} rows written to {out_path}")

@@ -10,6 +10,7 @@ formula are neutralised unless `raw` (kintrace.csv_export).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import IO
 
 from sqlalchemy import select
@@ -79,8 +80,11 @@ def _decided(store: Store) -> dict[tuple[str, str, str, str], str]:
         return decided
 
 
-def export_links(store: Store, out: IO[str], *, raw: bool = False) -> int:
-    """Write the links file; returns the number of pairs written."""
+def export_links(
+    store: Store, out: IO[str], *, raw: bool = False, sources: Collection[str] | None = None
+) -> int:
+    """Write the links file; returns the number of pairs written. With `sources`, only the
+    pairs whose two records come from those sources (an agency's)."""
     decided = _decided(store)
     names = _names(store)
     blank = ("", "", "")
@@ -96,6 +100,8 @@ def export_links(store: Store, out: IO[str], *, raw: bool = False) -> int:
             ).order_by(link_pairs.c.match_probability.desc(), link_pairs.c.id)
         )  # fmt: skip
         for sl, rl, sr, rr, prob, weight, status in rows:
+            if sources is not None and (sl not in sources or sr not in sources):
+                continue
             status = decided.get((sl, rl, sr, rr), status)
             writer.writerow(
                 [sl, rl, sr, rr, f"{prob:.6f}", f"{weight:.4f}", status,
@@ -105,8 +111,11 @@ def export_links(store: Store, out: IO[str], *, raw: bool = False) -> int:
     return count
 
 
-def export_clusters(store: Store, out: IO[str], *, raw: bool = False) -> int:
-    """Write the clusters file (every imported record); returns the number of rows."""
+def export_clusters(
+    store: Store, out: IO[str], *, raw: bool = False, sources: Collection[str] | None = None
+) -> int:
+    """Write the clusters file (every imported record, or those of `sources`); returns the
+    number of rows."""
     names = _names(store)
     writer = csv_writer(out, raw=raw, lineterminator="\n")
     writer.writerow(CLUSTERS_COLUMNS)
@@ -123,6 +132,8 @@ def export_clusters(store: Store, out: IO[str], *, raw: bool = False) -> int:
             .order_by(Source.name, Record.record_id)
         )
         for source, record_id, person_id in rows:
+            if sources is not None and source not in sources:
+                continue
             writer.writerow(
                 [source, record_id, person_id or "", *names.get((source, record_id), ("", "", ""))]
             )

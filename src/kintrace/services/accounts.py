@@ -28,6 +28,7 @@ __all__ = [
     "DemoOnly",
     "agency_actor",
     "command_actor",
+    "command_line",
     "confirm_enrolment",
     "create_demo_accounts",
     "create_token",

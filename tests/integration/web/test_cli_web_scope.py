@@ -4,12 +4,22 @@ while moving the CLI behind kintrace.services has a test here. All names are syn
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
+import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
+from kintrace.accounts.actors import Actor
+from kintrace.accounts.roles import Role
 from kintrace.cli.app import app as cli_app
 from kintrace.config import Settings
+from kintrace.services import linkage
+from kintrace.services.errors import LinkInputError
+from kintrace.store.audit_tables import AuditEntry
+from kintrace.store.engine import Store
 
 _SOURCE = re.compile(r"\blist-[a-z]\b")
 
@@ -37,3 +47,46 @@ def test_kintrace_sources_lists_the_agencys_sources_like_the_web_page(
     assert code == 0, output
     assert set(_SOURCE.findall(output)) == {"list-a", "list-r"}
     assert "Registry: 3 sources" in output  # the installation's totals stay whole
+
+
+def _audited(store: Store, action: str) -> list[tuple[str, str]]:
+    with store.session() as db:
+        rows = db.execute(
+            select(AuditEntry.actor, AuditEntry.details).where(AuditEntry.action == action)
+        ).all()
+    return [(str(a), str(d)) for a, d in rows]
+
+
+def test_exports_are_audited_and_a_users_export_holds_their_agencys_records(
+    linked: str, seeded: dict[str, int], sqlite_store: Store, sqlite_settings: Settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """`kintrace export clusters|links` wrote every child's name to a file with no audit entry
+    and no actor; through kintrace.services.linkage.export it is audited, and a user's export
+    (an Actor with a role) holds their agency's records only."""
+    out = tmp_path / "clusters.csv"
+    code, output = _cli(sqlite_settings, "export", "clusters", "--out", str(out))
+    assert code == 0, output
+    operator_rows = {tuple(r[:2]) for r in csv.reader(out.open(encoding="utf-8"))}
+    assert {("list-a", "a1"), ("list-r", "r1"), ("list-p", "p1")} <= operator_rows
+    assert len(_audited(sqlite_store, "clusters.export")) == 1
+
+    partner = Actor("u-partner", agency_id=seeded["partner_agency"], role=Role.CASEWORKER)
+    for which, expected in (("clusters", {("list-p", "p1")}), ("links", set())):
+        buffer = io.StringIO()
+        count = linkage.export(sqlite_store, partner, which, buffer, raw=False)  # type: ignore[arg-type]
+        rows = list(csv.reader(io.StringIO(buffer.getvalue())))[1:]
+        assert count == len(rows)
+        assert {tuple(r[:2]) for r in rows} == expected  # the home pair a1-r1 is left out
+    assert ("u-partner", '{"rows":1}') in _audited(sqlite_store, "clusters.export")
+    assert ("u-partner", '{"rows":0}') in _audited(sqlite_store, "links.export")
+
+
+def test_explain_refuses_a_users_look_at_another_agencys_record(
+    linked: str, seeded: dict[str, int], sqlite_store: Store
+) -> None:
+    """A user (an Actor with a role) gets "no such record" for another agency's record, before
+    anything is scored: the same answer as for a record that does not exist."""
+    partner = Actor("u-partner", agency_id=seeded["partner_agency"], role=Role.CASEWORKER)
+    with pytest.raises(LinkInputError, match="No record list-a:a1"):
+        linkage.explain(sqlite_store, partner, ("list-a", "a1"), ("list-p", "p1"))
+    assert _audited(sqlite_store, "pair.explain") == []
