@@ -36,6 +36,7 @@ from kintrace.evidence.errors import EvidenceNotFound, EvidenceRefused, Original
 from kintrace.evidence.items import ItemView, Target, items_for
 from kintrace.evidence.kinds import SUFFIXES
 from kintrace.evidence.storage import CHUNK, EvidenceStore
+from kintrace.registry.records import VERSION_FIELDS
 from kintrace.review.casework import CaseNotFound, case_records, get_case
 from kintrace.signing import Signer
 from kintrace.store.linkage_tables import linked_records
@@ -43,23 +44,6 @@ from kintrace.store.registry_tables import ImportBatch, Record, RecordVersion, S
 
 FORMAT = "kintrace-evidence-bundle/1"
 VERIFY_SCRIPT = Path(__file__).with_name("bundle_verify.py")
-_VERSION_FIELDS = (
-    "given_name",
-    "family_name",
-    "patronymic",
-    "full_name",
-    "sex",
-    "birth_date",
-    "birth_date_precision",
-    "age",
-    "observed_on",
-    "birth_place",
-    "last_known_place",
-    "group_id",
-    "guardian_name",
-    "guardian_contact",
-    "notes",
-)
 
 
 @dataclass(frozen=True)
@@ -148,7 +132,7 @@ def records_with_provenance(db: Session, keys: list[RecordKey]) -> list[dict[str
                     "version": version.version,
                     "content_hash": version.content_hash,
                     "raw": json.loads(version.raw),
-                    "fields": {f: getattr(version, f) for f in _VERSION_FIELDS},
+                    "fields": {f: getattr(version, f) for f in VERSION_FIELDS},
                     "provenance": {
                         "import_batch": batch.id,
                         "file_name": batch.file_name,

@@ -17,7 +17,10 @@ from kintrace.registry.errors import NotFound
 from kintrace.registry.scope import record_in_scope
 from kintrace.store.registry_tables import ImportBatch, Record, RecordVersion, Source
 
-SHOWN_FIELDS = (
+#: The fields a record version keeps as read from its row (not the birth year, month and day
+#: derived from `birth_date`, nor the search text): shown with every version here and written
+#: into evidence bundles (`kintrace.evidence.bundle`).
+VERSION_FIELDS = (
     "given_name",
     "family_name",
     "patronymic",
@@ -104,7 +107,7 @@ def show_record(
                 row_number=v.row_number,
                 imported_at=started_at,
                 content_hash=v.content_hash,
-                fields={name: getattr(v, name) for name in SHOWN_FIELDS},
+                fields={name: getattr(v, name) for name in VERSION_FIELDS},
                 extras=json.loads(v.extras) if v.extras else {},
                 raw=json.loads(v.raw),
             )

@@ -25,6 +25,7 @@ from kintrace.evidence.items import Description, Target, custody_log, ingest_fil
 from kintrace.evidence.kinds import Kind
 from kintrace.evidence.storage import EvidenceStore
 from kintrace.evidence.timestamp import TimestampError, check_response, timestamper_for
+from kintrace.registry.records import show_record
 from kintrace.signing import load_or_create_signer
 from kintrace.store.engine import Store
 from support.tsa import running_tsa
@@ -91,7 +92,7 @@ def _unpack(bundle: Path, into: Path) -> Path:
 
 
 def test_a_bundle_verifies_without_kintrace_zipped_and_unpacked(
-    bundled: Path, tmp_path: Path
+    bundled: Path, registry: Store, tmp_path: Path
 ) -> None:
     unpacked = _unpack(bundled, tmp_path / "unpacked")
     names = {p.relative_to(unpacked).as_posix() for p in unpacked.rglob("*") if p.is_file()}
@@ -110,6 +111,11 @@ def test_a_bundle_verifies_without_kintrace_zipped_and_unpacked(
     assert {(r["source"], r["record_id"]) for r in records} == {("list-a", "a1"), ("list-r", "r1")}
     provenance = records[0]["versions"][0]["provenance"]
     assert provenance["file_name"] == "lists.csv" and len(provenance["file_sha256"]) == 64
+    with registry.session() as db:
+        shown = show_record(db, "list-a", "a1").versions[0].fields
+    subject = next(r for r in records if r["record_id"] == "a1")
+    assert subject["versions"][0]["fields"] == shown  # the fields the record page shows
+    assert shown["given_name"] and shown["birth_date"]
     assert manifest["scope"] == {"case": 1} and manifest["purpose"] == "synthetic court file"
 
 
