@@ -53,23 +53,15 @@ class LimitsError(ValueError):
 
 def limits_from_env(env: Mapping[str, str]) -> ImportLimits:
     """ImportLimits from the environment; unset variables keep their defaults."""
-    values: dict[str, int] = {}
-    for item in fields(ImportLimits):
-        name = ENV_NAMES[item.name]
-        raw = env.get(name, "").strip()
-        if not raw:
-            continue
-        try:
-            value = int(raw.replace("_", ""))
-        except ValueError:
-            value = 0
-        if value <= 0:
-            raise LimitsError(
-                f"{name}={raw[:40]!r} is not a positive whole number (e.g. {item.default}). "
-                "Fix or unset it."
+    defaults = ImportLimits()
+    limits = ImportLimits(
+        **{
+            item.name: _positive_whole_number(
+                env, ENV_NAMES[item.name], default=getattr(defaults, item.name)
             )
-        values[item.name] = value
-    limits = ImportLimits(**values)
+            for item in fields(ImportLimits)
+        }
+    )
     if limits.max_row_chars < limits.max_field_chars:
         raise LimitsError(
             f"{ENV_NAMES['max_row_chars']} ({limits.max_row_chars}) is smaller than "
@@ -140,16 +132,27 @@ def _time_zone(env: Mapping[str, str]) -> str:
 
 
 def _evidence_max_bytes(env: Mapping[str, str]) -> int:
-    raw = env.get(EVIDENCE_MAX_BYTES_ENV, "").strip()
+    return _positive_whole_number(
+        env, EVIDENCE_MAX_BYTES_ENV, default=DEFAULT_EVIDENCE_MAX_BYTES, unit="bytes"
+    )
+
+
+def _positive_whole_number(
+    env: Mapping[str, str], name: str, *, default: int, unit: str = ""
+) -> int:
+    """The positive whole number the variable `name` sets ("1_000" allowed), or `default` when
+    it is unset or blank; LimitsError naming the variable and an example otherwise."""
+    raw = env.get(name, "").strip()
     if not raw:
-        return DEFAULT_EVIDENCE_MAX_BYTES
+        return default
     try:
         value = int(raw.replace("_", ""))
     except ValueError:
         value = 0
     if value <= 0:
+        of_unit = f" of {unit}" if unit else ""
         raise LimitsError(
-            f"{EVIDENCE_MAX_BYTES_ENV}={raw[:40]!r} is not a positive whole number of bytes "
-            f"(e.g. {DEFAULT_EVIDENCE_MAX_BYTES}). Fix or unset it."
+            f"{name}={raw[:40]!r} is not a positive whole number{of_unit} (e.g. {default}). "
+            "Fix or unset it."
         )
     return value
