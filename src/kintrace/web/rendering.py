@@ -19,6 +19,7 @@ from kintrace.timezones import DEFAULT_TIME_ZONE, local_text, zone_named
 from kintrace.web import i18n
 from kintrace.web.problems import problem_filter
 from kintrace.web.security import CSRF_FIELD
+from kintrace.web.vocabulary import EVIDENCE_KIND_LABELS
 
 
 def make_environment(zone: tzinfo | None = None) -> Environment:
@@ -35,6 +36,7 @@ def make_environment(zone: tzinfo | None = None) -> Environment:
     env.filters["localtime"] = partial(_local, zone=zone)
     env.filters["localdate"] = partial(_local, zone=zone, fmt="%Y-%m-%d")
     env.globals["time_zone"] = str(zone)
+    env.globals["evidence_kinds"] = EVIDENCE_KIND_LABELS
     env.filters["problem"] = problem_filter
     return env
 

@@ -65,3 +65,14 @@ CUSTODY_EVENT_LABELS = (
     N_("erase"),
     N_("operator"),
 )
+
+#: The kinds of an evidence item (`kintrace.evidence.kinds.Kind`): the person and case pages'
+#: evidence list and form, the evidence page; checked by the test.
+EVIDENCE_KIND_LABELS = (
+    N_("document"),
+    N_("photo"),
+    N_("video"),
+    N_("audio"),
+    N_("testimony"),
+    N_("capture"),
+)
