@@ -26,9 +26,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from kintrace import audit
-from kintrace.accounts import sessions, tokens
-from kintrace.accounts.users import User, get_user
+from kintrace.services import signin
 from kintrace.services.context import DriverError, Session, StoreBusy
+from kintrace.services.signin import User
 from kintrace.web import i18n
 from kintrace.web.inputs import bad_text
 from kintrace.web.options import WebOptions
@@ -70,7 +70,7 @@ class CsrfFailed(Exception):
 @dataclass
 class Identity:
     user: User | None = None
-    session: sessions.WebSession | None = None
+    session: signin.WebSession | None = None
     via_token: bool = False
     #: Writes identification found due (a session's last_seen_at, a token's last use).
     upkeep: list[Callable[[Session], None]] = field(default_factory=list, repr=False)
@@ -159,24 +159,18 @@ def writing(request: Request) -> Iterator[Session]:
 def _find_identity(request: Request, db: Session, now: datetime) -> Identity:
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer ") and request.url.path.startswith("/api/"):
-        use = tokens.find_token(db, auth[7:].strip())
-        user = get_user(db, use.user_id) if use is not None else None
-        if use is None or user is None or user.disabled:
+        found = signin.find_by_token(db, auth[7:].strip(), now=now)
+        if found.user is None:
             raise SignInRequired()
-        identity = Identity(user=user, via_token=True)
-        if use.needs_mark(now):
-            identity.upkeep.append(lambda w: tokens.mark_used(w, use, now=now))
-        return identity
-    session_cookie, _ = cookie_names(request)
-    session = sessions.find_session(db, request.cookies.get(session_cookie), now=now)
-    if session is None:
-        return Identity()
-    user = get_user(db, session.user_id)
-    if user is None or user.disabled:
-        return Identity()  # disabling ends the sessions; a leftover is simply not honoured
-    identity = Identity(user=user, session=session)
-    if session.needs_touch(now):
-        identity.upkeep.append(lambda w: sessions.touch_session(w, session, now=now))
+        identity = Identity(user=found.user, via_token=True)
+    else:
+        session_cookie, _ = cookie_names(request)
+        found = signin.find_by_session(db, request.cookies.get(session_cookie), now=now)
+        if found.user is None:
+            return Identity()  # disabling ends the sessions; a leftover is not honoured
+        identity = Identity(user=found.user, session=found.session)
+    if found.upkeep is not None:
+        identity.upkeep.append(found.upkeep)
     return identity
 
 

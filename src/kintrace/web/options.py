@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kintrace.accounts.throttle import DEFAULT_LIMITS, Limits
+from kintrace.services.signin import DEFAULT_LIMITS, Limits
 
 
 @dataclass(frozen=True)

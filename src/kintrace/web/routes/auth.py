@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kintrace.accounts import sessions, throttle, totp, users
-from kintrace.accounts.errors import AccountError, SignInFailed, Throttled
-from kintrace.services import accounts
+from kintrace.services import accounts, signin
+from kintrace.services.errors import AccountError, SignInFailed, Throttled
 from kintrace.web import i18n
 from kintrace.web.deps import (
     DbDep,
@@ -36,12 +35,9 @@ def _minutes(exc: Throttled) -> int:
     return max(1, (exc.retry_after_s + 59) // 60)
 
 
-def _throttle_keys(request: Request, username: str, limits: throttle.Limits) -> dict[str, int]:
+def _throttle_keys(request: Request, username: str, limits: signin.Limits) -> dict[str, int]:
     """The sign-in throttle's keys (the account, the client's address) with their limits."""
-    return {
-        throttle.account_key(username): limits.per_account,
-        throttle.address_key(_client(request)): limits.per_address,
-    }
+    return signin.attempt_keys(username, _client(request), limits)
 
 
 def _transport_ok(request: Request) -> bool:
@@ -81,8 +77,8 @@ def sign_in(
     keys = _throttle_keys(request, username, limits)
     try:
         with writing(request) as w:
-            throttle.reserve(w, keys, now=now, limits=limits)
-        user = users.check_password(db, username=username, password=password)
+            signin.reserve_attempt(w, keys, now=now, limits=limits)
+        user = signin.check_password(db, username=username, password=password)
     except Throttled as exc:
         return render(
             request,
@@ -95,11 +91,10 @@ def sign_in(
             request, "sign_in.html", {"error": "failed", "transport_ok": True}, status_code=401
         )
     with writing(request) as w:
-        throttle.refund(w, keys)
-        sessions.end_session(w, request.cookies.get(cookie_names(request)[0]))
-        sessions.purge_expired(w, now=now)
-        throttle.purge(w, now=now, limits=limits)
-        token, _ = sessions.start_session(w, user_id=user.id, stage="password", now=now)
+        previous = request.cookies.get(cookie_names(request)[0])
+        token = signin.start_password_stage(
+            w, user, keys=keys, previous=previous, now=now, limits=limits
+        )
     target = "/sign-in/code" if user.totp_enrolled else "/sign-in/enrol"
     response = RedirectResponse(target, status_code=303)
     _set_session_cookie(request, response, token)
@@ -116,8 +111,8 @@ def second_factor_form(request: Request, identity: IdentityDep) -> Response:
 
 def _promote(request: Request, db: DbDep, user_id: int, response: Response) -> None:
     """Replace the password-stage session by a new full one: the cookie value changes."""
-    sessions.end_session(db, request.cookies.get(cookie_names(request)[0]))
-    token, _ = sessions.start_session(db, user_id=user_id, stage="full", now=now_utc())
+    previous = request.cookies.get(cookie_names(request)[0])
+    token = signin.promote(db, user_id, previous=previous, now=now_utc())
     _set_session_cookie(request, response, token)
 
 
@@ -134,8 +129,7 @@ def second_factor(
     limits = options_of(request).limits
     keys = _throttle_keys(request, user.username, limits)
     try:
-        throttle.check(db, list(keys), now=now)
-        users.check_second_factor(db, user_id=user.id, code=code, now=now)
+        signin.check_code(db, user, code=code, keys=keys, now=now, limits=limits)
     except Throttled as exc:
         return render(
             request,
@@ -144,20 +138,16 @@ def second_factor(
             status_code=429,
         )
     except SignInFailed:
-        throttle.record_failure(db, keys, now=now, limits=limits)
         return render(request, "second_factor.html", {"error": "failed"}, status_code=401)
-    throttle.clear(db, throttle.account_key(user.username))
-    accounts.note_sign_in(db, user)
     response = RedirectResponse("/", status_code=303)
     _promote(request, db, user.id, response)
     return response
 
 
-def _enrolment(db: DbDep, user: users.User) -> dict[str, str]:
+def _enrolment(db: DbDep, user: signin.User) -> dict[str, str]:
     """The enrolment page's QR code and secret: the pending secret, or a new one."""
-    secret = users.pending_secret(db, user.id) or users.begin_enrolment(db, user.id)
-    uri = totp.provisioning_uri(secret, username=user.username)
-    return {"qr_svg": totp.qr_svg(uri), "secret": secret}
+    shown = signin.enrolment(db, user)
+    return {"qr_svg": shown.qr_svg, "secret": shown.secret}
 
 
 @router.get("/sign-in/enrol", name="enrol_form")
@@ -191,7 +181,7 @@ def enrol_confirm(
 
 @router.post("/sign-out", name="sign_out")
 def sign_out(request: Request, db: DbDep) -> Response:
-    sessions.end_session(db, request.cookies.get(cookie_names(request)[0]))
+    signin.sign_out(db, request.cookies.get(cookie_names(request)[0]))
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(cookie_names(request)[0], path="/")
     return response
@@ -208,7 +198,7 @@ def set_language(
     if language not in i18n.LANGUAGES:
         language = options_of(request).default_language
     if identity.signed_in and identity.user is not None:
-        users.set_language(db, identity.user.id, language)
+        signin.set_language(db, identity.user, language)
     target = back if back.startswith("/") and not back.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
