@@ -24,8 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # support.pg
 
 GIVEN = ["Олександр", "Марія", "Іван", "Анна", "Дмитро", "Софія", "Oleksandr", "Mariia", "Artem"]
 FAMILY = ["Коваленко", "Шевченко", "Бондаренко", "Ткаченко", "Kovalenko", "Shevchenko", "Мельник"]
@@ -134,13 +135,11 @@ def main() -> None:
             # the same rows in a file with another hash: a full pass where every row is unchanged
             "sqlite-re": run_child("sqlite", _copy_with_blank_line(data), work / "home", None),
         }
-        schema = None
         if args.pg_url and not args.no_pg:
-            schema, url = _pg_schema(args.pg_url)
-            try:
+            from support.pg import scratch_schema  # tests/ is on sys.path (top of this file)
+
+            with scratch_schema(args.pg_url, prefix="bench_") as url:
                 results["postgresql"] = run_child("postgresql", data, work / "pg", url)
-            finally:
-                _drop_schema(args.pg_url, schema)
     peer_rate = args.rows / results["peer"]["seconds"]
     peer_cpu_rate = args.rows / results["peer"]["cpu"]
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
@@ -173,28 +172,6 @@ def _copy_with_blank_line(path: Path) -> Path:
             target.write(chunk)
         target.write(b"\n")
     return copy
-
-
-def _pg_schema(admin_url: str) -> tuple[str, str]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(admin_url)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    return schema, url.render_as_string(hide_password=False)
-
-
-def _drop_schema(admin_url: str, schema: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(admin_url)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,7 +54,7 @@ from pathlib import Path
 import httpx
 import pyotp
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # support.seed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # support.seed, .pg
 
 PASSWORD = "synthetic load bench passphrase"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -517,24 +517,12 @@ def report(label: str, results: Results, *, elapsed: float, peer: float) -> bool
 # ---------------------------------------------------------------- backends
 
 
-@contextmanager
-def pg_schema() -> Iterator[str]:
+def pg_schema() -> AbstractContextManager[str]:
     """A URL whose connections use a fresh PostgreSQL schema, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from support.pg import scratch_schema
 
     admin_url = os.environ.get("KINTRACE_TEST_PG_URL") or DEFAULT_PG_URL
-    schema = f"kt_load_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return scratch_schema(admin_url, prefix="kt_load_")
 
 
 def bench_backend(backend: str, args: argparse.Namespace) -> bool:

@@ -21,14 +21,13 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kintrace.cases import ReviewPolicy
@@ -39,6 +38,7 @@ from kintrace.store.review_tables import review_decisions
 
 # the synthetic-data builders shared with the tests (tests/support/)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.pg import scratch_schema
 from support.reviewers import numbered_pairs, review_until_empty
 from support.seed import add_records
 
@@ -84,43 +84,27 @@ def _begin_for(
 def _measure(label: str, *, url: str | None, pairs: int, workers: int) -> dict[str, float]:
     rates: dict[str, float] = {}
     for mode, n, scoped in (("all", workers, False), ("agency", workers, True), ("one", 1, False)):
-        with tempfile.TemporaryDirectory(prefix="kt-review-bench-") as tmp:
-            schema = f"kt_bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(url) if url else None
-            run_url = None
-            if admin is not None and url is not None:
-                with admin.begin() as c:
-                    c.execute(text(f'CREATE SCHEMA "{schema}"'))
-                run_url = (
-                    make_url(url)
-                    .update_query_dict({"options": f"-csearch_path={schema}"})
-                    .render_as_string(hide_password=False)
-                )
-            try:
-                store = open_store(load_settings(Path(tmp), database_url=run_url, env={}))
-                _seed(store, pairs)
-                engine = create_engine(run_url, pool_size=n, max_overflow=4) if run_url else None
-                begin = _begin_for(store, engine)
-                seconds = _drain(begin, n, scoped)
-                with store.session() as s:
-                    decided = s.scalar(
-                        select(func.count(func.distinct(review_decisions.c.item_id)))
-                    )
-                    total = s.scalar(select(func.count()).select_from(review_decisions))
-                assert decided == pairs == total, (decided, total, pairs)
-                rates[mode] = pairs / seconds
-                print(
-                    f"{label:<10} {mode:<7} {n:>2} reviewer(s), {pairs} pairs: {seconds:6.1f} s, "
-                    f"{pairs / seconds:6.0f} pairs/s (each decided exactly once)"
-                )
-                if engine is not None:
-                    engine.dispose()
-                store.close()
-            finally:
-                if admin is not None:
-                    with admin.begin() as c:
-                        c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                    admin.dispose()
+        with (
+            tempfile.TemporaryDirectory(prefix="kt-review-bench-") as tmp,
+            scratch_schema(url, prefix="kt_bench_") if url else nullcontext() as run_url,
+        ):
+            store = open_store(load_settings(Path(tmp), database_url=run_url, env={}))
+            _seed(store, pairs)
+            engine = create_engine(run_url, pool_size=n, max_overflow=4) if run_url else None
+            begin = _begin_for(store, engine)
+            seconds = _drain(begin, n, scoped)
+            with store.session() as s:
+                decided = s.scalar(select(func.count(func.distinct(review_decisions.c.item_id))))
+                total = s.scalar(select(func.count()).select_from(review_decisions))
+            assert decided == pairs == total, (decided, total, pairs)
+            rates[mode] = pairs / seconds
+            print(
+                f"{label:<10} {mode:<7} {n:>2} reviewer(s), {pairs} pairs: {seconds:6.1f} s, "
+                f"{pairs / seconds:6.0f} pairs/s (each decided exactly once)"
+            )
+            if engine is not None:
+                engine.dispose()
+            store.close()
     print(
         f"{label:<10} ratio agency/all {rates['agency'] / rates['all']:.2f}, "
         f"all/one {rates['all'] / rates['one']:.2f}"

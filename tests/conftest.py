@@ -10,7 +10,6 @@ or missing URL fails; outside CI a missing one means the local default server.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -21,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from kintrace.config import Settings, load_settings
 from kintrace.store.engine import Store, open_store
+from support.pg import scratch_schema
 
 PG_ENV = "KINTRACE_TEST_PG_URL"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -66,18 +66,8 @@ def _pg_problem(url: str) -> str | None:
 @pytest.fixture
 def pg_schema_url() -> Iterator[str]:
     """A URL whose connections use a fresh, empty PostgreSQL schema (dropped afterwards)."""
-    admin_url = pg_admin_url()
-    schema = f"kt_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(pg_admin_url(), prefix="kt_") as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)
