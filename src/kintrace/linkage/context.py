@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["GroupContext"]
@@ -75,10 +76,11 @@ class GroupContext:
         if not self.members:
             return lambda _position: False
         candidates: dict[Hashable, list[Hashable]] = defaultdict(list)
-        for a, b, p in zip(left, right, pairs["match_probability"].to_numpy(), strict=True):
-            if float(p) >= min_probability:
-                candidates[a].append(b)
-                candidates[b].append(a)
+        high = np.flatnonzero(pairs["match_probability"].to_numpy(float) >= min_probability)
+        for position in high.tolist():
+            a, b = left[position], right[position]
+            candidates[a].append(b)
+            candidates[b].append(a)
 
         def supports(record: Hashable, other: Hashable) -> bool:
             group = self.group.get(record, "")

@@ -23,6 +23,7 @@ from collections.abc import Collection, Hashable, Mapping
 from itertools import permutations
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kintrace.linkage.context import GroupContext
@@ -95,28 +96,49 @@ def sibling_offers(
     # candidates: what may be offered (below the floor); anchors: what may support an offer
     candidates: dict[Hashable, list[tuple[Hashable, int]]] = defaultdict(list)
     anchors: dict[Hashable, list[Hashable]] = defaultdict(list)
-    for pos, (left, right, prob) in enumerate(
-        zip(pairs["uid_l"], pairs["uid_r"], pairs["match_probability"], strict=True)
-    ):
-        p = float(prob)
-        for record, other in ((left, right), (right, left)):
-            if kind.get(record) not in kinds or kind.get(other) in kinds:
-                continue
-            if p < below:
-                candidates[record].append((other, pos))
-            if p >= anchor_floor:
-                anchors[record].append(other)
+    uid_l, uid_r = pairs["uid_l"].tolist(), pairs["uid_r"].tolist()
+    prob = pairs["match_probability"].to_numpy(float)
+    offered_l = pairs["uid_l"].map(kind).isin(list(kinds)).to_numpy()
+    offered_r = pairs["uid_r"].map(kind).isin(list(kinds)).to_numpy()
+    # in the order of the pairs, as the offers' ties are broken by it
+    one_l, one_r = offered_l & ~offered_r, offered_r & ~offered_l
+    for pos in np.flatnonzero(one_l | one_r).tolist():
+        record, other = (uid_l[pos], uid_r[pos]) if one_l[pos] else (uid_r[pos], uid_l[pos])
+        if prob[pos] < below:
+            candidates[record].append((other, pos))
+        if prob[pos] >= anchor_floor:
+            anchors[record].append(other)
+
+    # each record's anchors indexed by what makes two candidates look like siblings (the same
+    # group, or the same surname stem): a candidate is checked against the few anchors it could
+    # be a sibling of, not against all of them
+    indexes: dict[Hashable, tuple[dict[str, list[Hashable]], dict[str, list[Hashable]]]] = {}
+
+    def index_of(record: Hashable) -> tuple[dict[str, list[Hashable]], dict[str, list[Hashable]]]:
+        if record not in indexes:
+            by_group: dict[str, list[Hashable]] = defaultdict(list)
+            by_stem: dict[str, list[Hashable]] = defaultdict(list)
+            for o2 in anchors.get(record, ()):
+                if group.get(o2):
+                    by_group[group[o2]].append(o2)
+                if stem.get(o2):
+                    by_stem[stem[o2]].append(o2)
+            indexes[record] = (by_group, by_stem)
+        return indexes[record]
+
+    def sibling_anchor(other: Hashable, record: Hashable) -> bool:
+        """Some anchor of `record` (not `other` itself) looks like a sibling of `other`."""
+        by_group, by_stem = index_of(record)
+        near = [*by_group.get(group.get(other) or "", ()), *by_stem.get(stem.get(other) or "", ())]
+        return any(o2 != other and context.siblings(other, o2, fathers_known=False) for o2 in near)
 
     supported: dict[Hashable, set[int]] = defaultdict(set)
     for members in groups.values():
         for one, two in permutations(members, 2):
-            if given.get(one) == given.get(two):
+            if given.get(one) == given.get(two) or not anchors.get(two):
                 continue
             for other, pos in candidates.get(one, ()):
-                if any(
-                    o2 != other and context.siblings(other, o2, fathers_known=False)
-                    for o2 in anchors.get(two, ())
-                ):
+                if sibling_anchor(other, two):
                     supported[one].add(pos)
     probability = pairs["match_probability"].to_numpy()
     offered: set[int] = set()
@@ -151,16 +173,17 @@ def best_offers(
     place = info["birth_place_key"].to_dict() if "birth_place_key" in info else {}
     seen: set[Hashable] = set()
     ranked: dict[Hashable, list[tuple[int, float, int]]] = defaultdict(list)
-    for pos, (left, right, prob) in enumerate(
-        zip(pairs["uid_l"], pairs["uid_r"], pairs["match_probability"], strict=True)
-    ):
-        for record, other in ((left, right), (right, left)):
-            if kind.get(record) not in kinds or kind.get(other) in kinds:
-                continue
-            if float(prob) >= below:
-                seen.add(record)
-            elif float(prob) >= floor:
-                ranked[record].append((_place_rank(place, record, other), -float(prob), pos))
+    uid_l, uid_r = pairs["uid_l"].tolist(), pairs["uid_r"].tolist()
+    prob = pairs["match_probability"].to_numpy(float)
+    offered_l = pairs["uid_l"].map(kind).isin(list(kinds)).to_numpy()
+    offered_r = pairs["uid_r"].map(kind).isin(list(kinds)).to_numpy()
+    one_l, one_r = offered_l & ~offered_r, offered_r & ~offered_l
+    for pos in np.flatnonzero((one_l | one_r) & (prob >= min(floor, below))).tolist():
+        record, other = (uid_l[pos], uid_r[pos]) if one_l[pos] else (uid_r[pos], uid_l[pos])
+        if prob[pos] >= below:
+            seen.add(record)
+        else:
+            ranked[record].append((_place_rank(place, record, other), -float(prob[pos]), pos))
     offered: set[int] = set()
     for record, found in ranked.items():
         if record not in seen:

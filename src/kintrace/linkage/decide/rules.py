@@ -114,11 +114,12 @@ class State:
         when the feature table has no `source`."""
         if "source" not in self.features:
             return {}
-        by_uid = dict(zip(self.features["uid"], self.features["source"], strict=True))
+        by_uid = pd.Series(self.features["source"].to_numpy(), index=self.features["uid"])
         out: dict[Hashable, object] = {}
         for side in ("l", "r"):
-            for uid, name in zip(self.pairs[f"uid_{side}"], self.pairs[f"key_{side}"], strict=True):
-                out[name] = by_uid.get(uid)
+            source = self.pairs[f"uid_{side}"].map(by_uid).astype(object)
+            source = source.where(source.notna(), None)
+            out.update(zip(self.pairs[f"key_{side}"].tolist(), source.tolist(), strict=True))
         return out
 
     def set(self, position: int, status: str, rule_id: str) -> None:

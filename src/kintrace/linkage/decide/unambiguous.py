@@ -25,6 +25,9 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from kintrace.linkage.context import GroupContext
 from kintrace.linkage.decide import holds
 from kintrace.linkage.decide.rules import State
@@ -101,10 +104,10 @@ def promote(state: State) -> None:
     towards: dict[Hashable, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     probability = pairs["match_probability"].astype(float).tolist()
     keys_l, keys_r = pairs["key_l"].tolist(), pairs["key_r"].tolist()
-    for position, (left, right) in enumerate(zip(keys_l, keys_r, strict=True)):
-        if person(left) != person(right):
-            towards[left][person(right)].append(position)
-            towards[right][person(left)].append(position)
+    for position in _weighed(pairs, person_of, floor - RIVAL_MARGIN):
+        left, right = keys_l[position], keys_r[position]
+        towards[left][person(right)].append(position)
+        towards[right][person(left)].append(position)
     size = Counter(person_of.values())
     lone_record = {person(r): r for r in towards if size[person(r)] <= 1}
     established = state.on(ESTABLISHED_SIDE)
@@ -160,3 +163,21 @@ def promote(state: State) -> None:
         promoted.append((i, why))
     for i, why in promoted:
         state.set(i, "auto", why)
+
+
+def _weighed(pairs: pd.DataFrame, person_of: dict[Hashable, str], cutoff: float) -> list[int]:
+    """Positions of the pairs the rule can weigh: across two persons, with a record that has
+    such a pair at or above `cutoff` (the floor less the rival margin). Only those records'
+    candidates are ever read (a pair's own records, a rival within the margin of a pair at the
+    floor, a lone record reached through one), and every candidate of theirs is kept; a run's
+    millions of low pairs between other records are never looped over in Python."""
+    if pairs.empty:
+        return []
+    keys_l, keys_r = pairs["key_l"], pairs["key_r"]
+    person_l = keys_l.map(person_of).fillna("?" + keys_l.astype(str)).to_numpy()
+    person_r = keys_r.map(person_of).fillna("?" + keys_r.astype(str)).to_numpy()
+    across = person_l != person_r
+    high = across & (pairs["match_probability"].to_numpy(float) >= cutoff)
+    hot = pd.unique(np.concatenate([keys_l.to_numpy()[high], keys_r.to_numpy()[high]]))
+    keep = across & (keys_l.isin(hot).to_numpy() | keys_r.isin(hot).to_numpy())
+    return np.flatnonzero(keep).tolist()
