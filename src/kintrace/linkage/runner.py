@@ -220,9 +220,35 @@ def predict(
         num_chunks_right=chunks if chunks > 1 else None,
         warning_mode="never",
     )
-    frame = _pairs_frame(spec, _fetch(spec, linker, result, candidates_only=candidates_only))
+    # one table: the retained columns are the records' own, so they are looked up in the
+    # feature table by uid instead of leaving the database as one Python string per pair and
+    # side (millions of pairs at a million dense records)
+    lookup = features if isinstance(features, pd.DataFrame) and candidates_only else None
+    raw = _fetch(spec, linker, result, candidates_only=candidates_only, retained=lookup is None)
+    frame = _pairs_frame(spec, raw)
+    if lookup is not None:
+        frame = _with_retained(spec, frame, lookup)
     result.drop_table_from_database_and_remove_from_cache()
     _drop_all(engine)
+    return frame
+
+
+def _with_retained(spec: ModelSpec, frame: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each retained column of each pair's records (`<column>_l`, `<column>_r`),
+    read from `features` by uid: the same values Splink retains, each record's value one
+    object shared by all its pairs."""
+    by_uid = features.set_index(spec.unique_id)
+    for column in spec.retain_columns:
+        if column not in by_uid:
+            continue
+        values = by_uid[column]
+        # as DuckDB hands them over: numbers as float64 with NaN, text with None
+        if pd.api.types.is_numeric_dtype(values.dtype):
+            values = values.astype("float64")
+        else:
+            values = values.astype(object).where(values.notna(), None)
+        for side in ("l", "r"):
+            frame[f"{column}_{side}"] = values.reindex(frame[f"uid_{side}"]).to_numpy()
     return frame
 
 
@@ -293,17 +319,24 @@ def candidate_condition(spec: ModelSpec) -> str | None:
 
 
 def _fetch(
-    spec: ModelSpec, linker: Linker, result: Any, *, candidates_only: bool = False
+    spec: ModelSpec,
+    linker: Linker,
+    result: Any,
+    *,
+    candidates_only: bool = False,
+    retained: bool = True,
 ) -> pd.DataFrame:
     """Splink's scored pairs as pandas, only the columns `_pairs_frame` reads (Splink's table
     also holds every compared value, gamma and Bayes factor), and with `candidates_only` only
-    the pairs `candidate_condition` keeps; the filter and projection run in the database."""
+    the pairs `candidate_condition` keeps; the filter and projection run in the database.
+    Without `retained`, the retained columns stay in the database (the caller looks them up)."""
     uid = spec.unique_id
     present = {column.unquote().name for column in result.columns}
     wanted = [f"{uid}_l", f"{uid}_r", "match_weight", "match_probability"]
     wanted += [f"{p}{c.name}" for c in spec.comparisons for p in ("mw_", "mw_tf_adj_")]
     wanted += ["source_dataset_l", "source_dataset_r"]
-    wanted += [f"{c}_{side}" for c in spec.retain_columns for side in ("l", "r")]
+    if retained:
+        wanted += [f"{c}_{side}" for c in spec.retain_columns for side in ("l", "r")]
     columns = [c for c in wanted if c in present]
     condition = candidate_condition(spec) if candidates_only else None
     if condition and not {"source_kind_l", "source_kind_r"} <= present:
