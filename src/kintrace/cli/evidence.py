@@ -1,6 +1,6 @@
 """`kintrace evidence ...`: add files as evidence, show an item's custody log, check fixity,
 put and lift legal holds, build court bundles. Each command parses, calls one service of
-`kintrace.evidence` and prints; the services hold the rules and the queries.
+`kintrace.services.evidence` (the operator as the custodian, every agency's items) and prints.
 """
 
 from __future__ import annotations
@@ -22,24 +22,10 @@ from rich.table import Table
 
 from kintrace.cli.command import cli_actor, fail, opened_store
 from kintrace.cli.settings import settings_from
-from kintrace.evidence import EvidenceError
-from kintrace.evidence.custody import Custodian
-from kintrace.evidence.items import (
-    OPERATOR,
-    Description,
-    Target,
-    all_item_ids,
-    custody_log,
-    ingest_file,
-    require_target,
-    verify_fixity,
-)
-from kintrace.evidence.items import (
-    register as register_item,
-)
-from kintrace.evidence.kinds import Kind
-from kintrace.evidence.retention import PlanLine
-from kintrace.evidence.storage import EvidenceStore
+from kintrace.services import evidence
+from kintrace.services.accounts import Actor, command_line
+from kintrace.services.errors import EvidenceError, SigningKeyError
+from kintrace.services.evidence import Description, Kind, PlanLine, Target
 
 app = typer.Typer(
     help="Evidence files with a chain of custody, fixity checks, court bundles.",
@@ -50,8 +36,8 @@ out = Console()
 _REPORTED = (EvidenceError,)
 
 
-def _custodian() -> Custodian:
-    return Custodian(name=cli_actor(), role=OPERATOR)
+def _operator() -> Actor:
+    return command_line(cli_actor())
 
 
 def _targets(record: list[str], person: list[str], case: list[int]) -> list[Target]:
@@ -110,13 +96,11 @@ def add(
     for path in files:
         if not path.is_file():
             raise fail(f"{path} is not a readable file.")
-    settings = settings_from(ctx)
-    store = EvidenceStore.of(settings)
-    custodian = _custodian()
+    file_store = evidence.files_of(settings_from(ctx))
+    actor = _operator()
     with opened_store(ctx, reported=_REPORTED) as db_store:
         with db_store.session() as db:  # before any file is copied
-            for target in targets:
-                require_target(db, target)
+            evidence.check_targets(db, actor, targets)
         for path in files:
             about = Description(
                 kind=evidence_kind,
@@ -133,13 +117,13 @@ def add(
                     def advance(n: int, bar: Progress = bar, task: TaskID = task) -> None:
                         bar.advance(task, n)
 
-                    stored = ingest_file(store, stream, about=about, progress=advance)
+                    stored = evidence.ingest(file_store, stream, about=about, progress=advance)
             except EvidenceError as exc:
                 raise fail(f"{path.name}: {exc}") from None
             except OSError as exc:
                 raise fail(f"{path.name}: cannot be read ({exc.strerror}).") from None
             with db_store.session(write=True) as db:
-                added = register_item(db, stored, about=about, targets=targets, custodian=custodian)
+                added = evidence.add(db, actor, stored, about=about, targets=targets)
             state = "new item" if added.new_item else "already kept"
             links = ", ".join(t.label() for t in added.new_links) or "no new link"
             out.print(
@@ -167,7 +151,7 @@ def log(
     """The custody log of one item: every ingest, link, view, download, derivation, export,
     fixity check and hold, with who, in which role, why, when (UTC) and the file's hash then."""
     with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session() as db:
-        events = custody_log(db, item)
+        events = evidence.events(db, _operator(), item)
     table = Table("#", "at (UTC)", "event", "actor", "role", "purpose", "sha256", "details")
     for event in events:
         details = ", ".join(f"{k}={v}" for k, v in sorted(event.details.items()))
@@ -192,18 +176,12 @@ def verify(
 ) -> None:
     """Re-hash originals (fixity) and check the custody chain; any mismatch is a custody event
     and the exit status is 1."""
-    from kintrace.evidence.custody import verify_chain
-
     if not items and not all_items:
         raise fail("Name the items to check, or give --all.")
-    store = EvidenceStore.of(settings_from(ctx))
+    file_store = evidence.files_of(settings_from(ctx))
     with opened_store(ctx, reported=_REPORTED) as db_store:
-        with db_store.session() as db:
-            ids = all_item_ids(db) if all_items else list(items)
-        with db_store.session(write=True) as db:
-            results = verify_fixity(db, store, item_ids=ids, custodian=_custodian())
-        with db_store.session() as db:
-            chain = verify_chain(db)
+        checked = evidence.verify(db_store, file_store, _operator(), None if all_items else items)
+    results, chain = checked.results, checked.chain
     bad = [r for r in results if not r.ok]
     for result in bad:
         found = result.found[:16] + "…" if result.found else "nothing"
@@ -242,36 +220,23 @@ def bundle(
     KINTRACE_TSA_URL set, the manifest is also time-stamped (RFC 3161)."""
     import os
 
-    from kintrace.evidence.bundle import Scope, build_bundle, record_export
-    from kintrace.evidence.timestamp import TimestampError, timestamper_for
-    from kintrace.signing import SigningKeyError, load_or_create_signer
-
     if (case is None) == (person is None):
         raise fail("Give one of --case N or --person P.")
     if not purpose.strip():
         raise fail("--purpose must say why the bundle is made.")
-    settings = settings_from(ctx)
-    store = EvidenceStore.of(settings)
-    try:
-        signer = load_or_create_signer(settings.home)
-    except (SigningKeyError, OSError) as exc:
-        raise fail(str(exc)) from None
-    stamp = timestamper_for(os.environ.get("KINTRACE_TSA_URL", ""))
-    scope = Scope(case=case, person=person)
-    with opened_store(ctx, reported=(*_REPORTED, TimestampError)) as db_store:
-        with db_store.session() as db:
-            report = build_bundle(
-                db,
-                store,
-                scope=scope,
-                out=out,
-                signer=signer,
-                custodian=_custodian(),
-                purpose=purpose.strip(),
-                timestamper=stamp,
-            )
-        with db_store.session(write=True) as db:
-            record_export(db, report, custodian=_custodian())
+    file_store = evidence.files_of(settings_from(ctx))
+    reported = (*_REPORTED, SigningKeyError, OSError)
+    with opened_store(ctx, reported=reported) as db_store:
+        report = evidence.bundle(
+            db_store,
+            file_store,
+            _operator(),
+            case=case,
+            person=person,
+            out=out,
+            purpose=purpose.strip(),
+            tsa_url=os.environ.get("KINTRACE_TSA_URL", ""),
+        )
     out.chmod(0o600)
     zip_sha256 = _file_sha256(out)
     stamped = "time-stamped by the TSA; " if report.timestamped else ""
@@ -304,8 +269,6 @@ def hold(
 ) -> None:
     """Place a legal hold on a record, person, case or item: nothing it reaches is erased or
     expires until the hold is released."""
-    from kintrace.evidence.retention import place_hold
-
     given = [
         (t, str(v))
         for t, v in (("record", record), ("person", person), ("case", case), ("item", item))
@@ -315,12 +278,8 @@ def hold(
         raise fail("Give exactly one of --record, --person, --case, --item.")
     (target_type, target_id) = given[0]
     with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session(write=True) as db:
-        placed = place_hold(
-            db,
-            target_type=target_type,
-            target_id=target_id,
-            reason=reason,
-            custodian=_custodian(),
+        placed = evidence.place_hold(
+            db, _operator(), target_type=target_type, target_id=target_id, reason=reason
         )
     typer.echo(f"legal hold {placed.id} on {placed.target_type} {placed.target_id}")
 
@@ -330,20 +289,16 @@ def release(
     ctx: typer.Context, hold_id: Annotated[int, typer.Argument(help="The hold's number.")]
 ) -> None:
     """Release a legal hold."""
-    from kintrace.evidence.retention import release_hold
-
     with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session(write=True) as db:
-        released = release_hold(db, hold_id=hold_id, custodian=_custodian())
+        released = evidence.release_hold(db, _operator(), hold_id)
     typer.echo(f"legal hold {released.id} released")
 
 
 @app.command("holds")
 def holds(ctx: typer.Context) -> None:
     """The legal holds in force."""
-    from kintrace.evidence.retention import active_holds
-
     with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session() as db:
-        found = active_holds(db)
+        found = evidence.active_holds(db)
     table = Table("#", "on", "reason", "placed by", "placed at (UTC)")
     for h in found:
         table.add_row(
@@ -360,13 +315,9 @@ def erase(
 ) -> None:
     """Erase an item: its file, working copies and descriptive fields go, its hashes and custody
     log stay (the tombstone). Refused under a legal hold."""
-    from kintrace.evidence import retention
-
-    store = EvidenceStore.of(settings_from(ctx))
+    file_store = evidence.files_of(settings_from(ctx))
     with opened_store(ctx, reported=_REPORTED) as db_store:
-        with db_store.session(write=True) as db:
-            sha256 = retention.erase(db, item_id=item, custodian=_custodian(), reason=reason)
-        retention.remove_files(store, [sha256])
+        evidence.erase(db_store, file_store, _operator(), item, reason=reason)
     typer.echo(f"item {item} erased; its hashes and custody log remain")
 
 
@@ -383,33 +334,25 @@ def retention_set(
     keep_days: Annotated[int, typer.Option("--keep-days", help="Days kept after receipt.")],
 ) -> None:
     """Keep a source's evidence KEEP_DAYS days after it was received."""
-    from kintrace.evidence.retention import set_rule
-
     with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session(write=True) as db:
-        set_rule(db, source=source, keep_days=keep_days, actor=cli_actor())
+        evidence.set_retention(db, _operator(), source=source, keep_days=keep_days)
     typer.echo(f"evidence of {source} is kept {keep_days} days after receipt")
 
 
 @retention_app.command("plan")
 def retention_plan(ctx: typer.Context) -> None:
     """What `kintrace retention apply` would erase now and why, and what a legal hold keeps."""
-    from kintrace.evidence.retention import plan
-
     with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session() as db:
-        lines = plan(db)
+        lines = evidence.retention_plan(db)
     _print_plan(lines)
 
 
 @retention_app.command("apply")
 def retention_apply(ctx: typer.Context) -> None:
     """Erase every item whose retention has passed and that no legal hold reaches."""
-    from kintrace.evidence import retention
-
-    store = EvidenceStore.of(settings_from(ctx))
+    file_store = evidence.files_of(settings_from(ctx))
     with opened_store(ctx, reported=_REPORTED) as db_store:
-        with db_store.session(write=True) as db:
-            lines, gone = retention.apply(db, custodian=_custodian())
-        retention.remove_files(store, gone)
+        lines = evidence.apply_retention(db_store, file_store, _operator())
     _print_plan(lines, done=True)
 
 

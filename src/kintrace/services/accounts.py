@@ -24,6 +24,7 @@ from kintrace.accounts.users import User, get_user_by_name
 
 __all__ = [
     "AccountError",
+    "Actor",
     "DemoAccount",
     "DemoOnly",
     "agency_actor",
@@ -35,6 +36,7 @@ __all__ = [
     "demo_code",
     "list_tokens",
     "note_sign_in",
+    "of_user",
     "revoke_token",
     "synthetic_demo",
 ]

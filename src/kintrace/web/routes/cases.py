@@ -18,11 +18,11 @@ from pydantic import BaseModel, Field
 
 from kintrace.accounts.actors import of_user
 from kintrace.cases import WorkflowRefused
-from kintrace.evidence.items import Target
-from kintrace.evidence.scope import items_on
 from kintrace.services import cases as case_service
 from kintrace.services import children
+from kintrace.services import evidence as evidence_service
 from kintrace.services.cases import CaseNotFound, CaseView
+from kintrace.services.evidence import Target
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
 from kintrace.web.inputs import Id, IdField, count_from_text, id_from_text
 from kintrace.web.rendering import render
@@ -103,7 +103,7 @@ def _case_response(
     except CaseNotFound:
         raise NotFound() from None
     status = 422 if extra.get("error") else 200
-    evidence = items_on(db, Target.case(case_id), agency_id=user.agency_id)
+    evidence = evidence_service.items_on(db, of_user(user), Target.case(case_id))
     context = {
         "page": page,
         "evidence": evidence,

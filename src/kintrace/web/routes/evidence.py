@@ -1,7 +1,8 @@
 """Evidence pages: upload on record, person and case pages; one custody page per item; the
 working copy without metadata for every reader of names; the original for investigators.
 
-Routes parse and render; `kintrace.evidence` holds the rules, the queries and the custody events.
+Routes parse and render; `kintrace.services.evidence` applies the agency scope and names the
+custodian, `kintrace.evidence` below it holds the rules, the queries and the custody events.
 The upload routes declare no body parameters: the guard answers before the file is read.
 """
 
@@ -11,25 +12,15 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from kintrace.accounts.actors import of_user
-from kintrace.accounts.users import User
-from kintrace.evidence import EvidenceError, EvidenceNotFound, EvidenceRefused
-from kintrace.evidence.copies import working_copy
-from kintrace.evidence.custody import Custodian
-from kintrace.evidence.errors import OriginalDamaged
-from kintrace.evidence.items import (
-    Description,
-    Target,
-    custody_log,
-    ingest_file,
-    open_original,
-    register,
-    require_target,
+from kintrace.services import evidence, records
+from kintrace.services.accounts import Actor, of_user
+from kintrace.services.errors import (
+    EvidenceError,
+    EvidenceNotFound,
+    EvidenceRefused,
+    OriginalDamaged,
 )
-from kintrace.evidence.kinds import SUFFIXES, Kind
-from kintrace.evidence.scope import agencies_of, visible_item
-from kintrace.evidence.storage import EvidenceStore
-from kintrace.services import records
+from kintrace.services.evidence import Description, Kind, Target
 from kintrace.web.deps import DbDep, FormDep, NotFound, UserDep, guard
 from kintrace.web.inputs import Id
 from kintrace.web.rendering import render
@@ -37,12 +28,8 @@ from kintrace.web.rendering import render
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
 
-def _store(request: Request) -> EvidenceStore:
-    return EvidenceStore.of(request.app.state.settings)
-
-
-def custodian_of(user: User) -> Custodian:
-    return Custodian(name=user.username, role=user.role.value)
+def _files(request: Request) -> evidence.EvidenceStore:
+    return evidence.files_of(request.app.state.settings)
 
 
 def _text(form: FormDep, name: str, limit: int) -> str:
@@ -59,9 +46,11 @@ def _refused(request: Request, db: DbDep, exc: EvidenceError) -> Response:
     return render(request, "error.html", {"status": 400, "message": str(exc)}, status_code=400)
 
 
-def _add(request: Request, db: DbDep, user: User, form: FormDep, target: Target) -> Response:
-    if user.agency_id not in agencies_of(db, target):
-        raise NotFound()
+def _add(request: Request, db: DbDep, actor: Actor, form: FormDep, target: Target) -> Response:
+    try:
+        evidence.check_targets(db, actor, [target])
+    except EvidenceNotFound:
+        raise NotFound() from None
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise HTTPException(status_code=400, detail="Send the file as the form field 'file'.")
@@ -74,11 +63,8 @@ def _add(request: Request, db: DbDep, user: User, form: FormDep, target: Target)
             collected_on=collected_on or None,
             description=_text(form, "description", 4000) or None,
         )
-        require_target(db, target)
-        stored = ingest_file(_store(request), upload.file, about=about)
-        added = register(db, stored, about=about, targets=[target], custodian=custodian_of(user))
-    except EvidenceNotFound:
-        raise NotFound() from None
+        stored = evidence.ingest(_files(request), upload.file, about=about)
+        added = evidence.add(db, actor, stored, about=about, targets=[target])
     except EvidenceRefused as exc:
         return _refused(request, db, exc)
     return RedirectResponse(f"/evidence/{added.item.id}", status_code=303)
@@ -92,7 +78,8 @@ def add_to_record(
         view = records.load(db, of_user(user), record_pk)
     except records.RecordNotFound:
         raise NotFound() from None
-    return _add(request, db, user, form, Target.record(f"{view.source}:{view.record_id}"))
+    target = Target.record(f"{view.source}:{view.record_id}")
+    return _add(request, db, of_user(user), form, target)
 
 
 @router.post("/persons/{person_id}/evidence", name="evidence_add_person")
@@ -101,21 +88,21 @@ def add_to_person(
 ) -> Response:
     if not person_id.strip() or len(person_id) > 32:
         raise NotFound()
-    return _add(request, db, user, form, Target.person(person_id))
+    return _add(request, db, of_user(user), form, Target.person(person_id))
 
 
 @router.post("/cases/{case_id}/evidence", name="evidence_add_case")
 def add_to_case(request: Request, db: DbDep, user: UserDep, form: FormDep, case_id: Id) -> Response:
-    return _add(request, db, user, form, Target.case(case_id))
+    return _add(request, db, of_user(user), form, Target.case(case_id))
 
 
 @router.get("/evidence/{evidence_id}", name="evidence_item")
 def item_page(request: Request, db: DbDep, user: UserDep, evidence_id: Id) -> Response:
     try:
-        item = visible_item(db, item_id=evidence_id, agency_id=user.agency_id)
+        item = evidence.item(db, of_user(user), evidence_id)
     except EvidenceNotFound:
         raise NotFound() from None
-    events = custody_log(db, item.id)
+    events = evidence.events(db, of_user(user), item.id)
     return render(request, "evidence_item.html", {"item": item, "events": events})
 
 
@@ -123,12 +110,11 @@ def item_page(request: Request, db: DbDep, user: UserDep, evidence_id: Id) -> Re
 def copy(request: Request, db: DbDep, user: UserDep, evidence_id: Id) -> Response:
     """The working copy (no EXIF/GPS or other metadata): a custody event `view`."""
     try:
-        visible_item(db, item_id=evidence_id, agency_id=user.agency_id)
-        shown = working_copy(
+        shown = evidence.working_copy(
             db,
-            _store(request),
-            item_id=evidence_id,
-            custodian=custodian_of(user),
+            _files(request),
+            of_user(user),
+            evidence_id,
             purpose="working copy shown on the web",
         )
     except EvidenceNotFound:
@@ -150,19 +136,14 @@ def original(
     purpose given in the form."""
     purpose = _text(form, "purpose", 500)
     try:
-        visible_item(db, item_id=evidence_id, agency_id=user.agency_id)
-        item, path = open_original(
-            db,
-            _store(request),
-            item_id=evidence_id,
-            custodian=custodian_of(user),
-            purpose=purpose,
+        item, path = evidence.original(
+            db, _files(request), of_user(user), evidence_id, purpose=purpose
         )
     except EvidenceNotFound:
         raise NotFound() from None
     except EvidenceRefused as exc:
         return _refused(request, db, exc)
-    name = item.sha256 + SUFFIXES.get(item.media_type, "")
+    name = item.sha256 + evidence.SUFFIXES.get(item.media_type, "")
     return FileResponse(
         path,
         media_type=item.media_type,

@@ -6,10 +6,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from kintrace.accounts.actors import of_user
-from kintrace.evidence.items import Target
-from kintrace.evidence.scope import items_on
 from kintrace.services import audit as audit_service
-from kintrace.services import persons
+from kintrace.services import evidence, persons
+from kintrace.services.evidence import Target
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.rendering import render
 
@@ -31,7 +30,7 @@ def person(request: Request, db: DbDep, user: UserDep, person_id: str) -> Respon
         "person.html",
         {
             "person": view,
-            "evidence": items_on(db, Target.person(person_id), agency_id=user.agency_id),
+            "evidence": evidence.items_on(db, of_user(user), Target.person(person_id)),
             "evidence_action": f"/persons/{person_id}/evidence",
             "readers": readers,
         },

@@ -6,9 +6,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from kintrace.accounts.actors import of_user
-from kintrace.evidence.items import Target
-from kintrace.evidence.scope import items_on
-from kintrace.services import persons, records
+from kintrace.services import evidence, persons, records
+from kintrace.services.evidence import Target
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.inputs import Id
 from kintrace.web.rendering import render
@@ -31,7 +30,7 @@ def record(request: Request, db: DbDep, user: UserDep, record_pk: Id) -> Respons
             "record": view,
             "fields": records.FIELDS,
             "person_id": person_id,
-            "evidence": items_on(db, target, agency_id=user.agency_id),
+            "evidence": evidence.items_on(db, of_user(user), target),
             "evidence_action": f"/records/{record_pk}/evidence",
         },
     )
