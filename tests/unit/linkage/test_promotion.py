@@ -78,14 +78,14 @@ def test_a_renamed_adoption_record_that_kept_its_identity_is_linked_when_unambig
 @pytest.mark.parametrize(
     "change",
     [
-        {"birth_days_r": 15404.0},  # another day
+        {"birth_days_r": 15403.0 + 200},  # months apart: neither weeks nor a year
+        {"birth_days_r": 15403.0 + 365 + 120},  # a year and four months apart
         {"birth_days_r": None},  # only a year in the listing
         {"given_class_r": "kateryna"},  # a spelling the tables do not know
         {"given_class_r": "iryna:f"},  # another name
-        {"mw_patronymic": 6.1},  # the father's name agrees under a replaced surname: a namesake
         {"mw_sex": -4.0},  # the other sex
     ],
-    ids=["other-day", "year-only", "unknown-name", "other-name", "patronymic-agrees", "sex"],
+    ids=["months-apart", "year-and-months", "year-only", "unknown-name", "other-name", "sex"],
 )
 def test_a_renamed_adoption_record_without_its_identity_stays_pending(
     change: dict[str, object],
@@ -93,6 +93,42 @@ def test_a_renamed_adoption_record_without_its_identity_stays_pending(
     row = {**RENAMED, **change}
     assert not kept_identity(row)
     assert _promoted(row) == "pending"
+
+
+@pytest.mark.parametrize(
+    ("change", "date_weight"),
+    [
+        ({"birth_days_r": 15403.0 + 1}, 4.0),  # a day: a typo or a move by days
+        ({"birth_days_r": 15403.0 - 40}, 1.0),  # weeks earlier
+        ({"birth_days_r": 15403.0 + 62}, 1.0),  # two months, the model's "within 2 months"
+        ({"birth_days_r": 15403.0 + 365}, -2.0),  # a year later, the same day
+        ({"birth_days_r": 15403.0 - 365 - 50}, -2.0),  # a year and some weeks earlier
+        ({"mw_patronymic": 6.1}, 12.3),  # the father's name kept under a new surname
+    ],
+    ids=["day", "weeks", "two-months", "a-year", "a-year-and-weeks", "patronymic-kept"],
+)
+def test_a_renamed_adoption_record_whose_date_was_moved_kept_its_identity(
+    change: dict[str, object], date_weight: float
+) -> None:
+    # decision 0321: an adoption listing moves a birth date by weeks or by a year; the model's
+    # date weight for such a move (negative for a year) is not evidence against the pair
+    row = {**RENAMED, **change, "mw_birth_date": date_weight}
+    assert kept_identity(row)
+    assert _promoted(row) == "auto"
+
+
+def test_a_moved_date_is_excused_only_for_a_kind_that_moves_dates() -> None:
+    from kintrace.linkage.decide.holds import date_moved, evidence_against
+
+    spec = kintrace_spec()
+    # a year and weeks apart (a year to the day would also be one typed digit, decision 0319)
+    year_apart = {**RENAMED, "birth_days_r": 15403.0 + 365 + 40, "mw_birth_date": -2.0}
+    assert date_moved(year_apart, spec) and not evidence_against(year_apart, spec)
+    camp = {**year_apart, "source_kind_r": "camp", "mw_family_name": 7.0}
+    assert not date_moved(camp, spec) and evidence_against(camp, spec)
+    assert _promoted(camp) == "pending"
+    months = {**RENAMED, "birth_days_r": 15403.0 + 200, "mw_birth_date": -3.7}
+    assert not date_moved(months, spec) and evidence_against(months, spec)
 
 
 def test_the_renamed_adoption_rule_can_be_switched_off() -> None:

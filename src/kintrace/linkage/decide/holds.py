@@ -83,14 +83,40 @@ def one_digit_apart(days_l: object, days_r: object) -> bool:
 
 def evidence_against(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
     """Some comparison speaks clearly against the pair (two full dates months apart, another
-    birthplace): a pair the unambiguous rule never promotes."""
-    typo = one_digit_apart(pair.get("birth_days_l"), pair.get("birth_days_r"))
+    birthplace): a pair the unambiguous rule never promotes. Two birth dates one typed digit
+    apart (decision 0319), or moved the way a record's kind moves them (`date_moved`, decision
+    0321), are not evidence against."""
+    excused = one_digit_apart(pair.get("birth_days_l"), pair.get("birth_days_r")) or (
+        date_moved(pair, spec)
+    )
     weights = [
         float(pair[f"mw_{c.name}"])
         for c in spec.comparisons
-        if f"mw_{c.name}" in pair and not (typo and c.name == "birth_date")
+        if f"mw_{c.name}" in pair and not (excused and c.name == "birth_date")
     ]
     return bool(weights) and min(weights) < MAX_EVIDENCE_AGAINST
+
+
+#: How far a listing that moves birth dates on purpose (an adoption listing, `KindPolicy.
+#: birth_date`) moves one, as documented (issue 10, FIELD-NOTES): by weeks — up to the model's
+#: "within 2 months" level, 62 days — or by a year, give or take the same (decision 0321).
+MOVED_BY_WEEKS = 62
+MOVED_BY_A_YEAR = 365
+
+
+def date_moved(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+    """One record of a kind that moves birth dates (`spec.kinds.birth_date`) and two full
+    birth dates that are the same, or apart by weeks (at most `MOVED_BY_WEEKS` days), or by a
+    year (`MOVED_BY_A_YEAR` days, give or take `MOVED_BY_WEEKS`): what such a listing does to
+    a child's date (decision 0321). Either date missing: False."""
+    kinds = spec.kinds
+    if not kinds.any_of(kinds.birth_date, *_kinds(pair)):
+        return False
+    days_l, days_r = pair.get("birth_days_l"), pair.get("birth_days_r")
+    if not (present(days_l) and present(days_r)):
+        return False
+    apart = abs(float(days_l) - float(days_r))  # type: ignore[arg-type]
+    return apart <= MOVED_BY_WEEKS or abs(apart - MOVED_BY_A_YEAR) <= MOVED_BY_WEEKS
 
 
 def present(value: object) -> bool:
@@ -98,20 +124,23 @@ def present(value: object) -> bool:
 
 
 def kept_identity(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
-    """A renamed pair (`renamed`) where everything a renaming keeps agrees (decision 0312): the
-    same given name (one class the tables know: same name, Ukrainian/Russian form or
-    diminutive), the same full birth date, sex not disagreeing, and no agreeing patronymic
-    under a replaced surname (a namesake's sign, not a renaming's). The documented pattern: a
-    child re-registered under a new surname and birthplace with the birth date unchanged."""
+    """A renamed pair (`renamed`) where everything a renaming keeps agrees (decisions 0312,
+    0321): the same given name (one class the tables know: same name, Ukrainian/Russian form
+    or diminutive), full birth dates kept or moved as the listing's kind moves them
+    (`date_moved`: the same day, weeks or a year apart), and sex not disagreeing. The
+    documented pattern: a child re-registered under a new surname, patronymic and birthplace,
+    the first name kept and the birth date unchanged or shifted by weeks or a year. (Until
+    decision 0321 an agreeing patronymic under the replaced surname disqualified the pair as a
+    namesake's sign; a listing may replace the surname and keep the father's name, and the
+    rule's rival test already separates namesakes.)"""
     if not renamed(pair, spec):
         return False
     given_l, given_r = pair.get("given_class_l"), pair.get("given_class_r")
     if not (known_class(given_l) and given_l == given_r):
         return False
-    days_l, days_r = pair.get("birth_days_l"), pair.get("birth_days_r")
-    if not (present(days_l) and present(days_r)) or float(days_l) != float(days_r):  # type: ignore[arg-type]
+    if not date_moved(pair, spec):
         return False
-    return float(pair.get("mw_sex", 0.0)) >= 0 and float(pair.get("mw_patronymic", 0.0)) <= 0
+    return float(pair.get("mw_sex", 0.0)) >= 0
 
 
 class HoldRule(PairRule):

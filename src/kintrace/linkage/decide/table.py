@@ -125,7 +125,10 @@ RULES: tuple[Rule, ...] = (
     ),
     PairRule(
         id=unambiguous.KEPT_IDENTITY,
-        why="a renamed adoption record that kept first name, full birth date and sex may link",
+        why=(
+            "a renamed adoption record that kept first name, sex and birth date "
+            "(or moved it, 0321) may link"
+        ),
         stage=Stage.REFINE,
         refines=unambiguous.UNAMBIGUOUS,
         test=holds.kept_identity,
