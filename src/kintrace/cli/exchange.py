@@ -35,6 +35,11 @@ app.add_typer(answer_app, name="answer")
 out = Console()
 
 _REPORTED = (ExchangeError,)
+#: `exchange accept` and `exchange reject`: which proposal, and whose decision it is
+ProposalNumber = Annotated[int, typer.Argument(help="The proposal's number.")]
+AsCaseworker = Annotated[
+    str | None, typer.Option("--as", envvar="KINTRACE_USER", help="Act as this caseworker.")
+]
 
 
 def _today() -> date:
@@ -385,10 +390,8 @@ def _decide(ctx: typer.Context, proposal: int, accept: bool, as_user: str | None
 @app.command("accept")
 def accept_cmd(
     ctx: typer.Context,
-    proposal: Annotated[int, typer.Argument(help="The proposal's number.")],
-    as_user: Annotated[
-        str | None, typer.Option("--as", envvar="KINTRACE_USER", help="Act as this caseworker.")
-    ] = None,
+    proposal: ProposalNumber,
+    as_user: AsCaseworker = None,
 ) -> None:
     """Accept a proposal: the case's facet moves (under the transition table and your role)."""
     _decide(ctx, proposal, True, as_user)
@@ -397,10 +400,8 @@ def accept_cmd(
 @app.command("reject")
 def reject_cmd(
     ctx: typer.Context,
-    proposal: Annotated[int, typer.Argument(help="The proposal's number.")],
-    as_user: Annotated[
-        str | None, typer.Option("--as", envvar="KINTRACE_USER", help="Act as this caseworker.")
-    ] = None,
+    proposal: ProposalNumber,
+    as_user: AsCaseworker = None,
 ) -> None:
     """Reject a proposal: the case is not changed."""
     _decide(ctx, proposal, False, as_user)

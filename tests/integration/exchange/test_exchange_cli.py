@@ -8,16 +8,19 @@ from pathlib import Path
 
 import pyrage
 from openpyxl import load_workbook
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from kintrace.cli.app import app
 from kintrace.config import load_settings
 from kintrace.registry.importer import import_file
+from kintrace.services import exchange as service
 from kintrace.store.engine import open_store
+from kintrace.store.review_tables import cases
 from support.exchange_partner import answer_package, open_request
 from support.seed import write_records_csv
 
-from .conftest import ROWS, open_cases
+from .conftest import OPERATOR, ROWS, open_cases
 
 runner = CliRunner()
 
@@ -94,3 +97,52 @@ def test_partner_agreement_request_answer_status_report(tmp_path: Path) -> None:
     _run(home, "exchange", "status", ref, "--report", str(tmp_path / "report.xlsx"))
     assert load_workbook(tmp_path / "report.xlsx").active.max_row == 4
     assert "returned" in _run(home, "exchange", "proposals")
+
+
+def test_a_proposal_is_rejected_or_accepted_from_the_command_line(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    store = open_store(load_settings(home, env={}))
+    import_file(store, write_records_csv(tmp_path / "lists.csv", ROWS), actor="test")
+    open_cases(store, [(s, r) for s, r, *_ in ROWS])
+    store.close()
+    partner = pyrage.x25519.Identity.generate()
+    _run(
+        home, "exchange", "partner", "add", "mediator", "--age-recipient", str(partner.to_public())
+    )
+    _run(
+        home,
+        "exchange",
+        "agreement",
+        "add",
+        "mediator",
+        "--purpose",
+        "return",
+        "--fields",
+        "family_name,given_name,birth_date",
+        "--expires",
+        "2099-12-31",
+    )
+    _run(home, "exchange", "request", "--to", "mediator", "--cases", "all", "--out", str(tmp_path))
+    ref, table = open_request(next(tmp_path.glob("RQ-*.zip.age")).read_bytes(), partner)
+    for row in table[1:3]:  # two children found in a town: whereabouts known, proposed
+        row[table[0].index("Статус")] = "найден"
+        row[table[0].index("Местонахождение сейчас")] = "г. Ростов-на-Дону"
+    ours = _run(home, "exchange", "identity").strip()
+    (tmp_path / "answer.age").write_bytes(answer_package(table, recipient=ours))
+    _run(home, "exchange", "answer", "import", str(tmp_path / "answer.age"))
+    store = open_store(load_settings(home, env={}))
+    with store.session() as db:
+        pending = service.pending_proposals(db, OPERATOR, ref)
+    store.close()
+    assert len(pending) == 2
+    first, second = pending
+    rejected = _run(home, "exchange", "reject", str(first.id))
+    assert f"proposal {first.id}: rejected (case {first.case_id})" in rejected
+    accepted = _run(home, "exchange", "accept", str(second.id), "--as", "local-operator")
+    assert f"proposal {second.id}: accepted (case {second.case_id})" in accepted
+    store = open_store(load_settings(home, env={}))
+    with store.session() as db:
+        assert service.pending_proposals(db, OPERATOR, ref) == []
+        states = dict(db.execute(select(cases.c.id, cases.c.whereabouts)).all())
+    store.close()
+    assert states[first.case_id] == "unknown" and states[second.case_id] == "known"
