@@ -10,16 +10,23 @@ its best child is clearly ahead of the next (decision 0600).
 Candidates come from blocking on the family-name stem, the first-name class and the exact birth
 date, so a re-spelled surname with the right date, or a right surname with a shifted date, is
 still compared.
+
+Cost (bench/exchange_bench.py): a popular first name's block holds a few percent of the request,
+so a row has hundreds of candidates. Each person is prepared once (name parts, parsed date, day
+number), the birth-date score is arithmetic on those, and a name comparison is made once per
+distinct pair of names (a row's name against a child's) in one call, not once per candidate: the
+scores, and so the matches, are the ones `score` gives pair by pair (a test holds them equal).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from kintrace.names import NameParts, compare, family_name_stem, given_name_classes
+from kintrace.names.compare import score_ceiling
 
 #: A row is matched to its best child at or above this score, if the next best is at least
 #: MARGIN behind. Checked on the demo and second generators' answers (decision 0600).
@@ -43,7 +50,10 @@ class Match:
     score: float
 
 
-def _date(text: str) -> tuple[int | None, int | None, int | None]:
+_Ymd = tuple[int | None, int | None, int | None]
+
+
+def _date(text: str) -> _Ymd:
     parts = (text or "").strip()[:10].split("-")
     try:
         year = int(parts[0]) if parts and parts[0] else None
@@ -54,27 +64,40 @@ def _date(text: str) -> tuple[int | None, int | None, int | None]:
     return (year, month, day)
 
 
-def date_score(a: str, b: str) -> float:
-    """1 the same day; 0.7 within a month or day and month swapped; 0.4 the same year (or one
-    date missing); 0.15 a year apart; 0 otherwise."""
-    ya, ma, da = _date(a)
-    yb, mb, db = _date(b)
+def _day_number(ymd: _Ymd) -> int | None:
+    """The date's ordinal when it is a whole, valid date; None otherwise."""
+    year, month, day = ymd
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return date(year, month, day).toordinal()
+    except ValueError:
+        return None
+
+
+def _date_score_of(a: _Ymd, day_a: int | None, b: _Ymd, day_b: int | None) -> float:
+    ya, ma, da = a
+    yb, mb, db = b
     if ya is None or yb is None:
         return 0.4
-    if (ya, ma, da) == (yb, mb, db):
-        return 1.0
     if ya == yb:
-        if None not in (ma, da, mb, db):
-            if (ma, da) == (db, mb):
+        if ma == mb and da == db:
+            return 1.0
+        if ma is not None and da is not None and mb is not None and db is not None:
+            if ma == db and da == mb:
                 return 0.7
-            try:
-                gap = abs((date(ya, ma, da) - date(yb, mb, db)).days)  # type: ignore[arg-type]
-            except ValueError:
-                gap = 999
-            if gap <= 31:
+            # an invalid date (a 30 February) is never "within a month"
+            if day_a is not None and day_b is not None and abs(day_a - day_b) <= 31:
                 return 0.7
         return 0.4
     return 0.15 if abs(ya - yb) == 1 else 0.0
+
+
+def date_score(a: str, b: str) -> float:
+    """1 the same day; 0.7 within a month or day and month swapped; 0.4 the same year (or one
+    date missing); 0.15 a year apart; 0 otherwise."""
+    ymd_a, ymd_b = _date(a), _date(b)
+    return _date_score_of(ymd_a, _day_number(ymd_a), ymd_b, _day_number(ymd_b))
 
 
 def _blocks(person: Person) -> set[str]:
@@ -90,27 +113,109 @@ def _blocks(person: Person) -> set[str]:
     return keys
 
 
+def _combine(name_score: float, birth_score: float) -> float:
+    return NAME_WEIGHT * name_score + (1 - NAME_WEIGHT) * birth_score
+
+
 def score(a: Person, b: Person) -> float:
     names = compare(
         NameParts(a.given, a.family, a.patronymic), NameParts(b.given, b.family, b.patronymic)
     )
-    return NAME_WEIGHT * names.score + (1 - NAME_WEIGHT) * date_score(a.birth_date, b.birth_date)
+    return _combine(names.score, date_score(a.birth_date, b.birth_date))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    key: str
+    name: NameParts
+    ymd: _Ymd
+    day: int | None
+
+
+def _prepare(person: Person) -> _Prepared:
+    ymd = _date(person.birth_date)
+    return _Prepared(
+        person.key,
+        NameParts(person.given, person.family, person.patronymic),
+        ymd,
+        _day_number(ymd),
+    )
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A row's best candidate and the score of the next best (0 when it has one candidate)."""
+
+    key: str
+    score: float
+    runner_up: float
+
+
+#: No decision of `decide` with the shipped constants looks at a candidate below this score:
+#: either the best is under THRESHOLD (no match), or such a candidate is MARGIN behind it.
+FLOOR = THRESHOLD - MARGIN
+
+
+def rank_rows(
+    rows: Iterable[Person], children: Iterable[Person], *, floor: float = 0.0
+) -> dict[str, Ranked]:
+    """Row key -> its best candidate child, for every row with a candidate. Candidates that
+    cannot reach `floor` (their name score's ceiling with their birth-date score) are not
+    compared in full: the result is exact for any `decide` whose threshold - margin >= floor
+    (a runner-up below `floor` is reported as 0 or as the best such candidate scored)."""
+    kids: list[_Prepared] = []
+    index: dict[str, list[int]] = defaultdict(list)
+    for child in children:
+        for block in _blocks(child):
+            index[block].append(len(kids))
+        kids.append(_prepare(child))
+    names: dict[tuple[NameParts, NameParts], float] = {}
+    ranked: dict[str, Ranked] = {}
+    for row in rows:
+        candidates: set[int] = set()
+        for block in _blocks(row):
+            candidates.update(index.get(block, ()))
+        if candidates:
+            ranked[row.key] = _rank(_prepare(row), [kids[i] for i in candidates], names, floor)
+    return ranked
+
+
+def decide(
+    ranked: dict[str, Ranked], *, threshold: float = THRESHOLD, margin: float = MARGIN
+) -> dict[str, Match]:
+    """The rows whose best child is at or above `threshold` and `margin` ahead of the next."""
+    return {
+        key: Match(r.key, round(r.score, 4))
+        for key, r in ranked.items()
+        if r.score >= threshold and r.score - r.runner_up >= margin
+    }
 
 
 def match_rows(rows: Iterable[Person], children: Iterable[Person]) -> dict[str, Match]:
     """Row key -> its child, for the rows matched; a row left out has no clear match."""
-    index: dict[str, list[Person]] = defaultdict(list)
-    for child in children:
-        for block in _blocks(child):
-            index[block].append(child)
-    found: dict[str, Match] = {}
-    for row in rows:
-        candidates = {c.key: c for block in _blocks(row) for c in index.get(block, ())}
-        scored = sorted((score(row, c), key) for key, c in candidates.items())
-        if not scored:
-            continue
-        best, best_key = scored[-1]
-        runner_up = scored[-2][0] if len(scored) > 1 else 0.0
-        if best >= THRESHOLD and best - runner_up >= MARGIN:
-            found[row.key] = Match(best_key, round(best, 4))
-    return found
+    return decide(rank_rows(rows, children, floor=FLOOR))
+
+
+def _rank(
+    row: _Prepared,
+    candidates: Sequence[_Prepared],
+    names: dict[tuple[NameParts, NameParts], float],
+    floor: float,
+) -> Ranked:
+    scored = [(0.0, "")]
+    for child in candidates:
+        birth = _date_score_of(row.ymd, row.day, child.ymd, child.day)
+        pair = (row.name, child.name)
+        name_score = names.get(pair)
+        if name_score is None:
+            # a negative entry: the pair's ceiling (-1 - ceiling), its full score not yet known
+            ceiling = -1.0 - score_ceiling(row.name, child.name)
+            name_score = names[pair] = ceiling
+        if name_score < 0:
+            if _combine(-1.0 - name_score, birth) < floor:
+                continue
+            name_score = names[pair] = compare(row.name, child.name).score
+        scored.append((_combine(name_score, birth), child.key))
+    scored.sort()
+    best, best_key = scored[-1]
+    return Ranked(best_key, best, scored[-2][0] if len(scored) > 2 else 0.0)

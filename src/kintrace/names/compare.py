@@ -37,7 +37,7 @@ from kintrace.names.levels import (
 from kintrace.names.parts import NameParts, split_full_name
 from kintrace.names.patronymic import patronymic_class, patronymic_gender
 
-__all__ = ["MATCH", "NO_MATCH", "NameComparison", "compare"]
+__all__ = ["MATCH", "NO_MATCH", "NameComparison", "compare", "score_ceiling"]
 
 MATCH = "match"
 NO_MATCH = "no_match"
@@ -141,6 +141,8 @@ def _score(fa: _Features, fb: _Features) -> NameComparison:
 
 def _as_parts(name: str | NameParts | None) -> NameParts:
     if isinstance(name, NameParts):
+        if type(name.given) is str and type(name.family) is str and type(name.patronymic) is str:
+            return name  # already clean: no copy (matching calls this hundreds of times a row)
         return NameParts(*(p if isinstance(p, str) else "" for p in name))
     if isinstance(name, str):
         return split_full_name(name)
@@ -192,3 +194,24 @@ def _compare_parts(a: NameParts, b: NameParts) -> NameComparison:
 def compare(a: str | NameParts, b: str | NameParts) -> NameComparison:
     """Compare two names (strings in any order of parts, or `NameParts`); never raises."""
     return _compare_parts(_as_parts(a), _as_parts(b))
+
+
+#: `score_ceiling` for two names whose surnames differ and that cannot be read swapped: the
+#: given name and patronymic at their best, the surname at 0 (weights 0.4 + 0.15 of 1.0).
+_DIFFERENT_SURNAME_CEILING = (_WEIGHTS["given"] + _WEIGHTS["patronymic"]) / sum(_WEIGHTS.values())
+
+
+def score_ceiling(a: NameParts, b: NameParts) -> float:
+    """A cheap upper bound of `compare(a, b).score`, for callers that need only the names that
+    can score high (the list exchange's matching, which compares a row with hundreds of
+    children sharing its first name). Two surnames both present and DIFFERENT, with neither
+    name readable the other way round, cap the score at (0.4 + 0.15) / 1.0 = 0.55: every
+    other part at its best, the surname at 0 (fewer parts present only lower it, a gender
+    conflict caps it at 0.3). Otherwise 1.0: no bound. `a` and `b` as `compare` takes them."""
+    a, b = _as_parts(a), _as_parts(b)
+    fa, fb = _features(a), _features(b)
+    if compare_family(fa.family_key, fb.family_key) != Level.DIFFERENT:
+        return 1.0
+    if _may_be_swapped(fa, fb) or _may_be_swapped(fb, fa):
+        return 1.0
+    return _DIFFERENT_SURNAME_CEILING

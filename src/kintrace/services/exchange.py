@@ -12,9 +12,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.actors import Actor
-from kintrace.exchange import answers, identity, partners, proposals, reconcile, requests
+from kintrace.exchange import answers, history, identity, partners, proposals, reconcile, requests
 from kintrace.exchange.answers import AnswerImported
 from kintrace.exchange.errors import ExchangeNotFound, ExchangeRefused
+from kintrace.exchange.history import RequestLine
 from kintrace.exchange.partners import FIELDS, LANGUAGES, Agreement, Partner
 from kintrace.exchange.proposals import Proposal
 from kintrace.exchange.reconcile import ChildLine, Reconciliation
@@ -31,11 +32,13 @@ __all__ = [
     "Partner",
     "Proposal",
     "Reconciliation",
+    "RequestLine",
     "RequestMade",
     "RequestView",
     "add_agreement",
     "add_partner",
     "agreements",
+    "case_history",
     "decide_proposal",
     "import_answer",
     "list_partners",
@@ -203,6 +206,13 @@ def reconciliation(db: Session, actor: Actor, ref: str, *, days: int = 30) -> Re
         details={"shown": "reconciliation", "children": result.requested},
     )
     return result
+
+
+def case_history(db: Session, actor: Actor, case_id: int) -> list[RequestLine]:
+    """The case's child in the agency's requests: sent, answered, discrepancies, proposals and
+    what became of them (the case page shows it; the page's read is audited with the case)."""
+    mine = {p.id for p in partners.list_partners(db, agency_id=actor.agency_id)}
+    return history.case_history(db, case_id, partner_ids=mine)
 
 
 def pending_proposals(db: Session, actor: Actor, ref: str | None = None) -> list[Proposal]:

@@ -62,3 +62,44 @@ def test_requests_and_reconciliation_pages(signed_in, sqlite_store: Store) -> No
     assert client.get("/exchange/RQ-NONE").status_code == 404
     assert signed_in("u-partner").get(f"/exchange/{ref}").status_code == 404  # another agency
     assert signed_in("u-analyst").get("/exchange").status_code == 404  # names: not analysts
+
+
+def test_a_childs_exchange_history_is_on_its_case_page(signed_in, sqlite_store: Store) -> None:  # type: ignore[no-untyped-def]
+    """Sent (request, partner, reference), answered (status as written and classified, how it
+    was matched, discrepancies) and the proposal with what became of it."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, select
+
+    from kintrace.store.review_tables import cases
+
+    now = datetime.now(UTC)
+    with sqlite_store.session(write=True) as db:
+        db.execute(insert(cases).values(
+            id=41, subject_source="list-a", subject_record_id="a1", opened_at=now,
+            opened_by="test", identity="reported", whereabouts="unknown",
+            return_stage="not_started", last_progress_at=now,
+        ))  # fmt: skip
+    ref = _exchange(sqlite_store)
+    with sqlite_store.session() as db:
+        child_ref = db.execute(
+            select(exchange_request_children.c.child_ref).where(
+                exchange_request_children.c.record_id == "a1"
+            )
+        ).scalar_one()
+        proposals = service.pending_proposals(db, Actor(name="test"), ref)
+    client = signed_in("u-caseworker")
+    html = client.get("/cases/41").text
+    history = html[html.index("exchange-history") :]
+    assert f"/exchange/{ref}" in history and child_ref in history and "mediator" in history
+    assert "возвращен" in history  # the status as the partner wrote it
+    assert [p.case_id for p in proposals] == [41]
+    history = history.split("</ol>")[0]
+    assert "«возвращен» → returned" in history  # as written, as classified
+    assert f"Proposal {proposals[0].id}: return → returned · pending" in history
+    with sqlite_store.session(write=True) as db:
+        service.decide_proposal(db, Actor(name="test"), proposal_id=proposals[0].id, accept=False)
+    after = client.get("/cases/41").text
+    after = after[after.index("exchange-history") :].split("</ol>")[0]
+    assert f"Proposal {proposals[0].id}: return → returned · rejected by test" in after
+    assert signed_in("u-partner").get("/cases/41").status_code == 404  # another agency's case

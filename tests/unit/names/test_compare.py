@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kintrace.names import MATCH, NO_MATCH, NameParts, compare, split_full_name
+from kintrace.names.compare import score_ceiling
 
 CASES = [
     # a, b, decision, expected levels (given, family, patronymic), why
@@ -222,3 +223,34 @@ def test_none_is_no_name() -> None:
 def test_compare_never_raises(a: str, b: str) -> None:
     result = compare(a, b)
     assert 0.0 <= result.score <= 1.0
+
+
+_PART_WORDS = ["Олександр", "Александр", "Sasha", "Марія", "Мария", "Ганна", "Анна", "Іван",
+               "Ковальчук", "Ковальчука", "Коваль", "Kovalchuk", "Шевченко", "Шевчено", "Іванова",
+               "Иванов", "Петрович", "Петрівна", "Иванович", "О.", "", "", "Ivan",
+               "Мельник"]  # fmt: skip
+_NAME = st.builds(NameParts, *(st.sampled_from(_PART_WORDS) for _ in range(3)))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_NAME, _NAME)
+def test_the_score_ceiling_is_never_below_the_score(a: NameParts, b: NameParts) -> None:
+    """`score_ceiling` lets the exchange skip names that cannot score high: it must bound every
+    reading `compare` tries (swapped ones included)."""
+    assert compare(a, b).score <= score_ceiling(a, b)
+
+
+def test_the_score_ceiling_bounds_the_labelled_pairs_and_cuts_different_surnames() -> None:
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "data" / "name_pairs.csv"
+    with path.open(encoding="utf-8") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    pairs = [(r["name_a"], r["name_b"]) for r in csv.DictReader(lines)]
+    assert len(pairs) > 400
+    for a, b in pairs:
+        parts_a, parts_b = split_full_name(a), split_full_name(b)
+        assert compare(parts_a, parts_b).score <= score_ceiling(parts_a, parts_b), (a, b)
+    assert score_ceiling(NameParts("Ганна", "Шевченко"), NameParts("Анна", "Мельник")) == 0.55
+    assert score_ceiling(NameParts("Ганна", "Шевченко"), NameParts("Анна", "Шевчено")) == 1.0

@@ -21,6 +21,7 @@ from kintrace.cases import WorkflowRefused
 from kintrace.services import cases as case_service
 from kintrace.services import children
 from kintrace.services import evidence as evidence_service
+from kintrace.services import exchange as exchange_service
 from kintrace.services.cases import CaseNotFound, CaseView
 from kintrace.services.evidence import Target
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
@@ -107,6 +108,7 @@ def _case_response(
     context = {
         "page": page,
         "evidence": evidence,
+        "exchange": exchange_service.case_history(db, of_user(user), case_id),
         "evidence_action": f"/cases/{case_id}/evidence",
         **extra,
     }

@@ -31,6 +31,8 @@ TERMS = (
     N_("unanswered"),
     N_("reference"),
     N_("model"),
+    N_("duplicate"),
+    N_("accepted"),
     N_("birth_date"),
     N_("name"),
     N_("birth_place"),
