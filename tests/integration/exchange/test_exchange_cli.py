@@ -31,7 +31,9 @@ def _run(home: Path, *args: str) -> str:
     return result.output
 
 
-def test_partner_agreement_request_answer_status_report(tmp_path: Path) -> None:
+def _home_with_a_partner(tmp_path: Path) -> tuple[Path, pyrage.x25519.Identity]:
+    """A registry holding ROWS, a case open on each, and the partner "mediator" added by the
+    command line; the partner's own age identity."""
     home = tmp_path / "home"
     store = open_store(load_settings(home, env={}))
     import_file(store, write_records_csv(tmp_path / "lists.csv", ROWS), actor="test")
@@ -41,6 +43,27 @@ def test_partner_agreement_request_answer_status_report(tmp_path: Path) -> None:
     _run(
         home, "exchange", "partner", "add", "mediator", "--age-recipient", str(partner.to_public())
     )
+    return home, partner
+
+
+def _add_agreement(home: Path) -> None:
+    _run(
+        home,
+        "exchange",
+        "agreement",
+        "add",
+        "mediator",
+        "--purpose",
+        "return",
+        "--fields",
+        "family_name,given_name,birth_date",
+        "--expires",
+        "2099-12-31",
+    )
+
+
+def test_partner_agreement_request_answer_status_report(tmp_path: Path) -> None:
+    home, partner = _home_with_a_partner(tmp_path)
     refused = runner.invoke(
         app,
         [
@@ -57,19 +80,7 @@ def test_partner_agreement_request_answer_status_report(tmp_path: Path) -> None:
         ],
     )
     assert refused.exit_code == 1 and "no data-sharing agreement" in refused.output
-    _run(
-        home,
-        "exchange",
-        "agreement",
-        "add",
-        "mediator",
-        "--purpose",
-        "return",
-        "--fields",
-        "family_name,given_name,birth_date",
-        "--expires",
-        "2099-12-31",
-    )
+    _add_agreement(home)
     printed = _run(
         home,
         "exchange",
@@ -100,28 +111,8 @@ def test_partner_agreement_request_answer_status_report(tmp_path: Path) -> None:
 
 
 def test_a_proposal_is_rejected_or_accepted_from_the_command_line(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    store = open_store(load_settings(home, env={}))
-    import_file(store, write_records_csv(tmp_path / "lists.csv", ROWS), actor="test")
-    open_cases(store, [(s, r) for s, r, *_ in ROWS])
-    store.close()
-    partner = pyrage.x25519.Identity.generate()
-    _run(
-        home, "exchange", "partner", "add", "mediator", "--age-recipient", str(partner.to_public())
-    )
-    _run(
-        home,
-        "exchange",
-        "agreement",
-        "add",
-        "mediator",
-        "--purpose",
-        "return",
-        "--fields",
-        "family_name,given_name,birth_date",
-        "--expires",
-        "2099-12-31",
-    )
+    home, partner = _home_with_a_partner(tmp_path)
+    _add_agreement(home)
     _run(home, "exchange", "request", "--to", "mediator", "--cases", "all", "--out", str(tmp_path))
     ref, table = open_request(next(tmp_path.glob("RQ-*.zip.age")).read_bytes(), partner)
     for row in table[1:3]:  # two children found in a town: whereabouts known, proposed
