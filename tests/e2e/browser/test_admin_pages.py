@@ -73,5 +73,34 @@ def test_audit_person_readers_and_users_pages(server: str, browser, e2e_home: Pa
     assert page.locator("p.notice code.token").count() == 1
     assert "e2e-new-reviewer" in page.locator("table.users").inner_text()
     page.screenshot(path=str(ARTIFACTS / "32-users.png"), full_page=True)
+
+    # in Ukrainian, as a bureau reads it, and on phones: no page scrolls sideways (finding 9)
+    page.locator("#language").select_option("uk")
+    page.locator("header form[action='/language'] button").click()
+    page.goto(f"{server}/audit?action=persons.read")
+    assert "Журнал аудиту" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "33-audit-uk.png"), full_page=True)
+    for width in (390, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        for name, path in (
+            ("audit", "/audit?action=persons.read"),
+            ("users", "/users"),
+            ("person", "/persons/P000001"),
+            ("formats", "/help/formats"),
+        ):
+            page.goto(f"{server}{path}")
+            wide = page.evaluate("document.scrollingElement.scrollWidth")
+            assert wide <= width, f"{name} at {width} px: the page is {wide} px wide"
+            # nothing cut off inside a box that scrolls: the first rows' cells all in the window
+            for cell in page.locator("main table tbody tr:nth-child(-n+2) > *").all():
+                box = cell.bounding_box()
+                assert box is not None and box["x"] + box["width"] <= width + 1, (name, width)
+            for field in page.locator("form.filters > div").all():
+                label, control = field.locator("label"), field.locator("input, select")
+                if label.count() and control.count():  # each label right above its field
+                    above, under = label.bounding_box(), control.bounding_box()
+                    assert above and under and above["y"] < under["y"] <= above["y"] + 40
+            if width == 390:
+                page.screenshot(path=str(ARTIFACTS / f"34-phone-{name}-uk.png"), full_page=True)
     assert errors == [], errors
     context.close()

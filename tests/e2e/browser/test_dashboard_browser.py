@@ -54,7 +54,7 @@ def _pair_id(home: Path) -> int:
 
 
 def _no_sideways_scroll(page, what: str) -> None:  # type: ignore[no-untyped-def]
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page.evaluate("document.scrollingElement.scrollWidth")
     viewport = page.evaluate("window.innerWidth")
     assert width <= viewport, f"{what}: the page is {width} px wide in a {viewport} px window"
 
