@@ -339,7 +339,12 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000, help="records (sparse mode)")
     parser.add_argument("--new", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--memory-limit", default="6GB")
+    parser.add_argument("--memory-limit", default="6GB", help="DuckDB's memory limit")
+    parser.add_argument(
+        "--temp-dir",
+        default=None,
+        help="where DuckDB spills above its limit (default: CACHE_DIR/duckdb)",
+    )
     parser.add_argument("--chunks", type=int, default=None)
     parser.add_argument("--dense", action="store_true", help="the second generator's lists")
     parser.add_argument("--profile", default="dense", help="the second generator's profile")
@@ -366,8 +371,9 @@ def main() -> None:
               "(not counted)")  # fmt: skip
     old, new = records.iloc[:cut], records.iloc[cut:]
     spec = kintrace_spec()
+    spill = Path(args.temp_dir or Path(args.cache_dir) / "duckdb")
     engine = open_engine(EngineConfig(memory_limit=args.memory_limit,
-                                      temp_dir=None))  # fmt: skip
+                                      temp_dir=spill))  # fmt: skip
     try:
         t0, c0 = time.perf_counter(), cpu_seconds()
         features = feature_table(old)

@@ -75,6 +75,8 @@ def candidates(spec: ModelSpec, pairs: pd.DataFrame) -> pd.DataFrame:
     offered = [str(k) for k in spec.kinds.offered]
     adoption = pairs["source_kind_l"].isin(offered) | pairs["source_kind_r"].isin(offered)
     keep = (prob >= t.review_floor) | (adoption & (prob >= t.adoption_offer))
+    if keep.all():
+        return pairs  # filtered in the database already (`runner.candidate_condition`): no copy
     return pairs[keep].reset_index(drop=True)
 
 

@@ -92,9 +92,13 @@ def decide(
     uids = [int(u) for u in features["uid"]]
     names: list[Key] = list(keys) if keys is not None else list(uids)
     name_of = dict(zip(uids, names, strict=True))
-    frame = pairs.reset_index(drop=True).copy()
-    frame["key_l"] = [name_of[int(u)] for u in frame["uid_l"]]
-    frame["key_r"] = [name_of[int(u)] for u in frame["uid_r"]]
+    # a shallow copy: the columns added here are this run's, the scored pairs are not copied
+    frame = pairs.reset_index(drop=True) if not _plain_index(pairs) else pairs.copy(deep=False)
+    for side in ("l", "r"):
+        if keys is None:  # records named by uid: the key is the uid column itself
+            frame[f"key_{side}"] = frame[f"uid_{side}"].to_numpy(dtype="int64")
+        else:
+            frame[f"key_{side}"] = [name_of[int(u)] for u in frame[f"uid_{side}"]]
     constraints = Constraints(
         twins="0301-twins" not in off_set,
         listed_together="0316-listed-together" not in off_set,
@@ -195,3 +199,9 @@ def _clusterer(
         )
 
     return full if touched is None else around
+
+
+def _plain_index(frame: pd.DataFrame) -> bool:
+    """The frame's index is 0..n-1 already (positions are row numbers)."""
+    index = frame.index
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
