@@ -197,7 +197,8 @@ def _notes(
     notes = []
     if probability >= t.auto_link:
         for hold in HOLDS:
-            if hold.applies({**pair, "match_probability": probability}, spec):
+            row = {**pair, "match_probability": probability}
+            if hold.applies(row, spec) and not hold.excused(row, spec):
                 notes.append(
                     f"held for review whatever its probability: {hold.why} (rule {hold.id})"
                 )

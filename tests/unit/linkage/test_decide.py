@@ -191,9 +191,17 @@ def _scored(probability: float) -> pd.DataFrame:
 
 def test_decide_links_a_renamed_record_that_kept_its_identity_and_names_the_rule() -> None:
     features = _registry()
+    # at auto-link it is not held (decision 0322); below it, the unambiguous rule links it
     decided = decide(_scored(0.995), features, kintrace_spec())
+    assert decided.pairs[["status", "rule"]].values.tolist() == [
+        ["auto", "0322-kept-identity-auto"]
+    ]
+    assert decided.person_of[1] == decided.person_of[2]
+    decided = decide(_scored(0.95), features, kintrace_spec())
     assert decided.pairs[["status", "rule"]].values.tolist() == [["auto", "0312-kept-identity"]]
     assert decided.person_of[1] == decided.person_of[2]
+    decided = decide(_scored(0.995), features, kintrace_spec(), off=["0322-kept-identity-auto"])
+    assert decided.pairs[["status", "rule"]].values.tolist() == [["auto", "0312-kept-identity"]]
     held = decide(_scored(0.995), features, kintrace_spec(), off=["0312-kept-identity"])
     assert held.pairs[["status", "rule"]].values.tolist() == [["pending", "0301-renamed"]]
     assert held.person_of[1] != held.person_of[2]

@@ -67,3 +67,15 @@ def test_dates_one_mistyped_digit_apart_do_not_hold_a_pair() -> None:
         assert not evidence_against(pair(typo), kintrace_spec()), typo
     assert _holding(pair("2015-11-27")) == ["0315-dates-against"]
     assert evidence_against(pair("2015-11-27"), kintrace_spec())
+
+
+def test_a_renamed_pair_excused_from_the_hold_is_not_said_to_be_held() -> None:
+    # decision 0322: a renamed adoption pair at auto-link that kept its identity is linked
+    renamed = {**SAME, "source_kind_r": "adoption", "mw_family_name": 0.0,
+               "given_class_l": "kateryna:f", "given_class_r": "kateryna:f",
+               "birth_days_l": 15403.0, "birth_days_r": 15403.0, "mw_sex": 1.0}  # fmt: skip
+    assert not any("held for review" in n for n in _notes(kintrace_spec(), renamed, 0.995,
+                                                             "auto", None))  # fmt: skip
+    other = {**renamed, "given_class_r": "iryna:f"}
+    notes = _notes(kintrace_spec(), other, 0.995, "pending", None)
+    assert any("held for review" in n for n in notes)

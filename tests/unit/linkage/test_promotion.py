@@ -276,3 +276,30 @@ def test_no_sibling_link_without_the_group_or_against_the_evidence() -> None:
         sibling_links(kintrace_spec(), sibling_unlinked, features, persons)["status"].tolist()
         == ["pending"] * 3
     )
+
+
+def _held(row: dict[str, object], spec: ModelSpec | None = None, off: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
+    """Rule `0301-renamed` (with its refinement `0322-kept-identity-auto`) on one auto pair:
+    its status and the rule that set it."""
+    from kintrace.linkage.decide.holds import HOLDS
+
+    spec = spec or kintrace_spec()
+    state = rule_state(pd.DataFrame([{**row, "status": "auto"}]), spec=spec, off=off)
+    (renamed_hold,) = [h for h in HOLDS if h.id == "0301-renamed"]
+    renamed_hold.run(state)
+    return state.status[0], state.rule[0]
+
+
+def test_a_renamed_pair_at_auto_link_that_kept_its_identity_is_not_held() -> None:
+    # decision 0322: the probability reached auto-link and the first name, sex and birth date
+    # (moved by weeks here) agree: linked, the refinement recorded as what set the status
+    sure = {**RENAMED, "match_probability": 0.995, "birth_days_r": 15403.0 + 20}
+    assert _held(sure) == ("auto", "0322-kept-identity-auto")
+    # switched off, or the organisation wants every renamed record reviewed: held as before
+    assert _held(sure, off=frozenset({"0322-kept-identity-auto"})) == ("pending", "0301-renamed")
+    assert _held(sure, off=frozenset({"0312-kept-identity"})) == ("pending", "0301-renamed")
+    no_links = kintrace_spec(Thresholds(link_renamed_adoption=False))
+    assert _held(sure, spec=no_links) == ("pending", "0301-renamed")
+    # what it did not keep: months between the dates, another first name
+    assert _held({**sure, "birth_days_r": 15403.0 + 200}) == ("pending", "0301-renamed")
+    assert _held({**sure, "given_class_r": "iryna:f"}) == ("pending", "0301-renamed")

@@ -146,10 +146,48 @@ def kept_identity(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
 class HoldRule(PairRule):
     """A safety rule: an `auto` pair it applies to becomes `pending` (decision 0301)."""
 
+    def excused(self, pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+        """Whether `pair` is exempt from this hold although `applies` holds (a refinement's
+        exception, see `RenamedHold`); none by default."""
+        return False
+
     def run(self, state: State) -> None:
         rows = state.rows()
         for position, status in enumerate(state.status):
             if status == "auto" and self.test(rows[position], state.spec):
+                state.set(position, "pending", self.id)
+
+
+#: The refinement of `0301-renamed` (decision 0322): a renamed pair at or above auto-link that
+#: kept its identity stays `auto`.
+KEPT_IDENTITY_AUTO = "0322-kept-identity-auto"
+_KEPT_IDENTITY = "0312-kept-identity"
+
+
+class RenamedHold(HoldRule):
+    """`0301-renamed`, with the exception of decision 0322: a renamed pair whose probability
+    reached auto-link and that kept its identity (`kept_identity`: the first name, the sex and
+    the birth date, the same or moved as the listing's kind moves it) is not held; the rule
+    `0322-kept-identity-auto` is recorded as what set its status. Off with that rule, with
+    `0312-kept-identity` or with `Thresholds.link_renamed_adoption=False`."""
+
+    def excused(self, pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+        probability = float(pair.get("match_probability", 0.0))
+        return (
+            spec.thresholds.link_renamed_adoption
+            and probability >= spec.thresholds.auto_link
+            and kept_identity(pair, spec)
+        )
+
+    def run(self, state: State) -> None:
+        excusing = state.on(KEPT_IDENTITY_AUTO) and state.on(_KEPT_IDENTITY)
+        rows = state.rows()
+        for position, status in enumerate(state.status):
+            if status != "auto" or not self.test(rows[position], state.spec):
+                continue
+            if excusing and self.excused(rows[position], state.spec):
+                state.set(position, "auto", KEPT_IDENTITY_AUTO)
+            else:
                 state.set(position, "pending", self.id)
 
 
@@ -160,7 +198,7 @@ HOLDS: tuple[HoldRule, ...] = (
         stage=Stage.HOLD,
         test=two_first_names,
     ),
-    HoldRule(
+    RenamedHold(
         id="0301-renamed",
         why="a record from an adoption listing under another surname: names are replaced there",
         stage=Stage.HOLD,

@@ -13,6 +13,7 @@ from typing import Generic, TypeVar, cast
 import pandas as pd
 
 from kintrace.linkage.clustering import Link
+from kintrace.linkage.decide.holds import KEPT_IDENTITY_AUTO
 from kintrace.linkage.decide.rules import State
 from kintrace.linkage.decide.siblings import SIBLING_LINKS
 from kintrace.linkage.decide.table import BY_ID, RULES
@@ -84,11 +85,12 @@ def decide(
     a reviewer's decision), only the persons around them are clustered again.
 
     `off`: ids of rules to switch off (`table.switchable()`); a spec's thresholds switch some
-    too (`link_renamed_adoption=False` turns off `0312-kept-identity` and `0314-sibling-links`).
+    too (`link_renamed_adoption=False` turns off `0312-kept-identity`, `0322-kept-identity-auto`
+    and `0314-sibling-links`).
     """
     off_set = check_off(off)
     if not spec.thresholds.link_renamed_adoption:
-        off_set |= {KEPT_IDENTITY, SIBLING_LINKS}
+        off_set |= {KEPT_IDENTITY, KEPT_IDENTITY_AUTO, SIBLING_LINKS}
     uids = [int(u) for u in features["uid"]]
     names: list[Key] = list(keys) if keys is not None else list(uids)
     name_of = dict(zip(uids, names, strict=True))

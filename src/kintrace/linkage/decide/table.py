@@ -87,7 +87,14 @@ CONSTRAINTS: tuple[Rule, ...] = (
 
 RULES: tuple[Rule, ...] = (
     THRESHOLDS,
-    *HOLDS,
+    *HOLDS[:2],
+    Rule(
+        id=holds.KEPT_IDENTITY_AUTO,
+        why="a renamed pair at or above auto-link that kept its identity (0312, 0321) is not held",
+        stage=Stage.REFINE,
+        refines="0301-renamed",
+    ),
+    *HOLDS[2:],
     *CONSTRAINTS,
     SetRule(
         id=offers.SIBLING_OFFERS,
