@@ -12,11 +12,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kintrace.accounts.actors import command_line
 from kintrace.cli.command import cli_actor, fail, opened_store
 from kintrace.cli.settings import settings_from
-from kintrace.exchange.errors import ExchangeError
 from kintrace.services import exchange as service
+from kintrace.services.accounts import command_line
+from kintrace.services.errors import ExchangeError
 
 app = typer.Typer(
     help="Lists of sought children exchanged with a mediator or counterpart (docs/exchange.md).",

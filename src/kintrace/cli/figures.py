@@ -13,12 +13,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kintrace.accounts.errors import AccountError
 from kintrace.cli.command import cli_actor, fail, opened_store
 from kintrace.cli.settings import settings_from
 from kintrace.services import figures as figure_service
 from kintrace.services.accounts import command_actor
-from kintrace.signing import SigningKeyError
+from kintrace.services.errors import AccountError, SigningKeyError
 
 app = typer.Typer(
     help="Published figures: counts of children with disclosure control (docs/figures.md).",

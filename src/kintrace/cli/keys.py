@@ -9,7 +9,8 @@ import typer
 
 from kintrace.cli.command import fail
 from kintrace.cli.settings import settings_from
-from kintrace.signing import SigningKeyError, load_or_create_signer
+from kintrace.services.errors import SigningKeyError
+from kintrace.services.keys import public_signing_key
 
 
 def signing_key(
@@ -23,14 +24,13 @@ def signing_key(
     packages and figures (created in the data directory on first use). Give it to anyone who must
     check a signature; the private half never leaves the data directory."""
     try:
-        signer = load_or_create_signer(settings_from(ctx).home)
+        key = public_signing_key(settings_from(ctx).home)
     except (SigningKeyError, OSError) as exc:
         raise fail(str(exc)) from None
-    pem = signer.public_key_pem()
     if out is not None:
-        out.write_bytes(pem)
-    typer.echo(f"key id: {signer.key_id}")
-    typer.echo(pem.decode("ascii"), nl=False)
+        out.write_bytes(key.pem)
+    typer.echo(f"key id: {key.key_id}")
+    typer.echo(key.pem.decode("ascii"), nl=False)
 
 
 def register(app: typer.Typer) -> None:

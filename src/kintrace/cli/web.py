@@ -9,9 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kintrace.accounts.actors import command_line
 from kintrace.cli.settings import settings_from
 from kintrace.services import accounts
+from kintrace.services.accounts import command_line
 from kintrace.services.context import Store, StoreError, open_store
 
 #: The audit log's actor of the account commands (the operator of the installation).

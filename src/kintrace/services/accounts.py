@@ -20,6 +20,7 @@ from kintrace.accounts import demo, tokens, users
 from kintrace.accounts.actors import Actor, command_line, of_user
 from kintrace.accounts.demo import DemoAccount, DemoOnly
 from kintrace.accounts.errors import AccountError
+from kintrace.accounts.roles import Role
 from kintrace.accounts.users import User, get_user_by_name
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "Actor",
     "DemoAccount",
     "DemoOnly",
+    "Role",
+    "User",
     "agency_actor",
     "command_actor",
     "command_line",

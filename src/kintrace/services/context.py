@@ -5,6 +5,10 @@ SQLAlchemy (import-linter contract in pyproject.toml). They open the registry he
 of work from it (`Store.session()`, or the web's per-request factories from `sessions_for`)
 and hand it to the services, which hold the queries. `Session` is re-exported only as the type
 of that unit of work, so a route or a command can name what it passes on.
+
+A web request that only reads defers its audit entries (`defer_audit`) and writes them after its
+read in a short write transaction of its own (`take_deferred_audit`, `write_deferred_audit`),
+before the page is sent (kintrace.audit, decision 0402).
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kintrace.audit import defer as defer_audit
+from kintrace.audit import take_deferred as take_deferred_audit
+from kintrace.audit import write_deferred as write_deferred_audit
 from kintrace.store.engine import WRITE_OPTION, Store, open_store
 from kintrace.store.errors import StoreBusy, StoreError
 from kintrace.store.web_tables import HOME_AGENCY_ID
@@ -29,8 +36,11 @@ __all__ = [
     "StoreError",
     "collision_name",
     "database_busy",
+    "defer_audit",
     "open_store",
     "sessions_for",
+    "take_deferred_audit",
+    "write_deferred_audit",
 ]
 
 #: The driver's operational error (a lock time-out, a lost connection) as SQLAlchemy raises it:

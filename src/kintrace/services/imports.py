@@ -18,15 +18,16 @@ from sqlalchemy.orm import Session
 
 from kintrace.accounts.actors import Actor
 from kintrace.registry import name_index, scope
-from kintrace.registry.columns import MappingError, map_columns
+from kintrace.registry.columns import EXTRA, FIELDS, IGNORE, SYNONYMS, MappingError, map_columns
 from kintrace.registry.dates import DATE_ORDERS
 from kintrace.registry.errors import RegistryError
 from kintrace.registry.importer import ImportSummary, import_file
 from kintrace.registry.manifest import ManifestEntry, read_manifest
 from kintrace.registry.mapfile import ReadOptions, read_map_file, write_map_file
+from kintrace.registry.preview import Preview, batch_options, preview_file, saved_options
 from kintrace.registry.readers import open_reader
 from kintrace.registry.sources import SOURCE_KINDS, SourceDetails, ensure_source
-from kintrace.registry.uploads import upload_dir
+from kintrace.registry.uploads import StagedUpload, stage_upload, staged_upload, upload_dir
 from kintrace.registry.validation import SOURCE_NAME
 from kintrace.store.engine import Store
 from kintrace.store.registry_tables import QuarantinedRow, Source
@@ -36,18 +37,32 @@ class UploadRefused(ValueError):
     """The file cannot be imported; the message says why and how to fix it."""
 
 
+# With the import itself: the mapping step of the web's import (the upload kept until its
+# columns are confirmed, read as the import will read it, with the options of the source's or
+# the quarantined row's import) and the column targets the help page lists.
 __all__ = [
     "DATE_ORDERS",
+    "EXTRA",
+    "FIELDS",
+    "IGNORE",
     "SOURCE_KINDS",
+    "SYNONYMS",
     "ImportSummary",
     "ManifestEntry",
+    "Preview",
     "ReadOptions",
     "SourceDetails",
+    "StagedUpload",
     "UploadRefused",
+    "batch_options",
     "import_file_as",
     "import_for_agency",
+    "preview_file",
     "read_manifest",
     "read_map_file",
+    "saved_options",
+    "stage_upload",
+    "staged_upload",
     "upload_dir",
     "write_map_file",
 ]

@@ -10,7 +10,7 @@ A request passes three steps, in this order (decision 0402):
 3. `get_db` gives the route its transaction, begun at the route's first query: after the body
    was read, so a slow client never holds the write lock. Routes that change something take the
    write lock up front; reads collect their audit entries and write them in a short transaction
-   of their own before the page is sent (`kintrace.audit.defer`).
+   of their own before the page is sent (`kintrace.services.context.defer_audit`).
 """
 
 from __future__ import annotations
@@ -25,9 +25,15 @@ from fastapi import Depends, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from kintrace import audit
 from kintrace.services import signin
-from kintrace.services.context import DriverError, Session, StoreBusy
+from kintrace.services.context import (
+    DriverError,
+    Session,
+    StoreBusy,
+    defer_audit,
+    take_deferred_audit,
+    write_deferred_audit,
+)
 from kintrace.services.signin import User
 from kintrace.web import i18n
 from kintrace.web.inputs import bad_text
@@ -130,14 +136,14 @@ def get_db(request: Request) -> Iterator[Session]:
     writes = route_writes(request)
     db: Session = (state.write_sessions if writes else state.read_sessions)()
     if not writes:
-        audit.defer(db)
+        defer_audit(db)
     try:
         yield db
         db.commit()
-        entries = audit.take_deferred(db)
+        entries = take_deferred_audit(db)
         if entries:
             with state.write_sessions.begin() as writer:
-                audit.write_deferred(writer, entries)
+                write_deferred_audit(writer, entries)
     except BaseException:
         db.rollback()
         raise

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from kintrace.accounts.roles import Role
+from kintrace.services.accounts import Role
 
 
 class Gate(Enum):

@@ -12,10 +12,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
-from kintrace.accounts.actors import of_user
-from kintrace.accounts.roles import Role
 from kintrace.services import audit as audit_service
 from kintrace.services import users as user_admin
+from kintrace.services.accounts import Role, of_user
 from kintrace.web import i18n
 from kintrace.web.deps import DbDep, UserDep, guard, now_utc
 from kintrace.web.rendering import render

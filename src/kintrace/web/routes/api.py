@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from kintrace.accounts.actors import of_user
 from kintrace.services import dashboard, persons, sources
 from kintrace.services import records as record_service
+from kintrace.services.accounts import of_user
 from kintrace.services.imports import UploadRefused
 from kintrace.services.records import SearchError, SearchQuery
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard

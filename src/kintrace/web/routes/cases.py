@@ -16,12 +16,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from kintrace.accounts.actors import of_user
 from kintrace.cases import WorkflowRefused
 from kintrace.services import cases as case_service
 from kintrace.services import children
 from kintrace.services import evidence as evidence_service
 from kintrace.services import exchange as exchange_service
+from kintrace.services.accounts import of_user
 from kintrace.services.cases import CaseNotFound, CaseView
 from kintrace.services.evidence import Target
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc

@@ -10,10 +10,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from kintrace.accounts.actors import of_user
 from kintrace.services import cases as case_service
 from kintrace.services import children, review
 from kintrace.services import dashboard as dashboard_service
+from kintrace.services.accounts import of_user
 from kintrace.web import charts, i18n
 from kintrace.web.deps import DbDep, UserDep, guard, now_utc
 from kintrace.web.i18n import N_

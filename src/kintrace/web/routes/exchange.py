@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from kintrace.accounts.actors import of_user
-from kintrace.exchange.errors import ExchangeNotFound
 from kintrace.services import exchange as service
+from kintrace.services.accounts import of_user
+from kintrace.services.errors import ExchangeNotFound
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.i18n import N_
 from kintrace.web.rendering import render

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from kintrace.accounts.actors import of_user
+from kintrace.services.accounts import of_user
 from kintrace.web import i18n
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.i18n import N_

@@ -17,7 +17,7 @@ from importlib import resources
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from kintrace.registry.columns import FIELDS, SYNONYMS
+from kintrace.services.imports import FIELDS, SYNONYMS
 from kintrace.web.deps import guard
 from kintrace.web.rendering import render
 

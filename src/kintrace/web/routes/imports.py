@@ -19,17 +19,24 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from kintrace.accounts.actors import of_user
-from kintrace.accounts.users import User
-from kintrace.registry.columns import EXTRA, FIELDS, IGNORE
-from kintrace.registry.dates import DATE_ORDERS
-from kintrace.registry.errors import RegistryError
-from kintrace.registry.mapfile import ReadOptions
-from kintrace.registry.preview import batch_options, preview_file, saved_options
-from kintrace.registry.uploads import StagedUpload, stage_upload, staged_upload
 from kintrace.services import imports as import_service
 from kintrace.services import quarantine
+from kintrace.services.accounts import User, of_user
 from kintrace.services.context import Store
+from kintrace.services.errors import RegistryError
+from kintrace.services.imports import (
+    DATE_ORDERS,
+    EXTRA,
+    FIELDS,
+    IGNORE,
+    ReadOptions,
+    StagedUpload,
+    batch_options,
+    preview_file,
+    saved_options,
+    stage_upload,
+    staged_upload,
+)
 from kintrace.web.deps import DbDep, FormDep, NotFound, UserDep, guard
 from kintrace.web.i18n import N_
 from kintrace.web.inputs import Id, count_from_text

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from kintrace.accounts.actors import of_user
 from kintrace.services import evidence, persons, records
+from kintrace.services.accounts import of_user
 from kintrace.services.evidence import Target
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.inputs import Id

@@ -15,10 +15,9 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from kintrace.accounts.actors import of_user
-from kintrace.accounts.users import User
 from kintrace.cases import ReviewPolicy, Verdict, WorkflowRefused
 from kintrace.services import children, review
+from kintrace.services.accounts import User, of_user
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
 from kintrace.web.inputs import MAX_ID, Id, count_from_text
 from kintrace.web.rendering import render

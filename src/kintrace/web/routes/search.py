@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from kintrace.accounts.actors import of_user
 from kintrace.services import records as record_service
 from kintrace.services import sources as source_service
+from kintrace.services.accounts import of_user
 from kintrace.services.records import SearchError, SearchQuery, SearchResult
 from kintrace.web.deps import DbDep, UserDep, guard
 from kintrace.web.inputs import id_from_text

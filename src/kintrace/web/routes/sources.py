@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from kintrace.accounts.actors import of_user
 from kintrace.services import sources as source_service
+from kintrace.services.accounts import of_user
 from kintrace.web.deps import DbDep, UserDep, guard
 from kintrace.web.rendering import render
 
