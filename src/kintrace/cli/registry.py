@@ -414,15 +414,17 @@ def _print_reading(s: ImportSummary) -> None:
 @sources_app.callback()
 def sources_command(ctx: typer.Context, user: UserOption = None) -> None:
     """List the sources with their kind, records and imports (the home agency's, or --user's
-    agency's, as the web's sources page shows them), then the registry's totals."""
+    agency's, as the web's sources page shows them), then the installation's totals (not in a
+    web user's place)."""
     if ctx.invoked_subcommand is not None:
         return
     with (
         opened_store(ctx, reported=(RegistryError, AccountError)) as store,
         store.session() as session,
     ):
-        rows = source_service.listing(session, command_actor(session, cli_actor(), user))
-        status = source_service.totals(session)
+        actor = command_actor(session, cli_actor(), user)
+        rows = source_service.listing(session, actor)
+        status = source_service.totals(session, actor)
     table = Table(title="Sources")
     table.add_column("source", no_wrap=True)
     table.add_column("kind")
@@ -440,7 +442,8 @@ def sources_command(ctx: typer.Context, user: UserOption = None) -> None:
             (row.file_sha256 or "")[:12],
         )
     out.print(table)
-    _print_status(status)
+    if status is not None:
+        _print_status(status)
 
 
 @sources_app.command("set-kind")
@@ -479,14 +482,17 @@ def status_command(
     ] = None,
 ) -> None:
     """Totals, then the dashboard's figures: persons, cases by facet, review progress, records
-    by source and by month of arrival (the same service as the web's dashboard)."""
+    by source and by month of arrival (the same service as the web's dashboard). With --user,
+    that user's agency's figures only, without the installation's totals."""
     with (
         opened_store(ctx, reported=(RegistryError, AccountError)) as store,
         store.session() as session,
     ):
-        status = source_service.totals(session)
-        figures = dashboard_service.figures(session, command_actor(session, cli_actor(), user))
-    _print_status(status)
+        actor = command_actor(session, cli_actor(), user)
+        status = source_service.totals(session, actor)
+        figures = dashboard_service.figures(session, actor)
+    if status is not None:
+        _print_status(status)
     _print_dashboard(figures)
 
 

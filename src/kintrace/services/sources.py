@@ -101,9 +101,13 @@ def listing(db: Session, actor: Actor) -> list[SourceRow]:
     return list_sources(db, agency_id=actor.agency_id)
 
 
-def totals(db: Session) -> RegistryStatus:
+def totals(db: Session, actor: Actor) -> RegistryStatus | None:
     """The installation's totals (sources, records, versions, imports, open quarantine rows,
-    audit entries): counts only, for the operator's `kintrace sources` and `kintrace status`."""
+    audit entries): counts only, for the command line's operator (`kintrace sources`,
+    `kintrace status`). None for anyone acting as a web user (`--user`): their agency's web
+    pages show no other agency's figures, so the command in their place does not either."""
+    if actor.role is not None:
+        return None
     return registry_status(db)
 
 

@@ -43,10 +43,26 @@ def test_kintrace_sources_lists_the_agencys_sources_like_the_web_page(
         code, output = _cli(sqlite_settings, "sources", "--user", user)
         assert code == 0, output
         assert set(_SOURCE.findall(output)) == web == expected
+        assert "Registry:" not in output  # no other agency's figures, as on the web
     code, output = _cli(sqlite_settings, "sources")  # the operator: the home agency's
     assert code == 0, output
     assert set(_SOURCE.findall(output)) == {"list-a", "list-r"}
-    assert "Registry: 3 sources" in output  # the installation's totals stay whole
+    assert "Registry: 3 sources" in output  # the operator: the installation's totals
+
+
+def test_kintrace_status_in_a_users_place_shows_no_installation_totals(
+    seeded: dict[str, int], sqlite_settings: Settings
+) -> None:
+    """`kintrace status --user` printed the whole installation's counts (every agency's sources,
+    records, quarantined rows) above the user's agency's dashboard figures; the web's dashboard
+    shows the agency's only."""
+    code, output = _cli(sqlite_settings, "status", "--user", "u-partner")
+    assert code == 0, output
+    assert "Registry:" not in output
+    assert "Agency: " in output and "1 records" in output, output
+    code, output = _cli(sqlite_settings, "status")
+    assert code == 0, output
+    assert "Registry: 3 sources, 5 records" in output
 
 
 def _audited(store: Store, action: str) -> list[tuple[str, str]]:
