@@ -54,6 +54,8 @@ EXPORT_HELP = (
     "[bold]kintrace import FILE[/]: each row that is now valid resolves its quarantine entry."
 )
 out = Console()
+#: Below this width `records search` prints one block per record instead of a table.
+NARROW_CONSOLE = 100
 err = Console(stderr=True)
 
 records_app = typer.Typer(
@@ -586,6 +588,22 @@ def records_search(
         actor = command_actor(session, cli_actor(), user)
         result = record_service.search(session, actor, query)
     more = " (more match: narrow the search)" if result.truncated else ""
+    if out.width < NARROW_CONSOLE:
+        # a table would leave the name a few letters wide beside the whole SOURCE:ID: one
+        # block per record instead, the id whole on its own line and the name under it
+        out.print(f"{len(result.hits)} record(s){more}", markup=False)
+        for hit in result.hits:
+            born = [hit.sex or "", hit.birth_date or ""]
+            if hit.age is not None:
+                born.append(f"age {hit.age}")
+            out.print(f"{hit.source}:{hit.record_id}  (version {hit.version})", markup=False,
+                      no_wrap=True, overflow="ignore", crop=False, highlight=False)  # fmt: skip
+            out.print(
+                "  " + " · ".join([hit.name, *(b for b in born if b)]),
+                markup=False,
+                highlight=False,
+            )
+        return
     table = Table(title=f"{len(result.hits)} record(s){more}")
     for column in ("record", "version", "name", "sex", "birth date", "age"):
         whole = column in ("record", "birth date")

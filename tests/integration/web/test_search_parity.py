@@ -181,3 +181,25 @@ def test_quarantine_list_is_scoped_and_audited_like_the_quarantine_page(  # type
         (True, False),
         (True, True),
     ]
+
+
+def test_an_80_column_terminal_keeps_ids_and_names_whole(  # type: ignore[no-untyped-def]
+    sqlite_settings: Settings, sqlite_store: Store, seeded: dict[str, int], tmp_path: Path
+) -> None:
+    """Issue 12, finding 8: in a terminal of 80 columns `records search` prints one block per
+    record, the SOURCE:ID whole on its own line and the name whole under it (a table there
+    left the name four letters wide); from 100 columns on it is a table, ids whole too."""
+    long_source = "demo_ua_family_reports_of_a_long_name"
+    rows = [(long_source, "UAF-0001043", "Людмила", "Ковальчук", "2009-08-18", "Херсон")]
+    import_file(sqlite_store, write_records_csv(tmp_path / "l.csv", rows), actor="test")
+    args = ["--home", str(sqlite_settings.home), "records", "search", "Kovalchuk"]
+    env = {"KINTRACE_DATABASE_URL": ""}
+    narrow = CliRunner().invoke(cli_app, args, env={**env, "COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    lines = narrow.output.splitlines()
+    assert f"{long_source}:UAF-0001043  (version 1)" in lines
+    assert "  Ковальчук Людмила · 2009-08-18" in lines
+    assert "  Ковальчук Олександр · 2012-03-14" in lines  # list-a:a1
+    assert set(_CLI_REF.findall(narrow.output)) == {("list-a", "a1"), ("list-r", "r1")}
+    wide = CliRunner().invoke(cli_app, args, env={**env, "COLUMNS": "160"})
+    assert f"{long_source}:UAF-0001043" in wide.output and "┃ name" in wide.output
