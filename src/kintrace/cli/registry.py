@@ -584,9 +584,13 @@ def records_search(
     if query.empty:
         raise fail("Give a name, --birth, --place or --source to search for.")
     reported = (RegistryError, AccountError, SearchError)
-    with opened_store(ctx, reported=reported) as store, store.session(write=True) as session:
-        actor = command_actor(session, cli_actor(), user)
-        result = record_service.search(session, actor, query)
+    with opened_store(ctx, reported=reported) as store:
+        # A list imported by a command that stopped before indexing it (decision 0420).
+        if import_service.index_names(store):
+            out.print("the name index was behind: brought up to date", highlight=False)
+        with store.session(write=True) as session:
+            actor = command_actor(session, cli_actor(), user)
+            result = record_service.search(session, actor, query)
     more = " (more match: narrow the search)" if result.truncated else ""
     if out.width < NARROW_CONSOLE:
         # a table would leave the name a few letters wide beside the whole SOURCE:ID: one

@@ -27,6 +27,7 @@ from kintrace.exchange.errors import ExchangeNotFound, ExchangeRefused
 from kintrace.exchange.partners import now_text, partner_by_id, verify_key_pem
 from kintrace.exchange.requests import request_children
 from kintrace.exchange.status import Status, classify
+from kintrace.registry import name_index
 from kintrace.registry.dates import parse_partial_date
 from kintrace.registry.importer import import_file
 from kintrace.registry.sources import SourceDetails
@@ -422,4 +423,5 @@ def _enter_registry(
             ),
             agency_id=agency_id,
         )
+    name_index.catch_up(store)  # the answer's records searchable, after the import's commit
     return ids

@@ -79,6 +79,9 @@ class Hit:
 class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     truncated: bool = False
+    #: A list was imported since the name index was brought up to date: its records may be
+    #: missing from the hits until the index has caught up (`name_index.catch_up`).
+    index_behind: bool = False
 
 
 def parse_birth(text: str) -> tuple[int, int | None, int | None]:
@@ -112,7 +115,7 @@ def search(db: Session, *, agency_id: int, query: SearchQuery) -> SearchResult:
     """
     if query.empty:
         return SearchResult()
-    name_index.refresh(db)
+    behind = name_index.behind(db)  # a read: search never writes the index (decision 0420)
     current = and_(
         RecordVersion.record_pk == Record.id, RecordVersion.version == Record.current_version
     )
@@ -164,7 +167,7 @@ def search(db: Session, *, agency_id: int, query: SearchQuery) -> SearchResult:
     limit = max(1, min(query.limit, MAX_RESULTS))
     rows = db.execute(stmt.order_by(Record.id).limit(limit + 1)).all()
     hits = [_hit(row) for row in rows[:limit]]
-    return SearchResult(hits=hits, truncated=len(rows) > limit)
+    return SearchResult(hits=hits, truncated=len(rows) > limit, index_behind=behind)
 
 
 def _hit(row) -> Hit:

@@ -9,11 +9,13 @@ a file whole too; its manifest and column-map files are read and written here as
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.actors import Actor
@@ -29,8 +31,10 @@ from kintrace.registry.readers import open_reader
 from kintrace.registry.sources import SOURCE_KINDS, SourceDetails, ensure_source
 from kintrace.registry.uploads import StagedUpload, stage_upload, staged_upload, upload_dir
 from kintrace.registry.validation import SOURCE_NAME
-from kintrace.store.engine import Store
+from kintrace.store.engine import Store, StoreBusy
 from kintrace.store.registry_tables import QuarantinedRow, Source
+
+_log = logging.getLogger(__name__)
 
 
 class UploadRefused(ValueError):
@@ -57,6 +61,7 @@ __all__ = [
     "batch_options",
     "import_file_as",
     "import_for_agency",
+    "index_names",
     "preview_file",
     "read_manifest",
     "read_map_file",
@@ -81,8 +86,9 @@ def import_file_as(
 ) -> ImportSummary:
     """Import one file (`kintrace import`) as `actor`, for `actor`'s agency, in the registry's
     own transaction, audited there. A file naming another agency's source is refused whole
-    (ImportRefused); sources new with it become the agency's."""
-    return import_file(
+    (ImportRefused); sources new with it become the agency's. The new records are then indexed
+    for search, in short transactions after the import's commit (decision 0420)."""
+    summary = import_file(
         store,
         path,
         actor=actor.name,
@@ -93,6 +99,19 @@ def import_file_as(
         progress=progress,
         agency_id=actor.agency_id,
     )
+    index_names(store)
+    return summary
+
+
+def index_names(store: Store) -> int:
+    """Bring the name index up to date after an import's commit (`name_index.catch_up`);
+    returns the records indexed. A busy database must not turn an import that went in into a
+    failure: nothing is lost, the warning is logged and the next search catches up."""
+    try:
+        return name_index.catch_up(store)
+    except (StoreBusy, OperationalError) as exc:
+        _log.warning("name index not brought up to date after the import: %s", type(exc).__name__)
+        return 0
 
 
 def import_for_agency(
@@ -133,7 +152,7 @@ def import_for_agency(
         )
     except (RegistryError, MappingError) as exc:
         raise UploadRefused(str(exc)) from None
-    name_index.refresh(db)
+    index_names(store)  # searchable now, in short writes after the import's commit
     quarantined = (
         db.execute(select(QuarantinedRow.id).where(QuarantinedRow.batch_id == summary.batch_id))
         .scalars()

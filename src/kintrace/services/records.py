@@ -15,6 +15,7 @@ from kintrace.registry import records as registry_records
 from kintrace.registry import search as registry_search
 from kintrace.registry.record_view import FIELDS, RecordNotFound, RecordView
 from kintrace.registry.search import Hit, SearchError, SearchQuery, SearchResult
+from kintrace.store.engine import Store
 
 #: A record with every version and where each came from (`kintrace records show`).
 RecordHistory = registry_records.RecordView
@@ -28,6 +29,7 @@ __all__ = [
     "SearchError",
     "SearchQuery",
     "SearchResult",
+    "catch_up_index",
     "history",
     "load",
     "read",
@@ -72,9 +74,16 @@ def load(db: Session, actor: Actor, record_pk: int) -> RecordView:
 
 
 def refresh_index(db: Session) -> None:
-    """Bring the name-key index up to date with the records (lists imported since it was last
-    written become searchable); the web app does it when it starts."""
+    """Bring the name-key index up to date with the records in the caller's write transaction
+    (lists imported since it was last written become searchable)."""
     name_index.refresh(db)
+
+
+def catch_up_index(store: Store) -> int:
+    """Bring the name-key index up to date in short write transactions of its own (the import's
+    callers after its commit, the web app at start and when a search finds it behind, the
+    command line's search); returns the records indexed. Search itself never writes it."""
+    return name_index.catch_up(store)
 
 
 def history(db: Session, actor: Actor, ref: str) -> RecordHistory:

@@ -26,6 +26,7 @@ from kintrace.services.context import (
 from kintrace.timezones import zone_named
 from kintrace.web import i18n
 from kintrace.web.deps import CsrfFailed, NotFound, SignInRequired
+from kintrace.web.indexjobs import IndexCatchUp
 from kintrace.web.limits import BodyLimits, upload_paths
 from kintrace.web.linkjobs import link_jobs_for
 from kintrace.web.options import WebOptions
@@ -63,8 +64,8 @@ def create_app(
     app.state.zone = zone_named(settings.time_zone)
     app.state.jinja = make_environment(app.state.zone)
     app.state.link_jobs = link_jobs_for(store)  # link runs after web imports
-    with store.session(write=True) as db:  # lists imported since the last start: searchable now
-        records.refresh_index(db)
+    records.catch_up_index(store)  # lists imported since the last start: searchable now
+    app.state.index_catch_up = IndexCatchUp(lambda: records.catch_up_index(store))
     with store.session() as db:
         demo = accounts.synthetic_demo(db)
     app.state.demo_flag = lambda: demo

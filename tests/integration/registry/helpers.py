@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from kintrace.registry import name_index
 from kintrace.registry.importer import ImportSummary, import_file
 from kintrace.store.engine import Store
 
@@ -29,7 +30,10 @@ def child(n: int, *, notes: str = "SYNTHETIC", source: str = "fam") -> list[str]
 
 
 def run_import(store: Store, path: Path, **kwargs: object) -> ImportSummary:
-    return import_file(store, path, actor="test", **kwargs)  # type: ignore[arg-type]
+    """The import, then the name index caught up, as every caller of the import does (0420)."""
+    summary = import_file(store, path, actor="test", **kwargs)  # type: ignore[arg-type]
+    name_index.catch_up(store)
+    return summary
 
 
 def counts(store: Store) -> dict[str, int]:

@@ -36,6 +36,7 @@ from tests.integration.web.conftest import (
 from kintrace.accounts import tokens, users
 from kintrace.accounts.roles import Role
 from kintrace.config import Settings
+from kintrace.registry.importer import import_file
 from kintrace.store.engine import WRITE_OPTION, Store
 from kintrace.store.registry_tables import Record, Source
 from kintrace.store.web_tables import api_tokens
@@ -44,7 +45,7 @@ from kintrace.web.options import WebOptions
 from kintrace.web.routes import ROUTERS
 from kintrace.web.security import CSP
 from support.live import SlowRequest, serving
-from support.seed import add_user_with_totp
+from support.seed import add_user_with_totp, write_records_csv
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -142,6 +143,50 @@ def test_finding2_a_read_survives_a_write_committed_while_it_reads(
     assert client.get("/records/1").status_code == 200
     assert client.get("/api/v1/records/1").status_code == 200
     assert _audit_count(sqlite_store, "records.read") == before + 2  # each read still audited
+
+
+def test_load_a_search_after_an_import_survives_a_write_committed_while_it_reads(
+    app, signed_in, sqlite_store: Store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The load bench's 503s on POST /search (issue 11 acceptance): a list came in and the
+    search brought the name index up to date inside its read transaction; another request
+    committing meanwhile (the link run, an audit entry) made that write fail with 'database is
+    locked'. Search never writes the index now: it answers from the index as it is, says so, and
+    the app catches the index up beside it; the next search finds the new list."""
+    client = signed_in("u-caseworker")
+    bearer = {"Authorization": f"Bearer {_api_token(sqlite_store, 'u-caseworker')}"}
+    new_list = [("list-new", "n1", "Ярина", "Тимошенко", "2013-05-02", "Херсон")]
+    import_file(sqlite_store, write_records_csv(tmp_path / "new.csv", new_list), actor="test")
+    someone_wrote: list[str] = []
+
+    def write_once_the_search_reads(conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+        reading = not conn.get_execution_options().get(WRITE_OPTION, False)
+        if reading and "import_batches" in statement and not someone_wrote:
+            someone_wrote.append(statement)
+            with sqlite_store.session(write=True) as other:  # any other request's write
+                other.execute(
+                    text("INSERT INTO instance_flags (key, value) VALUES (:k, 'x')"),
+                    {"k": f"probe-{uuid.uuid4().hex}"},
+                )
+
+    before = _audit_count(sqlite_store, "records.search")
+    event.listen(sqlite_store.engine, "after_cursor_execute", write_once_the_search_reads)
+    try:
+        first = client.post("/api/v1/search", json={"name": "Тимошенко"}, headers=bearer)
+    finally:
+        event.remove(sqlite_store.engine, "after_cursor_execute", write_once_the_search_reads)
+    assert someone_wrote, "the search did not read the import batches"
+    assert first.status_code == 200, first.text[:300]
+    assert first.json()["index_behind"] is True
+    assert _audit_count(sqlite_store, "records.search") == before + 1
+    assert app.state.index_catch_up.wait(60)
+    again = client.post("/api/v1/search", json={"name": "Тимошенко"}, headers=bearer)
+    assert again.status_code == 200
+    assert again.json()["index_behind"] is False
+    assert [h["record_id"] for h in again.json()["hits"]] == ["n1"]
+    token = csrf_of(client, "/search")
+    page = client.post("/search", data={"name": "Тимошенко", "csrf_token": token})
+    assert page.status_code == 200 and "Тимошенко" in page.text
 
 
 def _audit_count(store: Store, action: str) -> int:

@@ -52,7 +52,7 @@ def api_sources(db: DbDep, user: UserDep) -> list[dict[str, Any]]:
 
 
 @router.post("/search", name="api_search")
-def api_search(body: SearchBody, db: DbDep, user: UserDep) -> dict[str, Any]:
+def api_search(request: Request, body: SearchBody, db: DbDep, user: UserDep) -> dict[str, Any]:
     query = SearchQuery(
         name=body.name, birth=body.birth, place=body.place, source_id=body.source_id
     )
@@ -60,7 +60,13 @@ def api_search(body: SearchBody, db: DbDep, user: UserDep) -> dict[str, Any]:
         result = record_service.search(db, of_user(user), query)
     except SearchError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
-    return {"hits": [asdict(h) for h in result.hits], "truncated": result.truncated}
+    if result.index_behind:  # search never writes the index: catch up beside it
+        request.app.state.index_catch_up.request()
+    return {
+        "hits": [asdict(h) for h in result.hits],
+        "truncated": result.truncated,
+        "index_behind": result.index_behind,
+    }
 
 
 @router.get("/records/{record_pk}", name="api_record")

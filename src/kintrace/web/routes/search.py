@@ -54,6 +54,8 @@ def search_post(
     else:
         try:
             result = record_service.search(db, of_user(user), query)
+            if result.index_behind:  # search never writes the index: catch up beside it
+                request.app.state.index_catch_up.request()
         except SearchError as exc:
             error = str(exc)
     status = 400 if bad_source else 200
