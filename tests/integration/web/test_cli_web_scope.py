@@ -7,9 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
+from tests.integration.web.conftest import LOOPBACK, seed_agencies, sign_in
 from typer.testing import CliRunner
 
 from kintrace.accounts.actors import Actor
@@ -20,31 +23,40 @@ from kintrace.services import linkage
 from kintrace.services.errors import LinkInputError
 from kintrace.store.audit_tables import AuditEntry
 from kintrace.store.engine import Store
+from kintrace.web.app import create_app
+from kintrace.web.options import WebOptions
 
 _SOURCE = re.compile(r"\blist-[a-z]\b")
 
 
 def _cli(settings: Settings, *args: str) -> tuple[int, str]:
+    url = "" if settings.is_sqlite else settings.database_url
     result = CliRunner().invoke(
         cli_app,
         ["--home", str(settings.home), *args],
-        env={"KINTRACE_DATABASE_URL": "", "COLUMNS": "220"},
+        env={"KINTRACE_DATABASE_URL": url, "COLUMNS": "220"},
     )
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.output
 
 
 def test_kintrace_sources_lists_the_agencys_sources_like_the_web_page(
-    seeded: dict[str, int], signed_in, sqlite_settings: Settings
-) -> None:  # type: ignore[no-untyped-def]
-    """`kintrace sources` listed every agency's sources; the web page lists the agency's."""
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    """On SQLite and PostgreSQL: `kintrace sources` listed every agency's sources; the web page
+    lists the agency's."""
+    seed_agencies(store, tmp_path)
+    app = create_app(settings, store=store, options=WebOptions())
     for user, expected in (("u-partner", {"list-p"}), ("u-caseworker", {"list-a", "list-r"})):
-        web = set(_SOURCE.findall(signed_in(user).get("/sources").text))
-        code, output = _cli(sqlite_settings, "sources", "--user", user)
+        client = TestClient(app, base_url="http://127.0.0.1", client=LOOPBACK)
+        sign_in(client, user)
+        web = set(_SOURCE.findall(client.get("/sources").text))
+        client.close()
+        code, output = _cli(settings, "sources", "--user", user)
         assert code == 0, output
         assert set(_SOURCE.findall(output)) == web == expected
         assert "Registry:" not in output  # no other agency's figures, as on the web
-    code, output = _cli(sqlite_settings, "sources")  # the operator: the home agency's
+    code, output = _cli(settings, "sources")  # the operator: the home agency's
     assert code == 0, output
     assert set(_SOURCE.findall(output)) == {"list-a", "list-r"}
     assert "Registry: 3 sources" in output  # the operator: the installation's totals
