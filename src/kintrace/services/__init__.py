@@ -1,7 +1,9 @@
 """The application layer: what the web pages, the JSON API and the command line ask of Kintrace.
 
-One module per area (`records`, `persons`, `sources`, `imports`, `review`, `cases`, `accounts`,
-`linkage`; later `exchange`, `evidence`, `figures`). Each service is a plain function that takes
+One module per area (`records`, `persons`, `sources`, `imports`, `quarantine`, `review`,
+`cases`, `accounts`, `signin`, `users`, `audit`, `evidence`, `exchange`, `figures`, `dashboard`,
+`linkage`, `linkruns`, `keys`; `context` opens the registry, `errors` holds the domain errors a
+caller reports). Each service is a plain function that takes
 
 - the caller's unit of work (a SQLAlchemy session: the web request's, or the command's
   `store.session()`; the caller commits), or the `Store` for work that runs its own
@@ -15,7 +17,7 @@ Agency scope, role checks and read-auditing happen inside the service, once, so 
 command can forget them. Routes and commands only parse, call one service and render.
 
 Below this layer the areas (`kintrace.registry`, `kintrace.review`, `kintrace.linkage`,
-`kintrace.accounts`) hold the queries and rules; the web and the CLI import none of them
-directly, nor SQLAlchemy, nor the store's tables (import-linter contracts in pyproject.toml).
-See docs/architecture.md and decision 0002.
+`kintrace.accounts`, `kintrace.evidence`, ...) hold the queries and rules; the web and the CLI
+import none of them directly, nor SQLAlchemy, nor the store's tables (import-linter contracts in
+pyproject.toml). See docs/architecture.md and decisions 0900, 0901.
 """
