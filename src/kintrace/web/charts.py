@@ -17,6 +17,10 @@ from markupsafe import Markup, escape
 WIDTH = 480  # user units of the columns; the SVG scales to its container
 BAR_WIDTH = 320  # user units of the bars (drawn three abreast on a wide screen)
 SERIES_CLASSES = 6
+#: Legend entries side by side under a column chart, and the characters each may take: at
+#: 13 units a letter is up to about 7.5 units wide, and Ukrainian legends are long
+#: ("Списки для усиновлення"): three to a row overlapped.
+LEGEND_PER_ROW, LEGEND_CHARS = 2, 26
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ def columns(
     y axis of round numbers and a legend under the drawing."""
     plot_top, plot_height, left, right = 10, 160, 40, 8
     legend_row = 18
-    legend_rows = -(-len(series) // 3) if series else 0
+    legend_rows = -(-len(series) // LEGEND_PER_ROW) if series else 0
     height = plot_top + plot_height + 22 + legend_rows * legend_row + 6
     totals = [sum(c.values.get(k, 0) for k, _ in series) for c in categories]
     top = _nice_top(max(totals, default=0))
@@ -114,12 +118,12 @@ def columns(
                 f'text-anchor="middle">{escape(column.label)}</text>'
             )
     for s, (_key, legend) in enumerate(series):
-        x = left + (s % 3) * (span / 3)
-        y = base + 22 + (s // 3) * legend_row
+        x = left + (s % LEGEND_PER_ROW) * (span / LEGEND_PER_ROW)
+        y = base + 22 + (s // LEGEND_PER_ROW) * legend_row
         parts.append(
             f'<rect class="series-{s % SERIES_CLASSES}" x="{x:.1f}" y="{y + 3}" width="10" '
             f'height="10"></rect><text class="legend" x="{x + 14:.1f}" y="{y + 12}">'
-            f"{escape(_clip(legend, 20))}</text>"
+            f"{escape(_clip(legend, LEGEND_CHARS))}</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))

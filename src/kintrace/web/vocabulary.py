@@ -76,3 +76,30 @@ EVIDENCE_KIND_LABELS = (
     N_("testimony"),
     N_("capture"),
 )
+
+#: Why each decision rule sets a pair's status (`kintrace.linkage.decide.RULES`), shown on
+#: the pair page; checked by the test.
+RULE_REASONS = (
+    N_("the calibrated probability: auto-link at or above 0.99, pending from the review floor"),
+    N_("two different first names the name tables know: what siblings and twins look like"),
+    N_("a record from an adoption listing under another surname: names are replaced there"),
+    N_("a renamed pair at or above auto-link that kept its identity (0312, 0321) is not held"),
+    N_("birth dates that speak against the pair, outside adoption listings"),
+    N_("one surname and one birth date or father, two known first names: twins or siblings"),
+    N_("rows one list names together (one group) are different children"),
+    N_("two of surname, father's name and birth date disagree outside adoption listings"),
+    N_("an adoption record's candidate supported by its listed-together siblings is offered"),
+    N_("an adoption record nobody would see has its best candidates offered"),
+    N_("the auto links make the persons the unambiguous rule weighs candidates against"),
+    N_("a pending pair at or above 0.8 that is each record's only plausible match is linked"),
+    N_("it attaches a record alone in its person; it never merges two persons"),
+    N_(
+        "a renamed adoption record that kept first name, sex and birth date (or moved it, 0321) "
+        "may link"
+    ),
+    N_("another list's lone record that is a candidate of the same person is no rival"),
+    N_("a pair its listed-together siblings support beats a rival they do not"),
+    N_("on the joined person's side only lone records of the attaching record's list rival"),
+    N_("the auto links, reviewers' decisions and the data's constraints make the persons"),
+    N_("a renamed adoption record is linked to the sibling of its listed-together sibling"),
+)

@@ -11,6 +11,7 @@ synthetic.
 
 from __future__ import annotations
 
+import html
 import re
 
 from tests.integration.web.conftest import csrf_of, upload
@@ -100,3 +101,20 @@ def test_evidence_kinds_are_all_listed_and_translated() -> None:
     uk = i18n.load_translations()["uk"]
     assert {k.value for k in Kind} == set(EVIDENCE_KIND_LABELS)
     assert [k for k in EVIDENCE_KIND_LABELS if uk.gettext(k) == k] == []
+
+
+def test_decision_rules_say_why_in_ukrainian(signed_in, review_data) -> None:  # type: ignore[no-untyped-def]
+    """The pair page's "status set by decision rule ...: why" was English in the Ukrainian
+    interface; every rule's reason is listed and translated, and the page shows it so."""
+    from kintrace.linkage.decide import RULES
+    from kintrace.web import i18n
+    from kintrace.web.vocabulary import RULE_REASONS
+
+    uk = i18n.load_translations()["uk"]
+    assert {r.why for r in RULES} <= set(RULE_REASONS)
+    assert [w for w in RULE_REASONS if uk.gettext(w) == w] == []
+    reviewer = signed_in("u-reviewer")
+    _in_ukrainian(reviewer)
+    page = html.unescape(reviewer.get(f"/review/pairs/{review_data['item']}").text)
+    why = next(r.why for r in RULES if r.id == "0301-thresholds")
+    assert "0301-thresholds" in page and uk.gettext(why) in page and why not in page

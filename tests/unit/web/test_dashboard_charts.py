@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import pytest
 
@@ -50,3 +51,34 @@ def test_columns_stack_their_series_and_escape_every_text() -> None:
     # the first column's two parts, the second column's one part (top 5: 160 units = 5)
     assert heights[:3] == pytest.approx([64.0, 64.0, 32.0])
     assert "style" not in svg
+
+
+def test_ukrainian_legends_do_not_overlap() -> None:
+    """Issue 12, finding 9: the dashboard's "records by month and source kind" legend in
+    Ukrainian (long words) left one entry's text running into the next one's square. Each
+    entry has room for its text at the chart's font (13 units, at most about 7.5 a letter)."""
+    legends = [
+        ("family", "Повідомлення родин"),
+        ("registry", "Реєстри"),
+        ("camp", "Списки таборів"),
+        ("adoption", "Списки для усиновлення"),
+        ("partner", "Списки партнерів"),
+    ]
+    svg = str(
+        charts.columns(
+            categories=[charts.Column("12.26", dict.fromkeys((k for k, _ in legends), 1))],
+            series=legends,
+            label="L",
+        )
+    )
+    found = re.findall(r'<text class="legend" x="([\d.]+)" y="(\d+)">([^<]*)</text>', svg)
+    assert [t for _, _, t in found] == [t for _, t in legends]  # whole, none clipped
+    rows: dict[str, list[tuple[float, str]]] = {}
+    for x, y, text in found:
+        rows.setdefault(y, []).append((float(x), text))
+    for entries in rows.values():
+        entries.sort()
+        for (x, text), (next_x, _) in pairwise(entries):
+            assert x + 7.5 * len(text) < next_x - 14, text  # before the next entry's square
+        last_x, last_text = entries[-1]
+        assert last_x + 7.5 * len(last_text) <= charts.WIDTH, last_text
