@@ -367,6 +367,76 @@ def proposals_cmd(
     out.print(table)
 
 
+@app.command("held")
+def held_cmd(
+    ctx: typer.Context,
+    request: Annotated[str, typer.Argument(help="The request (RQ-...).")],
+) -> None:
+    """Answer rows waiting for a person: statuses no rule knows, rows tied to no child,
+    references given twice. `exchange classify` and `exchange place` settle them."""
+    actor = command_line(cli_actor())
+    with opened_store(ctx, reported=_REPORTED) as store, store.session(write=True) as db:
+        rows = service.held_rows(db, actor, request)
+    table = Table(
+        "row", "line", "waits for", "reference", "name", "birth date", "status as written"
+    )
+    for r in rows:
+        f = r.fields
+        name = " ".join(
+            x
+            for x in (
+                f.get("family_name") or f.get("family_name_original", ""),
+                f.get("given_name") or f.get("given_name_original", ""),
+                f.get("patronymic") or f.get("patronymic_original", ""),
+            )
+            if x
+        )
+        waits = "a child" if r.matched_by in ("none", "duplicate") else "a status"
+        if r.matched_by in ("none", "duplicate") and r.status is None:
+            waits = "a child and a status"
+        table.add_row(
+            str(r.id),
+            str(r.row_number),
+            waits,
+            r.child_ref or r.given_ref or "",
+            name,
+            f.get("birth_date", ""),
+            r.status_text or "",
+        )
+    out.print(table)
+
+
+@app.command("classify")
+def classify_cmd(
+    ctx: typer.Context,
+    row: Annotated[int, typer.Argument(help="The answer row (`exchange held` lists them).")],
+    status: Annotated[
+        str,
+        typer.Argument(
+            help="found | in_care | in_family | returned | not_found | no_answer | other"
+        ),
+    ],
+) -> None:
+    """Classify a status no rule knew. A row tied to a child then proposes a case update
+    (pending a caseworker's decision, like any other)."""
+    with opened_store(ctx, reported=_REPORTED) as store, store.session(write=True) as db:
+        made = service.classify_row(db, command_line(cli_actor()), row_id=row, status=status)
+    out.print(f"answer row {row}: {status}; case proposals {made} (pending)", highlight=False)
+
+
+@app.command("place")
+def place_cmd(
+    ctx: typer.Context,
+    row: Annotated[int, typer.Argument(help="The answer row (`exchange held` lists them).")],
+    reference: Annotated[str, typer.Argument(help="The child's reference in the request (C-...).")],
+) -> None:
+    """Tie a row no rule could place to a child of its request (a person's judgement, audited).
+    With a known status it proposes a case update, pending."""
+    with opened_store(ctx, reported=_REPORTED) as store, store.session(write=True) as db:
+        made = service.place_row(db, command_line(cli_actor()), row_id=row, child_ref=reference)
+    out.print(f"answer row {row}: {reference}; case proposals {made} (pending)", highlight=False)
+
+
 def _decide(ctx: typer.Context, proposal: int, accept: bool, as_user: str | None) -> None:
     from kintrace.cli.command import login_name
     from kintrace.services import review

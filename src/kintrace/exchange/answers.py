@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,20 @@ class AnswerImported:
     source: str
 
 
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as text: a date typed as a date (a datetime in the workbook) as its
+    ISO day, a whole number without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def read_rows(data: bytes) -> list[AnswerRow]:
     """The rows of an answer file (CSV in UTF-8, or XLSX), by the exchange's headers."""
     if data[:2] == b"PK":
@@ -73,8 +88,7 @@ def read_rows(data: bytes) -> list[AnswerRow]:
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
             raise ExchangeRefused("the answer's spreadsheet cannot be read as XLSX.") from None
         table = [
-            ["" if v is None else str(v) for v in line]
-            for line in book.worksheets[0].iter_rows(values_only=True)
+            [_cell_text(v) for v in line] for line in book.worksheets[0].iter_rows(values_only=True)
         ]
     else:
         try:
@@ -124,7 +138,7 @@ def _find_request(db: Any, *, given: str | None, plain: bytes) -> Any:
         return row
     # the request named in the package's manifest, else the one its rows' references belong to
     ref = None
-    if zipfile.is_zipfile(io.BytesIO(plain)):
+    if zipfile.is_zipfile(io.BytesIO(plain)) and not package.is_spreadsheet(plain):
         with zipfile.ZipFile(io.BytesIO(plain)) as archive:
             names = {n.rsplit("/", 1)[-1]: n for n in archive.namelist()}
             if package.MANIFEST in names:

@@ -74,6 +74,19 @@ class Opened:
     signed_by: str | None  # key id of the key whose signature verified
 
 
+def is_spreadsheet(plain: bytes) -> bool:
+    """Whether decrypted bytes are one XLSX workbook (itself a zip) rather than a package: a
+    mediator may fill in the request's spreadsheet and encrypt it with `age` as it is."""
+    if not zipfile.is_zipfile(io.BytesIO(plain)):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(plain)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return "[Content_Types].xml" in names and "xl/workbook.xml" in names
+
+
 def decrypt(data: bytes, identity: pyrage.x25519.Identity) -> bytes:
     if not data.startswith(b"age-encryption.org/v1\n"):
         raise ExchangeRefused(
@@ -101,7 +114,7 @@ def open_package(
     plain = decrypt(data, identity)
     if len(plain) > MAX_PACKAGE_BYTES:
         raise ExchangeRefused(f"the package holds more than {MAX_PACKAGE_BYTES:,} bytes.")
-    if not zipfile.is_zipfile(io.BytesIO(plain)):
+    if not zipfile.is_zipfile(io.BytesIO(plain)) or is_spreadsheet(plain):
         if verify_key_pem is not None:
             raise ExchangeRefused(
                 "the partner's answers must be signed, and this package has no signed manifest."

@@ -35,7 +35,11 @@ class Proposal:
 
 
 def list_proposals(
-    db: Session, *, request_id: int | None = None, state: str | None = "pending"
+    db: Session,
+    *,
+    request_id: int | None = None,
+    state: str | None = "pending",
+    proposal_id: int | None = None,
 ) -> list[Proposal]:
     p, ar, a = exchange_proposals.c, exchange_answer_rows.c, exchange_answers.c
     query = (
@@ -55,6 +59,8 @@ def list_proposals(
         query = query.where(a.request_id == request_id)
     if state is not None:
         query = query.where(p.state == state)
+    if proposal_id is not None:
+        query = query.where(p.id == proposal_id)
     return [
         Proposal(
             id=r.id,
@@ -73,9 +79,8 @@ def list_proposals(
 
 
 def get_proposal(db: Session, proposal_id: int) -> Proposal:
-    for proposal in list_proposals(db, state=None):
-        if proposal.id == proposal_id:
-            return proposal
+    for proposal in list_proposals(db, state=None, proposal_id=proposal_id):
+        return proposal
     raise ExchangeNotFound(f"there is no proposal {proposal_id}.")
 
 

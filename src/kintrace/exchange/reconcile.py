@@ -148,7 +148,7 @@ def reconcile(
         .where(
             (exchange_requests.c.partner_id == request.partner_id)
             & ar.child_ref.in_(list(children))
-            & ar.matched_by.in_(("reference", "model"))
+            & ar.matched_by.in_(("reference", "model", "person"))
             & ar.status.is_not(None)
         )
     ).all()

@@ -12,9 +12,19 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.actors import Actor
-from kintrace.exchange import answers, history, identity, partners, proposals, reconcile, requests
+from kintrace.exchange import (
+    answers,
+    held,
+    history,
+    identity,
+    partners,
+    proposals,
+    reconcile,
+    requests,
+)
 from kintrace.exchange.answers import AnswerImported
 from kintrace.exchange.errors import ExchangeNotFound, ExchangeRefused
+from kintrace.exchange.held import HeldRow
 from kintrace.exchange.history import RequestLine
 from kintrace.exchange.partners import FIELDS, LANGUAGES, Agreement, Partner
 from kintrace.exchange.proposals import Proposal
@@ -29,6 +39,7 @@ __all__ = [
     "Agreement",
     "AnswerImported",
     "ChildLine",
+    "HeldRow",
     "Partner",
     "Proposal",
     "Reconciliation",
@@ -39,7 +50,9 @@ __all__ = [
     "add_partner",
     "agreements",
     "case_history",
+    "classify_row",
     "decide_proposal",
+    "held_rows",
     "import_answer",
     "list_partners",
     "list_requests",
@@ -47,6 +60,7 @@ __all__ = [
     "parse_fields",
     "partner",
     "pending_proposals",
+    "place_row",
     "reconciliation",
     "report_bytes",
     "send_request",
@@ -213,6 +227,44 @@ def case_history(db: Session, actor: Actor, case_id: int) -> list[RequestLine]:
     what became of them (the case page shows it; the page's read is audited with the case)."""
     mine = {p.id for p in partners.list_partners(db, agency_id=actor.agency_id)}
     return history.case_history(db, case_id, partner_ids=mine)
+
+
+def held_rows(db: Session, actor: Actor, ref: str) -> list[HeldRow]:
+    """The request's answer rows waiting for a person (a status no rule knows, no child, a
+    reference given twice); the read (the rows' names) is audited."""
+    from kintrace import audit
+
+    view = get_request(db, actor, ref)
+    found = held.held_rows(db, view.id)
+    audit.append(
+        db,
+        actor=actor.name,
+        action="exchange.read",
+        entity_type="exchange_request",
+        entity_id=view.ref,
+        details={"shown": "held rows", "rows": len(found)},
+    )
+    return found
+
+
+def _my_row(db: Session, actor: Actor, row_id: int) -> HeldRow:
+    row = held.get_row(db, row_id)
+    mine = {p.id for p in partners.list_partners(db, agency_id=actor.agency_id)}
+    if row.partner_id not in mine:
+        raise ExchangeNotFound(f"there is no answer row {row_id}.")
+    return row
+
+
+def classify_row(db: Session, actor: Actor, *, row_id: int, status: str) -> int:
+    """A person's status for a held row (audited); a matched row then proposes a case update,
+    pending like any other. Returns the proposals made."""
+    return held.classify_row(db, _my_row(db, actor, row_id), status=status, actor=actor.name)
+
+
+def place_row(db: Session, actor: Actor, *, row_id: int, child_ref: str) -> int:
+    """A person ties a row with no child (or a duplicated reference) to a child of its request
+    (audited); with a known status it proposes a case update, pending. Returns the proposals."""
+    return held.place_row(db, _my_row(db, actor, row_id), child_ref=child_ref, actor=actor.name)
 
 
 def pending_proposals(db: Session, actor: Actor, ref: str | None = None) -> list[Proposal]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from kintrace.exchange.errors import ExchangeNotFound, ExchangeRefused
 from kintrace.services import exchange as service
+from kintrace.store.audit_tables import AuditEntry
 from kintrace.store.engine import Store
 from kintrace.store.exchange_tables import (
     exchange_answer_rows,
@@ -185,3 +186,85 @@ def test_bad_packages_are_refused_and_leave_nothing(
     with exchange_store.session() as db:
         fields = json.loads(db.execute(select(exchange_answer_rows.c.fields)).scalars().first())
         assert "ref" in fields
+
+
+def test_the_requests_spreadsheet_filled_in_and_encrypted_as_it_is_is_an_answer(
+    exchange_store: Store, partner_identity: pyrage.x25519.Identity
+) -> None:
+    """A mediator with a spreadsheet and `age` only: the request's XLSX, statuses filled in, a
+    reference deleted and a birth date typed as a date, saved, encrypted as it is."""
+    import io
+    import zipfile
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    made = _request(exchange_store)
+    with zipfile.ZipFile(io.BytesIO(pyrage.decrypt(made.package, [partner_identity]))) as z:
+        book = load_workbook(io.BytesIO(z.read(f"{made.ref}.xlsx")))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    status, born = header.index("Статус") + 1, header.index("Дата рождения") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, status, "возвращен")
+    sheet.cell(2, 1).value = None  # the reference deleted: matched by name and the typed date
+    typed = datetime.fromisoformat(str(sheet.cell(2, born).value))
+    sheet.cell(2, born, typed)
+    out = io.BytesIO()
+    book.save(out)
+    recipient = pyrage.x25519.Recipient.from_str(_ours(exchange_store))
+    done = _import(exchange_store, pyrage.encrypt(out.getvalue(), [recipient]), made.ref)
+    assert (done.rows, done.by_reference, done.by_model, done.unmatched) == (3, 2, 1, 0)
+    assert (done.held_statuses, done.proposals) == (0, 3)
+    with exchange_store.session() as db:
+        dates = [
+            json.loads(r.fields).get("birth_date") for r in db.execute(select(exchange_answer_rows))
+        ]
+    assert typed.date().isoformat() in dates  # the typed date read as a day, not a timestamp
+
+
+def test_a_person_classifies_held_statuses_and_places_rows_no_rule_could(
+    exchange_store: Store, partner_identity: pyrage.x25519.Identity
+) -> None:
+    """Held statuses and rows tied to no child are listed for a person; classifying or placing
+    one is audited and proposes a case update, pending; no case changes."""
+    ref, table = _answered(exchange_store, partner_identity)
+    header = table[0]
+    stranger = [""] * len(header)  # Шевченко Іван, re-keyed beyond the rules' reach
+    stranger[header.index("Фамилия")], stranger[header.index("Имя")] = "Шевчук", "Ян"
+    stranger[header.index("Статус")] = "возвращен"
+    table.append(stranger)
+    _import(exchange_store, answer_package(table, recipient=_ours(exchange_store)), ref)
+    with exchange_store.session(write=True) as db:
+        held = service.held_rows(db, OPERATOR, ref)
+        assert sorted((r.matched_by, r.status) for r in held) == [
+            ("none", "returned"),
+            ("reference", None),  # "уточняется": a status no rule knows
+        ]
+        waiting = next(r for r in held if r.status is None)
+        lost = next(r for r in held if r.matched_by == "none")
+        before = len(db.execute(select(exchange_proposals)).all())
+        with pytest.raises(ExchangeRefused):
+            service.classify_row(db, OPERATOR, row_id=waiting.id, status="somewhere")
+        assert service.classify_row(db, OPERATOR, row_id=waiting.id, status="not_found") == 0
+        with pytest.raises(ExchangeRefused):  # once classified, it is settled
+            service.classify_row(db, OPERATOR, row_id=waiting.id, status="returned")
+        with pytest.raises(ExchangeNotFound):
+            service.place_row(db, OPERATOR, row_id=lost.id, child_ref="C-NOTINTHIS")
+        assert service.place_row(db, OPERATOR, row_id=lost.id, child_ref=waiting.child_ref) == 1
+        with pytest.raises(ExchangeRefused):
+            service.place_row(db, OPERATOR, row_id=waiting.id, child_ref=waiting.child_ref)
+    with exchange_store.session() as db:
+        assert service.held_rows(db, OPERATOR, ref) == []
+        result = service.reconciliation(db, OPERATOR, ref)
+        assert (result.unmatched_rows, result.held_statuses) == (0, 0)
+        assert waiting.child_ref in result.answered_twice  # not found, then returned
+        assert len(db.execute(select(exchange_proposals)).all()) == before + 1
+        facets = {(c.whereabouts, c.return_stage) for c in db.execute(select(cases))}
+        assert facets == {("unknown", "not_started")}
+        actions = [
+            a
+            for a in db.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars()
+            if a in ("exchange.classify", "exchange.place")
+        ]
+        assert actions == ["exchange.classify", "exchange.place"]

@@ -16,6 +16,7 @@ from kintrace.config import load_settings
 from kintrace.registry.importer import import_file
 from kintrace.services import exchange as service
 from kintrace.store.engine import open_store
+from kintrace.store.exchange_tables import exchange_answer_rows
 from kintrace.store.review_tables import cases
 from support.exchange_partner import answer_package, open_request
 from support.seed import write_records_csv
@@ -96,11 +97,23 @@ def test_partner_agreement_request_answer_status_report(tmp_path: Path) -> None:
     assert package.name.removesuffix(".zip.age") in printed
     ref, table = open_request(package.read_bytes(), partner)
     table[1][table[0].index("Статус")] = "возвращен"
+    table[2][table[0].index("Статус")] = "см. письмо"  # no rule knows it: held
     ours = _run(home, "exchange", "identity").strip()
     assert ours.startswith("age1") and "SECRET" not in ours
     (tmp_path / "answer.age").write_bytes(answer_package(table, recipient=ours))
     printed = _run(home, "exchange", "answer", "import", str(tmp_path / "answer.age"))
     assert "matched by reference 3" in printed
+    held = _run(home, "exchange", "held", ref)
+    assert "a status" in held and "см. письмо" in held
+    store = open_store(load_settings(home, env={}))
+    with store.session() as db:
+        row = db.execute(
+            select(exchange_answer_rows.c.id).where(exchange_answer_rows.c.status.is_(None))
+        ).scalar_one()
+    store.close()
+    assert f"{row}" in held
+    assert "proposals 0" in _run(home, "exchange", "classify", str(row), "no_answer")
+    assert "см. письмо" not in _run(home, "exchange", "held", ref)
     _run(home, "exchange", "status", ref, "--report", str(tmp_path / "report.csv"))
     text = (tmp_path / "report.csv").read_text("utf-8-sig")
     statuses = [row[4] for row in csv.reader(io.StringIO(text))][1:]

@@ -32,6 +32,7 @@ TERMS = (
     N_("reference"),
     N_("model"),
     N_("duplicate"),
+    N_("person"),
     N_("accepted"),
     N_("birth_date"),
     N_("name"),
