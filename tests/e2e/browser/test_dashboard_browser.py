@@ -107,5 +107,19 @@ def test_dashboard_names_and_phone_layouts(server: str, browser, e2e_home: Path)
         for cell in page.locator("table.side-by-side.pair tbody td").all()[:6]:
             cell_box = cell.bounding_box()
             assert cell_box is not None and cell_box["x"] + cell_box["width"] <= width
+    # in Ukrainian (longer words): the pair page's weights and other candidates, the dashboard's
+    # charts, each cell inside the window (a table that scrolls in its box cut columns off)
+    page.locator("#language").select_option("uk")
+    page.locator("header form[action='/language'] button").click()
+    for width in PHONES:
+        page.set_viewport_size({"width": width, "height": 800})
+        for name, path in (("pair", f"/review/pairs/{pair}"), ("dashboard", "/")):
+            page.goto(f"{server}{path}")
+            _no_sideways_scroll(page, f"{name} in Ukrainian at {width} px")
+            for cell in page.locator("main table:visible tbody tr > *:visible").all():
+                box = cell.bounding_box()
+                assert box is not None and box["x"] + box["width"] <= width + 1, (name, width)
+            if width == 360:
+                page.screenshot(path=str(ARTIFACTS / f"45-phone-{name}-uk.png"), full_page=True)
     context.close()
     assert errors == []

@@ -70,7 +70,7 @@ def test_the_dashboard_draws_the_agencys_figures_as_accessible_svg(
     assert "Шевченко" not in page and "Next in the review queue" not in page  # no names here
     # sources by name, figures right-aligned under right-aligned headers
     assert '<th scope="col" class="num">Records</th>' in page
-    assert "<td>list-a</td>" in page
+    assert '<th scope="row">list-a</th>' in page
 
 
 def test_the_dashboard_lists_the_next_pairs_and_cases_by_name(signed_in, review_data) -> None:  # type: ignore[no-untyped-def]
