@@ -166,3 +166,40 @@ def test_offers_are_off_when_the_offer_floor_reaches_the_review_floor() -> None:
 def test_adoption_offer_out_of_range_is_refused() -> None:
     with pytest.raises(ValueError, match="adoption offer"):
         Thresholds(adoption_offer=0.0)
+
+
+def test_a_shown_but_unlinked_record_gets_its_next_best_up_to_three() -> None:
+    # decision 0323: record 6 (a lone adopted Олег) has one look-alike at 0.7 (pending); its
+    # next best below the floor are offered until it is shown with 3 candidates, those with its
+    # birthplace first; record 1, linked (auto), gets nothing more
+    from kintrace.linkage.decide.offers import offer_fill
+
+    features = _features().assign(
+        birth_place_key=lambda f: f["uid"].map({6: "mariupol", 4: "mariupol", 3: "kherson"})
+    )
+    pairs = _pairs([(6, 5, 0.7), (6, 3, 0.3), (6, 9, 0.2), (6, 4, 0.01), (6, 10, 0.0005),
+                    (1, 3, 0.995), (1, 5, 0.3)])  # fmt: skip
+    state = rule_state(pairs, features=features, spec=kintrace_spec())
+    THRESHOLDS.run(state)
+    offer_fill(state)
+    offered = {
+        (int(pairs["uid_l"][i]), int(pairs["uid_r"][i]))
+        for i, rule in enumerate(state.rule)
+        if rule == "0323-fill-offers"
+    }
+    # 4 shares the birthplace (offered first although at 0.01); then 9, whose birthplace is
+    # unknown (0.2), before 3, born elsewhere (0.3); 10 is below the offer floor
+    assert offered == {(6, 4), (6, 9)}
+    assert all(
+        state.status[i] == "pending" for i, r in enumerate(state.rule) if r == "0323-fill-offers"
+    )
+    assert state.status[6] is None  # record 1 is linked
+
+
+def test_a_record_nobody_sees_is_left_to_the_unseen_offers() -> None:
+    from kintrace.linkage.decide.offers import offer_fill
+
+    state = rule_state(_pairs([(6, 3, 0.3), (6, 5, 0.2)]), features=_features())
+    THRESHOLDS.run(state)
+    offer_fill(state)
+    assert state.status == [None, None]

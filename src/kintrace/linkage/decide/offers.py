@@ -34,6 +34,7 @@ __all__ = ["ANCHOR_FLOOR", "best_offers", "sibling_offers"]
 
 SIBLING_OFFERS = "0311-sibling-offers"
 UNSEEN_OFFERS = "0311-unseen-offers"
+FILL_OFFERS = "0323-fill-offers"
 
 #: The kinds whose records may be offered, as the Kintrace model declares them; the rules pass
 #: the run's own (`ModelSpec.kinds.offered`).
@@ -235,6 +236,47 @@ def offer_unseen(state: State) -> None:
     ):
         if state.status[position] is None:
             state.set(position, "pending", UNSEEN_OFFERS)
+
+
+def offer_fill(state: State) -> None:
+    """Rule `0323-fill-offers`: an adoption record that is shown (some pair of it stored) but
+    linked to no one (no `auto` pair) and shown with fewer than `adoption_offers_per_record`
+    candidates has its best candidates below the review floor offered (`pending`) until it has
+    that many. Best as for unseen records (decision 0318): birthplace agreeing first, then
+    unknown, then different; by probability within each. A look-alike of one first name and
+    year at 0.6 no longer hides the child itself at 0.3 (decision 0323)."""
+    t = state.spec.thresholds
+    wanted = t.adoption_offers_per_record
+    if t.adoption_offer >= t.review_floor or wanted <= 0 or state.pairs.empty:
+        return
+    kinds = [str(k) for k in state.spec.kinds.offered]
+    info = state.features.set_index("uid")
+    kind = info["source_kind"].to_dict()
+    place = info["birth_place_key"].to_dict() if "birth_place_key" in info else {}
+    pairs = state.pairs
+    uid_l, uid_r = pairs["uid_l"].tolist(), pairs["uid_r"].tolist()
+    prob = pairs["match_probability"].to_numpy(float)
+    offered_l = pairs["uid_l"].map(kind).isin(kinds).to_numpy()
+    offered_r = pairs["uid_r"].map(kind).isin(kinds).to_numpy()
+    one_l, one_r = offered_l & ~offered_r, offered_r & ~offered_l
+    shown: dict[Hashable, int] = defaultdict(int)
+    linked: set[Hashable] = set()
+    ranked: dict[Hashable, list[tuple[int, float, int]]] = defaultdict(list)
+    for pos in np.flatnonzero((one_l | one_r) & (prob >= t.adoption_offer)).tolist():
+        record, other = (uid_l[pos], uid_r[pos]) if one_l[pos] else (uid_r[pos], uid_l[pos])
+        status = state.status[pos]
+        if status is not None:
+            shown[record] += 1
+            if status == "auto":
+                linked.add(record)
+        elif prob[pos] < t.review_floor:
+            ranked[record].append((_place_rank(place, record, other), -float(prob[pos]), pos))
+    for record, found in ranked.items():
+        room = wanted - shown.get(record, 0)
+        if record in linked or record not in shown or room <= 0:
+            continue
+        for *_, pos in sorted(found)[:room]:
+            state.set(pos, "pending", FILL_OFFERS)
 
 
 def is_offerable(pair: Mapping[str, Any], spec: ModelSpec) -> bool:

@@ -111,6 +111,13 @@ RULES: tuple[Rule, ...] = (
         test=offers.is_offerable,
     ),
     SetRule(
+        id=offers.FILL_OFFERS,
+        why="an unlinked adoption record shown with under 3 candidates has its next best offered",
+        stage=Stage.OFFER,
+        action=offers.offer_fill,
+        test=offers.is_offerable,
+    ),
+    SetRule(
         id="0301-provisional-persons",
         why="the auto links make the persons the unambiguous rule weighs candidates against",
         stage=Stage.CLUSTER,
