@@ -90,6 +90,7 @@ RULE_REASONS = (
     N_("two of surname, father's name and birth date disagree outside adoption listings"),
     N_("an adoption record's candidate supported by its listed-together siblings is offered"),
     N_("an adoption record nobody would see has its best candidates offered"),
+    N_("an unlinked adoption record shown with under 3 candidates has its next best offered"),
     N_("the auto links make the persons the unambiguous rule weighs candidates against"),
     N_("a pending pair at or above 0.8 that is each record's only plausible match is linked"),
     N_("it attaches a record alone in its person; it never merges two persons"),
