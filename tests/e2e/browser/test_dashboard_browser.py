@@ -89,6 +89,8 @@ def test_dashboard_names_and_phone_layouts(server: str, browser, e2e_home: Path)
             "queue": "/review",
             "pair": f"/review/pairs/{pair}",
             "person": "/persons/P000001",
+            "sources": "/sources",
+            "record": "/records/1",
         }
         for name, path in pages.items():
             page.goto(f"{server}{path}")

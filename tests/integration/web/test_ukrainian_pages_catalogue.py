@@ -118,3 +118,23 @@ def test_decision_rules_say_why_in_ukrainian(signed_in, review_data) -> None:  #
     page = html.unescape(reviewer.get(f"/review/pairs/{review_data['item']}").text)
     why = next(r.why for r in RULES if r.id == "0301-thresholds")
     assert "0301-thresholds" in page and uk.gettext(why) in page and why not in page
+
+
+def test_a_records_quarantined_rows_read_in_ukrainian(  # type: ignore[no-untyped-def]
+    signed_in, sqlite_store, tmp_path
+) -> None:
+    """The record page lists the record's rows held in quarantine with their reason: it was the
+    registry's English text in the Ukrainian interface."""
+    from kintrace.registry.importer import import_file
+
+    path = tmp_path / "again.csv"
+    path.write_text(
+        "source,record_id,given_name,family_name,birth_date\nlist-a,a1,Олександр,Ковальчук,2999-01-01\n",
+        encoding="utf-8",
+    )
+    import_file(sqlite_store, path, actor="test")
+    caseworker = signed_in("u-caseworker")
+    _in_ukrainian(caseworker)
+    page = html.unescape(caseworker.get("/records/1").text)  # list-a:a1
+    held = page[page.index("again.csv") : page.index("again.csv") + 200]
+    assert "is in the future" not in page and "у майбутньому" in held, held
