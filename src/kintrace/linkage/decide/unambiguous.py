@@ -104,10 +104,10 @@ def promote(state: State) -> None:
     towards: dict[Hashable, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     probability = pairs["match_probability"].astype(float).tolist()
     keys_l, keys_r = pairs["key_l"].tolist(), pairs["key_r"].tolist()
-    for position in _weighed(pairs, person_of, floor - RIVAL_MARGIN):
-        left, right = keys_l[position], keys_r[position]
-        towards[left][person(right)].append(position)
-        towards[right][person(left)].append(position)
+    positions, persons_l, persons_r = _weighed(pairs, person_of, floor - RIVAL_MARGIN)
+    for position, p_left, p_right in zip(positions, persons_l, persons_r, strict=True):
+        towards[keys_l[position]][p_right].append(position)
+        towards[keys_r[position]][p_left].append(position)
     size = Counter(person_of.values())
     lone_record = {person(r): r for r in towards if size[person(r)] <= 1}
     established = state.on(ESTABLISHED_SIDE)
@@ -165,19 +165,30 @@ def promote(state: State) -> None:
         state.set(i, "auto", why)
 
 
-def _weighed(pairs: pd.DataFrame, person_of: dict[Hashable, str], cutoff: float) -> list[int]:
-    """Positions of the pairs the rule can weigh: across two persons, with a record that has
-    such a pair at or above `cutoff` (the floor less the rival margin). Only those records'
-    candidates are ever read (a pair's own records, a rival within the margin of a pair at the
-    floor, a lone record reached through one), and every candidate of theirs is kept; a run's
-    millions of low pairs between other records are never looped over in Python."""
+def _weighed(
+    pairs: pd.DataFrame, person_of: dict[Hashable, str], cutoff: float
+) -> tuple[list[int], list[str], list[str]]:
+    """Positions of the pairs the rule can weigh, with the persons of their two records: across
+    two persons, with a record that has such a pair at or above `cutoff` (the floor less the
+    rival margin). Only those records' candidates are ever read (a pair's own records, a rival
+    within the margin of a pair at the floor, a lone record reached through one), and every
+    candidate of theirs is kept; a run's millions of low pairs between other records are never
+    looped over in Python."""
     if pairs.empty:
-        return []
+        return [], [], []
     keys_l, keys_r = pairs["key_l"], pairs["key_r"]
-    person_l = keys_l.map(person_of).fillna("?" + keys_l.astype(str)).to_numpy()
-    person_r = keys_r.map(person_of).fillna("?" + keys_r.astype(str)).to_numpy()
+
+    def persons(keys: pd.Series) -> np.ndarray:
+        found = keys.map(person_of)
+        missing = found.isna()
+        if missing.any():  # a record no clustering has seen is a person of its own
+            found = found.astype(object)
+            found[missing] = "?" + keys[missing].astype(str)
+        return found.to_numpy(dtype=object)
+
+    person_l, person_r = persons(keys_l), persons(keys_r)
     across = person_l != person_r
     high = across & (pairs["match_probability"].to_numpy(float) >= cutoff)
     hot = pd.unique(np.concatenate([keys_l.to_numpy()[high], keys_r.to_numpy()[high]]))
-    keep = across & (keys_l.isin(hot).to_numpy() | keys_r.isin(hot).to_numpy())
-    return np.flatnonzero(keep).tolist()
+    keep = np.flatnonzero(across & (keys_l.isin(hot).to_numpy() | keys_r.isin(hot).to_numpy()))
+    return keep.tolist(), person_l[keep].tolist(), person_r[keep].tolist()
