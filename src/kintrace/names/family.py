@@ -35,6 +35,9 @@ _IN = re.compile(r"(ina|in)$")
 # other adjectival endings: -ий/-ій/-ый/-ой, -а/-ая (Білий, Біла, Белая; Лісовий, Лесовой)
 _ADJ = re.compile(r"(?<=[bcčdfhklmnprsštvzžŝ])(aia|oi|i|a)$")
 _VOWELS = str.maketrans({"i": "e", "o": "e"})
+# the key collapses doubled letters (Oliinyk -> olinik); "ei" made "ee" by the vowel rule is the
+# Russian spelling of the same ій (Олейник), so the stem collapses them again
+_DOUBLE = re.compile(r"(.)\1+")
 
 _FEMININE = re.compile(r"((sk|ck)(a|aia)|ova|eva|ina|aia|[aeiou][a-zčšžŝ]na)$")
 _MASCULINE = re.compile(r"((sk|ck)(i|oi)|ov|ev|in|oi|[aeiou][a-zčšžŝ]ni)$")
@@ -50,7 +53,7 @@ def _stem_word(word: str) -> str:
             word = russian + word[len(ukrainian) :]
             break
     if len(word) <= 3:
-        return word.translate(_VOWELS)
+        return _DOUBLE.sub(r"\1", word.translate(_VOWELS))
     stem = _ADJ_SK.sub(r"\1", word)
     if stem == word:
         stem = _ADJ_N.sub("n", word)
@@ -60,7 +63,7 @@ def _stem_word(word: str) -> str:
         stem = _IN.sub("in", word)
     if stem == word and len(word) > 3:
         stem = _ADJ.sub("", word)
-    return stem.translate(_VOWELS)
+    return _DOUBLE.sub(r"\1", stem.translate(_VOWELS))
 
 
 @lru_cache(maxsize=300_000)
