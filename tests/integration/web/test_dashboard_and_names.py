@@ -144,3 +144,16 @@ def test_arrivals_by_month_and_kind_and_cases_by_facet(sqlite_store, review_data
     assert d.cases_by_facet["identity"] == {"reported": 1, "verified": 0}
     assert d.cases_by_facet["return"]["not_started"] == 1
     assert [s.name for s in d.sources] == ["list-a", "list-r"]
+
+
+def test_the_case_page_leads_with_the_childs_name(signed_in, review_data) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12, finding 3 on the case page itself: its heading is the case and the child's
+    name, with the Latin form and birth date under it, and its records are listed by name
+    with the ids under them (it said "Case 1", then "list-a · a2")."""
+    page = signed_in("u-caseworker").get(f"/cases/{review_data['case']}").text
+    heading = re.search(r"<h1>(.*?)</h1>", page)
+    assert heading is not None and "Шевченко Марія" in heading.group(1)
+    assert "Shevchenko Mariia" in page and "2010-07-01" in page
+    records = page[page.index("How it joined") :]
+    assert '<span class="child-name">Шевченко Марія</span>' in records
+    assert '<span class="ids">list-a · a2</span>' in records

@@ -107,6 +107,8 @@ def _case_response(
     evidence = evidence_service.items_on(db, of_user(user), Target.case(case_id))
     context = {
         "page": page,
+        # names first (issue 12, finding 3): the child's name on the case's heading and records
+        "names": children.names(db, of_user(user), [r.key for r in page.records], shown_on="case"),
         "evidence": evidence,
         "exchange": exchange_service.case_history(db, of_user(user), case_id),
         "evidence_action": f"/cases/{case_id}/evidence",
