@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +24,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from kintrace.store.audit_tables import AuditEntry
+from kintrace.store.errors import StoreBusy
 
 GENESIS_HASH = "0" * 64
 #: Key in a session's `info`: the entries it collects instead of writing them (see `defer`).
@@ -88,6 +91,97 @@ def write_deferred(session: Session, entries: list[dict[str, Any]]) -> None:
     """Append entries collected by a deferring session, in `session`'s transaction."""
     for entry in entries:
         append(session, **entry)
+
+
+@dataclass
+class _Ticket:
+    entries: list[dict[str, Any]]
+    finished: bool = False
+    error: BaseException | None = None
+
+
+class DeferredWriter:
+    """Deferred entries of many requests written together: one write transaction (one commit,
+    one fsync on SQLite, one audit lock on PostgreSQL) for every request waiting at the time.
+
+    Each request waits for its own entries to be committed before its page leaves (nothing is
+    shown without its audit entry), and no request waits for more than two transactions: while
+    one batch is written the others queue, and the first to queue after it writes the next
+    batch itself (there is no writer thread to lose entries with). A batch that cannot be
+    written because the database stays busy fails for each of its requests alike (503 with
+    Retry-After); any other failure is retried entry by entry, so one request's problem is its
+    own. `begin` opens a write transaction (a sessionmaker's `begin`).
+    """
+
+    def __init__(self, begin: Callable[[], AbstractContextManager[Session]]) -> None:
+        self._begin = begin
+        self._turn = threading.Condition()
+        self._queue: list[_Ticket] = []
+        self._writing = False
+        self.batches = 0  # transactions written (figures for tests and benches)
+
+    @property
+    def queued(self) -> int:
+        """Requests waiting for the next batch."""
+        with self._turn:
+            return len(self._queue)
+
+    def write(self, entries: list[dict[str, Any]]) -> None:
+        """Append `entries` (from `take_deferred`) and return once they are committed."""
+        if not entries:
+            return
+        mine = _Ticket(list(entries))
+        with self._turn:
+            self._queue.append(mine)
+            while self._writing and not mine.finished:
+                self._turn.wait()
+            if mine.finished:
+                if mine.error is not None:
+                    raise mine.error
+                return
+            self._writing = True
+            batch, self._queue = self._queue, []
+        try:
+            self._write_batch(batch)
+        finally:
+            with self._turn:
+                self._writing = False
+                for ticket in batch:
+                    ticket.finished = True
+                self._turn.notify_all()
+        if mine.error is not None:
+            raise mine.error
+
+    def _write_batch(self, batch: list[_Ticket]) -> None:
+        try:
+            with self._begin() as session:
+                for ticket in batch:
+                    write_deferred(session, ticket.entries)
+            self.batches += 1
+            return
+        except BaseException as exc:
+            if len(batch) == 1 or _busy(exc):
+                for ticket in batch:
+                    ticket.error = exc
+                return
+        for ticket in batch:  # not the database's business: each request on its own
+            try:
+                with self._begin() as session:
+                    write_deferred(session, ticket.entries)
+                self.batches += 1
+            except BaseException as exc:
+                ticket.error = exc
+
+
+def _busy(exc: BaseException) -> bool:
+    """A refusal of the database as a whole (busy, locked, lock time-out), not of an entry."""
+    if isinstance(exc, StoreBusy):
+        return True
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)
+    return getattr(orig, "sqlstate", None) in ("55P03", "40P01", "40001")
 
 
 def append(

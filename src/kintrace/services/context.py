@@ -7,8 +7,9 @@ and hand it to the services, which hold the queries. `Session` is re-exported on
 of that unit of work, so a route or a command can name what it passes on.
 
 A web request that only reads defers its audit entries (`defer_audit`) and writes them after its
-read in a short write transaction of its own (`take_deferred_audit`, `write_deferred_audit`),
-before the page is sent (kintrace.audit, decision 0402).
+read in a short write transaction shared with the other requests reading at the time
+(`take_deferred_audit`, `DeferredAuditWriter`), before the page is sent (kintrace.audit,
+decisions 0402 and 0421).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kintrace.audit import DeferredWriter as DeferredAuditWriter
 from kintrace.audit import defer as defer_audit
 from kintrace.audit import take_deferred as take_deferred_audit
 from kintrace.audit import write_deferred as write_deferred_audit
@@ -28,6 +30,7 @@ from kintrace.store.web_tables import HOME_AGENCY_ID
 __all__ = [
     "COLLISIONS",
     "HOME_AGENCY_ID",
+    "DeferredAuditWriter",
     "DriverError",
     "Session",
     "Sessions",

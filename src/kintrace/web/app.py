@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kintrace.config import Settings
 from kintrace.services import accounts, records
 from kintrace.services.context import (
+    DeferredAuditWriter,
     DriverError,
     Store,
     StoreBusy,
@@ -60,6 +61,7 @@ def create_app(
     sessions = sessions_for(store)
     app.state.read_sessions = sessions.read
     app.state.write_sessions = sessions.write
+    app.state.audit_writer = DeferredAuditWriter(sessions.write.begin)  # reads' entries
     app.state.translations = i18n.load_translations()
     app.state.zone = zone_named(settings.time_zone)
     app.state.jinja = make_environment(app.state.zone)

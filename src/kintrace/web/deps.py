@@ -32,7 +32,6 @@ from kintrace.services.context import (
     StoreBusy,
     defer_audit,
     take_deferred_audit,
-    write_deferred_audit,
 )
 from kintrace.services.signin import User
 from kintrace.web import i18n
@@ -130,7 +129,8 @@ def get_db(request: Request) -> Iterator[Session]:
     A writing route takes SQLite's write lock when its first query runs (no failure half-way);
     it may commit early to release it (the web import does, as the registry's import takes it
     itself). A reading route's audit entries are written after its read, in a short write
-    transaction, before the response leaves: nothing is shown without its audit entry.
+    transaction shared with the other requests reading at the time (`DeferredWriter`), before
+    the response leaves: nothing is shown without its audit entry.
     """
     state = request.app.state
     writes = route_writes(request)
@@ -140,10 +140,8 @@ def get_db(request: Request) -> Iterator[Session]:
     try:
         yield db
         db.commit()
-        entries = take_deferred_audit(db)
-        if entries:
-            with state.write_sessions.begin() as writer:
-                write_deferred_audit(writer, entries)
+        # With those of the other requests reading now: one write transaction (decision 0421).
+        state.audit_writer.write(take_deferred_audit(db))
     except BaseException:
         db.rollback()
         raise
