@@ -17,6 +17,9 @@ from markupsafe import Markup, escape
 WIDTH = 480  # user units of the columns; the SVG scales to its container
 BAR_WIDTH = 320  # user units of the bars (drawn three abreast on a wide screen)
 SERIES_CLASSES = 6
+#: Room left of a bar for its label (17 characters at up to about 7.5 units a letter, then a
+#: gap): the Ukrainian "повернення триває" was cut at the left edge in 120.
+BAR_LABEL_ROOM = 140
 #: Legend entries side by side under a column chart, and the characters each may take: at
 #: 13 units a letter is up to about 7.5 units wide, and Ukrainian legends are long
 #: ("Списки для усиновлення"): three to a row overlapped.
@@ -47,7 +50,7 @@ def _number(value: float) -> str:
 
 def bars(*, items: Sequence[tuple[str, int]], label: str) -> Markup:
     """Horizontal bars, one per item (label, count), the count written after each bar."""
-    row, gap, left, right = 20, 5, 120, 40
+    row, gap, left, right = 20, 5, BAR_LABEL_ROOM, 40
     height = max(len(items), 1) * (row + gap) + gap
     top = _nice_top(max((v for _, v in items), default=0))
     span = BAR_WIDTH - left - right

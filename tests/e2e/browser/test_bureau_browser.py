@@ -200,5 +200,17 @@ def test_a_bureau_list_through_the_browser(browser, bureau_server, tmp_path) -> 
     pair_text = page.locator("main").inner_text()
     assert any(k.ukrainian()[0] in pair_text for k in kids)  # the child by name
     _shot(page, "bureau-05-pair")
+    # the same in Ukrainian, as a bureau in Kyiv reads it: the queue and the dashboard by name
+    page.locator("#language").select_option("uk")
+    page.locator("header form[action='/language'] button").click()
+    page.goto(f"{url}/review")
+    assert "Черга перевірки" in page.content()
+    first_row = page.locator("table.queue tbody tr").first.inner_text()
+    assert any(k.ukrainian()[0] in first_row for k in kids)
+    _shot(page, "bureau-08-review-queue-uk")
+    page.goto(f"{url}/")
+    short = page.locator("section.short-list").first.inner_text()
+    assert "Наступні в черзі перевірки" in short and any(k.ukrainian()[0] in short for k in kids)
+    _shot(page, "bureau-09-dashboard-uk")
     context.close()
     assert errors == []

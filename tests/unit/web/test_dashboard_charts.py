@@ -82,3 +82,19 @@ def test_ukrainian_legends_do_not_overlap() -> None:
             assert x + 7.5 * len(text) < next_x - 14, text  # before the next entry's square
         last_x, last_text = entries[-1]
         assert last_x + 7.5 * len(last_text) <= charts.WIDTH, last_text
+
+
+def test_ukrainian_bar_labels_fit_left_of_their_bars() -> None:
+    """The case states in Ukrainian (the dashboard's open-cases bars): "повернення триває" ran
+    past the drawing's left edge. Each label is whole and ends inside the drawing."""
+    from kintrace.web import i18n
+
+    uk = i18n.load_translations()["uk"].gettext
+    states = ["reported", "verified", "unknown", "known", "not_started", "requested",
+              "in_negotiation", "in_progress", "returned", "closed"]  # fmt: skip
+    items = [(uk(s), 1) for s in states]
+    svg = str(charts.bars(items=items, label="L"))
+    found = re.findall(r'<text class="axis" x="([\d.]+)"[^>]*text-anchor="end">([^<]*)</text>', svg)
+    assert [t for _, t in found] == [t for t, _ in items]  # none clipped
+    for x, text in found:
+        assert float(x) - 7.5 * len(text) >= 0, text
