@@ -124,10 +124,16 @@ _AGREEMENT_STYLE = {
 
 
 def _print_pair(view: PairView, item: QueueItem | None) -> None:
-    table = Table(title="Pair to review (SYNTHETIC if demo data)", show_lines=False)
+    # the two SOURCE:IDs whole on their own lines, for `kintrace review decide`: as column
+    # headers they were folded in two on an 80-column terminal (issue 12, finding 8)
+    out.print("Pair to review (SYNTHETIC if demo data)", markup=False)
+    for number, side in ((1, view.left), (2, view.right)):
+        out.print(f"  record {number}: {side.key} ({side.kind})", markup=False, highlight=False,
+                  no_wrap=True, overflow="ignore", crop=False)  # fmt: skip
+    table = Table(show_lines=False)
     table.add_column("field")
-    table.add_column(f"{view.left.key} ({view.left.kind})", overflow="fold")
-    table.add_column(f"{view.right.key} ({view.right.kind})", overflow="fold")
+    table.add_column("record 1", overflow="fold")
+    table.add_column("record 2", overflow="fold")
     table.add_column("agreement", overflow="fold")
     for name in review.SHOWN:
         if name not in view.left.fields and name not in view.right.fields:

@@ -148,3 +148,40 @@ def test_a_bad_date_is_refused_without_a_trace(home: Path) -> None:
         ok=False,
     )
     assert "YYYY-MM-DD" in out
+
+
+def test_review_next_keeps_both_ids_whole_on_80_columns(tmp_path: Path) -> None:
+    """Issue 12, finding 8: the pair's SOURCE:IDs, which `review decide` needs next, are printed
+    whole on their own lines; as the table's column headers they were folded in two."""
+    home = tmp_path / "home"
+    long_left, long_right = (
+        "demo_partner_mediator_list:MED-0000475",
+        "demo_ua_family_reports:UAF-0001636",
+    )
+    store = open_store(load_settings(home, env={}))
+    with store.session(write=True) as s:
+        add_records(s, [key(long_left), key(long_right)], at=T0)
+        add_user_row(s, username="ann", role="reviewer", at=T0)
+        run = add_link_run(s, at=T0, finished=True)
+        s.execute(
+            insert(link_pairs),
+            [
+                link_pair_row(
+                    run_id=run,
+                    left=tuple(long_left.split(":")),  # type: ignore[arg-type]
+                    right=tuple(long_right.split(":")),  # type: ignore[arg-type]
+                    probability=0.74,
+                    weight=1.5,
+                    status="pending",
+                    weights=json.dumps({"given_name": 3.2}),
+                )
+            ],
+        )
+    store.close()
+    result = runner.invoke(
+        app, ["--home", str(home), "review", "next", "--as", "ann"], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert any(line.startswith(f"record 1: {long_left}") for line in lines), result.output
+    assert any(line.startswith(f"record 2: {long_right}") for line in lines), result.output
