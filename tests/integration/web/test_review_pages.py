@@ -392,3 +392,12 @@ def test_issue12_finding5_weights_table_names_the_level_the_field_table_shows(
     weights = other.split("Weights of each comparison", 1)[1].split("</table>", 1)[0]
     assert "within 1 year" in weights.split("birth date", 1)[1].split("</tr>", 1)[0]
     assert "different" in weights.split("family name", 1)[1].split("</tr>", 1)[0]
+
+
+def test_a_source_of_no_kind_reads_kind_not_set_on_the_pair_page(signed_in, review_data) -> None:  # type: ignore[no-untyped-def]
+    """A list uploaded without a kind was tagged "unknown" on the pair page ("невідоме" in
+    Ukrainian, the word for an unknown whereabouts); the dashboard says "Kind not set"."""
+    page = signed_in("u-reviewer").get(f"/review/pairs/{review_data['item']}").text
+    heads = page[page.index("<thead>") : page.index("</thead>")]
+    assert '<span class="tag">Kind not set</span>' in heads, heads
+    assert '<span class="tag">unknown</span>' not in heads
