@@ -17,7 +17,7 @@ from support.exchange_partner import answer_package, open_request
 TODAY = date(2026, 12, 6)
 
 
-def _exchange(store: Store) -> str:
+def _exchange(store: Store, *, held: bool = False) -> str:
     partner = pyrage.x25519.Identity.generate()
     operator = Actor(name="test")
     with store.session(write=True) as db:
@@ -38,6 +38,11 @@ def _exchange(store: Store) -> str:
                                     child_lines=[f"{s}:{r}" for s, r in keys])  # fmt: skip
     ref, table = open_request(made.package, partner)
     table[1][table[0].index("Статус")] = "возвращен"
+    if held:  # a status no rule knows, and a row that names no child of the request
+        table[2][table[0].index("Статус")] = "см. письмо"
+        stranger = [""] * len(table[0])
+        stranger[table[0].index("Фамилия")], stranger[table[0].index("Имя")] = "Гнатюк", "Ян"
+        table.append(stranger)
     ours = service.our_recipient(store.settings.home)
     service.import_answer(store, operator, home=store.settings.home,
                           data=answer_package(table, recipient=ours))  # fmt: skip
@@ -103,3 +108,14 @@ def test_a_childs_exchange_history_is_on_its_case_page(signed_in, sqlite_store: 
     after = after[after.index("exchange-history") :].split("</ol>")[0]
     assert f"Proposal {proposals[0].id}: return → returned · rejected by test" in after
     assert signed_in("u-partner").get("/cases/41").status_code == 404  # another agency's case
+
+
+def test_rows_waiting_for_a_person_are_listed_on_the_request_page(
+    signed_in, sqlite_store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    ref = _exchange(sqlite_store, held=True)
+    html = signed_in("u-caseworker").get(f"/exchange/{ref}").text
+    waiting = html[html.index("Rows waiting for a person") :]
+    assert "см. письмо" in waiting and "a status" in waiting  # held status, its row's child known
+    assert "Гнатюк Ян" in waiting and "a child" in waiting  # no child: names as written
+    assert "exchange classify" in waiting
