@@ -372,8 +372,8 @@ def main() -> None:
     old, new = records.iloc[:cut], records.iloc[cut:]
     spec = kintrace_spec()
     spill = Path(args.temp_dir or Path(args.cache_dir) / "duckdb")
-    engine = open_engine(EngineConfig(memory_limit=args.memory_limit,
-                                      temp_dir=spill))  # fmt: skip
+    config = EngineConfig(memory_limit=args.memory_limit, temp_dir=spill)
+    engine = open_engine(config)
     try:
         t0, c0 = time.perf_counter(), cpu_seconds()
         features = feature_table(old)
@@ -390,6 +390,8 @@ def main() -> None:
                         floor=spec.thresholds.candidate_floor, chunks=chunks,
                         candidates_only=True)  # fmt: skip
         pairs = candidates(spec, pairs)
+        # as `kintrace link`: the database is closed before deciding (its buffers freed)
+        engine.close()
         t3 = time.perf_counter()
         rss_scored = peak_gib()
 
@@ -427,6 +429,7 @@ def main() -> None:
         t5, c5 = time.perf_counter(), cpu_seconds()
         new_features = feature_table(new)
         floor = spec.thresholds.candidate_floor
+        engine = open_engine(config)
         fresh = predict_incremental(spec, model, existing=features, new=new_features,
                                     engine=engine, floor=floor,
                                     block_cap=args.block_cap)  # fmt: skip
