@@ -44,7 +44,7 @@ class HeldRow:
     fields: dict[str, str]  # the row as the partner wrote it
 
 
-def _row_query():  # type: ignore[no-untyped-def]
+def _row_query():
     a, ar, r = exchange_answers.c, exchange_answer_rows.c, exchange_requests.c
     return (
         select(exchange_answer_rows, r.ref, r.partner_id, a.request_id)
@@ -53,7 +53,7 @@ def _row_query():  # type: ignore[no-untyped-def]
     )
 
 
-def _held(row) -> HeldRow:  # type: ignore[no-untyped-def]
+def _held(row) -> HeldRow:
     return HeldRow(
         id=row.id,
         request=row.ref,
