@@ -57,6 +57,7 @@ def sibling_offers(
     per_record: int,
     anchor_floor: float = ANCHOR_FLOOR,
     kinds: Collection[str] = _OFFERED,
+    context: GroupContext | None = None,
 ) -> set[int]:
     """Positions (0-based rows of `pairs`) of adoption pairs below `below` to offer for review.
 
@@ -81,7 +82,7 @@ def sibling_offers(
     info = features.set_index("uid")
     kind = info["source_kind"].to_dict()
     source = info["source"].to_dict() if "source" in info else {}
-    context = GroupContext(features)
+    context = context or GroupContext(features)
     stem, father, given, group = context.stem, context.father, context.given, context.group
 
     # adoption records listed together: one listing group, else renamed alike in one source
@@ -215,6 +216,7 @@ def offer_through_siblings(state: State) -> None:
         kinds={str(k) for k in state.spec.kinds.offered},
         below=t.review_floor,
         per_record=t.adoption_offers_per_record,
+        context=state.context(),
     ):
         if probability[position] >= t.adoption_offer and state.status[position] is None:
             state.set(position, "pending", SIBLING_OFFERS)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 import pandas as pd
 
+from kintrace.linkage.context import GroupContext
 from kintrace.linkage.persons import Constraints
 from kintrace.linkage.spec import ModelSpec
 
@@ -95,6 +96,7 @@ class State:
     kept_links: list[Link[Hashable]] = field(default_factory=list)
     refused: int = 0
     _rows: Rows | None = None
+    _context: GroupContext | None = None
 
     def on(self, rule_id: str) -> bool:
         return rule_id not in self.off
@@ -104,6 +106,13 @@ class State:
         if self._rows is None:
             self._rows = Rows(self.pairs)
         return self._rows
+
+    def context(self) -> GroupContext:
+        """The records' groups and sibling likeness, built once per run (three rules read it;
+        each built it from the whole feature table)."""
+        if self._context is None:
+            self._context = GroupContext(self.features)
+        return self._context
 
     def kind_of(self) -> dict[Hashable, str]:
         """The source kind of each record, by `uid`."""

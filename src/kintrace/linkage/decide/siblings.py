@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable
 
-from kintrace.linkage.context import GroupContext
 from kintrace.linkage.decide.rules import State
 
 SIBLING_LINKS = "0314-sibling-links"
@@ -28,7 +27,7 @@ def link_through_siblings(state: State) -> bool:
     pairs, features = state.pairs, state.features
     if pairs.empty or "group_key" not in features:
         return False
-    context = GroupContext(features)
+    context = state.context()
     if not context.members:
         return False
     renaming = {str(k) for k in state.spec.kinds.renaming}

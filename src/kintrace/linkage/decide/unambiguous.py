@@ -28,7 +28,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kintrace.linkage.context import GroupContext
 from kintrace.linkage.decide import holds
 from kintrace.linkage.decide.rules import State
 
@@ -86,7 +85,7 @@ def promote(state: State) -> None:
     person_of = state.person_of
     features = state.features
     supported = (
-        GroupContext(features).support(pairs, min_probability=spec.thresholds.review_floor)
+        state.context().support(pairs, min_probability=spec.thresholds.review_floor)
         if state.on(GROUP_SUPPORT) and "group_key" in features
         else (lambda _position: False)
     )
