@@ -27,11 +27,10 @@ router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
 
 def _headers(field: str) -> list[str]:
-    """Every header the importer recognises for `field`, in Cyrillic first, as written in the
-    table (compared without case, so shown with a capital)."""
+    """Every header the importer recognises for `field`, in Cyrillic first, as the table writes
+    them (case does not count; a capital would misspell abbreviations such as ПІБ)."""
     headers = [h for h in SYNONYMS.get(field, ()) if h != field]
-    ordered = sorted(headers, key=lambda h: _CYRILLIC.search(h) is None)  # stable
-    return [h[:1].upper() + h[1:] for h in ordered]
+    return sorted(headers, key=lambda h: _CYRILLIC.search(h) is None)  # stable
 
 
 @router.get("/help/formats", name="help_formats")
