@@ -226,6 +226,7 @@ def predict(
     lookup = features if isinstance(features, pd.DataFrame) and candidates_only else None
     raw = _fetch(spec, linker, result, candidates_only=candidates_only, retained=lookup is None)
     frame = _pairs_frame(spec, raw)
+    del raw  # Splink's columns, copied into `frame`: at a million dense records, gigabytes
     if lookup is not None:
         frame = _with_retained(spec, frame, lookup)
     result.drop_table_from_database_and_remove_from_cache()
