@@ -81,6 +81,10 @@ UserOption = Annotated[
 ]
 
 
+#: `kintrace sources --user U` hands U to its subcommand (ctx.meta) rather than dropping it.
+_SOURCES_USER = "kintrace.sources.user"
+
+
 def _store(ctx: typer.Context) -> AbstractContextManager[Store]:
     return opened_store(ctx, reported=(RegistryError,))
 
@@ -419,6 +423,7 @@ def sources_command(ctx: typer.Context, user: UserOption = None) -> None:
     agency's, as the web's sources page shows them), then the installation's totals (not in a
     web user's place)."""
     if ctx.invoked_subcommand is not None:
+        ctx.meta[_SOURCES_USER] = user  # `kintrace sources --user U set-kind ...` acts as U
         return
     with (
         opened_store(ctx, reported=(RegistryError, AccountError)) as store,
@@ -453,14 +458,30 @@ def sources_set_kind(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="The source, as `kintrace sources` lists it.")],
     kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(source_service.SOURCE_KINDS)}.")],
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            envvar="KINTRACE_USER",
+            help="In this web user's place: their agency's sources only.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Set a source's kind (audited); the next `kintrace link` rescores its records.
 
     The kind tells the linkage model how to read the list: an adoption listing's replaced
     surnames, patronymics and birthplaces say nothing against a match (docs/linkage.md).
+    With --user (or KINTRACE_USER), only a source of that user's agency; without, any source.
     """
-    with _store(ctx) as store, store.session(write=True) as session:
-        change = source_service.set_kind(session, command_actor(session, cli_actor()), source, kind)
+    named = ctx.meta.get(_SOURCES_USER)  # `kintrace sources --user U set-kind`
+    typed = getattr(ctx.get_parameter_source("user"), "name", None) == "COMMANDLINE"
+    if named is not None and not typed:
+        user = named  # a --user typed on the line before KINTRACE_USER from the environment
+    reported = (RegistryError, AccountError)
+    with opened_store(ctx, reported=reported) as store, store.session(write=True) as session:
+        actor = command_actor(session, cli_actor(), user)
+        change = source_service.set_kind(session, actor, source, kind)
     if not change.changed:
         out.print(f"Source '{change.source}' already has kind {change.kind}; nothing changed.",
                   highlight=False)  # fmt: skip

@@ -120,8 +120,14 @@ def ensure_source(
     return source
 
 
-def get_source(session: Session, name: str) -> Source:
-    source = session.scalars(select(Source).where(Source.name == name)).one_or_none()
+def get_source(session: Session, name: str, *, agency_id: int | None = None) -> Source:
+    """The source called `name`; with `agency_id`, only if that agency's. A source of another
+    agency is refused with the very message of an unknown one, so the refusal does not tell
+    that it exists (`kintrace.registry.scope`)."""
+    stmt = select(Source).where(Source.name == name)
+    if agency_id is not None:
+        stmt = stmt.where(Source.id.in_(sources_in_scope(agency_id)))
+    source = session.scalars(stmt).one_or_none()
     if source is None:
         raise NotFound(f"There is no source '{name}'. `kintrace sources` lists them.")
     return source
@@ -142,8 +148,11 @@ class KindChange:
         return self.previous != self.kind
 
 
-def set_source_kind(session: Session, name: str, kind: str, *, actor: str) -> KindChange:
-    """Set the kind of source `name` (audited as `registry.source.set_kind`).
+def set_source_kind(
+    session: Session, name: str, kind: str, *, actor: str, agency_id: int | None = None
+) -> KindChange:
+    """Set the kind of source `name` (audited as `registry.source.set_kind`); with `agency_id`,
+    only a source of that agency (another agency's is refused as unknown, `get_source`).
 
     The kind tells linkage how to read the source's records (an adoption listing's replaced
     surnames say nothing against a match), so the next `kintrace link` rescores the records of
@@ -153,7 +162,7 @@ def set_source_kind(session: Session, name: str, kind: str, *, actor: str) -> Ki
     wanted = kind.strip().lower()
     if wanted not in SOURCE_KINDS:
         raise UnknownKind(f"'{kind}' is not a source kind; use one of: {', '.join(SOURCE_KINDS)}.")
-    source = get_source(session, name)
+    source = get_source(session, name, agency_id=agency_id)
     change = KindChange(source=source.name, previous=source.kind, kind=wanted)
     if not change.changed:
         return change

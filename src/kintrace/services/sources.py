@@ -3,7 +3,7 @@ review status; the actor's agency only. No names: the analyst sees these too (no
 
 The web's sources page (`figures`) and `kintrace sources` (`listing`) show the same sources:
 the actor's agency's (issue 17: the command listed every agency's). Setting a source's kind
-(`set_kind`) is audited in the registry."""
+(`set_kind`) is audited in the registry, and in a user's place limited to their agency's."""
 
 from __future__ import annotations
 
@@ -112,5 +112,10 @@ def totals(db: Session, actor: Actor) -> RegistryStatus | None:
 
 
 def set_kind(db: Session, actor: Actor, source: str, kind: str) -> KindChange:
-    """Set a source's kind (audited as `registry.source.set_kind`, naming the actor)."""
-    return set_source_kind(db, source, kind, actor=actor.name)
+    """Set a source's kind (audited as `registry.source.set_kind`, naming the actor).
+
+    The command line's operator (no role) sets any source's kind. Anyone acting as a user
+    (`--user`, KINTRACE_USER) sets only their agency's: another agency's source is refused with
+    the message of an unknown source (NotFound), so the refusal does not reveal it exists."""
+    agency_id = None if actor.role is None else actor.agency_id
+    return set_source_kind(db, source, kind, actor=actor.name, agency_id=agency_id)

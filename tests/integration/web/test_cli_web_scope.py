@@ -23,6 +23,7 @@ from kintrace.services import linkage
 from kintrace.services.errors import LinkInputError
 from kintrace.store.audit_tables import AuditEntry
 from kintrace.store.engine import Store
+from kintrace.store.registry_tables import Source
 from kintrace.web.app import create_app
 from kintrace.web.options import WebOptions
 
@@ -118,3 +119,49 @@ def test_explain_refuses_a_users_look_at_another_agencys_record(
     with pytest.raises(LinkInputError, match="No record list-a:a1"):
         linkage.explain(sqlite_store, partner, ("list-a", "a1"), ("list-p", "p1"))
     assert _audited(sqlite_store, "pair.explain") == []
+
+
+def _kinds(store: Store) -> dict[str, str]:
+    with store.session() as db:
+        return {str(n): str(k) for n, k in db.execute(select(Source.name, Source.kind))}
+
+
+def test_set_kind_in_a_users_place_refuses_another_agencys_source_as_unknown(
+    settings: Settings, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite and PostgreSQL: `kintrace sources set-kind SOURCE KIND` with --user (or
+    KINTRACE_USER, or `sources --user U set-kind`) changed another agency's source. It is now
+    refused with the words and exit status of an unknown source, so the refusal does not reveal
+    that the source exists; nothing changes and nothing is audited. The user's own agency's
+    source and the operator (no user) still change."""
+    seed_agencies(store, tmp_path)
+    monkeypatch.delenv("KINTRACE_USER", raising=False)
+    code, unknown = _cli(settings, "sources", "set-kind", "list-x", "camp", "--user", "u-partner")
+    assert code == 1 and "There is no source 'list-x'" in unknown, unknown
+    before = _kinds(store)
+    ways = (  # (user, the command line, environment)
+        ("u-partner", ["sources", "set-kind", "list-a", "camp", "--user", "u-partner"], {}),
+        ("u-partner", ["sources", "--user", "u-partner", "set-kind", "list-a", "camp"], {}),
+        ("u-partner", ["sources", "set-kind", "list-a", "camp"], {"KINTRACE_USER": "u-partner"}),
+        ("u-caseworker", ["sources", "set-kind", "list-p", "camp", "--user", "u-caseworker"], {}),
+    )
+    for user, args, env in ways:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        code, output = _cli(settings, *args)
+        monkeypatch.delenv("KINTRACE_USER", raising=False)
+        refused = next(s for s in ("list-a", "list-p") if s in args)
+        assert code == 1, (user, output)
+        assert output == unknown.replace("list-x", refused), output
+    assert _kinds(store) == before
+    assert _audited(store, "registry.source.set_kind") == []
+
+    code, output = _cli(settings, "sources", "set-kind", "list-p", "camp", "--user", "u-partner")
+    assert code == 0 and "kind unknown -> camp" in output, output
+    code, output = _cli(settings, "sources", "set-kind", "list-a", "adoption")  # the operator
+    assert code == 0 and "kind unknown -> adoption" in output, output
+    code, output = _cli(settings, "sources", "set-kind", "list-p", "registry")  # any agency's
+    assert code == 0 and "kind camp -> registry" in output, output
+    assert _kinds(store) == {**before, "list-a": "adoption", "list-p": "registry"}
+    actors = [a for a, _ in _audited(store, "registry.source.set_kind")]
+    assert len(actors) == 3 and actors[0].endswith(" as u-partner"), actors
