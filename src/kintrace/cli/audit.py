@@ -6,17 +6,17 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from kintrace.cli.command import cli_actor, opened_store
+from kintrace.cli.output import literal_console
 from kintrace.cli.settings import settings_from
 from kintrace.services import audit as audit_service
 from kintrace.services.accounts import command_actor
 from kintrace.services.errors import AccountError
 from kintrace.timezones import local_text, zone_named
 
-out = Console()
+out = literal_console()
 
 
 def audit_list(

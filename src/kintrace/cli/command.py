@@ -12,17 +12,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
-from rich.console import Console
+from rich.text import Text
 
+from kintrace.cli.output import literal_console
 from kintrace.cli.settings import settings_from
 from kintrace.services.context import Store, StoreError, open_store
 
-_err = Console(stderr=True)
+_err = literal_console(stderr=True)
 
 
 def fail(message: str) -> typer.Exit:
     """Print `message` as an error on stderr; return the exit (status 1) to raise."""
-    _err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    _err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
     return typer.Exit(1)
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
+from kintrace.cli.output import literal_console
 from kintrace.demo import MAX_CHILDREN, SOURCES_BY_NAME, stream_dataset
 
 _HELP = (
@@ -40,17 +41,21 @@ def demo_data(
     ] = Path("demo-lists"),
 ) -> None:
     """Write synthetic source lists with ground truth (see _HELP)."""
-    err = Console(stderr=True, soft_wrap=True)
+    err = literal_console(stderr=True, soft_wrap=True)
     if not 1 <= children <= MAX_CHILDREN:
         err.print(
-            f"[red]--children must be between 1 and {MAX_CHILDREN:,}; got {children:,}.[/red] "
-            "Give a positive number, e.g. --children 2000."
+            Text.assemble(
+                (f"--children must be between 1 and {MAX_CHILDREN:,}; got {children:,}.", "red"),
+                " Give a positive number, e.g. --children 2000.",
+            )
         )
         raise typer.Exit(2)
     if out.exists() and not out.is_dir():
         err.print(
-            f"[red]--out {out} is a file, not a directory.[/red] "
-            "Give the path of a directory (it is created if it does not exist)."
+            Text.assemble(
+                (f"--out {out} is a file, not a directory.", "red"),
+                " Give the path of a directory (it is created if it does not exist).",
+            )
         )
         raise typer.Exit(2)
     started = time.perf_counter()
@@ -74,8 +79,10 @@ def demo_data(
             summary = stream_dataset(children=children, seed=seed, out_dir=out)
     except OSError as exc:
         err.print(
-            f"[red]Cannot write the demo lists to {out}: {exc.strerror or exc}.[/red] "
-            "Choose a directory you can write to with --out."
+            Text.assemble(
+                (f"Cannot write the demo lists to {out}: {exc.strerror or exc}.", "red"),
+                " Choose a directory you can write to with --out.",
+            )
         )
         raise typer.Exit(1) from None
     elapsed = time.perf_counter() - started
@@ -88,7 +95,7 @@ def demo_data(
         spec = SOURCES_BY_NAME[name]
         fmt = spec.format if not spec.encoding or spec.format != "csv" else spec.encoding
         table.add_row(name, spec.file_name, fmt, f"{rows:,}")
-    console = Console(soft_wrap=True)
+    console = literal_console(soft_wrap=True)
     console.print(table)
     console.print(
         f"{summary.children:,} children, {summary.records:,} records in {elapsed:.1f} s. "

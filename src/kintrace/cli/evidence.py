@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -19,8 +18,10 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.cli.output import literal_console
 from kintrace.cli.settings import settings_from
 from kintrace.services import evidence
 from kintrace.services.accounts import Actor, command_line
@@ -31,7 +32,7 @@ app = typer.Typer(
     help="Evidence files with a chain of custody, fixity checks, court bundles.",
     no_args_is_help=True,
 )
-out = Console()
+out = literal_console()
 
 _REPORTED = (EvidenceError,)
 
@@ -53,7 +54,7 @@ def _targets(record: list[str], person: list[str], case: list[int]) -> list[Targ
 
 def _bytes_progress(total: int) -> Progress:
     return Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),
@@ -186,13 +187,18 @@ def verify(
     for result in bad:
         found = result.found[:16] + "…" if result.found else "nothing"
         out.print(
-            f"[bold red]MISMATCH[/] item {result.item_id}: {result.problem} "
-            f"(expected {result.expected[:16]}…, found {found})",
+            Text.assemble(
+                ("MISMATCH", "bold red"),
+                f" item {result.item_id}: {result.problem} "
+                f"(expected {result.expected[:16]}…, found {found})",
+            ),
             highlight=False,
         )
     if not chain.ok:
         out.print(
-            f"[bold red]BROKEN[/] custody log at event {chain.broken_id}: {chain.problem}",
+            Text.assemble(
+                ("BROKEN", "bold red"), f" custody log at event {chain.broken_id}: {chain.problem}"
+            ),
             highlight=False,
         )
     out.print(

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.cli.output import literal_console
 from kintrace.cli.settings import settings_from
 from kintrace.services import exchange as service
 from kintrace.services.accounts import command_line
@@ -32,7 +32,7 @@ app.add_typer(partner_app, name="partner")
 app.add_typer(agreement_app, name="agreement")
 answer_app = typer.Typer(help="Answers from a partner.", no_args_is_help=True)
 app.add_typer(answer_app, name="answer")
-out = Console()
+out = literal_console()
 
 _REPORTED = (ExchangeError,)
 #: `exchange accept` and `exchange reject`: which proposal, and whose decision it is

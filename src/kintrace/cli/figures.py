@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.cli.output import literal_console
 from kintrace.cli.settings import settings_from
 from kintrace.services import figures as figure_service
 from kintrace.services.accounts import command_actor
@@ -23,7 +24,7 @@ app = typer.Typer(
     help="Published figures: counts of children with disclosure control (docs/figures.md).",
     no_args_is_help=True,
 )
-out = Console()
+out = literal_console()
 
 
 def _empty_or_new(directory: Path) -> None:
@@ -157,7 +158,7 @@ def verify_command(
     problems = figure_service.verify(directory, public_key_pem=pem)
     if problems:
         for p in problems:
-            out.print(f"[red]{p}[/]", highlight=False)
+            out.print(Text(p, style="red"), highlight=False)
         raise typer.Exit(1)
     whose = "the given key" if key is not None else "the key in the release (compare its key id)"
     out.print(f"release whole and signed by {whose}")

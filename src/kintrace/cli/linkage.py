@@ -12,17 +12,18 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.cli.output import literal_console
 from kintrace.services import linkruns
 from kintrace.services.accounts import command_line
 from kintrace.services.context import Store
 from kintrace.services.linkruns import Thresholds
 
-out = Console()
-err = Console(stderr=True)
+out = literal_console()
+err = literal_console(stderr=True)
 export_app = typer.Typer(
     help="Write links or persons as CSV, with the children's names (docs/formats.md).",
     no_args_is_help=True,
@@ -162,8 +163,11 @@ def _print_model(report: Any) -> None:
     of_run = "" if report.mode == "full" else f" (the model of run {report.model_run_id})"
     if origin == "shipped":
         out.print(
-            f"[bold yellow]model:[/] the model shipped with Kintrace, {report.model_label}"
-            f"{of_run}: this registry cannot train its own yet",
+            Text.assemble(
+                ("model:", "bold yellow"),
+                f" the model shipped with Kintrace, {report.model_label}{of_run}: this "
+                "registry cannot train its own yet",
+            ),
             highlight=False,
         )
         for reason in report.model_reasons:
@@ -188,7 +192,11 @@ def _print_model(report: Any) -> None:
 
 def _print_warnings(warnings: tuple[str, ...]) -> None:
     for warning in warnings:
-        out.print(f"[bold yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        out.print(
+            Text.assemble(("warning:", "bold yellow"), " ", warning),
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def explain_command(

@@ -11,15 +11,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from kintrace.cli.command import cli_actor, fail
+from kintrace.cli.output import literal_console
 from kintrace.services import linkruns
 from kintrace.services.context import Store
 
-out = Console()
-err = Console(stderr=True)
+out = literal_console()
+err = literal_console(stderr=True)
 
 
 def link_after_import(ctx: typer.Context, store: Store) -> None:
@@ -28,7 +29,11 @@ def link_after_import(ctx: typer.Context, store: Store) -> None:
         with link_progress() as say:
             outcome = linkruns.link_registry(store, actor=cli_actor(), progress=say)
     except linkruns.LinkInputError as exc:
-        out.print(f"[yellow]Not linked yet:[/] {exc}", highlight=False, soft_wrap=True)
+        out.print(
+            Text.assemble(("Not linked yet:", "yellow"), " ", str(exc)),
+            highlight=False,
+            soft_wrap=True,
+        )
         return
     except (linkruns.EngineError, linkruns.WorkflowRefused) as exc:
         raise fail(
@@ -61,7 +66,11 @@ def link_after_import(ctx: typer.Context, store: Store) -> None:
             soft_wrap=True,
         )
     for warning in report.warnings:
-        out.print(f"[bold yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        out.print(
+            Text.assemble(("warning:", "bold yellow"), " ", warning),
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @contextmanager
@@ -69,7 +78,7 @@ def link_progress() -> Iterator[Callable[[str], None]]:
     """A Rich progress bar showing the link run's stage and the time it has taken."""
     with Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         TimeElapsedColumn(),
         console=err,

@@ -6,8 +6,10 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from kintrace.cli.output import literal_console
 
 names_app = typer.Typer(
     help="Compare names and show their transliterations and matching keys.",
@@ -41,7 +43,7 @@ def compare_command(
             )
         )
         return
-    console = Console()
+    console = literal_console()
     table = Table(show_header=True, header_style="bold")
     table.add_column("part")
     table.add_column("A")
@@ -53,7 +55,7 @@ def compare_command(
         )
     console.print(table)
     decision = "match" if result.is_match else "no match"
-    console.print(f"score {result.score:.3f}  decision: [bold]{decision}[/bold]")
+    console.print(Text.assemble(f"score {result.score:.3f}  decision: ", (decision, "bold")))
     for reason in result.reasons:
         console.print(f"  - {reason}", markup=False)
 
@@ -110,7 +112,7 @@ def keys_command(
     if as_json:
         typer.echo(json.dumps(info, ensure_ascii=False))
         return
-    console = Console()
+    console = literal_console()
     console.print(
         f"script: {info['script']}  (after homoglyph repair: {info['script_after_repair']})",
         markup=False,

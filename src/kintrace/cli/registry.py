@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.cli.output import literal_console
 from kintrace.services import checkpoints
 from kintrace.services import dashboard as dashboard_service
 from kintrace.services import imports as import_service
@@ -53,10 +54,10 @@ EXPORT_HELP = (
     "quarantine_column and quarantine_reason. Correct the cells and run "
     "[bold]kintrace import FILE[/]: each row that is now valid resolves its quarantine entry."
 )
-out = Console()
+out = literal_console()
 #: Below this width `records search` prints one block per record instead of a table.
 NARROW_CONSOLE = 100
-err = Console(stderr=True)
+err = literal_console(stderr=True)
 
 records_app = typer.Typer(
     help="Find records and show them with every version.", no_args_is_help=True
@@ -224,7 +225,11 @@ def import_command(
                 )
             except (RegistryError, StoreError, OSError) as exc:
                 failed += 1
-                err.print(f"[bold red]not imported:[/] {exc}", highlight=False, soft_wrap=True)
+                err.print(
+                    Text.assemble(("not imported:", "bold red"), " ", str(exc)),
+                    highlight=False,
+                    soft_wrap=True,
+                )
                 continue
             _print_summary(summary)
             changed += summary.new + summary.new_versions + summary.resolved
@@ -235,6 +240,7 @@ def import_command(
                 out.print(
                     "Not linked (--no-link): run [bold]kintrace link[/] to link the new records "
                     "and fill the review queue.",
+                    markup=True,
                     highlight=False,
                 )
         elif changed:
@@ -337,7 +343,7 @@ def _import_one(
             store, actor, path, source=source, sheet=sheet, details=details, read=read
         )
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         TaskProgressColumn(),
         TimeRemainingColumn(),
@@ -374,10 +380,15 @@ def _print_summary(s: ImportSummary) -> None:
         + (f", sheet {s.sheet}" if s.sheet else "")
     )
     out.print(
-        f"{s.file_name} ({how}) -> batch {s.batch_id}: {s.rows_read} rows: "
-        f"[green]{s.new} new[/], {s.unchanged} unchanged, [cyan]{s.new_versions} new versions[/], "
-        f"[{'red' if s.rejected else 'green'}]{s.rejected} rejected[/]"
-        + (f", {s.resolved} quarantined rows resolved" if s.resolved else ""),
+        Text.assemble(
+            f"{s.file_name} ({how}) -> batch {s.batch_id}: {s.rows_read} rows: ",
+            (f"{s.new} new", "green"),
+            f", {s.unchanged} unchanged, ",
+            (f"{s.new_versions} new versions", "cyan"),
+            ", ",
+            (f"{s.rejected} rejected", "red" if s.rejected else "green"),
+            f", {s.resolved} quarantined rows resolved" if s.resolved else "",
+        ),
         highlight=False,
     )
     _print_reading(s)
@@ -666,7 +677,12 @@ def records_show(
     with opened_store(ctx, reported=reported) as store, store.session(write=True) as session:
         actor = command_actor(session, cli_actor(), user)
         view = record_service.history(session, actor, ref)
-    out.print(f"[bold]{view.source}:{view.record_id}[/] (current version {view.current_version})")
+    out.print(
+        Text.assemble(
+            (f"{view.source}:{view.record_id}", "bold"),
+            f" (current version {view.current_version})",
+        )
+    )
     for v in view.versions:
         table = Table(
             title=f"version {v.version}: batch {v.batch_id}, {v.file_name} row {v.row_number}, "

@@ -14,8 +14,8 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kintrace.cases import (
     Change,
@@ -27,14 +27,15 @@ from kintrace.cases import (
     parse_record_key,
 )
 from kintrace.cli.command import fail, login_name, opened_store
+from kintrace.cli.output import literal_console
 from kintrace.cli.settings import settings_from
 from kintrace.services import cases, review
 from kintrace.services.cases import CaseNotFound, CaseSheet, CaseView
 from kintrace.services.context import COLLISIONS, Store, StoreError, collision_name
 from kintrace.services.review import PairNotFound, PairView, QueueItem, Reviewer
 
-out = Console()
-err = Console(stderr=True)
+out = literal_console()
+err = literal_console(stderr=True)
 
 review_app = typer.Typer(
     help="Review pairs the model could not decide: claim one, give a verdict, undo.",
@@ -142,10 +143,10 @@ def _print_pair(view: PairView, item: QueueItem | None) -> None:
         style = _AGREEMENT_STYLE.get(found.state, "") if found else ""
         label = found.label if found else ""
         table.add_row(
-            f"[{style}]{name}[/]" if style else name,
+            Text(name, style=style),
             view.left.fields.get(name, ""),
             view.right.fields.get(name, ""),
-            f"[{style}]{label}[/]" if style else label,
+            Text(label, style=style),
         )
         if name in view.left.latin or name in view.right.latin:
             table.add_row(
@@ -158,13 +159,14 @@ def _print_pair(view: PairView, item: QueueItem | None) -> None:
     out.print(table)
     out.print(
         "agreement: [green]same[/], [cyan]same in another spelling[/], "
-        "[yellow]close spelling or partly[/], [red]different[/]"
+        "[yellow]close spelling or partly[/], [red]different[/]",
+        markup=True,
     )
     if view.probability is not None:
         out.print(f"model: probability {view.probability:.4f}, match weight {view.weight:+.2f}")
         for comparison, weight in view.weights.items():
             colour = "green" if weight > 0 else "red" if weight < 0 else "white"
-            out.print(f"  {comparison:<24} [{colour}]{weight:+.2f}[/]")
+            out.print(Text.assemble(f"  {comparison:<24} ", (f"{weight:+.2f}", colour)))
     else:
         out.print("model: this pair was not scored by the last link run")
     if view.others:
@@ -338,7 +340,10 @@ def status_command(ctx: typer.Context) -> None:
 def _print_case(view: CaseView) -> None:
     s = view.state
     out.print(
-        f"[bold]case {view.id}[/] follows {view.subject}; assigned to {view.assignee or 'nobody'}"
+        Text.assemble(
+            (f"case {view.id}", "bold"),
+            f" follows {view.subject}; assigned to {view.assignee or 'nobody'}",
+        )
     )
     out.print(f"  identity     {s.identity.value}")
     where = s.whereabouts.value
@@ -425,7 +430,7 @@ def list_command(
         c = line.case
         name = names.get(c.subject)
         out.print(
-            f"[bold]case {c.id}[/]  {name.line() if name else '(no name)'}",
+            Text.assemble((f"case {c.id}", "bold"), f"  {name.line() if name else '(no name)'}"),
             soft_wrap=True,
             highlight=False,
         )

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from kintrace.cli.output import literal_console
 from kintrace.cli.settings import settings_from
 from kintrace.services import accounts
 from kintrace.services.accounts import command_line
@@ -17,7 +18,7 @@ from kintrace.services.context import Store, StoreError, open_store
 #: The audit log's actor of the account commands (the operator of the installation).
 _OPERATOR = command_line("cli")
 
-console = Console()
+console = literal_console()
 users_app = typer.Typer(help="Accounts of the web workspace.", no_args_is_help=True)
 
 
@@ -26,12 +27,12 @@ def _store(ctx: typer.Context) -> Store:
     try:
         return open_store(settings_from(ctx))
     except StoreError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(Text(str(exc), style="red"))
         raise typer.Exit(1) from None
 
 
 def _fail(message: str) -> None:
-    console.print(f"[red]{message}[/red]")
+    console.print(Text(message, style="red"))
     raise typer.Exit(1)
 
 
@@ -54,7 +55,8 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1") and not behind_tls_proxy:
         console.print(
             "[yellow]Listening beyond loopback without --behind-tls-proxy: browsers must reach "
-            "this server over HTTPS, or sign-in is refused.[/yellow]"
+            "this server over HTTPS, or sign-in is refused.[/yellow]",
+            markup=True,
         )
     try:
         app = create_app(settings, options=WebOptions(trust_proxy_headers=behind_tls_proxy))
@@ -105,8 +107,12 @@ def users_add(
 
     made = _admin(ctx, work)
     user = made.user
-    console.print(f"User [bold]{user.username}[/bold] ({user.role.value}, {user.agency_code}).")
-    console.print(f"Password (shown once): [bold]{made.password}[/bold]")
+    console.print(
+        Text.assemble(
+            "User ", (user.username, "bold"), f" ({user.role.value}, {user.agency_code})."
+        )
+    )
+    console.print(Text.assemble("Password (shown once): ", (made.password, "bold")))
 
 
 @users_app.command("list")
@@ -151,7 +157,9 @@ def users_reset(ctx: typer.Context, username: str) -> None:
     made = _admin(
         ctx, lambda db, actor: user_admin.reset(db, actor, username, now=datetime.now(UTC))
     )
-    console.print(f"{made.user.username}: new password (shown once): [bold]{made.password}[/bold]")
+    console.print(
+        Text.assemble(f"{made.user.username}: new password (shown once): ", (made.password, "bold"))
+    )
     console.print("The second factor is set up again at the next sign-in.")
 
 
@@ -214,7 +222,10 @@ def users_demo(ctx: typer.Context) -> None:
             made = accounts.create_demo_accounts(db, _OPERATOR, now=datetime.now(UTC))
     finally:
         store.close()
-    console.print("[bold]Demo accounts[/bold] (synthetic data only; never use them on real data)")
+    console.print(
+        "[bold]Demo accounts[/bold] (synthetic data only; never use them on real data)",
+        markup=True,
+    )
     console.print(f"password for every account: {made[0].password}")
     for a in made:
         line = f"  {a.username:<20} {a.role:<13} agency {a.agency:<8} TOTP key {a.totp_secret}"
