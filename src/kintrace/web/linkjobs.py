@@ -2,7 +2,8 @@
 import page (issue 12, finding 4).
 
 An upload returns as soon as its rows are in; the link run that scores them takes longer (a
-minute on a large registry), so it runs on a worker thread, never on the event loop. Requests
+minute on a large registry), so it runs on a worker thread, never on the event loop, and the
+thread hands the run itself to a child process, so that its CPU does not slow the requests. Requests
 that arrive while a run is queued join it (one incremental run links every list that came in);
 a request during a run queues the next one. Across processes (a second web worker, a
 `kintrace import` at the same time) the registry's link lock makes runs wait for each other
@@ -165,13 +166,100 @@ class LinkJobs:
             del self._jobs[job_id]
 
 
+@dataclass(frozen=True)
+class _RunFigures:
+    """What a link run in a child process sends back (figures only, as LinkJob keeps)."""
+
+    run_id: int
+    mode: str
+    records_new: int
+    pairs_auto: int
+    pairs_pending: int
+    persons: int
+
+
+@dataclass(frozen=True)
+class _ChildOutcome:
+    report: _RunFigures
+    queued: int
+
+
+def _link_in_child(settings: Any, actor: str, conn: Any) -> None:
+    """The child process's work: open the registry, link it as `actor`, send stages and the
+    figures (or the error's kind and, for LinkInputError, its message: no personal data)."""
+    from kintrace.services.context import open_store
+    from kintrace.services.linkruns import LinkInputError, link_registry
+
+    try:
+        store = open_store(settings)
+        outcome = link_registry(store, actor=actor, progress=lambda s: conn.send(("stage", s)))
+        report = outcome.report
+        figures = _RunFigures(
+            run_id=report.run_id,
+            mode=report.mode,
+            records_new=report.records_new,
+            pairs_auto=report.pairs_auto,
+            pairs_pending=report.pairs_pending,
+            persons=report.persons,
+        )
+        conn.send(("done", (figures, outcome.queued)))
+    except LinkInputError as exc:
+        conn.send(("not-linked", str(exc)))
+    except BaseException as exc:  # reported to the parent, which logs the kind only
+        conn.send(("failed", type(exc).__name__))
+    finally:
+        conn.close()
+
+
+def run_in_child_process(settings: Any, actor: str, say: Say) -> _ChildOutcome:
+    """One link run in a process of its own (spawned: a fresh interpreter). Scoring and
+    clustering take seconds to minutes of CPU; in the server's own process they would hold the
+    interpreter against the request threads (on PostgreSQL under bench/load_bench.py, read p95
+    100-400 ms with the run beside the requests against 50-90 ms without: docs/security.md).
+    Raises LinkInputError with the child's message, RuntimeError when the child failed."""
+    import multiprocessing
+
+    from kintrace.services.linkruns import LinkInputError
+
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_link_in_child, args=(settings, actor, send), name="kintrace-link-run", daemon=True
+    )
+    child.start()
+    send.close()
+    result: tuple[str, Any] | None = None
+    try:
+        while True:
+            try:
+                kind, value = receive.recv()
+            except EOFError:
+                break
+            if kind == "stage":
+                say(value)
+            else:
+                result = (kind, value)
+    finally:
+        receive.close()
+        child.join()
+    if result is None:
+        raise RuntimeError(f"the link process ended without a result (exit code {child.exitcode})")
+    kind, value = result
+    if kind == "done":
+        figures, queued = value
+        return _ChildOutcome(report=figures, queued=queued)
+    if kind == "not-linked":
+        raise LinkInputError(value)
+    raise RuntimeError(f"the link process failed: {value}")
+
+
 def link_jobs_for(store: Store) -> LinkJobs:
-    """The app's link jobs: `kintrace.services.linkruns.link_registry` on this store (the
-    same run as `kintrace link` after an import: policy and engine set up by the service)."""
+    """The app's link jobs: `kintrace.services.linkruns.link_registry` on this store's registry
+    (the same run as `kintrace link` after an import: policy and engine set up by the service),
+    each in a child process of its own (`run_in_child_process`)."""
+    settings = store.settings
 
     def run(job: LinkJob, say: Say) -> Any:
-        from kintrace.services.linkruns import link_registry
-
-        return link_registry(store, actor=job.requested_by, progress=say)
+        return run_in_child_process(settings, job.requested_by, say)
 
     return LinkJobs(run)
