@@ -99,6 +99,8 @@ class Results:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: The upload's link run as its status page ends: done / not linked / failed / unfinished.
+    link_run: str | None = None
 
     def add(self, kind: str, seconds: float, problem: str | None) -> None:
         with self.lock:
@@ -375,9 +377,33 @@ class User:
             return  # counted as an error above
         self.pause()  # the user looks at the mapping step
         form = {"csrf_token": self.csrf, "action": "import", "link": "1" if self.link else ""}
-        self.timed(results, "import", lambda: self.client.post(step.group(1), data=form))
+        done = self.timed(results, "import", lambda: self.client.post(step.group(1), data=form))
+        job = re.search(r"/import/link/(\d+)", done.text) if done is not None else None
+        self.link_job = job.group(1) if job else None
 
     link = True
+    link_job: str | None = None
+
+    def follow_link_run(self, results: Results, *, patience: float = 300) -> None:
+        """After the load: how the upload's link run ended (its status page, polled)."""
+        if self.link_job is None:
+            results.link_run = "not started" if self.link else None
+            return
+        started = time.monotonic()
+        while time.monotonic() - started < patience:
+            page = self.client.get(f"/import/link/{self.link_job}").text
+            section = page.split('id="link-job"', 1)[-1].split("</section>", 1)[0]
+            for marker, state in (
+                ('class="linked"', "done"),
+                ('class="notice"', "not linked"),
+                ('role="alert"', "failed"),
+            ):
+                if marker in section:
+                    waited = time.monotonic() - started
+                    results.link_run = f"{state} ({waited:.0f} s after the load)"
+                    return
+            time.sleep(1)
+        results.link_run = f"unfinished after {patience:.0f} s"
 
     def pause(self) -> None:
         time.sleep(self.think * self.rng.uniform(0.5, 1.5))
@@ -466,6 +492,7 @@ def run_load(
         elapsed = time.monotonic() - started
         stop.set()
         health.join()
+        uploader.follow_link_run(results)
         for user in users:
             user.client.close()
     return results, elapsed, peer
@@ -506,7 +533,10 @@ def report(label: str, results: Results, *, elapsed: float, peer: float) -> bool
             print(f"{'':<13}errors: {sorted(set(errors))[:6]}")
     reads = sum(len(results.times.get(k, [])) for k in READS)
     print(f"reads {reads / elapsed:.1f}/s in all")
-    ok = total_errors == 0 and worst_read <= 300 and health_p99 <= 100
+    if results.link_run is not None:
+        print(f"the upload's link run (in the server's background): {results.link_run}")
+    linked = results.link_run is None or results.link_run.startswith("done")
+    ok = total_errors == 0 and worst_read <= 300 and health_p99 <= 100 and linked
     print(
         f"acceptance: errors {total_errors} (0), worst read p95 {worst_read:.0f} ms (<= 300), "
         f"/health p99 {health_p99:.0f} ms (<= 100): {'PASS' if ok else 'FAIL'}"
