@@ -166,43 +166,20 @@ class LinkJobs:
             del self._jobs[job_id]
 
 
-@dataclass(frozen=True)
-class _RunFigures:
-    """What a link run in a child process sends back (figures only, as LinkJob keeps)."""
-
-    run_id: int
-    mode: str
-    records_new: int
-    pairs_auto: int
-    pairs_pending: int
-    persons: int
-
-
-@dataclass(frozen=True)
-class _ChildOutcome:
-    report: _RunFigures
-    queued: int
-
-
 def _link_in_child(settings: Any, actor: str, conn: Any) -> None:
     """The child process's work: open the registry, link it as `actor`, send stages and the
-    figures (or the error's kind and, for LinkInputError, its message: no personal data)."""
+    run's outcome (figures only), or the error's kind and, for LinkInputError, its message (no
+    personal data)."""
     from kintrace.services.context import open_store
     from kintrace.services.linkruns import LinkInputError, link_registry
 
     try:
         store = open_store(settings)
-        outcome = link_registry(store, actor=actor, progress=lambda s: conn.send(("stage", s)))
-        report = outcome.report
-        figures = _RunFigures(
-            run_id=report.run_id,
-            mode=report.mode,
-            records_new=report.records_new,
-            pairs_auto=report.pairs_auto,
-            pairs_pending=report.pairs_pending,
-            persons=report.persons,
-        )
-        conn.send(("done", (figures, outcome.queued)))
+        try:
+            outcome = link_registry(store, actor=actor, progress=lambda s: conn.send(("stage", s)))
+        finally:
+            store.close()
+        conn.send(("done", outcome))
     except LinkInputError as exc:
         conn.send(("not-linked", str(exc)))
     except BaseException as exc:  # reported to the parent, which logs the kind only
@@ -211,12 +188,13 @@ def _link_in_child(settings: Any, actor: str, conn: Any) -> None:
         conn.close()
 
 
-def run_in_child_process(settings: Any, actor: str, say: Say) -> _ChildOutcome:
+def run_in_child_process(settings: Any, actor: str, say: Say) -> Any:
     """One link run in a process of its own (spawned: a fresh interpreter). Scoring and
     clustering take seconds to minutes of CPU; in the server's own process they would hold the
     interpreter against the request threads (on PostgreSQL under bench/load_bench.py, read p95
     100-400 ms with the run beside the requests against 50-90 ms without: docs/security.md).
-    Raises LinkInputError with the child's message, RuntimeError when the child failed."""
+    Returns the run's LinkOutcome; raises LinkInputError with the child's message, RuntimeError
+    when the child failed."""
     import multiprocessing
 
     from kintrace.services.linkruns import LinkInputError
@@ -246,8 +224,7 @@ def run_in_child_process(settings: Any, actor: str, say: Say) -> _ChildOutcome:
         raise RuntimeError(f"the link process ended without a result (exit code {child.exitcode})")
     kind, value = result
     if kind == "done":
-        figures, queued = value
-        return _ChildOutcome(report=figures, queued=queued)
+        return value
     if kind == "not-linked":
         raise LinkInputError(value)
     raise RuntimeError(f"the link process failed: {value}")
