@@ -24,12 +24,12 @@ from kintrace.services.context import (
     open_store,
     sessions_for,
 )
+from kintrace.services.indexjobs import index_catch_up_for
+from kintrace.services.linkjobs import link_jobs_for
 from kintrace.timezones import zone_named
 from kintrace.web import i18n
 from kintrace.web.deps import CsrfFailed, NotFound, SignInRequired
-from kintrace.web.indexjobs import IndexCatchUp
 from kintrace.web.limits import BodyLimits, upload_paths
-from kintrace.web.linkjobs import link_jobs_for
 from kintrace.web.options import WebOptions
 from kintrace.web.rendering import make_environment, render
 from kintrace.web.security import SecurityHeaders, add_security_headers, is_https
@@ -67,7 +67,7 @@ def create_app(
     app.state.jinja = make_environment(app.state.zone)
     app.state.link_jobs = link_jobs_for(store)  # link runs after web imports
     records.catch_up_index(store)  # lists imported since the last start: searchable now
-    app.state.index_catch_up = IndexCatchUp(lambda: records.catch_up_index(store))
+    app.state.index_catch_up = index_catch_up_for(store)  # when a search finds it behind
     with store.session() as db:
         demo = accounts.synthetic_demo(db)
     app.state.demo_flag = lambda: demo

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kintrace.config import Settings
-from kintrace.web.linkjobs import LinkJobs, run_in_child_process
+from kintrace.services.linkjobs import LinkJobs, run_in_child_process
 
 
 def test_a_child_that_fails_is_reported_as_a_failed_run(tmp_path: Path) -> None:

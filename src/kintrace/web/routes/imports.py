@@ -4,7 +4,7 @@ correct, re-import).
 The import is the registry's service: an upload is kept for its mapping step
 (`kintrace.registry.uploads`), previewed as the import will read it (`registry.preview`), then
 imported for the user's agency with the columns as the user confirmed them; the link run that
-follows is a background job (`web.linkjobs`) whose progress the report shows.
+follows is a background job (`kintrace.services.linkjobs`) whose progress the report shows.
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ from kintrace.services.imports import (
     stage_upload,
     staged_upload,
 )
+from kintrace.services.linkjobs import LinkJob
 from kintrace.web.deps import DbDep, FormDep, NotFound, UserDep, guard
 from kintrace.web.i18n import N_
 from kintrace.web.inputs import Id, count_from_text
-from kintrace.web.linkjobs import LinkJob
 from kintrace.web.rendering import is_htmx, render
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
@@ -149,11 +149,10 @@ def run_upload(
 
 
 def request_link(request: Request, *, user: User, report: dict[str, Any]) -> LinkJob | None:
-    """Queue the link run that follows an import that changed the registry."""
-    if not report.get("changed"):
-        return None
-    jobs = request.app.state.link_jobs
-    job: LinkJob = jobs.request(actor=user.username, batch_id=report.get("batch_id"))
+    """The app's link run after an import that changed the registry (`LinkJobs.after_import`)."""
+    job: LinkJob | None = request.app.state.link_jobs.after_import(
+        actor=user.username, report=report
+    )
     return job
 
 

@@ -14,6 +14,9 @@ import logging
 import threading
 from collections.abc import Callable
 
+from kintrace.services.context import Store
+from kintrace.services.records import catch_up_index
+
 log = logging.getLogger(__name__)
 
 
@@ -58,3 +61,9 @@ class IndexCatchUp:
                     self._worker = None
                     return
                 self._again = False
+
+
+def index_catch_up_for(store: Store) -> IndexCatchUp:
+    """The catch-up of a process serving `store` (the web app makes one at start; search pages
+    and the search API request it when a search finds the index behind)."""
+    return IndexCatchUp(lambda: catch_up_index(store))

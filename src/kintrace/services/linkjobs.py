@@ -1,9 +1,11 @@
-"""Link runs started by web uploads: in the background, one at a time, each followed on the
-import page (issue 12, finding 4).
+"""Link runs after an import, in the background: one at a time, each followed by its job's state
+(issue 12, finding 4). The web's uploads use them (the import page and the JSON API follow the
+job); any caller that must not wait for the run (a server, an API) can.
 
 An upload returns as soon as its rows are in; the link run that scores them takes longer (a
-minute on a large registry), so it runs on a worker thread, never on the event loop, and the
-thread hands the run itself to a child process, so that its CPU does not slow the requests. Requests
+minute on a large registry), so it runs on a worker thread, never on the caller's event loop, and
+the thread hands the run itself to a child process, so that its CPU does not slow the requests
+(decision 0422). Requests
 that arrive while a run is queued join it (one incremental run links every list that came in);
 a request during a run queues the next one. Across processes (a second web worker, a
 `kintrace import` at the same time) the registry's link lock makes runs wait for each other
@@ -17,7 +19,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -34,7 +36,7 @@ Runner = Callable[["LinkJob", Say], Any]
 
 @dataclass(frozen=True)
 class LinkJob:
-    """One background link run as the import page shows it (figures only, no names)."""
+    """One background link run as its followers see it (figures only, no names)."""
 
     id: int
     requested_by: str
@@ -58,7 +60,7 @@ class LinkJob:
 
 
 class LinkJobs:
-    """The app's queue of link runs (one worker thread while there is work)."""
+    """A process's queue of link runs (one worker thread while there is work)."""
 
     def __init__(self, runner: Runner) -> None:
         self._runner = runner
@@ -93,6 +95,13 @@ class LinkJobs:
                 )
                 self._worker.start()
             return job
+
+    def after_import(self, *, actor: str, report: Mapping[str, Any]) -> LinkJob | None:
+        """The link run that follows an import (`kintrace.services.imports` report): requested
+        when the import changed the registry, else None (nothing new to link)."""
+        if not report.get("changed"):
+            return None
+        return self.request(actor=actor, batch_id=report.get("batch_id"))
 
     def get(self, job_id: int) -> LinkJob | None:
         with self._lock:
@@ -231,9 +240,10 @@ def run_in_child_process(settings: Any, actor: str, say: Say) -> Any:
 
 
 def link_jobs_for(store: Store) -> LinkJobs:
-    """The app's link jobs: `kintrace.services.linkruns.link_registry` on this store's registry
-    (the same run as `kintrace link` after an import: policy and engine set up by the service),
-    each in a child process of its own (`run_in_child_process`)."""
+    """The link jobs of a process serving `store` (the web app makes one at start):
+    `kintrace.services.linkruns.link_registry` on this store's registry (the same run as
+    `kintrace link` after an import: policy and engine set up by the service), each in a child
+    process of its own (`run_in_child_process`)."""
     settings = store.settings
 
     def run(job: LinkJob, say: Say) -> Any:

@@ -1,5 +1,6 @@
-"""The web's background link runs (issue 12, finding 4): one at a time, requests during a queued
-run join it, a request during a run queues the next, failures are reported, never raised."""
+"""Background link runs after imports (issue 12, finding 4; the web's uploads use them): one at
+a time, requests during a queued run join it, a request during a run queues the next, failures
+are reported, never raised."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from kintrace.linkage.service import LinkInputError
-from kintrace.web.linkjobs import LinkJob, LinkJobs
+from kintrace.services.linkjobs import LinkJob, LinkJobs
 
 
 @dataclass(frozen=True)
@@ -86,3 +87,14 @@ def test_a_run_that_cannot_link_is_reported(error: Exception, state: str, words:
     assert job is not None and job.state == state and words in (job.message or "")
     again = jobs.wait(jobs.request(actor="a").id, timeout=60)  # the worker outlived it
     assert again is not None and again.state == state
+
+
+def test_an_import_that_changed_nothing_asks_for_no_run() -> None:
+    runner = GatedRunner()
+    jobs = LinkJobs(runner)
+    assert jobs.after_import(actor="a", report={"changed": False, "batch_id": 4}) is None
+    job = jobs.after_import(actor="a", report={"changed": True, "batch_id": 5})
+    assert job is not None and job.batches == (5,) and job.requested_by == "a"
+    runner.release.set()
+    done = jobs.wait(job.id, timeout=60)
+    assert done is not None and done.state == "done" and runner.calls == [job.id]
