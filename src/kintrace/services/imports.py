@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -61,16 +61,63 @@ __all__ = [
     "batch_options",
     "import_file_as",
     "import_for_agency",
+    "import_upload",
     "index_names",
     "preview_file",
     "read_manifest",
     "read_map_file",
     "saved_options",
+    "stage_limited",
     "stage_upload",
     "staged_upload",
     "upload_dir",
     "write_map_file",
 ]
+
+
+def stage_limited(
+    home: Path,
+    stream: BinaryIO,
+    *,
+    max_bytes: int,
+    name: str | None,
+    user_id: int,
+    source: str | None,
+) -> StagedUpload:
+    """Keep an uploaded file (read from `stream`) for its mapping step (`stage_upload`); a file
+    larger than `max_bytes` is refused (UploadRefused) and not kept."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UploadRefused(
+            f"The file is larger than {max_bytes // (1 << 20)} MiB; split it into smaller files."
+        )
+    return stage_upload(home, data=data, name=name, user_id=user_id, source=source)
+
+
+def import_upload(
+    db: Session,
+    *,
+    store: Store,
+    actor: Actor,
+    user_id: int,
+    stream: BinaryIO,
+    name: str | None,
+    source: str | None,
+    max_bytes: int = 50 << 20,
+) -> dict[str, Any]:
+    """Keep an uploaded file in the data directory and import it for the actor's agency with
+    the columns found in it, without a mapping step (the JSON API): `import_for_agency`."""
+    staged = stage_limited(
+        store.settings.home, stream, max_bytes=max_bytes, name=name, user_id=user_id, source=source
+    )
+    return import_for_agency(
+        db,
+        store=store,
+        path=staged.path,
+        display_name=staged.display_name,
+        source=source,
+        actor=actor,
+    )
 
 
 def import_file_as(

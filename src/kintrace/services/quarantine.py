@@ -9,8 +9,11 @@ finding 7).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from collections.abc import Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +24,12 @@ from kintrace import audit
 from kintrace.accounts.actors import Actor
 from kintrace.registry.quarantine import QuarantineEntry, export_quarantine, list_quarantine
 from kintrace.registry.scope import sources_in_scope
-
-__all__ = ["QuarantineEntry", "QuarantineRow", "entries", "export_quarantine"]
+from kintrace.services.imports import batch_options, import_for_agency, upload_dir
+from kintrace.store.engine import Store
 from kintrace.store.registry_tables import ImportBatch, QuarantinedRow, Source
 from kintrace.store.web_tables import HOME_AGENCY_ID, users
+
+__all__ = ["QuarantineEntry", "QuarantineRow", "correct", "entries", "export_quarantine"]
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,39 @@ def open_row(db: Session, actor: Actor, *, row_id: int) -> QuarantineRow | None:
     the page that follows is audited by `open_rows`)."""
     found = _rows(db, actor.agency_id, row_id=row_id)
     return found[0] if found else None
+
+
+#: The longest value a corrected cell keeps.
+MAX_CORRECTED = 2000
+
+
+def correct(
+    db: Session, *, store: Store, actor: Actor, row_id: int, given: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """Re-import one held-back row with the values `given` (by the row's column names; a column
+    not given keeps the value as written), as a one-row CSV file in the data directory, read
+    with the options of the import that held it back; the registry resolves the row it replaces.
+    The report is `kintrace.services.imports.import_for_agency`'s (UploadRefused when the file
+    is refused); None when the row is not open or not the actor's agency's."""
+    row = open_row(db, actor, row_id=row_id)
+    if row is None:
+        return None
+    corrected = {key: str(given.get(key, value))[:MAX_CORRECTED] for key, value in row.raw.items()}
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(corrected))
+    writer.writeheader()
+    writer.writerow(corrected)
+    target = upload_dir(store.settings.home) / f"{uuid.uuid4().hex[:12]}-fix-{row_id}.csv"
+    target.write_text(buffer.getvalue(), encoding="utf-8")
+    return import_for_agency(
+        db,
+        store=store,
+        path=target,
+        display_name=row.file_name,
+        source=None if any(k.lower() == "source" for k in row.raw) else row.source_name,
+        actor=actor,
+        read=batch_options(db, row.batch_id),
+    )
 
 
 def entries(

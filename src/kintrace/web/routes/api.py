@@ -12,11 +12,11 @@ from pydantic import BaseModel, Field
 from kintrace.services import dashboard, persons, sources
 from kintrace.services import records as record_service
 from kintrace.services.accounts import of_user
-from kintrace.services.imports import UploadRefused
+from kintrace.services.imports import UploadRefused, import_upload
 from kintrace.services.records import SearchError, SearchQuery
 from kintrace.web.deps import DbDep, NotFound, UserDep, guard
 from kintrace.web.inputs import Id, IdField
-from kintrace.web.routes.imports import UPLOAD_OPENAPI, UploadDep, request_link, run_upload
+from kintrace.web.routes.imports import UPLOAD_OPENAPI, UploadDep, request_link
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(guard)], tags=["api"])
 
@@ -104,11 +104,13 @@ def api_import(
     `link=false`, a link run follows in the background: `link_job` is its id for
     `GET /api/v1/link-jobs/{id}`. The file is read only once the caller is known."""
     try:
-        report = run_upload(
+        report = import_upload(
             db,
             store=request.app.state.store,
-            user=user,
-            upload=upload.file,
+            actor=of_user(user),
+            user_id=user.id,
+            stream=upload.file.file,
+            name=upload.file.filename,
             source=source.strip() or upload.source,
             max_bytes=request.app.state.options.max_upload_bytes,
         )

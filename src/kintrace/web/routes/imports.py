@@ -9,9 +9,6 @@ follows is a background job (`kintrace.services.linkjobs`) whose progress the re
 
 from __future__ import annotations
 
-import csv
-import io
-import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -22,7 +19,6 @@ from starlette.datastructures import UploadFile
 from kintrace.services import imports as import_service
 from kintrace.services import quarantine
 from kintrace.services.accounts import User, of_user
-from kintrace.services.context import Store
 from kintrace.services.errors import RegistryError
 from kintrace.services.imports import (
     DATE_ORDERS,
@@ -31,10 +27,9 @@ from kintrace.services.imports import (
     IGNORE,
     ReadOptions,
     StagedUpload,
-    batch_options,
     preview_file,
     saved_options,
-    stage_upload,
+    stage_limited,
     staged_upload,
 )
 from kintrace.services.linkjobs import LinkJob
@@ -114,40 +109,6 @@ async def upload_of(request: Request, form: FormDep) -> Upload:
 UploadDep = Annotated[Upload, Depends(upload_of)]
 
 
-def read_upload(upload: UploadFile, *, max_bytes: int) -> bytes:
-    data = upload.file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise import_service.UploadRefused(
-            f"The file is larger than {max_bytes // (1 << 20)} MiB; split it into smaller files."
-        )
-    return data
-
-
-def run_upload(
-    db: DbDep,
-    *,
-    store: Store,
-    user: User,
-    upload: UploadFile,
-    source: str | None,
-    max_bytes: int = 50 << 20,
-) -> dict[str, Any]:
-    """Keep the uploaded file in the data directory and import it for the user's agency, with
-    the columns found in it (the API: no mapping step)."""
-    data = read_upload(upload, max_bytes=max_bytes)
-    staged = stage_upload(
-        store.settings.home, data=data, name=upload.filename, user_id=user.id, source=source
-    )
-    return import_service.import_for_agency(
-        db,
-        store=store,
-        path=staged.path,
-        display_name=staged.display_name,
-        source=source,
-        actor=of_user(user),
-    )
-
-
 def request_link(request: Request, *, user: User, report: dict[str, Any]) -> LinkJob | None:
     """The app's link run after an import that changed the registry (`LinkJobs.after_import`)."""
     job: LinkJob | None = request.app.state.link_jobs.after_import(
@@ -165,19 +126,18 @@ def import_form(request: Request, user: UserDep) -> Response:
 def import_upload(request: Request, user: UserDep, upload: UploadDep, db: DbDep) -> Response:
     """Keep the file and show the mapping step: how it will be read, with its first rows. The
     file is read only once the guard let the request through."""
-    opts = request.app.state.options
+    name = upload.source
     try:
-        data = read_upload(upload.file, max_bytes=opts.max_upload_bytes)
+        staged = stage_limited(
+            request.app.state.settings.home,
+            upload.file.file,
+            max_bytes=request.app.state.options.max_upload_bytes,
+            name=upload.file.filename,
+            user_id=user.id,
+            source=name,
+        )
     except import_service.UploadRefused as exc:
         return render(request, "import.html", {"report": None, "error": str(exc)}, status_code=400)
-    name = upload.source
-    staged = stage_upload(
-        request.app.state.settings.home,
-        data=data,
-        name=upload.file.filename,
-        user_id=user.id,
-        source=name,
-    )
     saved = saved_options(db, name) if name else None
     return _mapping_page(request, staged, read=saved or ReadOptions(), source=name, reused=saved)
 
@@ -309,28 +269,12 @@ def quarantine_page(request: Request, db: DbDep, user: UserDep) -> Response:
 def quarantine_fix(
     request: Request, user: UserDep, form: FormDep, db: DbDep, row_id: Id
 ) -> Response:
-    """Re-import one corrected row: the registry resolves the quarantined row it replaces.
-    The form is read before the transaction begins (a slow client holds no lock)."""
-    row = quarantine.open_row(db, of_user(user), row_id=row_id)
-    if row is None:
-        raise NotFound()
-    corrected = {key: str(form.get(f"f_{key}", value))[:2000] for key, value in row.raw.items()}
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(corrected))
-    writer.writeheader()
-    writer.writerow(corrected)
-    home = request.app.state.settings.home
-    target = import_service.upload_dir(home) / f"{uuid.uuid4().hex[:12]}-fix-{row_id}.csv"
-    target.write_text(buffer.getvalue(), encoding="utf-8")
+    """Re-import one corrected row (`quarantine.correct`: the registry resolves the row it
+    replaces). The form is read before the transaction begins (a slow client holds no lock)."""
+    given = {key[2:]: str(value) for key, value in form.items() if key.startswith("f_")}
     try:
-        report = import_service.import_for_agency(
-            db,
-            store=request.app.state.store,
-            path=target,
-            display_name=row.file_name,
-            source=None if any(k.lower() == "source" for k in row.raw) else row.source_name,
-            actor=of_user(user),
-            read=batch_options(db, row.batch_id),
+        report = quarantine.correct(
+            db, store=request.app.state.store, actor=of_user(user), row_id=row_id, given=given
         )
     except import_service.UploadRefused as exc:
         return render(
@@ -339,6 +283,8 @@ def quarantine_fix(
             {"rows": quarantine.open_rows(db, of_user(user)), "error": str(exc)},
             status_code=400,
         )
+    if report is None:
+        raise NotFound()
     job = request_link(request, user=user, report=report)
     return render(
         request,
