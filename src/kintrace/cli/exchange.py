@@ -381,26 +381,13 @@ def held_cmd(
         "row", "line", "waits for", "reference", "name", "birth date", "status as written"
     )
     for r in rows:
-        f = r.fields
-        name = " ".join(
-            x
-            for x in (
-                f.get("family_name") or f.get("family_name_original", ""),
-                f.get("given_name") or f.get("given_name_original", ""),
-                f.get("patronymic") or f.get("patronymic_original", ""),
-            )
-            if x
-        )
-        waits = "a child" if r.matched_by in ("none", "duplicate") else "a status"
-        if r.matched_by in ("none", "duplicate") and r.status is None:
-            waits = "a child and a status"
         table.add_row(
             str(r.id),
             str(r.row_number),
-            waits,
+            r.waits_for,
             r.child_ref or r.given_ref or "",
-            name,
-            f.get("birth_date", ""),
+            r.name_as_written,
+            r.fields.get("birth_date", ""),
             r.status_text or "",
         )
     out.print(table)

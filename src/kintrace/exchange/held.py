@@ -43,6 +43,25 @@ class HeldRow:
     status: str | None
     fields: dict[str, str]  # the row as the partner wrote it
 
+    @property
+    def waits_for(self) -> str:
+        """What a person must give the row: "a child" (tied to none: no reference and no clear
+        match, or a reference given twice), "a status" (one no rule knows), or both."""
+        no_child = self.matched_by in ("none", "duplicate")
+        if no_child and self.status is None:
+            return "a child and a status"
+        return "a child" if no_child else "a status"
+
+    @property
+    def name_as_written(self) -> str:
+        """Surname, given name and patronymic as the partner wrote them (a part the answer's
+        reader could not read is shown as it stood in the file)."""
+        parts = (
+            self.fields.get(key) or self.fields.get(f"{key}_original", "")
+            for key in ("family_name", "given_name", "patronymic")
+        )
+        return " ".join(p for p in parts if p)
+
 
 def _row_query():
     a, ar, r = exchange_answers.c, exchange_answer_rows.c, exchange_requests.c

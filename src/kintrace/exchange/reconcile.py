@@ -52,6 +52,12 @@ class ChildLine:
     matched_by: str | None
     answers: int
 
+    @property
+    def state(self) -> str:
+        """The status, else "held" (answered, the status waiting for a person) or
+        "unanswered"."""
+        return self.status or ("held" if self.answers else "unanswered")
+
 
 @dataclass(frozen=True)
 class Reconciliation:
@@ -73,6 +79,16 @@ class Reconciliation:
     children: list[ChildLine] = field(default_factory=list)
     discrepancies: list[Discrepancy] = field(default_factory=list)
     answered_twice: list[str] = field(default_factory=list)  # child refs
+
+    def children_where(self, *, state: str = "", discrepancy: bool = False) -> list[ChildLine]:
+        """The children in `state` (any when empty; see `ChildLine.state`), only those with a
+        discrepancy if `discrepancy`."""
+        differing = {d.child_ref for d in self.discrepancies}
+        return [
+            c
+            for c in self.children
+            if (not state or c.state == state) and (not discrepancy or c.child_ref in differing)
+        ]
 
 
 def _iso(text: str) -> str:

@@ -65,55 +65,16 @@ def request_page(
     except ExchangeNotFound:
         raise NotFound() from None
     held = service.held_rows(db, of_user(user), request_ref)
-    with_discrepancy = {d.child_ref for d in result.discrepancies}
-    children = [
-        c
-        for c in result.children
-        if (not status or _state(c) == status)
-        and (not discrepancies or c.child_ref in with_discrepancy)
-    ]
+    children = result.children_where(state=status, discrepancy=discrepancies)
     return render(
         request,
         "exchange_request.html",
         {
             "r": result,
             "children": children,
-            "states": {c.child_ref: _state(c) for c in result.children},
             "filters": FILTERS,
             "status": status if status in FILTERS else "",
             "only_discrepancies": discrepancies,
-            "held": [_held_line(h) for h in held],
+            "held": held,
         },
     )
-
-
-def _state(child: service.ChildLine) -> str:
-    if child.status:
-        return child.status
-    return "held" if child.answers else "unanswered"
-
-
-def _held_line(row: service.HeldRow) -> dict[str, str | int]:
-    """A row waiting for a person, as the page shows it: the names and birth date as written."""
-    f = row.fields
-    parts = [
-        f.get(key) or f.get(f"{key}_original", "")
-        for key in ("family_name", "given_name", "patronymic")
-    ]
-    no_child = row.matched_by in ("none", "duplicate")
-    waits = (
-        "a child and a status"
-        if no_child and row.status is None
-        else "a child"
-        if no_child
-        else "a status"
-    )
-    return {
-        "id": row.id,
-        "line": row.row_number,
-        "waits": waits,
-        "ref": row.child_ref or row.given_ref or "",
-        "name": " ".join(p for p in parts if p),
-        "birth_date": f.get("birth_date", ""),
-        "status_text": row.status_text or "",
-    }
