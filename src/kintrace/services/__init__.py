@@ -2,9 +2,9 @@
 
 One module per area (`records`, `persons`, `sources`, `imports`, `quarantine`, `review`,
 `cases`, `accounts`, `signin`, `users`, `audit`, `evidence`, `exchange`, `figures`, `dashboard`,
-`linkage`, `linkruns`, `keys`; `context` opens the registry, `errors` holds the domain errors a
-caller reports; `linkjobs` and `indexjobs` the background work a server starts: link runs after
-imports, the name index's catch-up). Each service is a plain function that takes
+`shortlists`, `linkage`, `linkruns`, `keys`; `context` opens the registry, `errors` holds the
+domain errors a caller reports; `linkjobs` and `indexjobs` the background work a server starts:
+link runs after imports, the name index's catch-up). Each service is a plain function that takes
 
 - the caller's unit of work (a SQLAlchemy session: the web request's, or the command's
   `store.session()`; the caller commits), or the `Store` for work that runs its own

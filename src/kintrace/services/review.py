@@ -171,6 +171,26 @@ def waiting(db: Session, reviewer: Reviewer, *, page: int = 1) -> list[queue.Que
     )
 
 
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the waiting pairs, best first, with the queue's counts by status."""
+
+    counts: dict[str, int]
+    waiting: list[queue.QueueItem]
+    page: int
+    pages: int
+
+
+def queue_page(db: Session, reviewer: Reviewer, *, page: int = 1) -> QueuePage:
+    """Page `page` of the pairs waiting for the reviewer's agency (PAGE_SIZE a page; a page out
+    of range is the nearest one there is)."""
+    found = counts(db, reviewer)
+    waiting_total = sum(found.get(s, 0) for s in WAITING_STATUSES)
+    pages = max(1, -(-waiting_total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    return QueuePage(found, waiting(db, reviewer, page=page), page, pages)
+
+
 def bring_up_to_date(db: Session, store: Store, *, policy: ReviewPolicy) -> None:
     """Fill the queue from the last link run if it is behind (its own write transaction), then
     end the request's read transaction so its next query sees the filled queue (a SQLite reader

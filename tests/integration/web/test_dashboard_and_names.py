@@ -157,3 +157,25 @@ def test_the_case_page_leads_with_the_childs_name(signed_in, review_data) -> Non
     records = page[page.index("How it joined") :]
     assert '<span class="child-name">Шевченко Марія</span>' in records
     assert '<span class="ids">list-a · a2</span>' in records
+
+
+def test_each_role_gets_the_short_lists_it_works_on(sqlite_store, review_data) -> None:  # type: ignore[no-untyped-def]
+    """`kintrace.services.shortlists`: pairs for the roles that give verdicts, cases for every
+    role that reads them, nothing for the analyst (the dashboard renders what it is given)."""
+    from kintrace.accounts.roles import Role
+    from kintrace.services import shortlists
+
+    now = datetime.now(UTC)
+    got = {}
+    for role in Role:
+        with sqlite_store.session() as db:
+            actor = Actor(name=f"u-{role.value}", role=role)  # the home agency
+            lists = shortlists.for_actor(db, sqlite_store, actor, now=now)
+            got[role.value] = (bool(lists.pairs), bool(lists.cases))
+    assert got == {
+        "admin": (True, True),
+        "reviewer": (True, True),
+        "caseworker": (False, True),
+        "investigator": (False, True),
+        "analyst": (False, False),
+    }

@@ -1,30 +1,27 @@
 """The dashboard: the agency's figures as charts and tables (`kintrace.services.dashboard`, the
 same figures as `kintrace status`), and, for those who work on them, the next pairs of the
-review queue and the latest cases by the child's name (issue 12, findings 3 and 9)."""
+review queue and the latest cases by the child's name (`kintrace.services.shortlists`; issue
+12, findings 3 and 9)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
-from kintrace.services import cases as case_service
-from kintrace.services import children, review
+from kintrace.cases import WorkflowRefused
 from kintrace.services import dashboard as dashboard_service
+from kintrace.services import shortlists
 from kintrace.services.accounts import of_user
 from kintrace.web import charts, i18n
 from kintrace.web.deps import DbDep, UserDep, guard, now_utc
 from kintrace.web.i18n import N_
 from kintrace.web.rendering import render
-from kintrace.web.routes.review import policy_of, reviewer
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
-#: pairs and cases listed on the dashboard; the queue and the case list have the rest
-SHORT_LIST = 5
-_REVIEWING_ROLES = ("admin", "reviewer")
 #: the source kinds (`kintrace.registry.sources.SOURCE_KINDS`) as the legend says them
 KIND_LABELS = {
     "family": N_("Family reports"),
@@ -39,18 +36,11 @@ KIND_LABELS = {
 @router.get("/", name="dashboard")
 def dashboard(request: Request, db: DbDep, user: UserDep) -> Response:
     actor = of_user(user)
-    role = user.role.value
-    if role in _REVIEWING_ROLES:
-        review.bring_up_to_date(db, request.app.state.store, policy=policy_of(request))
+    try:
+        lists = shortlists.for_actor(db, request.app.state.store, actor, now=now_utc())
+    except WorkflowRefused as exc:  # the review policy cannot be read (as `policy_of`)
+        raise HTTPException(status_code=500, detail=str(exc)) from None
     figures = dashboard_service.figures(db, actor)
-    pairs = review.waiting(db, reviewer(user))[:SHORT_LIST] if role in _REVIEWING_ROLES else []
-    cases = []
-    if role != "analyst":
-        lines = case_service.list_page(db, reviewer(user), now=now_utc())
-        cases = sorted(lines, key=lambda line: line.case.last_progress_at, reverse=True)
-        cases = cases[:SHORT_LIST]
-    keys = [k for p in pairs for k in (p.left, p.right)] + [line.case.subject for line in cases]
-    names = children.names(db, actor, keys, shown_on="dashboard") if keys else {}
     gettext = i18n.gettext_for(request.app.state.translations, request.state.lang)
     return render(
         request,
@@ -58,9 +48,9 @@ def dashboard(request: Request, db: DbDep, user: UserDep) -> Response:
         {
             "d": figures,
             "charts": _charts(figures, gettext),
-            "pairs": pairs,
-            "cases": cases,
-            "names": names,
+            "pairs": lists.pairs,
+            "cases": lists.cases,
+            "names": lists.names,
             "kind_labels": KIND_LABELS,
         },
     )

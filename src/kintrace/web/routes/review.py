@@ -50,19 +50,15 @@ def reviewer(user: User) -> review.Reviewer:
 
 
 def _queue_context(db: DbDep, user: UserDep, *, page: int = 1) -> dict[str, Any]:
-    counts = review.counts(db, reviewer(user))
-    waiting_total = sum(counts.get(s, 0) for s in review.WAITING_STATUSES)
-    pages = max(1, -(-waiting_total // review.PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    waiting = review.waiting(db, reviewer(user), page=page)
-    keys = [k for item in waiting for k in (item.left, item.right)]
+    shown = review.queue_page(db, reviewer(user), page=page)
+    keys = [k for item in shown.waiting for k in (item.left, item.right)]
     return {
-        "counts": counts,
+        "counts": shown.counts,
         "held": review.held(db, reviewer(user), now=now_utc()),
-        "waiting": waiting,
+        "waiting": shown.waiting,
         "names": children.names(db, of_user(user), keys, shown_on="review"),
-        "page": page,
-        "pages": pages,
+        "page": shown.page,
+        "pages": shown.pages,
     }
 
 
