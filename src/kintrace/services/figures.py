@@ -38,6 +38,7 @@ from kintrace.figures.release import (
 from kintrace.figures.release import chart_series as release_series
 from kintrace.figures.tables import TABLE_SET_VERSION
 from kintrace.messages import N_
+from kintrace.services.errors import ReleaseNotFound
 from kintrace.signing import load_or_create_signer
 from kintrace.store.engine import Store
 from kintrace.store.figures_tables import figure_release_files, figure_releases
@@ -57,10 +58,6 @@ MEDIA_TYPES = {
 
 class FiguresError(Exception):
     """A release cannot be made or found as asked; the text says why (no data in it)."""
-
-
-class ReleaseNotFound(LookupError):
-    """No such release, or no such file in it."""
 
 
 @dataclass(frozen=True)

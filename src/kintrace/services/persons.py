@@ -19,6 +19,7 @@ from kintrace import audit
 from kintrace.accounts.actors import Actor
 from kintrace.linkage.spec.agreement import Agreement, group_agreement
 from kintrace.registry.record_view import FIELDS, RecordView, load_record
+from kintrace.services.errors import PersonNotFound
 from kintrace.store.linkage_tables import link_pairs, linked_records
 from kintrace.store.registry_tables import Record, Source
 from kintrace.store.review_tables import review_items
@@ -32,10 +33,6 @@ COMPARED = (
     "birth_place",
     "last_known_place",
 )
-
-
-class PersonNotFound(LookupError):
-    """No such person with a record in the user's agency."""
 
 
 @dataclass(frozen=True)

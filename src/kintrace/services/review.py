@@ -38,6 +38,7 @@ from kintrace.review.actors import actor_named
 from kintrace.review.policy import load_policy
 from kintrace.review.scope import keys_in_scope
 from kintrace.services import linkruns as linking
+from kintrace.services.errors import PairNotFound
 from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_pairs, link_runs
 from kintrace.store.registry_tables import Record, Source
@@ -65,10 +66,6 @@ DecisionResult = decisions.DecisionResult
 DecisionRow = decisions.DecisionRow
 PairView = pairs.PairView
 QueueItem = queue.QueueItem
-
-
-class PairNotFound(LookupError):
-    """No such pair in the queue, or not one the user's agency may see."""
 
 
 @dataclass(frozen=True)

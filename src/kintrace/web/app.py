@@ -24,6 +24,7 @@ from kintrace.services.context import (
     open_store,
     sessions_for,
 )
+from kintrace.services.errors import NOT_FOUND
 from kintrace.services.indexjobs import index_catch_up_for
 from kintrace.services.linkjobs import link_jobs_for
 from kintrace.timezones import zone_named
@@ -214,6 +215,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         return response
 
     app.add_exception_handler(NotFound, not_found)
+    for error in NOT_FOUND:  # a service's "no such thing for this user": 404, as if absent
+        app.add_exception_handler(error, not_found)
     app.add_exception_handler(SignInRequired, sign_in_required)
     app.add_exception_handler(CsrfFailed, csrf_failed)
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]

@@ -61,7 +61,8 @@ _NO_IDENTITY = frozenset({"health"})
 
 
 class NotFound(Exception):
-    """Answered with 404: unknown, out of role or out of the user's agency alike."""
+    """Answered with 404: unknown, out of role or out of the user's agency alike. The services'
+    not-found errors (`kintrace.services.errors.NOT_FOUND`) are answered the same way."""
 
 
 class SignInRequired(Exception):

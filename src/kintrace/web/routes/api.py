@@ -71,19 +71,13 @@ def api_search(request: Request, body: SearchBody, db: DbDep, user: UserDep) -> 
 
 @router.get("/records/{record_pk}", name="api_record")
 def api_record(record_pk: Id, db: DbDep, user: UserDep) -> dict[str, Any]:
-    try:
-        view = record_service.read(db, of_user(user), record_pk)
-    except record_service.RecordNotFound:
-        raise NotFound() from None
+    view = record_service.read(db, of_user(user), record_pk)
     return asdict(view)
 
 
 @router.get("/persons/{person_id}", name="api_person")
 def api_person(person_id: str, db: DbDep, user: UserDep) -> dict[str, Any]:
-    try:
-        view = persons.read(db, of_user(user), person_id)
-    except persons.PersonNotFound:
-        raise NotFound() from None
+    view = persons.read(db, of_user(user), person_id)
     found = asdict(view)
     found["agreement"] = {f: a.state for f, a in view.agreement.items()}
     found["agreement_labels"] = {f: a.label for f, a in view.agreement.items()}

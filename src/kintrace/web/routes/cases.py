@@ -99,10 +99,7 @@ def case_open(
 def _case_response(
     request: Request, db: DbDep, user: UserDep, case_id: int, **extra: Any
 ) -> Response:
-    try:
-        page = case_service.case_page(db, reviewer(user), case_id=case_id, now=now_utc())
-    except CaseNotFound:
-        raise NotFound() from None
+    page = case_service.case_page(db, reviewer(user), case_id=case_id, now=now_utc())
     status = 422 if extra.get("error") else 200
     evidence = evidence_service.items_on(db, of_user(user), Target.case(case_id))
     context = {
@@ -254,10 +251,7 @@ def api_case_open(request: Request, body: OpenBody, db: DbDep, user: UserDep) ->
 @api.get("/{case_id}", name="api_case")
 def api_case(db: DbDep, user: UserDep, case_id: Id) -> dict[str, Any]:
     """The case, its records (of your agency), decisions and timeline (audited)."""
-    try:
-        page = case_service.case_page(db, reviewer(user), case_id=case_id, now=now_utc())
-    except CaseNotFound:
-        raise NotFound() from None
+    page = case_service.case_page(db, reviewer(user), case_id=case_id, now=now_utc())
     return _case_json(page.case) | jsonable_encoder(
         {
             "records": [{"key": str(r.key), "how": r.how, "record_pk": r.pk} for r in page.records],

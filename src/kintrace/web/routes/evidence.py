@@ -16,7 +16,6 @@ from kintrace.services import evidence, records
 from kintrace.services.accounts import Actor, of_user
 from kintrace.services.errors import (
     EvidenceError,
-    EvidenceNotFound,
     EvidenceRefused,
     OriginalDamaged,
 )
@@ -47,10 +46,7 @@ def _refused(request: Request, db: DbDep, exc: EvidenceError) -> Response:
 
 
 def _add(request: Request, db: DbDep, actor: Actor, form: FormDep, target: Target) -> Response:
-    try:
-        evidence.check_targets(db, actor, [target])
-    except EvidenceNotFound:
-        raise NotFound() from None
+    evidence.check_targets(db, actor, [target])
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise HTTPException(status_code=400, detail="Send the file as the form field 'file'.")
@@ -74,10 +70,7 @@ def _add(request: Request, db: DbDep, actor: Actor, form: FormDep, target: Targe
 def add_to_record(
     request: Request, db: DbDep, user: UserDep, form: FormDep, record_pk: Id
 ) -> Response:
-    try:
-        view = records.load(db, of_user(user), record_pk)
-    except records.RecordNotFound:
-        raise NotFound() from None
+    view = records.load(db, of_user(user), record_pk)
     target = Target.record(f"{view.source}:{view.record_id}")
     return _add(request, db, of_user(user), form, target)
 
@@ -98,10 +91,7 @@ def add_to_case(request: Request, db: DbDep, user: UserDep, form: FormDep, case_
 
 @router.get("/evidence/{evidence_id}", name="evidence_item")
 def item_page(request: Request, db: DbDep, user: UserDep, evidence_id: Id) -> Response:
-    try:
-        item = evidence.item(db, of_user(user), evidence_id)
-    except EvidenceNotFound:
-        raise NotFound() from None
+    item = evidence.item(db, of_user(user), evidence_id)
     events = evidence.events(db, of_user(user), item.id)
     return render(request, "evidence_item.html", {"item": item, "events": events})
 
@@ -117,8 +107,6 @@ def copy(request: Request, db: DbDep, user: UserDep, evidence_id: Id) -> Respons
             evidence_id,
             purpose="working copy shown on the web",
         )
-    except EvidenceNotFound:
-        raise NotFound() from None
     except EvidenceRefused as exc:
         return _refused(request, db, exc)
     return Response(
@@ -139,8 +127,6 @@ def original(
         item, path = evidence.original(
             db, _files(request), of_user(user), evidence_id, purpose=purpose
         )
-    except EvidenceNotFound:
-        raise NotFound() from None
     except EvidenceRefused as exc:
         return _refused(request, db, exc)
     name = item.sha256 + evidence.SUFFIXES.get(item.media_type, "")

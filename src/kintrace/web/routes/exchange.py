@@ -11,8 +11,7 @@ from fastapi.responses import Response
 
 from kintrace.services import exchange as service
 from kintrace.services.accounts import of_user
-from kintrace.services.errors import ExchangeNotFound
-from kintrace.web.deps import DbDep, NotFound, UserDep, guard
+from kintrace.web.deps import DbDep, UserDep, guard
 from kintrace.web.i18n import N_
 from kintrace.web.rendering import render
 
@@ -60,10 +59,7 @@ def request_page(
     status: Annotated[str, Query(max_length=16)] = "",
     discrepancies: Annotated[bool, Query()] = False,
 ) -> Response:
-    try:
-        result = service.reconciliation(db, of_user(user), request_ref)
-    except ExchangeNotFound:
-        raise NotFound() from None
+    result = service.reconciliation(db, of_user(user), request_ref)
     held = service.held_rows(db, of_user(user), request_ref)
     children = result.children_where(state=status, discrepancy=discrepancies)
     return render(

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from kintrace.services.accounts import of_user
 from kintrace.web import i18n
-from kintrace.web.deps import DbDep, NotFound, UserDep, guard
+from kintrace.web.deps import DbDep, UserDep, guard
 from kintrace.web.i18n import N_
 from kintrace.web.inputs import Id
 from kintrace.web.rendering import render
@@ -108,10 +108,7 @@ def figures_file(
 ) -> Response:
     """One file of a release, as signed (a download)."""
     figure_service = _service()
-    try:
-        body, media_type = figure_service.file_of(db, of_user(user), release_id, name)
-    except figure_service.ReleaseNotFound:
-        raise NotFound() from None
+    body, media_type = figure_service.file_of(db, of_user(user), release_id, name)
     download = f"kintrace-figures-{release_id}-{name.replace('/', '-')}"
     return Response(
         body,

@@ -9,7 +9,7 @@ from kintrace.services import audit as audit_service
 from kintrace.services import evidence, persons
 from kintrace.services.accounts import of_user
 from kintrace.services.evidence import Target
-from kintrace.web.deps import DbDep, NotFound, UserDep, guard
+from kintrace.web.deps import DbDep, UserDep, guard
 from kintrace.web.rendering import render
 
 router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
@@ -18,10 +18,7 @@ router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 @router.get("/persons/{person_id}", name="person")
 def person(request: Request, db: DbDep, user: UserDep, person_id: str) -> Response:
     actor = of_user(user)
-    try:
-        view = persons.read(db, actor, person_id)
-    except persons.PersonNotFound:
-        raise NotFound() from None
+    view = persons.read(db, actor, person_id)
     readers = None  # "who read this child": for those who may read the audit log
     if audit_service.may_read(actor):
         readers = audit_service.readers_of_person(db, actor, person_id)

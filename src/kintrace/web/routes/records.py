@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from kintrace.services import evidence, persons, records
 from kintrace.services.accounts import of_user
 from kintrace.services.evidence import Target
-from kintrace.web.deps import DbDep, NotFound, UserDep, guard
+from kintrace.web.deps import DbDep, UserDep, guard
 from kintrace.web.inputs import Id
 from kintrace.web.rendering import render
 
@@ -17,10 +17,7 @@ router = APIRouter(dependencies=[Depends(guard)], include_in_schema=False)
 
 @router.get("/records/{record_pk}", name="record")
 def record(request: Request, db: DbDep, user: UserDep, record_pk: Id) -> Response:
-    try:
-        view = records.read(db, of_user(user), record_pk)
-    except records.RecordNotFound:
-        raise NotFound() from None
+    view = records.read(db, of_user(user), record_pk)
     person_id = persons.person_of_record(db, record_pk=record_pk)
     target = Target.record(f"{view.source}:{view.record_id}")
     return render(

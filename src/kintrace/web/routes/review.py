@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from kintrace.cases import ReviewPolicy, Verdict, WorkflowRefused
 from kintrace.services import children, review
 from kintrace.services.accounts import User, of_user
-from kintrace.web.deps import DbDep, NotFound, UserDep, guard, now_utc
+from kintrace.web.deps import DbDep, UserDep, guard, now_utc
 from kintrace.web.inputs import MAX_ID, Id, count_from_text
 from kintrace.web.rendering import render
 from kintrace.web.waterfall import waterfall
@@ -82,12 +82,9 @@ def review_claim(request: Request, db: DbDep, user: UserDep) -> Response:
 def _pair_response(
     request: Request, db: DbDep, user: UserDep, item_id: int, **extra: Any
 ) -> Response:
-    try:
-        page = review.pair_page(
-            db, reviewer(user), item_id=item_id, policy=policy_of(request), now=now_utc()
-        )
-    except review.PairNotFound:
-        raise NotFound() from None
+    page = review.pair_page(
+        db, reviewer(user), item_id=item_id, policy=policy_of(request), now=now_utc()
+    )
     status = 422 if extra.get("error") else 200
     return render(
         request,
@@ -132,8 +129,6 @@ def review_decide(
             policy=policy_of(request),
             now=now_utc(),
         )
-    except review.PairNotFound:
-        raise NotFound() from None
     except WorkflowRefused as exc:
         db.rollback()
         return _pair_response(request, db, user, item_id, error=str(exc), note=note)
@@ -144,16 +139,13 @@ def review_decide(
 def review_release(
     db: DbDep, user: UserDep, item_id: Id, token: Annotated[str, Form(max_length=12)] = ""
 ) -> Response:
-    try:
-        review.release(
-            db,
-            reviewer(user),
-            item_id=item_id,
-            token=_token(token),
-            now=now_utc(),
-        )
-    except review.PairNotFound:
-        raise NotFound() from None
+    review.release(
+        db,
+        reviewer(user),
+        item_id=item_id,
+        token=_token(token),
+        now=now_utc(),
+    )
     return RedirectResponse("/review", status_code=303)
 
 
@@ -195,12 +187,9 @@ def api_review_next(request: Request, db: DbDep, user: UserDep) -> dict[str, Any
 @api.get("/pairs/{item_id}", name="api_review_pair")
 def api_review_pair(request: Request, db: DbDep, user: UserDep, item_id: Id) -> dict[str, Any]:
     """Both records, agreement, weights (audited as a read)."""
-    try:
-        page = review.pair_page(
-            db, reviewer(user), item_id=item_id, policy=policy_of(request), now=now_utc()
-        )
-    except review.PairNotFound:
-        raise NotFound() from None
+    page = review.pair_page(
+        db, reviewer(user), item_id=item_id, policy=policy_of(request), now=now_utc()
+    )
     view = page.view
     return jsonable_encoder(
         {
@@ -255,8 +244,6 @@ def api_review_decide(
             policy=policy_of(request),
             now=now_utc(),
         )
-    except review.PairNotFound:
-        raise NotFound() from None
     except WorkflowRefused as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from None
     return {"decision_id": result.decision_id, "status": result.status.value}
