@@ -7,9 +7,11 @@ against this table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from kintrace.cases import CASE_READERS, CASE_ROLES, DECIDING_ROLES
 from kintrace.services.accounts import Role
 
 
@@ -28,19 +30,23 @@ class Access:
         return self.gate is Gate.PUBLIC or (self.gate is Gate.ROLES and role in self.roles)
 
 
+def _roles(roles: Iterable[str]) -> Access:
+    """A gate for signed-in users of `roles` (the domain's role sets, `kintrace.cases.roles`,
+    name the same roles as the accounts do)."""
+    return Access(Gate.ROLES, frozenset(Role(r) for r in roles))
+
+
 PUBLIC = Access(Gate.PUBLIC)
 PENDING = Access(Gate.PENDING)
 EVERYONE = Access(Gate.ROLES, frozenset(Role))
 # Who may see a child's name: everyone but the analyst (aggregate figures only).
-NAME_READERS = Access(
-    Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER, Role.REVIEWER, Role.INVESTIGATOR})
-)
+NAME_READERS = _roles(CASE_READERS)
 IMPORTERS = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER}))
 ADMINS = Access(Gate.ROLES, frozenset({Role.ADMIN}))
-# Who gives verdicts on pairs (kintrace.cases.DECIDING_ROLES).
-DECIDERS = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.REVIEWER}))
-# Who opens, assigns and moves cases (kintrace.cases.CASE_ROLES).
-CASEWORK = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER}))
+# Who gives verdicts on pairs.
+DECIDERS = _roles(DECIDING_ROLES)
+# Who opens, assigns and moves cases.
+CASEWORK = _roles(CASE_ROLES)
 # Who may move a case at all: the investigator records whereabouts (the transition table
 # decides which move each role may make).
 CASE_MOVERS = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER, Role.INVESTIGATOR}))

@@ -194,17 +194,9 @@ def api_review_pair(request: Request, db: DbDep, user: UserDep, item_id: Id) -> 
     return jsonable_encoder(
         {
             "item": _item_json(page.item),
-            "left": {
-                "key": str(view.left.key),
-                "kind": view.left.kind,
-                "fields": view.left.fields,
-                "latin": view.left.latin,
-            },
-            "right": {
-                "key": str(view.right.key),
-                "kind": view.right.kind,
-                "fields": view.right.fields,
-                "latin": view.right.latin,
+            **{
+                side: {"key": str(r.key), "kind": r.kind, "fields": r.fields, "latin": r.latin}
+                for side, r in (("left", view.left), ("right", view.right))
             },
             "agreement": {f: a.state for f, a in view.agreement.items()},
             "agreement_labels": {f: a.label for f, a in view.agreement.items()},
