@@ -50,8 +50,8 @@ def test_status_prints_the_dashboards_figures(sqlite_settings: Settings, tmp_pat
     shown = _kt(sqlite_settings, "status")
     assert shown.startswith("Registry: 2 sources, 3 records")
     assert (
-        "Agency: 1 persons, 3 records (2 linked), 0 rows in quarantine; cases 1 open, 0 closed; "
-        "pairs 0 waiting, 0 decided"
+        "Every agency: 1 persons, 3 records (2 linked), 0 rows in quarantine; cases 1 open, "
+        "0 closed; pairs 0 waiting, 0 decided"
     ) in " ".join(shown.split())
     lines = shown.splitlines()
     header = next(line for line in lines if "┃ source" in line)

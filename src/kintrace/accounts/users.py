@@ -62,6 +62,11 @@ def _to_user(row) -> User:
     )
 
 
+def any_users(db: Session) -> bool:
+    """Whether the registry has any account at all (one office on the command line has none)."""
+    return db.execute(select(users.c.id).limit(1)).first() is not None
+
+
 def normalise_username(username: str) -> str:
     return username.strip().lower()
 

@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kintrace.cli.command import cli_actor, opened_store
+from kintrace.cli.command import acting, opened_store
 from kintrace.cli.output import literal_console
 from kintrace.cli.settings import settings_from
 from kintrace.services import audit as audit_service
-from kintrace.services.accounts import command_actor
 from kintrace.services.errors import AccountError
 from kintrace.timezones import local_text, zone_named
 
@@ -38,7 +37,9 @@ def audit_list(
         str | None,
         typer.Option(
             "--as",
-            help="Read in this web admin's place: their agency's entries only.",
+            envvar="KINTRACE_USER",
+            help="Read in this admin's place (or set KINTRACE_USER): their agency's entries "
+            "only. Here --user is the filter above, so the user who reads is named with --as.",
             show_default=False,
         ),
     ] = None,
@@ -56,7 +57,7 @@ def audit_list(
             since=audit_service.parse_day(since),
             until=audit_service.parse_day(until),
         )
-        actor = command_actor(session, cli_actor(), as_user)
+        actor = acting(session, as_user)
         result = audit_service.list_entries(session, actor, filters, page=page, zone=zone)
     entries = "entry" if result.total == 1 else "entries"
     title = f"{result.total} {entries}, page {result.page} of {result.pages}"

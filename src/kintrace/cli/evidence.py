@@ -20,12 +20,12 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.cli.command import UserOption, acting, fail, opened_store, operator
 from kintrace.cli.output import literal_console
 from kintrace.cli.settings import settings_from
 from kintrace.services import evidence
-from kintrace.services.accounts import Actor, command_line
-from kintrace.services.errors import EvidenceError, SigningKeyError
+from kintrace.services.accounts import Actor
+from kintrace.services.errors import AccountError, EvidenceError, SigningKeyError
 from kintrace.services.evidence import Description, Kind, PlanLine, Target
 
 app = typer.Typer(
@@ -34,11 +34,13 @@ app = typer.Typer(
 )
 out = literal_console()
 
-_REPORTED = (EvidenceError,)
+_REPORTED = (EvidenceError, AccountError)
 
 
 def _operator() -> Actor:
-    return command_line(cli_actor())
+    """The installation's operator: the custodial commands (verify, hold, release, erase,
+    retention, bundle) are theirs and take no user (decision 0424)."""
+    return operator()
 
 
 def _targets(record: list[str], person: list[str], case: list[int]) -> list[Target]:
@@ -82,6 +84,7 @@ def add(
     collected_by: Annotated[str, typer.Option(help="Who collected the file.")] = "",
     collected_on: Annotated[str, typer.Option(help="When it was collected (YYYY-MM-DD).")] = "",
     description: Annotated[str, typer.Option(help="What the file shows.")] = "",
+    user: UserOption = None,
 ) -> None:
     """Keep files as evidence: hashed (SHA-256, SHA-512) while copied into the data directory,
     read-only, linked to records, persons or cases. The same bytes twice are one item."""
@@ -98,9 +101,9 @@ def add(
         if not path.is_file():
             raise fail(f"{path} is not a readable file.")
     file_store = evidence.files_of(settings_from(ctx))
-    actor = _operator()
     with opened_store(ctx, reported=_REPORTED) as db_store:
         with db_store.session() as db:  # before any file is copied
+            actor = acting(db, user, action="evidence.add")
             evidence.check_targets(db, actor, targets)
         for path in files:
             about = Description(
@@ -148,11 +151,12 @@ def _is_day(text: str) -> bool:
 def log(
     ctx: typer.Context,
     item: Annotated[int, typer.Argument(help="The item's number.")],
+    user: UserOption = None,
 ) -> None:
     """The custody log of one item: every ingest, link, view, download, derivation, export,
     fixity check and hold, with who, in which role, why, when (UTC) and the file's hash then."""
     with opened_store(ctx, reported=_REPORTED) as db_store, db_store.session() as db:
-        events = evidence.events(db, _operator(), item)
+        events = evidence.events(db, acting(db, user, action="evidence.read"), item)
     table = Table("#", "at (UTC)", "event", "actor", "role", "purpose", "sha256", "details")
     for event in events:
         details = ", ".join(f"{k}={v}" for k, v in sorted(event.details.items()))

@@ -11,11 +11,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.cli.command import UserOption, fail, opened_store, operator
 from kintrace.cli.output import literal_console
 from kintrace.cli.settings import settings_from
 from kintrace.services import exchange as service
-from kintrace.services.accounts import command_line
 from kintrace.services.errors import ExchangeError
 
 app = typer.Typer(
@@ -37,9 +36,7 @@ out = literal_console()
 _REPORTED = (ExchangeError,)
 #: `exchange accept` and `exchange reject`: which proposal, and whose decision it is
 ProposalNumber = Annotated[int, typer.Argument(help="The proposal's number.")]
-AsCaseworker = Annotated[
-    str | None, typer.Option("--as", envvar="KINTRACE_USER", help="Act as this caseworker.")
-]
+AsCaseworker = UserOption
 
 
 def _today() -> date:
@@ -84,7 +81,7 @@ def partner_add(
     with opened_store(ctx, reported=_REPORTED) as store, store.session(write=True) as db:
         added = service.add_partner(
             db,
-            command_line(cli_actor()),
+            operator(),
             name=name,
             age_recipient=age_recipient,
             language=language,
@@ -98,7 +95,7 @@ def partner_add(
 def partner_list(ctx: typer.Context) -> None:
     """The partners, with their age recipients."""
     with opened_store(ctx, reported=_REPORTED) as store, store.session() as db:
-        found = service.list_partners(db, command_line(cli_actor()))
+        found = service.list_partners(db, operator())
     table = Table("partner", "language", "age recipient", "verify key")
     for p in found:
         table.add_row(p.name, p.language, p.age_recipient, p.verify_key_id or "-")
@@ -132,7 +129,7 @@ def agreement_add(
     with opened_store(ctx, reported=_REPORTED) as store, store.session(write=True) as db:
         added = service.add_agreement(
             db,
-            command_line(cli_actor()),
+            operator(),
             partner_name=partner,
             purpose=purpose,
             fields=service.parse_fields(fields),
@@ -155,7 +152,7 @@ def agreement_list(
     """A partner's agreements."""
     today = _today()
     with opened_store(ctx, reported=_REPORTED) as store, store.session() as db:
-        found = service.agreements(db, command_line(cli_actor()), partner)
+        found = service.agreements(db, operator(), partner)
     table = Table("#", "purpose", "fields", "until", "onward sharing", "in force")
     for a in found:
         table.add_row(
@@ -211,7 +208,7 @@ def request_cmd(
     with opened_store(ctx, reported=_REPORTED) as store, store.session(write=True) as db:
         made = service.send_request(
             db,
-            command_line(cli_actor()),
+            operator(),
             home=home,
             partner_name=to,
             cases=cases,
@@ -251,9 +248,7 @@ def answer_import(
         raise fail(f"{file} cannot be read ({exc.strerror}).") from None
     home = settings_from(ctx).home
     with opened_store(ctx, reported=_REPORTED) as store:
-        done = service.import_answer(
-            store, command_line(cli_actor()), home=home, data=data, request_ref=request
-        )
+        done = service.import_answer(store, operator(), home=home, data=data, request_ref=request)
     if done.answer_id is None:
         out.print(f"this answer to {done.request} was imported before: nothing changed.")
         return
@@ -283,7 +278,7 @@ def status_cmd(
     """Reconcile requests with their answers: requested, answered, found, returned, not found,
     unanswered (after D days), discrepancies (birth date, name, place), children answered twice
     differently."""
-    actor = command_line(cli_actor())
+    actor = operator()
     with opened_store(ctx, reported=_REPORTED) as store, store.session(write=True) as db:
         refs = [request] if request else [r.ref for r in service.list_requests(db, actor)]
         results = [service.reconciliation(db, actor, ref, days=days) for ref in refs]
@@ -351,7 +346,7 @@ def proposals_cmd(
 ) -> None:
     """Case updates answers propose, pending a caseworker's decision."""
     with opened_store(ctx, reported=_REPORTED) as store, store.session() as db:
-        found = service.pending_proposals(db, command_line(cli_actor()), request)
+        found = service.pending_proposals(db, operator(), request)
     table = Table("#", "request", "reference", "case", "facet", "to", "place", "status as written")
     for p in found:
         table.add_row(
@@ -374,7 +369,7 @@ def held_cmd(
 ) -> None:
     """Answer rows waiting for a person: statuses no rule knows, rows tied to no child,
     references given twice. `exchange classify` and `exchange place` settle them."""
-    actor = command_line(cli_actor())
+    actor = operator()
     with opened_store(ctx, reported=_REPORTED) as store, store.session(write=True) as db:
         rows = service.held_rows(db, actor, request)
     table = Table(
@@ -407,7 +402,7 @@ def classify_cmd(
     """Classify a status no rule knew. A row tied to a child then proposes a case update
     (pending a caseworker's decision, like any other)."""
     with opened_store(ctx, reported=_REPORTED) as store, store.session(write=True) as db:
-        made = service.classify_row(db, command_line(cli_actor()), row_id=row, status=status)
+        made = service.classify_row(db, operator(), row_id=row, status=status)
     out.print(f"answer row {row}: {status}; case proposals {made} (pending)", highlight=False)
 
 
@@ -420,23 +415,24 @@ def place_cmd(
     """Tie a row no rule could place to a child of its request (a person's judgement, audited).
     With a known status it proposes a case update, pending."""
     with opened_store(ctx, reported=_REPORTED) as store, store.session(write=True) as db:
-        made = service.place_row(db, command_line(cli_actor()), row_id=row, child_ref=reference)
+        made = service.place_row(db, operator(), row_id=row, child_ref=reference)
     out.print(f"answer row {row}: {reference}; case proposals {made} (pending)", highlight=False)
 
 
 def _decide(ctx: typer.Context, proposal: int, accept: bool, as_user: str | None) -> None:
-    from kintrace.cli.command import login_name
+    from kintrace.cli.command import acting
     from kintrace.services import review
     from kintrace.services.cases import WorkflowRefused
+    from kintrace.services.errors import AccountError
 
-    actor = command_line(cli_actor())
+    actor = operator()
     try:
         policy = review.load_policy(settings_from(ctx).home)
     except WorkflowRefused as exc:
         raise fail(str(exc)) from None
-    with opened_store(ctx, reported=(*_REPORTED, WorkflowRefused)) as store:
+    with opened_store(ctx, reported=(*_REPORTED, WorkflowRefused, AccountError)) as store:
         with store.session() as db:
-            reviewer = review.command_reviewer(db, as_user or login_name() or "")
+            reviewer = review.command_reviewer(acting(db, as_user, action="cases.move"))
         with store.session(write=True) as db:
             done = service.decide_proposal(
                 db, actor, proposal_id=proposal, accept=accept, reviewer=reviewer, policy=policy

@@ -13,11 +13,10 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.cli.command import UserOption, acting, fail, opened_store
 from kintrace.cli.output import literal_console
 from kintrace.cli.settings import settings_from
 from kintrace.services import figures as figure_service
-from kintrace.services.accounts import command_actor
 from kintrace.services.errors import AccountError, SigningKeyError
 
 app = typer.Typer(
@@ -45,10 +44,7 @@ def release_command(
         int,
         typer.Option("--round", help="Round published counts to a multiple of 5 or 10 (1: not)."),
     ] = 1,
-    user: Annotated[
-        str | None,
-        typer.Option("--user", help="Act in this web user's place.", show_default=False),
-    ] = None,
+    user: UserOption = None,
 ) -> None:
     """Count the registry's children (persons of the last link run) in the fixed table set,
     withhold every small or derivable count, and write CSV, XLSX, SVG charts, data.json and a
@@ -60,7 +56,7 @@ def release_command(
     reported = (figure_service.FiguresError, AccountError, SigningKeyError)
     with opened_store(ctx, reported=reported) as store:
         with store.session() as session:
-            actor = command_actor(session, cli_actor(), user)
+            actor = acting(session, user)
         result = figure_service.release(store, actor, home=home, k=k, rounding=rounding)
     try:
         figure_service.write_out(out_dir, result.files)
@@ -92,7 +88,7 @@ def release_command(
 def list_command(ctx: typer.Context) -> None:
     """Every release kept in the registry, newest first."""
     with opened_store(ctx) as store, store.session() as session:
-        actor = command_actor(session, cli_actor())
+        actor = acting(session, None)
         releases = figure_service.list_releases(session, actor)
     if not releases:
         out.print("no release yet: `kintrace figures release --out DIR` makes one")
@@ -125,7 +121,7 @@ def get_command(
     """Write a kept release's files again, byte for byte as signed."""
     _empty_or_new(out_dir)
     with opened_store(ctx) as store, store.session() as session:
-        actor = command_actor(session, cli_actor())
+        actor = acting(session, None)
         try:
             files = figure_service.files_of(session, actor, release_id)
         except figure_service.ReleaseNotFound:

@@ -15,11 +15,12 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.cli.command import UserOption, acting, cli_actor, fail, opened_store
 from kintrace.cli.output import literal_console
 from kintrace.services import linkruns
-from kintrace.services.accounts import command_line
+from kintrace.services.accounts import Actor
 from kintrace.services.context import Store
+from kintrace.services.errors import AccountError
 from kintrace.services.linkruns import Thresholds
 
 out = literal_console()
@@ -41,8 +42,14 @@ LINK_HELP = (
 
 
 def _store(ctx: typer.Context) -> AbstractContextManager[Store]:
-    reported = (linkruns.LinkInputError, linkruns.EngineError, ValueError)
+    reported = (linkruns.LinkInputError, linkruns.EngineError, ValueError, AccountError)
     return opened_store(ctx, reported=reported)
+
+
+def _actor(store: Store, user: str | None, action: str) -> Actor:
+    """Who acts (decision 0424): the user named, in their place, or the operator."""
+    with store.session() as db:
+        return acting(db, user, action=action)
 
 
 def _ref(text: str) -> tuple[str, str]:
@@ -206,13 +213,14 @@ def explain_command(
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write the waterfall chart to this file.")
     ] = None,
+    user: UserOption = None,
 ) -> None:
     """Why two records are (or are not) one child: each comparison's level and weight."""
     from kintrace.services import linkage
 
     a, b = _ref(left), _ref(right)
     with _store(ctx) as store:
-        explanation = linkage.explain(store, command_line(cli_actor()), a, b)
+        explanation = linkage.explain(store, _actor(store, user, "pair.explain"), a, b)
     table = Table(title=f"{left}  vs  {right}")
     table.add_column("comparison")
     table.add_column("level")
@@ -264,14 +272,16 @@ def _export(
     *,
     raw: bool,
     excel: bool = False,
+    user: str | None = None,
 ) -> None:
     from kintrace.services import linkage
 
     with _store(ctx) as store:
+        actor = _actor(store, user, "export")
         try:
             encoding = "utf-8-sig" if excel else "utf-8"
             with out_path.open("w", encoding=encoding, newline="") as handle:
-                count = linkage.export(store, command_line(cli_actor()), which, handle, raw=raw)
+                count = linkage.export(store, actor, which, handle, raw=raw)
         except OSError as exc:
             raise fail(f"cannot write {out_path}: {exc.strerror}") from None
     out.print(f"{count} rows written to {out_path}")
@@ -283,10 +293,11 @@ def export_links_command(
     out_path: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
     raw: Annotated[bool, typer.Option("--raw", help=RAW_HELP)] = False,
     excel: Annotated[bool, typer.Option("--excel", help=EXCEL_HELP)] = False,
+    user: UserOption = None,
 ) -> None:
     """Scored pairs: both records' ids, probability, weight, status, then both children's
     names (as written and in Latin letters) and birth dates."""
-    _export(ctx, out_path, "links", raw=raw, excel=excel)
+    _export(ctx, out_path, "links", raw=raw, excel=excel, user=user)
 
 
 @export_app.command("clusters")
@@ -295,10 +306,11 @@ def export_clusters_command(
     out_path: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
     raw: Annotated[bool, typer.Option("--raw", help=RAW_HELP)] = False,
     excel: Annotated[bool, typer.Option("--excel", help=EXCEL_HELP)] = False,
+    user: UserOption = None,
 ) -> None:
     """Every record with the person it is resolved to: source, record_id, person_id, then the
     child's name as written, in Latin letters, and birth date."""
-    _export(ctx, out_path, "clusters", raw=raw, excel=excel)
+    _export(ctx, out_path, "clusters", raw=raw, excel=excel, user=user)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from kintrace.cli.command import cli_actor, fail, opened_store
+from kintrace.cli.command import UserOption, acting, fail, opened_store
 from kintrace.cli.output import literal_console
 from kintrace.services import checkpoints
 from kintrace.services import dashboard as dashboard_service
@@ -25,7 +25,7 @@ from kintrace.services import imports as import_service
 from kintrace.services import quarantine as quarantine_service
 from kintrace.services import records as record_service
 from kintrace.services import sources as source_service
-from kintrace.services.accounts import Actor, agency_actor, command_actor
+from kintrace.services.accounts import Actor, agency_actor
 from kintrace.services.context import Store, StoreError
 from kintrace.services.errors import AccountError, RegistryError, SigningKeyError
 from kintrace.services.imports import DATE_ORDERS, ImportSummary, ReadOptions, SourceDetails
@@ -70,16 +70,6 @@ sources_app = typer.Typer(
     help="List the sources with their kind, records and imports; set a source's kind.",
     invoke_without_command=True,
 )
-
-
-UserOption = Annotated[
-    str | None,
-    typer.Option(
-        "--user",
-        help="In this web user's place: their agency's records only.",
-        show_default=False,
-    ),
-]
 
 
 #: `kintrace sources --user U` hands U to its subcommand (ctx.meta) rather than dropping it.
@@ -191,6 +181,7 @@ def import_command(
             show_default=False,
         ),
     ] = None,
+    user: UserOption = None,
 ) -> None:
     """Import records files (docs/formats.md), each in one transaction, then link."""
     details = _source_details(source, kind, description, received_on)
@@ -211,7 +202,7 @@ def import_command(
     failed = 0
     changed = 0
     with _store(ctx) as store:
-        actor = _importing_actor(store, agency)
+        actor = _importing_actor(store, agency, user)
         for path, job_source, job_sheet, job_details, job_read in jobs:
             try:
                 summary = _import_one(
@@ -251,12 +242,19 @@ def import_command(
         raise fail(f"{failed} of {len(jobs)} file(s) were not imported (see above).")
 
 
-def _importing_actor(store: Store, code: str | None) -> Actor:
+def _importing_actor(store: Store, code: str | None, user: str | None) -> Actor:
+    """The operator (for the home agency, or --agency's), or a user importing for their agency
+    as on the web's import page (--user, --as or KINTRACE_USER)."""
     with store.session() as db:
         try:
-            return agency_actor(db, cli_actor(), code)
+            actor = acting(db, user, action="import")
+            if actor.role is None:
+                return agency_actor(db, actor.name, code)
         except AccountError as exc:
             raise fail(str(exc)) from None
+    if code is not None:
+        raise fail("--agency is for the operator: a user imports for their own agency.")
+    return actor
 
 
 def _read_options(
@@ -430,9 +428,9 @@ def _print_reading(s: ImportSummary) -> None:
 
 @sources_app.callback()
 def sources_command(ctx: typer.Context, user: UserOption = None) -> None:
-    """List the sources with their kind, records and imports (the home agency's, or --user's
-    agency's, as the web's sources page shows them), then the installation's totals (not in a
-    web user's place)."""
+    """List the sources with their kind, records and imports (every agency's, or in a user's
+    place their agency's, as the web's sources page shows them), then the installation's totals
+    (not in a user's place)."""
     if ctx.invoked_subcommand is not None:
         ctx.meta[_SOURCES_USER] = user  # `kintrace sources --user U set-kind ...` acts as U
         return
@@ -440,7 +438,7 @@ def sources_command(ctx: typer.Context, user: UserOption = None) -> None:
         opened_store(ctx, reported=(RegistryError, AccountError)) as store,
         store.session() as session,
     ):
-        actor = command_actor(session, cli_actor(), user)
+        actor = acting(session, user, action="sources")
         rows = source_service.listing(session, actor)
         status = source_service.totals(session, actor)
     table = Table(title="Sources")
@@ -469,21 +467,14 @@ def sources_set_kind(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="The source, as `kintrace sources` lists it.")],
     kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(source_service.SOURCE_KINDS)}.")],
-    user: Annotated[
-        str | None,
-        typer.Option(
-            "--user",
-            envvar="KINTRACE_USER",
-            help="In this web user's place: their agency's sources only.",
-            show_default=False,
-        ),
-    ] = None,
+    user: UserOption = None,
 ) -> None:
     """Set a source's kind (audited); the next `kintrace link` rescores its records.
 
     The kind tells the linkage model how to read the list: an adoption listing's replaced
     surnames, patronymics and birthplaces say nothing against a match (docs/linkage.md).
-    With --user (or KINTRACE_USER), only a source of that user's agency; without, any source.
+    In a user's place (--user, --as, KINTRACE_USER) only an importer (admin, caseworker), and
+    only a source of their agency; without, any source.
     """
     named = ctx.meta.get(_SOURCES_USER)  # `kintrace sources --user U set-kind`
     typed = getattr(ctx.get_parameter_source("user"), "name", None) == "COMMANDLINE"
@@ -491,7 +482,7 @@ def sources_set_kind(
         user = named  # a --user typed on the line before KINTRACE_USER from the environment
     reported = (RegistryError, AccountError)
     with opened_store(ctx, reported=reported) as store, store.session(write=True) as session:
-        actor = command_actor(session, cli_actor(), user)
+        actor = acting(session, user, action="sources.set_kind")
         change = source_service.set_kind(session, actor, source, kind)
     if not change.changed:
         out.print(f"Source '{change.source}' already has kind {change.kind}; nothing changed.",
@@ -506,34 +497,30 @@ def sources_set_kind(
 
 def status_command(
     ctx: typer.Context,
-    user: Annotated[
-        str | None,
-        typer.Option(
-            "--user",
-            help="The figures of this web user's agency (default: the home agency).",
-            show_default=False,
-        ),
-    ] = None,
+    user: UserOption = None,
 ) -> None:
     """Totals, then the dashboard's figures: persons, cases by facet, review progress, records
-    by source and by month of arrival (the same service as the web's dashboard). With --user,
-    that user's agency's figures only, without the installation's totals."""
+    by source and by month of arrival (the same service as the web's dashboard), of every
+    agency. In a user's place (--user, --as, KINTRACE_USER), that user's agency's figures only,
+    without the installation's totals."""
     with (
         opened_store(ctx, reported=(RegistryError, AccountError)) as store,
         store.session() as session,
     ):
-        actor = command_actor(session, cli_actor(), user)
+        actor = acting(session, user, action="status")
         status = source_service.totals(session, actor)
         figures = dashboard_service.figures(session, actor)
     if status is not None:
         _print_status(status)
-    _print_dashboard(figures)
+    _print_dashboard(figures, every_agency=actor.role is None)
 
 
-def _print_dashboard(d: dashboard_service.Dashboard) -> None:
-    """The web dashboard's figures as text: numbers right-aligned under their headers."""
+def _print_dashboard(d: dashboard_service.Dashboard, *, every_agency: bool = False) -> None:
+    """The web dashboard's figures as text: numbers right-aligned under their headers (the
+    operator's are every agency's, decision 0424)."""
     out.print(
-        f"Agency: {d.persons} persons, {d.records} records ({d.linked_records} linked), "
+        f"{'Every agency' if every_agency else 'Agency'}: {d.persons} persons, "
+        f"{d.records} records ({d.linked_records} linked), "
         f"{d.quarantined_open} rows in quarantine; cases {d.cases_open} open, "
         f"{d.cases_closed} closed; pairs {d.waiting} waiting, {d.decided} decided",
         highlight=False,
@@ -602,14 +589,7 @@ def records_search(
         str | None, typer.Option(help="Only this source.", show_default=False)
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many records (up to 100).")] = 50,
-    user: Annotated[
-        str | None,
-        typer.Option(
-            "--user",
-            help="Search in this web user's place: their agency's records only.",
-            show_default=False,
-        ),
-    ] = None,
+    user: UserOption = None,
 ) -> None:
     """Find records: the same search as the web page and the API (kintrace.services.records)."""
     query = SearchQuery(name=name, birth=birth, place=place, source_name=source, limit=limit)
@@ -621,7 +601,7 @@ def records_search(
         if import_service.index_names(store):
             out.print("the name index was behind: brought up to date", highlight=False)
         with store.session(write=True) as session:
-            actor = command_actor(session, cli_actor(), user)
+            actor = acting(session, user, action="records.search")
             result = record_service.search(session, actor, query)
     more = " (more match: narrow the search)" if result.truncated else ""
     if out.width < NARROW_CONSOLE:
@@ -662,20 +642,13 @@ def records_show(
     ref: Annotated[
         str, typer.Argument(metavar="SOURCE:ID", help="The record, e.g. camp-list:117.")
     ],
-    user: Annotated[
-        str | None,
-        typer.Option(
-            "--user",
-            help="Show it in this web user's place: their agency's records only.",
-            show_default=False,
-        ),
-    ] = None,
+    user: UserOption = None,
 ) -> None:
-    """Show a record with every version, oldest first, and where each came from (the home
-    agency's records, or --user's agency's; the read is written to the audit log)."""
+    """Show a record with every version, oldest first, and where each came from (any agency's,
+    or in a user's place their agency's; the read is written to the audit log)."""
     reported = (RegistryError, AccountError)
     with opened_store(ctx, reported=reported) as store, store.session(write=True) as session:
-        actor = command_actor(session, cli_actor(), user)
+        actor = acting(session, user, action="records.show")
         view = record_service.history(session, actor, ref)
     out.print(
         Text.assemble(
@@ -709,11 +682,11 @@ def quarantine_list(
     limit: Annotated[int, typer.Option(help="At most this many rows.")] = 200,
     user: UserOption = None,
 ) -> None:
-    """List held-back rows: file, row number, column and reason (the home agency's, or
-    --user's agency's; the read is written to the audit log)."""
+    """List held-back rows: file, row number, column and reason (every agency's, or in a user's
+    place their agency's; the read is written to the audit log)."""
     reported = (RegistryError, AccountError)
     with opened_store(ctx, reported=reported) as store, store.session(write=True) as session:
-        actor = command_actor(session, cli_actor(), user)
+        actor = acting(session, user, action="quarantine.list")
         entries = quarantine_service.entries(
             session, actor, include_resolved=all_rows, file_name=file, limit=limit
         )
@@ -755,11 +728,11 @@ def quarantine_export(
     ] = False,
     user: UserOption = None,
 ) -> None:
-    """Write held-back rows as a records file to correct and import again (the home agency's,
-    or --user's agency's; audited)."""
+    """Write held-back rows as a records file to correct and import again (every agency's, or
+    in a user's place their agency's; audited)."""
     reported = (RegistryError, AccountError)
     with opened_store(ctx, reported=reported) as store, store.session(write=True) as session:
-        actor = command_actor(session, cli_actor(), user)
+        actor = acting(session, user, action="quarantine.export")
         entries = quarantine_service.entries(
             session, actor, include_resolved=all_rows, file_name=file, shown_in="export"
         )

@@ -26,12 +26,13 @@ from kintrace.cases import (
     WorkflowRefused,
     parse_record_key,
 )
-from kintrace.cli.command import fail, login_name, opened_store
+from kintrace.cli.command import UserOption, acting, fail, opened_store
 from kintrace.cli.output import literal_console
 from kintrace.cli.settings import settings_from
 from kintrace.services import cases, review
 from kintrace.services.cases import CaseNotFound, CaseSheet, CaseView
 from kintrace.services.context import COLLISIONS, Store, StoreError, collision_name
+from kintrace.services.errors import AccountError
 from kintrace.services.review import PairNotFound, PairView, QueueItem, Reviewer
 
 out = literal_console()
@@ -49,15 +50,7 @@ cases_app = typer.Typer(
     no_args_is_help=True,
 )
 
-AsUser = Annotated[
-    str | None,
-    typer.Option(
-        "--as",
-        envvar="KINTRACE_USER",
-        help="Act as this user (default: your login name). Their role decides what is allowed.",
-        show_default=False,
-    ),
-]
+AsUser = UserOption
 
 
 class VerdictChoice(StrEnum):
@@ -78,7 +71,7 @@ def _store(ctx: typer.Context) -> Iterator[tuple[Store, ReviewPolicy]]:
         policy = review.load_policy(settings_from(ctx).home)
     except (StoreError, WorkflowRefused) as exc:
         raise fail(str(exc)) from None
-    with opened_store(ctx, reported=(WorkflowRefused,)) as store:
+    with opened_store(ctx, reported=(WorkflowRefused, AccountError)) as store:
         try:
             yield store, policy
         except COLLISIONS as exc:
@@ -96,9 +89,12 @@ def _store(ctx: typer.Context) -> Iterator[tuple[Store, ReviewPolicy]]:
             raise fail(str(exc) or "No such case.") from None
 
 
-def _actor(store: Store, name: str | None) -> Reviewer:
+def _actor(store: Store, name: str | None, action: str) -> Reviewer:
+    """Who works (decision 0424): the user named (--user/--as, KINTRACE_USER) with their role
+    and agency, allowed `action` only if the web allows it to their role; nobody named, the
+    operator, on every agency's pairs and cases."""
     with store.session() as session:
-        return review.command_reviewer(session, name or login_name() or "")
+        return review.command_reviewer(acting(session, name, action=action))
 
 
 def _key(text: str) -> RecordKey:
@@ -192,7 +188,7 @@ def _print_pair(view: PairView, item: QueueItem | None) -> None:
 def next_command(ctx: typer.Context, as_user: AsUser = None) -> None:
     """Claim the most valuable waiting pair (or the one you hold) and show it."""
     with _store(ctx) as (store, policy):
-        actor = _actor(store, as_user)
+        actor = _actor(store, as_user, "review.work")
         with store.session(write=True) as session:
             review.sync(session, policy=policy, now=_now())
         with store.session(write=True) as session:
@@ -209,7 +205,7 @@ def next_command(ctx: typer.Context, as_user: AsUser = None) -> None:
 def skip_command(ctx: typer.Context, as_user: AsUser = None) -> None:
     """Give the pair you hold back to the queue without a verdict."""
     with _store(ctx) as (store, _policy):
-        actor = _actor(store, as_user)
+        actor = _actor(store, as_user, "review.work")
         with store.session(write=True) as session:
             held = review.skip(session, actor, now=_now())
         if held is None:
@@ -228,7 +224,7 @@ def show_command(
     """Show a pair side by side without claiming it."""
     a, b = _key(left), _key(right)
     with _store(ctx) as (store, _policy):
-        actor = _actor(store, as_user)
+        actor = _actor(store, as_user, "review.read")
         with store.session(write=True) as session:
             view = review.show_pair(session, actor, left=a, right=b)
         _print_pair(view, None)
@@ -250,7 +246,7 @@ def decide_command(
     """Give a verdict on a pair (the one you claimed, or any two records)."""
     a, b = _key(left), _key(right)
     with _store(ctx) as (store, policy):
-        actor = _actor(store, as_user)
+        actor = _actor(store, as_user, "review.work")
         with store.session(write=True) as session:
             result = review.decide_pair(
                 session,
@@ -281,7 +277,7 @@ def undo_command(
 ) -> None:
     """Undo a decision: a new decision supersedes it; nothing is deleted."""
     with _store(ctx) as (store, policy):
-        actor = _actor(store, as_user)
+        actor = _actor(store, as_user, "review.work")
         with store.session(write=True) as session:
             result = review.undo(
                 session, actor, decision_id=decision_id, note=note, policy=policy, now=_now()
@@ -305,7 +301,7 @@ def decisions_command(
     """List decisions, newest first (undone ones marked)."""
     key = _key(record) if record else None
     with _store(ctx) as (store, _policy):
-        actor = _actor(store, as_user)
+        actor = _actor(store, as_user, "review.read")
         with store.session() as session:
             rows = review.decisions_of(session, actor, mine=mine, key=key, limit=limit)
     table = Table()
@@ -326,10 +322,15 @@ def decisions_command(
 
 
 @review_app.command("status")
-def status_command(ctx: typer.Context) -> None:
-    """How many pairs wait, and how many are confirmed, rejected or unsure."""
-    with _store(ctx) as (store, policy), store.session(write=True) as session:
-        counts = review.queue_status(session, policy=policy, now=_now())
+def status_command(ctx: typer.Context, as_user: AsUser = None) -> None:
+    """How many pairs wait, and how many are confirmed, rejected or unsure (in a user's place,
+    the pairs whose two records are their agency's, as the web counts them)."""
+    with _store(ctx) as (store, policy):
+        actor = _actor(store, as_user, "review.status")
+        with store.session(write=True) as session:
+            counts = review.queue_status(session, policy=policy, now=_now())
+            if not actor.every_agency:
+                counts = review.counts(session, actor)
     for status, n in counts.items():
         out.print(f"{status:<16} {n}")
 
@@ -379,7 +380,7 @@ def open_command(
         raise fail("Give a record (SOURCE:ID) or --person PERSON_ID: one of them, not both.")
     key = _key(subject) if subject else None
     with _store(ctx) as (store, policy):
-        actor = _actor(store, as_user)
+        actor = _actor(store, as_user, "cases.open")
         with store.session(write=True) as session:
             view = cases.open_case(
                 session,
@@ -412,7 +413,7 @@ def list_command(
     if stalled is not None and stalled < 0:
         raise fail(f"--stalled takes a number of days, 0 or more; got {stalled}.")
     with _store(ctx) as (store, _policy):
-        actor = _actor(store, as_user)
+        actor = _actor(store, as_user, "cases.read")
         with store.session() as session:
             lines = cases.list_page(
                 session,
@@ -456,7 +457,7 @@ def show_case_command(
 ) -> None:
     """Show a case: its facets, the records behind it and its timeline."""
     with _store(ctx) as (store, _policy):
-        actor = _actor(store, as_user)
+        actor = _actor(store, as_user, "cases.read")
         with store.session(write=True) as session:
             sheet: CaseSheet = cases.show(session, actor, case_id=case_id, now=_now())
     view, records, events, behind = sheet.case, sheet.records, sheet.events, sheet.decisions
@@ -527,7 +528,7 @@ def set_command(
             reason=reason,
             decision_id=decision,
         )
-        actor = _actor(store, as_user)
+        actor = _actor(store, as_user, "cases.move")
         with store.session(write=True) as session:
             view = cases.set_facet(
                 session, actor, case_id=case_id, change=change, now=_now(), policy=policy
@@ -544,7 +545,7 @@ def assign_command(
 ) -> None:
     """Assign a case to a caseworker."""
     with _store(ctx) as (store, _policy):
-        actor = _actor(store, as_user)
+        actor = _actor(store, as_user, "cases.open")
         with store.session(write=True) as session:
             view = cases.assign(session, actor, case_id=case_id, assignee=user, now=_now())
     _print_case(view)
@@ -563,7 +564,7 @@ def retrain_command(
 ) -> None:
     """Re-estimate the model from confirmed and rejected pairs; print accuracy before and after."""
     with _store(ctx) as (store, policy):
-        actor = _actor(store, as_user)
+        actor = _actor(store, as_user, "model.retrain")
         with err.status("retraining") as status:
             report = review.retrain(
                 store,

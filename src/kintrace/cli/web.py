@@ -200,12 +200,12 @@ def users_agency(
 
 def _admin(ctx: typer.Context, work, *, write: bool = True):  # type: ignore[no-untyped-def]
     """Run `work(db, actor)` as the command line's operator; a refusal ends with its message."""
-    from kintrace.cli.command import cli_actor
+    from kintrace.cli.command import operator
 
     store = _store(ctx)
     try:
         with store.session(write=write) as db:
-            return work(db, command_line(cli_actor()))
+            return work(db, operator())
     except accounts.AccountError as exc:
         _fail(str(exc))
     finally:

@@ -18,8 +18,11 @@ def source_agency():
     return func.coalesce(source_agencies.c.agency_id, HOME_AGENCY_ID)
 
 
-def sources_in_scope(agency_id: int):
-    """Select of the ids of the sources `agency_id` may see."""
+def sources_in_scope(agency_id: int | None):
+    """Select of the ids of the sources `agency_id` may see (None: every source, for the
+    command line's operator)."""
+    if agency_id is None:
+        return select(Source.id)
     return (
         select(Source.id)
         .outerjoin(source_agencies, source_agencies.c.source_id == Source.id)
@@ -27,7 +30,7 @@ def sources_in_scope(agency_id: int):
     )
 
 
-def record_in_scope(agency_id: int) -> ColumnElement[bool]:
+def record_in_scope(agency_id: int | None) -> ColumnElement[bool]:
     return Record.source_id.in_(sources_in_scope(agency_id))
 
 

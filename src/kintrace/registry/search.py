@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, intersect, select
+from sqlalchemy import and_, intersect, select, true
 from sqlalchemy.orm import Session
 
 from kintrace.messages import N_
@@ -107,8 +107,9 @@ def _word_keys(word: str) -> set[str]:
     return name_index.given_name_keys(word) | ({name_key(word)} - {""})
 
 
-def search(db: Session, *, agency_id: int, query: SearchQuery) -> SearchResult:
-    """Records of the agency matching every word of the name and every filter given.
+def search(db: Session, *, agency_id: int | None, query: SearchQuery) -> SearchResult:
+    """Records of the agency (None: every agency, for the command line's operator) matching
+    every word of the name and every filter given.
 
     Each word may match any name part in any script. Callers go through
     `kintrace.services.records.search`, which audits the read.
@@ -125,6 +126,7 @@ def search(db: Session, *, agency_id: int, query: SearchQuery) -> SearchResult:
         .join(Source, Source.id == Record.source_id)
         .where(record_in_scope(agency_id))
     )
+    in_agency = true() if agency_id is None else record_name_keys.c.agency_id == agency_id
     words = [w for w in re.split(r"[\s,]+", query.name.strip()) if w]
     selects = []
     for word in words[:6]:
@@ -132,9 +134,7 @@ def search(db: Session, *, agency_id: int, query: SearchQuery) -> SearchResult:
         if not keys:
             continue
         selects.append(
-            select(record_name_keys.c.record_pk).where(
-                record_name_keys.c.agency_id == agency_id, record_name_keys.c.key.in_(keys)
-            )
+            select(record_name_keys.c.record_pk).where(in_agency, record_name_keys.c.key.in_(keys))
         )
     if words and not selects:
         raise SearchError(N_("The name has no letters to search for."))
@@ -155,7 +155,7 @@ def search(db: Session, *, agency_id: int, query: SearchQuery) -> SearchResult:
         stmt = stmt.where(
             Record.id.in_(
                 select(record_name_keys.c.record_pk).where(
-                    record_name_keys.c.agency_id == agency_id,
+                    in_agency,
                     record_name_keys.c.key == "p:" + place,
                 )
             )

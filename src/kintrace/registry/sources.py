@@ -227,8 +227,9 @@ class SourceCount:
     quarantined_open: int
 
 
-def count_sources(session: Session, agency_id: int) -> list[SourceCount]:
-    """The sources `agency_id` may see, by name, each with its records and open quarantine rows.
+def count_sources(session: Session, agency_id: int | None) -> list[SourceCount]:
+    """The sources `agency_id` may see (None: every source), by name, each with its records and
+    open quarantine rows.
 
     What the sources page and the dashboard count alike. A held-back row names its source (it may
     have been refused before the source existed), so open rows are counted by source name. Three

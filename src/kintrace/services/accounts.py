@@ -2,9 +2,10 @@
 accounts. Adding, listing, disabling, resetting and moving users: `kintrace.services.users`.
 
 Also the signed-in user's own account: the second factor's enrolment, API tokens, and the
-sign-in's audit entry. The command line acts as its operator (the home agency) or, with
-`--user NAME`, in a web user's place: that user's agency scope applies, and the audit log names
-both the login and the user.
+sign-in's audit entry. Who a command acts as (`command_actor`, one rule for every command,
+decision 0424): the user named by `--user`/`--as` or KINTRACE_USER, in that user's place (their
+agency's scope and the web's role checks, the audit log naming both the login and the user), or
+nobody named, the installation's operator.
 Every change to an account is written to the audit log here, naming the actor.
 """
 
@@ -22,12 +23,14 @@ from kintrace.accounts.demo import DemoAccount, DemoOnly
 from kintrace.accounts.errors import AccountError
 from kintrace.accounts.roles import Role
 from kintrace.accounts.users import User, get_user_by_name
+from kintrace.services import access
 
 __all__ = [
     "AccountError",
     "Actor",
     "DemoAccount",
     "DemoOnly",
+    "NotAllowed",
     "Role",
     "User",
     "agency_actor",
@@ -40,20 +43,65 @@ __all__ = [
     "list_tokens",
     "note_sign_in",
     "of_user",
+    "operator",
     "revoke_token",
     "synthetic_demo",
 ]
 
 
-def command_actor(db: Session, login: str, username: str | None = None) -> Actor:
-    """The actor of a command run by `login`, in `username`'s place if given (a disabled user is
-    refused: AccountError with a message to show)."""
-    if username is None:
-        return command_line(login)
-    user = get_user_by_name(db, username)
+class NotAllowed(AccountError):
+    """The user named on the command line may not do this (their role, as on the web)."""
+
+
+#: How to name oneself on the command line: every refusal about who acts ends with it.
+HOW_TO_NAME = (
+    "Name yourself with --user USER (or --as USER) or, for the whole shell session, "
+    "export KINTRACE_USER=USER; `kintrace users list` lists the users (README, 'The command line')."
+)
+
+
+def command_actor(
+    db: Session, login: str | None, named: str | None = None, *, action: str | None = None
+) -> Actor:
+    """Who a command acts as: the one rule of the command line (decision 0424).
+
+    - `named` (the command's `--user`/`--as`, or KINTRACE_USER): the command acts in that
+      user's place, with their role and their agency's scope, and is allowed `action` only if
+      the web allows it to their role (`kintrace.services.access.ACTIONS`); the audit log names
+      "cli:LOGIN as USER", review and case work is recorded under USER. An unknown or disabled
+      user is refused (AccountError), a role the action is not for too (NotAllowed).
+    - nobody named: the installation's operator (no role, every agency: they hold the database),
+      audited as "cli:LOGIN"; review and case work is recorded under "cli:LOGIN".
+    - a registry with no accounts yet (one office, command line only): whoever runs the command
+      is the operator, under the name given or their login, as before accounts existed.
+
+    `login` is the operating-system login of whoever runs the command (None if unknown).
+    """
+    audit_name = operator(login).name
+    name = users.normalise_username(named or "")
+    no_accounts = not users.any_users(db)
+    if not name:
+        return operator(login, worker=(login or "cli") if no_accounts else None)
+    try:
+        user = get_user_by_name(db, name)
+    except AccountError:
+        if no_accounts:
+            return command_line(f"{audit_name} as {name}", worker=name)
+        raise AccountError(f"There is no user '{name}'. {HOW_TO_NAME}") from None
     if user.disabled:
         raise AccountError(f"The user {user.username!r} is disabled; nobody can act as them.")
-    return command_line(login, user)
+    actor = command_line(audit_name, user)
+    if action is not None and actor.role is not None and not access.allowed(action, actor.role):
+        raise NotAllowed(access.refusal(action, actor.role))
+    return actor
+
+
+def operator(login: str | None, *, worker: str | None = None) -> Actor:
+    """The installation's operator, audited as "cli:LOGIN" ("cli" without a login): what
+    `command_actor` gives when nobody is named, and the actor of the commands that work on the
+    installation itself (link, users, exchange, the custodial evidence commands)."""
+    name = "cli" if not login else f"cli:{login}"
+    return command_line(name, worker=worker or name)
 
 
 def agency_actor(db: Session, login: str, agency: str | None = None) -> Actor:

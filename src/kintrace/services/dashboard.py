@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.actors import Actor
@@ -22,6 +22,7 @@ from kintrace.registry.sources import SOURCE_KINDS, count_sources
 from kintrace.review.casework import case_in_scope
 from kintrace.review.queue import queue_counts
 from kintrace.review.scope import pair_in_scope, source_names_in
+from kintrace.services.access import agency_scope
 from kintrace.store.linkage_tables import linked_records
 from kintrace.store.registry_tables import Record, Source
 from kintrace.store.review_tables import cases, review_decisions, review_items
@@ -103,8 +104,9 @@ class Dashboard:
 
 
 def figures(db: Session, actor: Actor, *, today: date | None = None) -> Dashboard:
-    """The agency's figures; `today` fixes the end of the review weeks (tests)."""
-    agency = actor.agency_id
+    """The agency's figures (the command line's operator: every agency's, decision 0424);
+    `today` fixes the end of the review weeks (tests)."""
+    agency = agency_scope(actor)
     today = today or datetime.now(UTC).date()
     sources = _sources(db, agency)
     by_facet, open_cases, closed_cases = _cases(db, agency)
@@ -119,14 +121,14 @@ def figures(db: Session, actor: Actor, *, today: date | None = None) -> Dashboar
         cases_open=open_cases,
         cases_closed=closed_cases,
         cases_by_facet=by_facet,
-        review=queue_counts(db, agency_ids={agency}),
+        review=queue_counts(db, agency_ids=None if agency is None else {agency}),
         review_weeks=_review_weeks(db, agency, today),
         arrivals=arrivals,
         kinds=kinds,
     )
 
 
-def _sources(db: Session, agency: int) -> list[SourceLine]:
+def _sources(db: Session, agency: int | None) -> list[SourceLine]:
     return [
         SourceLine(
             name=counted.source.name,
@@ -138,17 +140,17 @@ def _sources(db: Session, agency: int) -> list[SourceLine]:
     ]
 
 
-def _persons(db: Session, agency: int) -> tuple[int, int]:
+def _persons(db: Session, agency: int | None) -> tuple[int, int]:
     lr = linked_records.c
-    mine = lr.source.in_(source_names_in({agency}))
+    mine = true() if agency is None else lr.source.in_(source_names_in({agency}))
     persons = db.scalar(select(func.count(func.distinct(lr.person_id))).where(mine)) or 0
     linked = db.scalar(select(func.count()).select_from(linked_records).where(mine)) or 0
     return int(persons), int(linked)
 
 
-def _cases(db: Session, agency: int) -> tuple[dict[str, dict[str, int]], int, int]:
+def _cases(db: Session, agency: int | None) -> tuple[dict[str, dict[str, int]], int, int]:
     c = cases.c
-    scope = case_in_scope({agency})
+    scope = true() if agency is None else case_in_scope({agency})
     closed = ReturnStage.CLOSED.value
     by_facet = {facet: dict.fromkeys(states, 0) for facet, states in FACET_STATES.items()}
     for facet, column in (
@@ -170,7 +172,7 @@ def _week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _review_weeks(db: Session, agency: int, today: date) -> list[ReviewWeek]:
+def _review_weeks(db: Session, agency: int | None, today: date) -> list[ReviewWeek]:
     """Verdicts per week over the last REVIEW_WEEKS weeks (undos are not verdicts)."""
     d = review_decisions.c
     last = _week_of(today)
@@ -179,7 +181,11 @@ def _review_weeks(db: Session, agency: int, today: date) -> list[ReviewWeek]:
     rows = db.execute(
         select(d.decided_at, d.verdict)
         .join(review_items, review_items.c.id == d.item_id)
-        .where(pair_in_scope({agency}), d.decided_at >= since, d.verdict.in_(VERDICTS))
+        .where(
+            true() if agency is None else pair_in_scope({agency}),
+            d.decided_at >= since,
+            d.verdict.in_(VERDICTS),
+        )
     )
     counted: Counter[tuple[date, str]] = Counter()
     for decided_at, verdict in rows:
@@ -189,7 +195,7 @@ def _review_weeks(db: Session, agency: int, today: date) -> list[ReviewWeek]:
     return [ReviewWeek(w, {v: counted[(w, v)] for v in VERDICTS}) for w in weeks]
 
 
-def _arrivals(db: Session, agency: int) -> tuple[list[ArrivalMonth], list[str]]:
+def _arrivals(db: Session, agency: int | None) -> tuple[list[ArrivalMonth], list[str]]:
     """Records by the month they came into the registry and their source's kind. Grouped on the
     import's time stamp (one per import), so the database returns a row per import, not per
     record."""

@@ -24,6 +24,7 @@ from kintrace import audit
 from kintrace.accounts.actors import Actor
 from kintrace.registry.quarantine import QuarantineEntry, export_quarantine, list_quarantine
 from kintrace.registry.scope import sources_in_scope
+from kintrace.services.access import agency_scope
 from kintrace.services.imports import batch_options, import_for_agency, upload_dir
 from kintrace.store.engine import Store
 from kintrace.store.registry_tables import ImportBatch, QuarantinedRow, Source
@@ -46,8 +47,9 @@ class QuarantineRow:
 
 
 def _rows(
-    db: Session, agency_id: int, *, row_id: int | None = None, include_resolved: bool = False
+    db: Session, agency_id: int | None, *, row_id: int | None = None, include_resolved: bool = False
 ) -> list[QuarantineRow]:
+    """The rows `agency_id` may see (None: every agency's, for the command line's operator)."""
     scoped_names = set(
         db.execute(select(Source.name).where(Source.id.in_(sources_in_scope(agency_id)))).scalars()
     )
@@ -64,10 +66,14 @@ def _rows(
         stmt = stmt.where(QuarantinedRow.id == row_id)
     result = []
     for row, actor in db.execute(stmt):
-        if row.source_name in all_names:
+        if agency_id is None:
+            visible = True
+        elif row.source_name in all_names:
             visible = row.source_name in scoped_names
         else:
-            visible = agency_of_actor.get(actor, HOME_AGENCY_ID) == agency_id
+            # "cli:LOGIN as USER" imported in USER's place, for USER's agency (decision 0424)
+            importer = str(actor).rsplit(" as ", 1)[-1]
+            visible = agency_of_actor.get(importer, HOME_AGENCY_ID) == agency_id
         if not visible:
             continue
         try:
@@ -160,8 +166,10 @@ def entries(
 ) -> list[QuarantineEntry]:
     """Held-back rows with everything `kintrace quarantine list|export` shows or writes (the
     registry's entries, resolved ones too if asked), of the actor's agency only, by the same
-    rule as the web's page; audited as shown in `shown_in` ("command line", "export")."""
-    visible = {r.id for r in _rows(db, actor.agency_id, include_resolved=include_resolved)}
+    rule as the web's page (the command line's operator: every agency's, decision 0424);
+    audited as shown in `shown_in` ("command line", "export")."""
+    scope = agency_scope(actor)
+    visible = {r.id for r in _rows(db, scope, include_resolved=include_resolved)}
     found = [
         e
         for e in list_quarantine(db, include_resolved=include_resolved, file_name=file_name)

@@ -15,6 +15,7 @@ from kintrace.registry import records as registry_records
 from kintrace.registry import search as registry_search
 from kintrace.registry.record_view import FIELDS, RecordNotFound, RecordView
 from kintrace.registry.search import Hit, SearchError, SearchQuery, SearchResult
+from kintrace.services.access import agency_scope
 from kintrace.store.engine import Store
 
 #: A record with every version and where each came from (`kintrace records show`).
@@ -39,13 +40,14 @@ __all__ = [
 
 
 def search(db: Session, actor: Actor, query: SearchQuery) -> SearchResult:
-    """Records of the actor's agency matching every word of the name and every filter given.
+    """Records of the actor's agency (the command line's operator: every agency's, decision
+    0424) matching every word of the name and every filter given.
 
     Raises `SearchError` (a catalogue message id) for a query the user can correct.
     """
     if query.empty:
         return SearchResult()
-    result = registry_search.search(db, agency_id=actor.agency_id, query=query)
+    result = registry_search.search(db, agency_id=agency_scope(actor), query=query)
     audit.append(
         db,
         actor=actor.name,
@@ -88,11 +90,12 @@ def catch_up_index(store: Store) -> int:
 
 def history(db: Session, actor: Actor, ref: str) -> RecordHistory:
     """The record `SOURCE:ID` with every version, for `kintrace records show`: only in the
-    actor's agency (another agency's record is "not found", as on the web's record page), and
-    the read is written to the audit log as the record page's is. Raises the registry's
-    NotFound (a RegistryError) with a message to show."""
+    actor's agency (another agency's record is "not found", as on the web's record page; the
+    command line's operator sees every agency's), and the read is written to the audit log as
+    the record page's is. Raises the registry's NotFound (a RegistryError) with a message to
+    show."""
     source, record_id = registry_records.parse_record_ref(ref)
-    view = registry_records.show_record(db, source, record_id, agency_id=actor.agency_id)
+    view = registry_records.show_record(db, source, record_id, agency_id=agency_scope(actor))
     audit.append(
         db, actor=actor.name, action="records.read", entity_type="record", entity_id=view.pk or 0
     )

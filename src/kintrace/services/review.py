@@ -34,7 +34,6 @@ from kintrace.linkage.spec.agreement import DIFFERENT, MISSING, SAME, Agreement
 from kintrace.linkage.weights import model_weights, prior_weight
 from kintrace.review import casework, decisions, pairs, queue
 from kintrace.review.actors import Actor as ReviewActor
-from kintrace.review.actors import actor_named
 from kintrace.review.policy import load_policy
 from kintrace.review.scope import keys_in_scope
 from kintrace.services import linkruns as linking
@@ -73,9 +72,10 @@ class Reviewer:
     """Who works on pairs and cases: the name (leases, decisions, the audit log), the role that
     decides what they may do, and whose records they see.
 
-    A web or API user sees their own agency's pairs and cases. The command line's operator
-    (`kintrace review|cases --as USER`) sees every agency's (decision 0510); `agency_id` is then
-    their own agency, for choosing colleagues.
+    A web or API user, and a command run in a user's place (`--user`/`--as`, KINTRACE_USER),
+    sees their own agency's pairs and cases. The command line's operator (nobody named) sees
+    every agency's (decisions 0510, 0424); `agency_id` is then the home agency, for choosing
+    colleagues.
     """
 
     name: str
@@ -101,20 +101,14 @@ def reviewer_of(actor: Actor) -> Reviewer:
     return Reviewer(actor.name, Role(actor.role.value), actor.agency_id)
 
 
-def command_reviewer(db: Session, name: str) -> Reviewer:
-    """The reviewer a command names (`--as USER` or KINTRACE_USER): their role from the accounts
-    (a registry without accounts: the local operator acts as admin); every agency's pairs.
-    Raises `WorkflowRefused` (UnknownActor) for an unknown or disabled user."""
-    from kintrace.accounts.errors import AccountError
-    from kintrace.accounts.users import get_user_by_name
-    from kintrace.store.web_tables import HOME_AGENCY_ID
-
-    acting = actor_named(db, name)
-    try:
-        agency_id = get_user_by_name(db, acting.name).agency_id
-    except AccountError:
-        agency_id = HOME_AGENCY_ID
-    return Reviewer(acting.name, acting.role, agency_id, every_agency=True)
+def command_reviewer(actor: Actor) -> Reviewer:
+    """The reviewer of a command's actor (`kintrace.services.accounts.command_actor`, decision
+    0424): a named user works as on the web (their role, their agency's pairs and cases); the
+    installation's operator (no role: nobody named, or a registry without accounts) works as
+    admin on every agency's, under `actor.worker` (decision 0510)."""
+    if actor.role is None:
+        return Reviewer(actor.worker, Role.ADMIN, actor.agency_id, every_agency=True)
+    return Reviewer(actor.worker, Role(actor.role.value), actor.agency_id)
 
 
 @dataclass(frozen=True)

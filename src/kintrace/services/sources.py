@@ -25,6 +25,7 @@ from kintrace.registry.sources import (
     set_source_kind,
 )
 from kintrace.review.queue import queue_counts
+from kintrace.services.access import agency_scope
 from kintrace.store.registry_tables import ImportBatch, Source
 
 __all__ = [
@@ -97,8 +98,9 @@ def review_counts(db: Session, actor: Actor) -> dict[str, int]:
 
 def listing(db: Session, actor: Actor) -> list[SourceRow]:
     """The agency's sources with kind, records, imports, date received and file checksum
-    (`kintrace sources`): the same sources as the web's page."""
-    return list_sources(db, agency_id=actor.agency_id)
+    (`kintrace sources`): the same sources as the web's page; the command line's operator's
+    are every agency's (decision 0424)."""
+    return list_sources(db, agency_id=agency_scope(actor))
 
 
 def totals(db: Session, actor: Actor) -> RegistryStatus | None:
@@ -117,5 +119,4 @@ def set_kind(db: Session, actor: Actor, source: str, kind: str) -> KindChange:
     The command line's operator (no role) sets any source's kind. Anyone acting as a user
     (`--user`, KINTRACE_USER) sets only their agency's: another agency's source is refused with
     the message of an unknown source (NotFound), so the refusal does not reveal it exists."""
-    agency_id = None if actor.role is None else actor.agency_id
-    return set_source_kind(db, source, kind, actor=actor.name, agency_id=agency_id)
+    return set_source_kind(db, source, kind, actor=actor.name, agency_id=agency_scope(actor))

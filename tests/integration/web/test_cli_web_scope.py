@@ -57,9 +57,9 @@ def test_kintrace_sources_lists_the_agencys_sources_like_the_web_page(
         assert code == 0, output
         assert set(_SOURCE.findall(output)) == web == expected
         assert "Registry:" not in output  # no other agency's figures, as on the web
-    code, output = _cli(settings, "sources")  # the operator: the home agency's
+    code, output = _cli(settings, "sources")  # the operator: every agency's (decision 0424)
     assert code == 0, output
-    assert set(_SOURCE.findall(output)) == {"list-a", "list-r"}
+    assert set(_SOURCE.findall(output)) == {"list-a", "list-r", "list-p"}
     assert "Registry: 3 sources" in output  # the operator: the installation's totals
 
 

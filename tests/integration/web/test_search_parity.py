@@ -87,8 +87,9 @@ def test_cli_api_and_web_return_the_same_records_in_each_agency(
             assert _api(client, query) == web, (query, user)
             assert _cli(settings, query, user) == web, (query, user)
             seen[f"{user} {query}"] = web
-        # the operator's own search (no --user) is the home agency's
-        assert _cli(settings, query, None) == seen[f"u-caseworker {query}"], query
+        # the operator's own search (nobody named) is every agency's (decision 0424)
+        every = seen[f"u-caseworker {query}"] | seen[f"u-partner {query}"]
+        assert _cli(settings, query, None) == every, query
     home.close()
     partner.close()
     kovalchuk = {("list-a", "a1"), ("list-r", "r1"), ("list-m", "m1")}
@@ -106,7 +107,8 @@ def test_the_cli_refuses_an_unknown_user_in_one_line(  # type: ignore[no-untyped
 ) -> None:
     args = ["--home", str(sqlite_settings.home), "records", "search", "Kovalchuk"]
     result = CliRunner().invoke(cli_app, [*args, "--user", "nobody"], env={"COLUMNS": "200"})
-    assert result.exit_code == 1 and "No user named" in result.output
+    assert result.exit_code == 1 and "There is no user 'nobody'" in result.output
+    assert "KINTRACE_USER" in result.output and "--user USER (or --as USER)" in result.output
     assert "Traceback" not in result.output
 
 
@@ -114,8 +116,8 @@ def test_records_show_is_scoped_and_audited_like_the_record_page(  # type: ignor
     sqlite_settings: Settings, sqlite_store: Store, seeded: dict[str, int]
 ) -> None:
     """`kintrace records show` reads through kintrace.services.records.history: another
-    agency's record is "not found" (as the web's record page answers 404), and the read is in
-    the audit log."""
+    agency's record is "not found" in a user's place (as the web's record page answers 404; the
+    operator sees every agency's, decision 0424), and the read is in the audit log."""
     from sqlalchemy import select
 
     from kintrace.store.audit_tables import AuditEntry
@@ -126,8 +128,8 @@ def test_records_show_is_scoped_and_audited_like_the_record_page(  # type: ignor
         result = CliRunner().invoke(cli_app, args, env=env)
         return result.exit_code, result.output
 
-    code, output = show()  # the operator: the home agency
-    assert code == 1 and "no record list-p:p1" in output
+    code, output = show()  # the operator: every agency's (decision 0424)
+    assert code == 0 and "Kovalchuk" in output
     code, output = show("--user", "u-caseworker")
     assert code == 1 and "no record list-p:p1" in output
     code, output = show("--user", "u-partner")
@@ -136,7 +138,7 @@ def test_records_show_is_scoped_and_audited_like_the_record_page(  # type: ignor
         reads = db.execute(
             select(AuditEntry.actor).where(AuditEntry.action == "records.read")
         ).all()
-    assert [r.actor for r in reads] == [f"{_cli_login()} as u-partner"]
+    assert [r.actor for r in reads] == [_cli_login(), f"{_cli_login()} as u-partner"]
 
 
 def _cli_login() -> str:
@@ -149,7 +151,8 @@ def test_quarantine_list_is_scoped_and_audited_like_the_quarantine_page(  # type
     sqlite_settings: Settings, sqlite_store: Store, seeded: dict[str, int], tmp_path: Path
 ) -> None:
     """`kintrace quarantine list|export` read through kintrace.services.quarantine.entries: the
-    partner's held-back row is not the home operator's to see; each read is audited."""
+    partner's held-back row is not the home agency's users' to see (the installation's operator
+    sees every agency's, decision 0424); each read is audited."""
     from sqlalchemy import select
 
     from kintrace.store.audit_tables import AuditEntry
@@ -167,7 +170,8 @@ def test_quarantine_list_is_scoped_and_audited_like_the_quarantine_page(  # type
         assert result.exit_code == 0, result.output
         return result.output
 
-    assert "0 quarantined row(s)" in run("list")
+    assert "list-p:p9" in run("list")  # the operator: every agency's (decision 0424)
+    assert "0 quarantined row(s)" in run("list", "--user", "u-caseworker")
     assert "list-p:p9" in run("list", "--user", "u-partner")
     out = tmp_path / "held.csv"
     assert "1 quarantined row(s) written" in run("export", "--out", str(out), "--user", "u-partner")
@@ -178,6 +182,7 @@ def test_quarantine_list_is_scoped_and_audited_like_the_quarantine_page(  # type
             )
         ).all()
     assert [(r.actor.endswith(" as u-partner"), '"export"' in r.details) for r in reads] == [
+        (False, False),  # the operator's list
         (True, False),
         (True, True),
     ]
@@ -200,6 +205,7 @@ def test_an_80_column_terminal_keeps_ids_and_names_whole(  # type: ignore[no-unt
     assert f"{long_source}:UAF-0001043  (version 1)" in lines
     assert "  Ковальчук Людмила · 2009-08-18" in lines
     assert "  Ковальчук Олександр · 2012-03-14" in lines  # list-a:a1
-    assert set(_CLI_REF.findall(narrow.output)) == {("list-a", "a1"), ("list-r", "r1")}
+    found = set(_CLI_REF.findall(narrow.output))  # the operator: every agency's records
+    assert found == {("list-a", "a1"), ("list-r", "r1"), ("list-p", "p1")}
     wide = CliRunner().invoke(cli_app, args, env={**env, "COLUMNS": "160"})
     assert f"{long_source}:UAF-0001043" in wide.output and "┃ name" in wide.output
