@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tests.integration.web.conftest import csrf_of
 
 from kintrace.accounts.actors import Actor
+from kintrace.accounts.roles import Role
 from kintrace.services import dashboard
 from kintrace.store.audit_tables import AuditEntry
 
@@ -101,8 +102,10 @@ def test_review_progress_counts_verdicts_per_week_in_the_agency(
     assert r.status_code == 303, r.text[:300]
     today = datetime.now(UTC).date()
     with sqlite_store.session() as db:
-        home = dashboard.figures(db, Actor("t", agency_id=1), today=today)
-        partner = dashboard.figures(db, Actor("t", agency_id=seeded["partner_agency"]), today=today)
+        analyst = Actor("t", agency_id=1, role=Role.ANALYST)  # an agency's figures
+        partner_analyst = Actor("t", agency_id=seeded["partner_agency"], role=Role.ANALYST)
+        home = dashboard.figures(db, analyst, today=today)
+        partner = dashboard.figures(db, partner_analyst, today=today)
     assert home.review_weeks[-1].week == today - timedelta(days=today.weekday())
     assert home.review_weeks[-1].verdicts == {"same": 0, "different": 1, "unsure": 0}
     assert sum(w.total for w in home.review_weeks[:-1]) == 0
@@ -110,7 +113,7 @@ def test_review_progress_counts_verdicts_per_week_in_the_agency(
     assert sum(w.total for w in partner.review_weeks) == 0
     # a week further on, the decision moves one bar to the left
     with sqlite_store.session() as db:
-        later = dashboard.figures(db, Actor("t"), today=today + timedelta(days=7))
+        later = dashboard.figures(db, analyst, today=today + timedelta(days=7))
     assert later.review_weeks[-2].verdicts["different"] == 1
 
 
@@ -135,7 +138,7 @@ def test_arrivals_by_month_and_kind_and_cases_by_facet(sqlite_store, review_data
             .values(created_at=datetime(2026, 9, 2, tzinfo=UTC))
         )
     with sqlite_store.session() as db:
-        d = dashboard.figures(db, Actor("t"), today=date(2026, 9, 30))
+        d = dashboard.figures(db, Actor("t", role=Role.ANALYST), today=date(2026, 9, 30))
     assert [m.month for m in d.arrivals] == ["2026-06", "2026-07", "2026-08", "2026-09"]
     assert d.kinds == ["family", "adoption"]
     assert d.arrivals[0].kinds == {"family": 0, "adoption": 2}
