@@ -9,8 +9,11 @@ works on the installation and is not limited by role.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from kintrace.accounts.actors import Actor
 from kintrace.accounts.roles import Role
+from kintrace.cases import CASE_READERS, CASE_ROLES, DECIDING_ROLES
 
 __all__ = [
     "ACTIONS",
@@ -28,16 +31,22 @@ __all__ = [
     "refusal",
 ]
 
+
+def _roles(roles: Iterable[str]) -> frozenset[Role]:
+    """The accounts' roles of a domain role set (`kintrace.cases.roles` names the same roles)."""
+    return frozenset(Role(r) for r in roles)
+
+
 EVERYONE: frozenset[Role] = frozenset(Role)
 # Who may see a child's name: everyone but the analyst (aggregate figures only).
-NAME_READERS = frozenset({Role.ADMIN, Role.CASEWORKER, Role.REVIEWER, Role.INVESTIGATOR})
+NAME_READERS = _roles(CASE_READERS)
 # Who brings lists in, corrects held-back rows and says what kind a list is.
 IMPORTERS = frozenset({Role.ADMIN, Role.CASEWORKER})
 ADMINS = frozenset({Role.ADMIN})
-# Who gives verdicts on pairs (kintrace.cases.DECIDING_ROLES).
-DECIDERS = frozenset({Role.ADMIN, Role.REVIEWER})
-# Who opens, assigns and moves cases (kintrace.cases.CASE_ROLES).
-CASEWORK = frozenset({Role.ADMIN, Role.CASEWORKER})
+# Who gives verdicts on pairs.
+DECIDERS = _roles(DECIDING_ROLES)
+# Who opens, assigns and moves cases.
+CASEWORK = _roles(CASE_ROLES)
 # Who may move a case at all: the investigator records whereabouts (the transition table
 # decides which move each role may make).
 CASE_MOVERS = frozenset({Role.ADMIN, Role.CASEWORKER, Role.INVESTIGATOR})

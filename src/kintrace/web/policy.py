@@ -1,17 +1,17 @@
 """Who may use which route: one table, consulted by every request (deny when a route is missing).
 
-Denied by role or out of the user's agency, the answer is 404, never 403: a user learns nothing
+The role sets are `kintrace.services.access`'s, which the command line checks for the same actions
+(decision 0424). Denied by role or out of the user's agency, the answer is 404, never 403: a user learns nothing
 about what exists outside their remit. The route × role test walks every route in the app
 against this table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from kintrace.cases import CASE_READERS, CASE_ROLES, DECIDING_ROLES
+from kintrace.services import access
 from kintrace.services.accounts import Role
 
 
@@ -30,31 +30,23 @@ class Access:
         return self.gate is Gate.PUBLIC or (self.gate is Gate.ROLES and role in self.roles)
 
 
-def _roles(roles: Iterable[str]) -> Access:
-    """A gate for signed-in users of `roles` (the domain's role sets, `kintrace.cases.roles`,
-    name the same roles as the accounts do)."""
-    return Access(Gate.ROLES, frozenset(Role(r) for r in roles))
+def _roles(roles: frozenset[Role]) -> Access:
+    """A gate for signed-in users of `roles`: the role sets of `kintrace.services.access`, which
+    the command line checks for the same actions (decision 0424)."""
+    return Access(Gate.ROLES, roles)
 
 
 PUBLIC = Access(Gate.PUBLIC)
 PENDING = Access(Gate.PENDING)
-EVERYONE = Access(Gate.ROLES, frozenset(Role))
-# Who may see a child's name: everyone but the analyst (aggregate figures only).
-NAME_READERS = _roles(CASE_READERS)
-IMPORTERS = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER}))
-ADMINS = Access(Gate.ROLES, frozenset({Role.ADMIN}))
-# Who gives verdicts on pairs.
-DECIDERS = _roles(DECIDING_ROLES)
-# Who opens, assigns and moves cases.
-CASEWORK = _roles(CASE_ROLES)
-# Who may move a case at all: the investigator records whereabouts (the transition table
-# decides which move each role may make).
-CASE_MOVERS = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER, Role.INVESTIGATOR}))
-# Who adds evidence files (issue 14): those who import lists or work cases, and investigators.
-EVIDENCE_ADDERS = Access(Gate.ROLES, frozenset({Role.ADMIN, Role.CASEWORKER, Role.INVESTIGATOR}))
-# Who downloads an original evidence file (with its EXIF/GPS): investigators only; everyone
-# else who reads names sees the working copy without metadata.
-INVESTIGATORS = Access(Gate.ROLES, frozenset({Role.INVESTIGATOR}))
+EVERYONE = _roles(access.EVERYONE)
+NAME_READERS = _roles(access.NAME_READERS)  # everyone but the analyst (figures only)
+IMPORTERS = _roles(access.IMPORTERS)
+ADMINS = _roles(access.ADMINS)
+DECIDERS = _roles(access.DECIDERS)  # kintrace.cases.DECIDING_ROLES
+CASEWORK = _roles(access.CASEWORK)  # kintrace.cases.CASE_ROLES
+CASE_MOVERS = _roles(access.CASE_MOVERS)  # the transition table decides which move
+EVIDENCE_ADDERS = _roles(access.EVIDENCE_ADDERS)
+INVESTIGATORS = _roles(access.INVESTIGATORS)  # original evidence files, with EXIF/GPS
 
 POLICY: dict[str, Access] = {
     # public: assets, health, signing in, the language of the sign-in page
