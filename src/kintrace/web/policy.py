@@ -1,9 +1,9 @@
 """Who may use which route: one table, consulted by every request (deny when a route is missing).
 
-The role sets are `kintrace.services.access`'s, which the command line checks for the same actions
-(decision 0424). Denied by role or out of the user's agency, the answer is 404, never 403: a user learns nothing
-about what exists outside their remit. The route × role test walks every route in the app
-against this table.
+The role sets are `kintrace.services.access`'s, which the command line checks for the same
+actions (decision 0424). Denied by role or out of the user's agency, the answer is 404, never
+403: a user learns nothing about what exists outside their remit. The route × role test walks
+every route in the app against this table.
 """
 
 from __future__ import annotations
