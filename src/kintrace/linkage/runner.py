@@ -19,6 +19,7 @@ import pandas as pd
 from splink import Linker, block_on
 from splink.internals.exceptions import EMTrainingException
 
+from kintrace.linkage import below_floor
 from kintrace.linkage.blocking import DEFAULT_BLOCK_CAP, BlockPlan, plan_blocking
 from kintrace.linkage.engine import Engine
 from kintrace.linkage.spec import BlockingRule, ModelSpec
@@ -224,7 +225,14 @@ def predict(
     # feature table by uid instead of leaving the database as one Python string per pair and
     # side (millions of pairs at a million dense records)
     lookup = features if isinstance(features, pd.DataFrame) and candidates_only else None
-    raw = _fetch(spec, linker, result, candidates_only=candidates_only, retained=lookup is None)
+    raw = _fetch(
+        spec,
+        linker,
+        result,
+        candidates_only=candidates_only,
+        retained=lookup is None,
+        features=(tables, list(features.columns)) if lookup is not None else None,
+    )
     frame = _pairs_frame(spec, raw)
     del raw  # Splink's columns, copied into `frame`: at a million dense records, gigabytes
     if lookup is not None:
@@ -326,11 +334,15 @@ def _fetch(
     *,
     candidates_only: bool = False,
     retained: bool = True,
+    features: tuple[Any, list[str]] | None = None,
 ) -> pd.DataFrame:
     """Splink's scored pairs as pandas, only the columns `_pairs_frame` reads (Splink's table
     also holds every compared value, gamma and Bayes factor), and with `candidates_only` only
     the pairs `candidate_condition` keeps; the filter and projection run in the database.
-    Without `retained`, the retained columns stay in the database (the caller looks them up)."""
+    Without `retained`, the retained columns stay in the database (the caller looks them up).
+    With `features` (the run's registered feature table and its columns) and
+    `candidates_only`, of the pairs below the review floor only those the offer rules can use
+    leave the database (`below_floor.selection_sql`, decision 0341), ordered by uid."""
     uid = spec.unique_id
     present = {column.unquote().name for column in result.columns}
     wanted = [f"{uid}_l", f"{uid}_r", "match_weight", "match_probability"]
@@ -343,7 +355,20 @@ def _fetch(
     if condition and not {"source_kind_l", "source_kind_r"} <= present:
         condition = None  # no kinds retained: pandas filters (pipeline.candidates)
     sql = f"SELECT {', '.join(columns)} FROM {result.physical_name}"
-    if condition:
+    selection = None
+    if condition and features is not None:
+        table, feature_columns = features
+        selection = below_floor.selection_sql(
+            spec,
+            result=result.physical_name,
+            features=table.physical_name,
+            feature_columns=feature_columns,
+            columns=columns,
+            uid=uid,
+        )
+    if selection:
+        sql = selection
+    elif condition:
         sql += f" WHERE {condition}"
     frame = linker.misc.query_sql(sql, output_type="pandas")
     assert isinstance(frame, pd.DataFrame)

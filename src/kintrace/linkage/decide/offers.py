@@ -30,7 +30,7 @@ from kintrace.linkage.context import GroupContext
 from kintrace.linkage.decide.rules import State
 from kintrace.linkage.spec import KINTRACE_KINDS, ModelSpec
 
-__all__ = ["ANCHOR_FLOOR", "best_offers", "sibling_offers"]
+__all__ = ["ANCHOR_FLOOR", "best_offers", "offer_order", "sibling_offers"]
 
 SIBLING_OFFERS = "0311-sibling-offers"
 UNSEEN_OFFERS = "0311-unseen-offers"
@@ -102,7 +102,7 @@ def sibling_offers(
     prob = pairs["match_probability"].to_numpy(float)
     offered_l = pairs["uid_l"].map(kind).isin(list(kinds)).to_numpy()
     offered_r = pairs["uid_r"].map(kind).isin(list(kinds)).to_numpy()
-    # in the order of the pairs, as the offers' ties are broken by it
+    # ties among the offers are broken by the pairs' records (`offer_order`), not by this order
     one_l, one_r = offered_l & ~offered_r, offered_r & ~offered_l
     for pos in np.flatnonzero(one_l | one_r).tolist():
         record, other = (uid_l[pos], uid_r[pos]) if one_l[pos] else (uid_r[pos], uid_l[pos])
@@ -142,12 +142,20 @@ def sibling_offers(
             for other, pos in candidates.get(one, ()):
                 if sibling_anchor(other, two):
                     supported[one].add(pos)
-    probability = pairs["match_probability"].to_numpy()
     offered: set[int] = set()
     for positions in supported.values():
-        best = sorted(positions, key=lambda p: -float(probability[p]))[:per_record]
-        offered.update(best)
+        best = sorted(positions, key=lambda p: offer_order(prob[p], uid_l[p], uid_r[p]))
+        offered.update(best[:per_record])
     return offered
+
+
+def offer_order(probability: float, one: Any, two: Any, rank: int = 0) -> tuple[Any, ...]:
+    """The order in which an adoption record's candidates are offered: birthplace `rank`
+    (`_place_rank`, for the unseen and fill offers), then probability, highest first, then the
+    pair's records (smaller uid, larger uid), so that ties do not depend on the order the
+    database returned the pairs in (decision 0341)."""
+    low, high = (one, two) if one <= two else (two, one)
+    return (rank, -float(probability), low, high)
 
 
 def best_offers(
@@ -185,11 +193,12 @@ def best_offers(
         if prob[pos] >= below:
             seen.add(record)
         else:
-            ranked[record].append((_place_rank(place, record, other), -float(prob[pos]), pos))
+            rank = _place_rank(place, record, other)
+            ranked[record].append((offer_order(prob[pos], record, other, rank), pos))
     offered: set[int] = set()
     for record, found in ranked.items():
         if record not in seen:
-            offered.update(pos for *_, pos in sorted(found)[:per_record])
+            offered.update(pos for _, pos in sorted(found)[:per_record])
     return offered
 
 
@@ -272,12 +281,13 @@ def offer_fill(state: State) -> None:
             if status == "auto":
                 linked.add(record)
         elif prob[pos] < t.review_floor:
-            ranked[record].append((_place_rank(place, record, other), -float(prob[pos]), pos))
+            rank = _place_rank(place, record, other)
+            ranked[record].append((offer_order(prob[pos], record, other, rank), pos))
     for record, found in ranked.items():
         room = wanted - shown.get(record, 0)
         if record in linked or record not in shown or room <= 0:
             continue
-        for *_, pos in sorted(found)[:room]:
+        for _, pos in sorted(found)[:room]:
             state.set(pos, "pending", FILL_OFFERS)
 
 

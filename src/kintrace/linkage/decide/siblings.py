@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable
 
+from kintrace.linkage.decide.offers import offer_order
 from kintrace.linkage.decide.rules import State
 
 SIBLING_LINKS = "0314-sibling-links"
@@ -79,6 +80,8 @@ def link_through_siblings(state: State) -> bool:
             other = keys_r[position] if uid_l[position] == record else keys_l[position]
             persons.add(state.person_of.get(other, f"?{other}"))
         if len(persons) == 1:
-            state.set(max(positions, key=lambda i: probability[i]), "auto", SIBLING_LINKS)
+            # the best pair; of equal ones the smaller uids (not the database's row order)
+            best = min(positions, key=lambda i: offer_order(probability[i], uid_l[i], uid_r[i]))
+            state.set(best, "auto", SIBLING_LINKS)
             linked = True
     return linked

@@ -1,0 +1,156 @@
+"""Which scored pairs below the review floor leave the database: only those the offer rules can
+still use (issue 10 item 1, decision 0341).
+
+A pair below the review floor is stored only when an offer rule of `kintrace.linkage.decide`
+makes it `pending`, and only the three offer rules read such pairs (`decide.offers`):
+
+- `0311-unseen-offers` and `0323-fill-offers` take, of each adoption record, its best few
+  candidates below the floor (birthplace rank, then probability, then the pair's records:
+  `offers.offer_order`), at most `adoption_unseen_offers` and `adoption_offers_per_record`;
+- `0311-sibling-offers` takes candidates that a listed-together sibling supports: the
+  sibling (another first name, same listing group or renamed alike) has an anchor, a pair at or
+  above `offers.ANCHOR_FLOOR`, with a record in the candidate's listing group or of its surname
+  stem.
+
+At a million dense records tens of millions of pairs between an adoption record and the
+look-alikes of its first name and year score between the adoption offer floor and the review
+floor, and bringing them all into pandas was the run's memory peak. `selection_sql` keeps, in
+the database, every pair at or above the review floor and of the pairs below it: each adoption
+record's best `max(adoption_unseen_offers, adoption_offers_per_record)` (a window function), the
+anchors of records that have a listed-together sibling, and the candidates whose record's
+siblings have an anchor in the candidate's group or surname stem. That is a superset of what the
+rules take (they still decide, in pandas, with their own tests), so `decide()` gives the same
+statuses, rule ids and persons on the selection as on every candidate
+(tests/unit/linkage/test_scoring_at_scale.py).
+
+The SQL runs on DuckDB and on Spark (standard window functions and joins only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from kintrace.linkage.decide.offers import ANCHOR_FLOOR
+from kintrace.linkage.spec import ModelSpec
+
+__all__ = ["FEATURE_COLUMNS", "selection_sql"]
+
+#: The feature-table columns the selection reads (missing ones count as unknown).
+FEATURE_COLUMNS = (
+    "source",
+    "source_kind",
+    "group_key",
+    "family_stem",
+    "patronymic_class",
+    "given_class",
+    "birth_place_key",
+)
+
+
+def _text(column: str, present: Collection[str]) -> str:
+    """A feature's text as the rules read it (`context._text`: missing is '')."""
+    if column not in present:
+        return "''"
+    return f"COALESCE(CAST({column} AS STRING), '')"
+
+
+def selection_sql(
+    spec: ModelSpec,
+    *,
+    result: str,
+    features: str,
+    feature_columns: Collection[str],
+    columns: list[str],
+    uid: str = "uid",
+) -> str | None:
+    """The query that reads `columns` (the first two: the pair's uids) of the scored pairs in
+    table `result` that `decide()` can use, ordered by the pair's uids; `features` is the run's
+    feature table (`uid` and what it has of `FEATURE_COLUMNS`). None when the spec offers
+    nothing below the review floor (`runner.candidate_condition` is then the whole selection)."""
+    t = spec.thresholds
+    offered = sorted(str(k) for k in spec.kinds.offered)
+    if not offered or t.adoption_offer >= t.review_floor:
+        return None
+    kinds = ", ".join("'" + k.replace("'", "''") + "'" for k in offered)
+    best = int(max(t.adoption_unseen_offers, t.adoption_offers_per_record))
+    review, offer, anchor = float(t.review_floor), float(t.adoption_offer), float(ANCHOR_FLOOR)
+    fc = set(feature_columns)
+    kind = "CAST(source_kind AS STRING)" if "source_kind" in fc else "CAST(NULL AS STRING)"
+    place = _text("birth_place_key", fc)
+    source, group, stem = _text("source", fc), _text("group_key", fc), _text("family_stem", fc)
+    father, given = _text("patronymic_class", fc), _text("given_class", fc)
+    picked = ", ".join(columns)
+    from_p = ", ".join(f"p.{c}" for c in columns)
+    offered_l = f"COALESCE(CAST(source_kind_l AS STRING) IN ({kinds}), FALSE)"
+    offered_r = f"COALESCE(CAST(source_kind_r AS STRING) IN ({kinds}), FALSE)"
+    return f"""
+WITH f AS (
+    SELECT {uid} AS uid, {source} AS src, {kind} AS kind, {group} AS grp, {stem} AS stem,
+           {father} AS father, {given} AS given, {place} AS place
+    FROM {features}
+),
+p AS (
+    SELECT {picked},
+           CASE WHEN {offered_l} AND NOT {offered_r} THEN {uid}_l
+                WHEN {offered_r} AND NOT {offered_l} THEN {uid}_r END AS rec_,
+           CASE WHEN {offered_l} AND NOT {offered_r} THEN {uid}_r
+                WHEN {offered_r} AND NOT {offered_l} THEN {uid}_l END AS other_,
+           LEAST({uid}_l, {uid}_r) AS low_, GREATEST({uid}_l, {uid}_r) AS high_
+    FROM {result}
+    WHERE match_probability >= {review!r}
+       OR (({offered_l} OR {offered_r}) AND match_probability >= {offer!r})
+),
+listed AS (
+    SELECT uid, src, given,
+           CASE WHEN grp <> '' THEN 'g:' || grp
+                WHEN stem <> '' THEN 's:' || stem || '|' || father END AS listing
+    FROM f
+    WHERE kind IN ({kinds})
+),
+mates AS (
+    SELECT a.uid AS one, b.uid AS two
+    FROM listed a JOIN listed b
+      ON a.src = b.src AND a.listing = b.listing AND a.uid <> b.uid AND a.given <> b.given
+),
+grouped AS (SELECT DISTINCT one AS uid FROM mates),
+anchors AS (
+    SELECT p.rec_ AS two, f.grp, f.stem
+    FROM p JOIN f ON f.uid = p.other_
+    WHERE p.rec_ IN (SELECT uid FROM grouped) AND p.match_probability >= {anchor!r}
+),
+sibling_keys AS (
+    SELECT DISTINCT m.one AS uid, 'g:' || a.grp AS sibling_key
+    FROM mates m JOIN anchors a ON a.two = m.two WHERE a.grp <> ''
+    UNION
+    SELECT DISTINCT m.one AS uid, 's:' || a.stem AS sibling_key
+    FROM mates m JOIN anchors a ON a.two = m.two WHERE a.stem <> ''
+),
+below AS (
+    SELECT p.low_, p.high_, p.rec_, p.match_probability AS prob_, fo.grp AS grp_,
+           fo.stem AS stem_,
+           ROW_NUMBER() OVER (
+               PARTITION BY p.rec_
+               ORDER BY CASE WHEN fr.place = '' OR fo.place = '' THEN 1
+                             WHEN fr.place = fo.place THEN 0 ELSE 2 END,
+                        p.match_probability DESC, p.low_, p.high_
+           ) AS rank_
+    FROM p JOIN f fr ON fr.uid = p.rec_ JOIN f fo ON fo.uid = p.other_
+    WHERE p.match_probability < {review!r}
+),
+kept AS (
+    SELECT DISTINCT b.low_, b.high_
+    FROM below b
+    LEFT JOIN grouped g ON g.uid = b.rec_
+    LEFT JOIN sibling_keys kg ON kg.uid = b.rec_ AND kg.sibling_key = 'g:' || b.grp_
+    LEFT JOIN sibling_keys ks ON ks.uid = b.rec_ AND ks.sibling_key = 's:' || b.stem_
+    WHERE b.rank_ <= {best}
+       OR (g.uid IS NOT NULL AND b.prob_ >= {anchor!r})
+       OR kg.uid IS NOT NULL
+       OR ks.uid IS NOT NULL
+)
+SELECT {picked} FROM p WHERE match_probability >= {review!r}
+UNION ALL
+SELECT {from_p} FROM p JOIN kept k ON k.low_ = p.low_ AND k.high_ = p.high_
+WHERE p.match_probability < {review!r}
+ORDER BY 1, 2
+"""
