@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -85,6 +86,35 @@ class AuditRow:
     def details_text(self) -> str:
         text = audit.canonical_json(self.details) if self.details else ""
         return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+
+    @property
+    def detail_values(self) -> list[tuple[str, str | bool]]:
+        """The details as (name, value) for a page to label: the same values as `details_text`
+        (ids, counts, user names; the log holds no child's name), lists joined and cut after
+        `_LISTED` items, hashes cut to 12 hex digits, a yes/no as a bool, nothing as ""."""
+        return [(key, _shown(value)) for key, value in sorted(self.details.items())]
+
+
+_LISTED = 12
+_HASH = re.compile(r"[0-9a-f]{40,}")
+
+
+def _shown(value: Any) -> str | bool:
+    """One detail's value as a page shows it (see `AuditRow.detail_values`)."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        shown = [str(_shown(v)) for v in value[:_LISTED]]
+        more = f" … (+{len(value) - _LISTED})" if len(value) > _LISTED else ""
+        return ", ".join(shown) + more
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_shown(v)}" for k, v in sorted(value.items()))
+    text = str(value)
+    if _HASH.fullmatch(text):
+        return text[:12] + "…"
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
 
 
 @dataclass(frozen=True)

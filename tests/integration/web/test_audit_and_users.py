@@ -28,8 +28,10 @@ from support.seed import add_user_with_totp
 
 
 def _cells(html: str, text: str) -> list[str]:
-    """The table cells that hold exactly `text` (a cell may carry its label for phones)."""
-    return re.findall(rf"<t[dh][^>]*>{re.escape(text)}</t[dh]>", html)
+    """The entries whose sentence names `text` as who acted, or as its action (an action the
+    page has no sentence for reads "WHO: action (...)"); decision 0450."""
+    sentences = re.findall(r'<td data-label="[^"]*" class="sentence">(.*?)</td>', html, re.S)
+    return [s for s in sentences if f"<strong>{text}</strong>" in s or f": {text} (" in s]
 
 
 @pytest.fixture
