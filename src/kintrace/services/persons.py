@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from kintrace import audit
 from kintrace.accounts.actors import Actor
 from kintrace.linkage.spec.agreement import Agreement, group_agreement
+from kintrace.names.display import display_name
 from kintrace.registry.record_view import FIELDS, RecordView, load_record
+from kintrace.review.records import ChildName
 from kintrace.services.errors import PersonNotFound
 from kintrace.store.linkage_tables import link_pairs, linked_records
 from kintrace.store.registry_tables import Record, Source
@@ -52,6 +54,9 @@ class PersonView:
     agreement: dict[str, Agreement]  # field -> state and the model's words
     pairs: list[PairView]
     fields: tuple[str, ...] = FIELDS
+    #: the child as the page's heading names them: the first record's name as written, its
+    #: Latin form and birth date (read and audited with the records, `persons.read`)
+    name: ChildName | None = None
 
 
 def person_of_record(db: Session, *, record_pk: int) -> str | None:
@@ -112,7 +117,22 @@ def read(db: Session, actor: Actor, person_id: str) -> PersonView:
         entity_id=person_id,
         details={"record_pks": [v.pk for v in views]},
     )
-    return PersonView(person_id=person_id, records=views, agreement=agree, pairs=pairs)
+    return PersonView(
+        person_id=person_id, records=views, agreement=agree, pairs=pairs, name=_name(views[0])
+    )
+
+
+def _name(view: RecordView) -> ChildName:
+    """How the heading names the child: the record's name as written, in Latin letters, born."""
+    fields = view.current.fields
+    shown = display_name(
+        given_name=fields.get("given_name"),
+        family_name=fields.get("family_name"),
+        patronymic=fields.get("patronymic"),
+        full_name=fields.get("full_name"),
+    )
+    born = fields.get("birth_date")
+    return ChildName(shown.written, shown.latin, str(born) if born else "")
 
 
 def _pairs(db: Session, views: list[RecordView]) -> list[PairView]:

@@ -91,6 +91,7 @@ def _pair_response(
         "review_pair.html",
         {
             "page": page,
+            "names": review.candidate_names(db, reviewer(user), page),
             "page_bars": waterfall(page.prior, page.steps),
             "verdicts": VERDICTS,
             **extra,
