@@ -22,23 +22,27 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-__all__ = ["GroupContext"]
+__all__ = ["GroupContext", "by_uid"]
 
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+def by_uid(features: pd.DataFrame, column: str) -> dict[Hashable, object]:
+    """A feature column as a dict by `uid` (as `set_index("uid")[column].to_dict()`, whose
+    per-value boxing took seconds at hundreds of thousands of records); {} without it."""
+    if column not in features:
+        return {}
+    return dict(zip(features["uid"].tolist(), features[column].tolist(), strict=True))
+
+
 class GroupContext:
     """Groups and sibling likeness of records, by `uid`, from a feature table."""
 
     def __init__(self, features: pd.DataFrame) -> None:
-        info = features.set_index("uid")
-
         def column(name: str) -> dict[Hashable, str]:
-            if name not in info:
-                return {}
-            return {u: _text(v) for u, v in info[name].to_dict().items()}
+            return {u: _text(v) for u, v in by_uid(features, name).items()}
 
         self.group = column("group_key")
         self.stem = column("family_stem")

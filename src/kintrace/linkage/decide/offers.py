@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kintrace.linkage.context import GroupContext
+from kintrace.linkage.context import GroupContext, by_uid
 from kintrace.linkage.decide.rules import State
 from kintrace.linkage.spec import KINTRACE_KINDS, ModelSpec
 
@@ -79,9 +79,8 @@ def sibling_offers(
     """
     if pairs.empty:
         return set()
-    info = features.set_index("uid")
-    kind = info["source_kind"].to_dict()
-    source = info["source"].to_dict() if "source" in info else {}
+    kind = by_uid(features, "source_kind")
+    source = by_uid(features, "source")
     context = context or GroupContext(features)
     stem, father, given, group = context.stem, context.father, context.given, context.group
 
@@ -100,8 +99,7 @@ def sibling_offers(
     anchors: dict[Hashable, list[Hashable]] = defaultdict(list)
     uid_l, uid_r = pairs["uid_l"].tolist(), pairs["uid_r"].tolist()
     prob = pairs["match_probability"].to_numpy(float)
-    offered_l = pairs["uid_l"].map(kind).isin(list(kinds)).to_numpy()
-    offered_r = pairs["uid_r"].map(kind).isin(list(kinds)).to_numpy()
+    offered_l, offered_r = _offered_sides(pairs, kind, kinds)
     # ties among the offers are broken by the pairs' records (`offer_order`), not by this order
     one_l, one_r = offered_l & ~offered_r, offered_r & ~offered_l
     for pos in np.flatnonzero(one_l | one_r).tolist():
@@ -178,15 +176,13 @@ def best_offers(
     dozen look-alikes of one first name and year better than the probability does."""
     if pairs.empty or per_record <= 0:
         return set()
-    info = features.set_index("uid")
-    kind = info["source_kind"].to_dict()
-    place = info["birth_place_key"].to_dict() if "birth_place_key" in info else {}
+    kind = by_uid(features, "source_kind")
+    place = by_uid(features, "birth_place_key")
     seen: set[Hashable] = set()
     ranked: dict[Hashable, list[tuple[int, float, int]]] = defaultdict(list)
     uid_l, uid_r = pairs["uid_l"].tolist(), pairs["uid_r"].tolist()
     prob = pairs["match_probability"].to_numpy(float)
-    offered_l = pairs["uid_l"].map(kind).isin(list(kinds)).to_numpy()
-    offered_r = pairs["uid_r"].map(kind).isin(list(kinds)).to_numpy()
+    offered_l, offered_r = _offered_sides(pairs, kind, kinds)
     one_l, one_r = offered_l & ~offered_r, offered_r & ~offered_l
     for pos in np.flatnonzero((one_l | one_r) & (prob >= min(floor, below))).tolist():
         record, other = (uid_l[pos], uid_r[pos]) if one_l[pos] else (uid_r[pos], uid_l[pos])
@@ -200,6 +196,15 @@ def best_offers(
         if record not in seen:
             offered.update(pos for _, pos in sorted(found)[:per_record])
     return offered
+
+
+def _offered_sides(
+    pairs: pd.DataFrame, kind: Mapping[Hashable, object], kinds: Collection[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which pairs' left and right records are of a kind that may be offered (a record the
+    feature table lacks is not)."""
+    offered = {uid for uid, k in kind.items() if k in kinds}
+    return pairs["uid_l"].isin(offered).to_numpy(), pairs["uid_r"].isin(offered).to_numpy()
 
 
 def _place_rank(place: Mapping[Hashable, object], one: Hashable, two: Hashable) -> int:
@@ -261,14 +266,12 @@ def offer_fill(state: State) -> None:
     if t.adoption_offer >= t.review_floor or wanted <= 0 or state.pairs.empty:
         return
     kinds = [str(k) for k in state.spec.kinds.offered]
-    info = state.features.set_index("uid")
-    kind = info["source_kind"].to_dict()
-    place = info["birth_place_key"].to_dict() if "birth_place_key" in info else {}
+    kind = by_uid(state.features, "source_kind")
+    place = by_uid(state.features, "birth_place_key")
     pairs = state.pairs
     uid_l, uid_r = pairs["uid_l"].tolist(), pairs["uid_r"].tolist()
     prob = pairs["match_probability"].to_numpy(float)
-    offered_l = pairs["uid_l"].map(kind).isin(kinds).to_numpy()
-    offered_r = pairs["uid_r"].map(kind).isin(kinds).to_numpy()
+    offered_l, offered_r = _offered_sides(pairs, kind, kinds)
     one_l, one_r = offered_l & ~offered_r, offered_r & ~offered_l
     shown: dict[Hashable, int] = defaultdict(int)
     linked: set[Hashable] = set()

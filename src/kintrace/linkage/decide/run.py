@@ -109,7 +109,8 @@ def decide(
     )
     must: list[tuple[Key, Key]] = list(must_link)
     cannot: list[tuple[Key, Key]] = list(cannot_link)
-    kept = [Link[Key](link.left, link.right, link.probability) for link in kept_links]
+    # the links themselves (immutable): an incremental run passes every stored auto link
+    kept = cast("list[Link[Key]]", list(kept_links))
     before: dict[Key, str] = {key: person for key, person in (previous or {}).items()}
     if touched is None and data is None:
         data = data_constraints(features, names, constraints=constraints)
