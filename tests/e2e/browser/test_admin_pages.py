@@ -63,7 +63,8 @@ def test_audit_person_readers_and_users_pages(server: str, browser, e2e_home: Pa
     page.get_by_label("Action").select_option("persons.read")
     page.get_by_role("button", name="Show").click()
     rows = page.locator("table.audit tbody tr")
-    assert rows.count() >= 2 and "persons.read" in rows.first.inner_text()
+    # each entry a sentence, not the action's code (decision 0450)
+    assert rows.count() >= 2 and f"{ADMIN} viewed person P000001." in rows.first.inner_text()
     page.screenshot(path=str(ARTIFACTS / "30-audit.png"), full_page=True)
 
     page.get_by_role("link", name="Users", exact=True).click()
@@ -79,6 +80,7 @@ def test_audit_person_readers_and_users_pages(server: str, browser, e2e_home: Pa
     page.locator("header form[action='/language'] button").click()
     page.goto(f"{server}/audit?action=persons.read")
     assert "Журнал аудиту" in page.content()
+    assert f"{ADMIN}: переглянуто особу P000001." in page.locator("table.audit").inner_text()
     page.screenshot(path=str(ARTIFACTS / "33-audit-uk.png"), full_page=True)
     for width in (390, 360):
         page.set_viewport_size({"width": width, "height": 800})

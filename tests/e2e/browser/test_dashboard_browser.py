@@ -1,8 +1,8 @@
 """The dashboard, names first and phone layouts in a real browser (issue 12, findings 3 and 9):
 the dashboard's SVG charts render under the strict CSP with no console error, the queue and the
 case list lead with the child's name, and at 390 and 360 px no page scrolls sideways (dashboard,
-search, case list, queue, pair, person). Screenshots: 40-... in test-artifacts/browser/. All data
-is synthetic."""
+search, case list, queue, pair, person) and, in Ukrainian, no column header breaks mid-word.
+Screenshots: 40-... in test-artifacts/browser/. All data is synthetic."""
 
 from __future__ import annotations
 
@@ -57,6 +57,27 @@ def _no_sideways_scroll(page, what: str) -> None:  # type: ignore[no-untyped-def
     width = page.evaluate("document.scrollingElement.scrollWidth")
     viewport = page.evaluate("window.innerWidth")
     assert width <= viewport, f"{what}: the page is {width} px wide in a {viewport} px window"
+
+
+#: Words of the visible column and row headers that the browser broke over two lines (a header
+#: that breaks mid-word, "Каска-д", "народже-ння", reads as two words; decision 0452).
+_BROKEN_HEADER_WORDS = """() => {
+  const broken = [];
+  for (const th of document.querySelectorAll("main table th")) {
+    if (getComputedStyle(th).display === "none" || !th.getClientRects().length) continue;
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].map((b) => Math.round(b.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
 
 
 def test_dashboard_names_and_phone_layouts(server: str, browser, e2e_home: Path) -> None:  # type: ignore[no-untyped-def]
@@ -121,6 +142,8 @@ def test_dashboard_names_and_phone_layouts(server: str, browser, e2e_home: Path)
             for cell in page.locator("main table:visible tbody tr > *:visible").all():
                 box = cell.bounding_box()
                 assert box is not None and box["x"] + box["width"] <= width + 1, (name, width)
+            broken = page.evaluate(_BROKEN_HEADER_WORDS)
+            assert broken == [], f"{name} in Ukrainian at {width} px: headers broken {broken}"
             if width == 360:
                 page.screenshot(path=str(ARTIFACTS / f"45-phone-{name}-uk.png"), full_page=True)
     context.close()
