@@ -117,6 +117,59 @@ def test_a_renamed_adoption_record_whose_date_was_moved_kept_its_identity(
     assert _promoted(row) == "auto"
 
 
+def _with_look_alike(change: dict[str, object]) -> pd.DataFrame:
+    """The renamed record 2 against its child 1 (`RENAMED`, 0.9) and against record 3 of
+    another person, changed by `change`, scored far lower (no rival by probability) and not
+    shown for review."""
+    other = {**RENAMED, "uid_l": 3, "match_probability": 0.02, "status": None, **change}
+    return pd.DataFrame([RENAMED, other])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"birth_days_l": 15403.0 + 30},  # another child of that first name, dated weeks apart
+        {"birth_days_l": 15403.0, "mw_birth_place": -2.0},  # the same date, another birthplace
+    ],
+    ids=["weeks-apart", "same-date"],
+)
+def test_a_renamed_record_whose_kept_identity_fits_two_children_stays_pending(
+    change: dict[str, object],
+) -> None:
+    # decision 0334: first name, sex and a date kept or moved by weeks fit another child among
+    # the record's candidates; its far lower probability does not make it a rival, but the
+    # record's own fields cannot tell the two children apart: a reviewer decides
+    pairs = _with_look_alike(change)
+    out = promote_unambiguous(kintrace_spec(), pairs, {1: "P1", 2: "P2", 3: "P3"})
+    assert out["status"].tolist() == ["pending", None]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"given_class_l": "iryna:f"},  # another first name
+        {"birth_days_l": 15403.0 + 200},  # months apart: not how a listing moves a date
+        {"birth_days_l": None},  # only a year
+        {"mw_sex": -4.0},  # the other sex
+        {"birth_days_l": 15403.0 - 365},  # a year apart: fits too many children to count
+    ],
+    ids=["other-name", "months-apart", "year-only", "other-sex", "a-year-apart"],
+)
+def test_a_candidate_the_kept_identity_does_not_fit_leaves_the_record_linked(
+    change: dict[str, object],
+) -> None:
+    pairs = _with_look_alike(change)
+    out = promote_unambiguous(kintrace_spec(), pairs, {1: "P1", 2: "P2", 3: "P3"})
+    assert out["status"].tolist() == ["auto", None]
+
+
+def test_two_records_of_the_person_the_record_joins_are_one_child_not_two() -> None:
+    # the child's family report and registry record, already one person, both fit
+    pairs = _with_look_alike({"birth_days_l": 15403.0 + 30})
+    out = promote_unambiguous(kintrace_spec(), pairs, {1: "P1", 2: "P2", 3: "P1"})
+    assert out["status"].tolist() == ["auto", None]
+
+
 def test_a_moved_date_is_excused_only_for_a_kind_that_moves_dates() -> None:
     from kintrace.linkage.decide.holds import date_moved, evidence_against
 

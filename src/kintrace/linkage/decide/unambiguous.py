@@ -10,7 +10,8 @@ absent. The refinements, each a rule of its own with its own switch:
 - `0312-lone-records`: only a record alone in its person is attached; two persons with records
   of their own are never merged (such merges were right 91% of the time against 99%).
 - `0312-kept-identity`: a renamed adoption record qualifies when it kept given name, full
-  birth date and sex (`holds.kept_identity`).
+  birth date and sex (`holds.kept_identity`), and no other person among its candidates fits it
+  as closely (`close_fit_persons`, decision 0334).
 - `0313-three-way`: a lone record that is itself an eligible candidate of the pair's person is
   not a rival (two lists' records of one child do not block each other).
 - `0313-group-support`: a pair supported by its listed-together siblings beats a rival without
@@ -144,6 +145,14 @@ def promote(state: State) -> None:
         )
 
     lone_only = state.on(LONE_RECORDS)
+    kept_by = close_fit_persons(state) if state.on(KEPT_IDENTITY) else {}
+
+    def one_child(position: int) -> bool:
+        """The pair's renamed record(s) fit at most one person closely (decision 0334):
+        another person that fits as well is a child the record's fields cannot rule out,
+        however much lower it scored."""
+        return all(len(kept_by.get(k, ())) <= 1 for k in (keys_l[position], keys_r[position]))
+
     promoted: list[tuple[int, str]] = []
     for i in range(len(rows)):
         prob = probability[i]
@@ -154,7 +163,7 @@ def promote(state: State) -> None:
         if lone_only and size[p_left] > 1 and size[p_right] > 1:
             continue  # attaches a lone record; merging two persons takes an auto link or a person
         why = eligible_at(i)
-        if why is None:
+        if why is None or (why == KEPT_IDENTITY and not one_child(i)):
             continue
         pair_supported = supported(i)
         if rival(left, p_right, prob, pair_supported) or rival(right, p_left, prob, pair_supported):
@@ -162,6 +171,54 @@ def promote(state: State) -> None:
         promoted.append((i, why))
     for i, why in promoted:
         state.set(i, "auto", why)
+
+
+def close_fit_persons(state: State) -> dict[Hashable, set[str]]:
+    """For each renamed record (of a kind that replaces the surname, and of one that moves
+    birth dates), the persons of its candidates, at any probability the run keeps, that fit it
+    closely (decision 0334): the same known first-name class, sex not disagreeing, full birth
+    dates the same or at most `holds.MOVED_BY_WEEKS` apart. Two persons there are two children
+    the record's own fields cannot tell apart (the listing moves dates by weeks as readily as it
+    keeps them): the record is for a reviewer, whichever of them scored higher. A year's move,
+    which `kept_identity` also accepts, is left out here: it fits every child of that first name
+    and sex born about a year earlier or later. Vectorised: a dense run has hundreds of
+    thousands of renamed candidates."""
+    pairs, spec = state.pairs, state.spec
+    kinds = spec.kinds
+    renaming = [str(k) for k in kinds.renaming]
+    needed = {"given_class_l", "given_class_r", "birth_days_l", "birth_days_r"}
+    if pairs.empty or not renaming or not needed <= set(pairs.columns):
+        return {}
+    kind_l, kind_r = pairs["source_kind_l"], pairs["source_kind_r"]
+    renamed_l, renamed_r = kind_l.isin(renaming).to_numpy(), kind_r.isin(renaming).to_numpy()
+    moving = [str(k) for k in kinds.birth_date]
+    moves = (kind_l.isin(moving) | kind_r.isin(moving)).to_numpy()
+    given_l = pairs["given_class_l"].astype(object)
+    known = given_l.map(holds.known_class).to_numpy(dtype=bool)
+    days_l = pd.to_numeric(pairs["birth_days_l"], errors="coerce").to_numpy(float)
+    days_r = pd.to_numeric(pairs["birth_days_r"], errors="coerce").to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        close = np.abs(days_l - days_r) <= holds.MOVED_BY_WEEKS  # a missing date: False
+    weight = {c: pairs[c].to_numpy(float) for c in ("mw_family_name", "mw_sex") if c in pairs}
+    fits = (
+        (renamed_l | renamed_r)
+        & (weight["mw_family_name"] <= 1.0 if "mw_family_name" in weight else True)
+        & known
+        & (given_l == pairs["given_class_r"].astype(object)).to_numpy(dtype=bool)
+        & moves
+        & close
+        & (weight["mw_sex"] >= 0 if "mw_sex" in weight else True)
+    )
+    keys_l, keys_r = pairs["key_l"].to_numpy(dtype=object), pairs["key_r"].to_numpy(dtype=object)
+    person_of = state.person_of
+    out: dict[Hashable, set[str]] = defaultdict(set)
+    for i in np.flatnonzero(fits).tolist():
+        left, right = keys_l[i], keys_r[i]
+        if renamed_l[i]:
+            out[left].add(person_of.get(right, f"?{right}"))
+        if renamed_r[i]:
+            out[right].add(person_of.get(left, f"?{left}"))
+    return out
 
 
 def _weighed(
