@@ -12,6 +12,11 @@ makes it `pending`, and only the three offer rules read such pairs (`decide.offe
   above `offers.ANCHOR_FLOOR`, with a record in the candidate's listing group or of its surname
   stem.
 
+The unambiguous rule reads them too (decision 0334): a renamed record is not linked on its kept
+identity when a candidate of another person fits it closely — the same known first-name class
+and full birth dates at most `decide.holds.MOVED_BY_WEEKS` days apart — at any probability; so
+those candidates leave the database as well.
+
 At a million dense records tens of millions of pairs between an adoption record and the
 look-alikes of its first name and year score between the adoption offer floor and the review
 floor, and bringing them all into pandas was the run's memory peak. `selection_sql` keeps, in
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from kintrace.linkage.decide.holds import MOVED_BY_WEEKS
 from kintrace.linkage.decide.offers import ANCHOR_FLOOR
 from kintrace.linkage.spec import ModelSpec
 
@@ -44,6 +50,7 @@ FEATURE_COLUMNS = (
     "patronymic_class",
     "given_class",
     "birth_place_key",
+    "birth_days",
 )
 
 
@@ -79,6 +86,8 @@ def selection_sql(
     place = _text("birth_place_key", fc)
     source, group, stem = _text("source", fc), _text("group_key", fc), _text("family_stem", fc)
     father, given = _text("patronymic_class", fc), _text("given_class", fc)
+    days = "CAST(birth_days AS BIGINT)" if "birth_days" in fc else "CAST(NULL AS BIGINT)"
+    weeks = int(MOVED_BY_WEEKS)
     picked = ", ".join(columns)
     from_p = ", ".join(f"p.{c}" for c in columns)
     offered_l = f"COALESCE(CAST(source_kind_l AS STRING) IN ({kinds}), FALSE)"
@@ -86,7 +95,7 @@ def selection_sql(
     return f"""
 WITH f AS (
     SELECT {uid} AS uid, {source} AS src, {kind} AS kind, {group} AS grp, {stem} AS stem,
-           {father} AS father, {given} AS given, {place} AS place
+           {father} AS father, {given} AS given, {place} AS place, {days} AS days
     FROM {features}
 ),
 p AS (
@@ -128,6 +137,8 @@ sibling_keys AS (
 below AS (
     SELECT p.low_, p.high_, p.rec_, p.match_probability AS prob_, fo.grp AS grp_,
            fo.stem AS stem_,
+           CASE WHEN fr.given LIKE '%:%' AND fr.given = fo.given
+                     AND ABS(fr.days - fo.days) <= {weeks} THEN 1 ELSE 0 END AS close_,
            ROW_NUMBER() OVER (
                PARTITION BY p.rec_
                ORDER BY CASE WHEN fr.place = '' OR fo.place = '' THEN 1
@@ -147,6 +158,7 @@ kept AS (
        OR (g.uid IS NOT NULL AND b.prob_ >= {anchor!r})
        OR kg.uid IS NOT NULL
        OR ks.uid IS NOT NULL
+       OR b.close_ = 1
 )
 SELECT {picked} FROM p WHERE match_probability >= {review!r}
 UNION ALL
