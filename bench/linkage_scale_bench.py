@@ -23,6 +23,10 @@ is the link's own. Blocks above --block-cap records are left out of their rule
     nice .venv/bin/python bench/linkage_scale_bench.py --dense --children 440000 --new 5000
     nice .venv/bin/python bench/linkage_scale_bench.py --dense --profile one_surname \
         --children 90000 --new 0
+
+`--count-only` stops after the blocking plan: the comparisons each rule makes, the distinct
+comparisons after overlaps are removed (counted in DuckDB, nothing scored) and the blocking
+recall, cheap enough to run at a million dense records (`--children 440000`).
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from typing import Any
 
 import pandas as pd
 
-from kintrace.linkage.blocking import DEFAULT_BLOCK_CAP, BlockPlan, plan_blocking
+from kintrace.linkage.blocking import DEFAULT_BLOCK_CAP, BlockPlan, pairs_blocked, plan_blocking
 from kintrace.linkage.clustering import Link
 from kintrace.linkage.decide import decide
 from kintrace.linkage.engine import EngineConfig, open_engine
@@ -290,18 +294,63 @@ def blocking_recall(spec: ModelSpec, features: pd.DataFrame, plan: BlockPlan, tr
     pairs = multi.merge(multi, on="truth", suffixes=("_l", "_r"))
     pairs = pairs[pairs["uid_l"] < pairs["uid_r"]]
 
-    def share(rules: tuple[Any, ...]) -> float:
+    adoption = pairs["source_kind_l"].eq("adoption") | pairs["source_kind_r"].eq("adoption")
+
+    def share(rules: tuple[Any, ...]) -> str:
+        # each rule as its SQL pairs (conditions included: kintrace.linkage.blocking)
         reached = pd.Series(False, index=pairs.index)
         for rule in rules:
-            same = pd.Series(True, index=pairs.index)
-            for c in rule.columns:
-                same &= pairs[f"{c}_l"].eq(pairs[f"{c}_r"]).fillna(False).astype(bool)
-            reached |= same
-        return float(reached.mean()) if len(pairs) else 1.0
+            reached |= pairs_blocked(rule, pairs)
+        if not len(pairs):
+            return "1.0000"
+        return f"{reached.mean():.4f} (adoption pairs {reached[adoption].mean():.4f})"
 
     uncapped = spec.blocking_for(len(features))
-    return (f"blocking recall {share(plan.rules):.4f} with the cap, "
-            f"{share(uncapped):.4f} without ({len(pairs):,} true pairs)")  # fmt: skip
+    return (f"blocking recall {share(plan.rules)} with the cap, "
+            f"{share(uncapped)} without ({len(pairs):,} true pairs)")  # fmt: skip
+
+
+def rule_report(plan: BlockPlan) -> None:
+    """The comparisons each rule makes (before overlaps are removed)."""
+    for name, count in plan.pairs.items():
+        print(f"    {count:>13,}  {name}")
+
+
+def distinct_comparisons(plan: BlockPlan, features: pd.DataFrame) -> list[tuple[str, int]]:
+    """Per rule, the pairs it adds to the rules before it (as Splink removes overlaps: each
+    rule's SQL, without the pairs an earlier rule makes), counted in DuckDB, nothing scored."""
+    import duckdb
+
+    keep = list(dict.fromkeys(["uid", *(c for r in plan.rules for c in r.reads)]))
+    connection = duckdb.connect(config={"memory_limit": "4GB", "threads": 2})
+    try:
+        connection.register("f", plan.apply(features)[keep])
+        out, before = [], []
+        for rule in plan.rules:
+            exclude = "".join(f" AND NOT coalesce(({sql}), false)" for sql in before)
+            query = f"SELECT count(*) FROM f l JOIN f r ON {rule.sql} WHERE l.uid < r.uid{exclude}"
+            (count,) = connection.execute(query).fetchone()  # type: ignore[misc]
+            out.append((rule.name, int(count)))
+            before.append(rule.sql)
+        return out
+    finally:
+        connection.close()
+
+
+def count_only(spec: ModelSpec, features: pd.DataFrame, plan: BlockPlan, truth: Any) -> None:
+    """The comparisons a run would make, counted without scoring: per rule (block sizes), and
+    the distinct pairs after overlaps are removed (DuckDB)."""
+    print(f"  comparisons by the rules (before overlaps are removed) "
+          f"{plan.comparisons_upper:,}; block cap {plan.cap:,} records:")  # fmt: skip
+    rule_report(plan)
+    print("  " + blocking_recall(spec, features, plan, truth))
+    c0, t0 = cpu_seconds(), time.perf_counter()
+    added = distinct_comparisons(plan, features)
+    print(f"  distinct comparisons (overlaps removed, counted in DuckDB) "
+          f"{sum(n for _, n in added):,} ({time.perf_counter() - t0:.0f} s wall, "
+          f"{cpu_seconds() - c0:.0f} s CPU); each rule adds:")  # fmt: skip
+    for name, count in added:
+        print(f"    {count:>13,}  {name}")
 
 
 def peak_gib() -> float:
@@ -351,6 +400,11 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=440_000, help="children (--dense)")
     parser.add_argument("--cache-dir", default="/tmp/kintrace-scale-bench")
     parser.add_argument("--block-cap", type=int, default=DEFAULT_BLOCK_CAP)
+    parser.add_argument(
+        "--count-only",
+        action="store_true",
+        help="count the comparisons (per rule and distinct) and the blocking recall; no scoring",
+    )
     parser.add_argument("--generate-only", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_only:
@@ -383,6 +437,10 @@ def main() -> None:
         blocks = plan_blocking(spec, features, cap=args.block_cap)
         for warning in blocks.warnings():
             print(f"  {warning}")
+        if args.count_only:
+            print(f"{len(features):,} records, features {t1 - t0:.0f} s")
+            count_only(spec, features, blocks, old["truth"].to_numpy())
+            return
         model = train(spec, features, engine=engine)
         t2 = time.perf_counter()
         chunks = chunks_for(len(features), args.chunks)
@@ -422,6 +480,7 @@ def main() -> None:
         print(f"  comparisons by the rules (before overlaps are removed) "
               f"{blocks.comparisons_upper:,}; block cap {blocks.cap:,} records; "
               + blocking_recall(spec, features, blocks, old["truth"].to_numpy()))  # fmt: skip
+        rule_report(blocks)
         truth = dict(zip(old["uid"], old["truth"], strict=True))
         p, r, f1 = f1_of(persons, truth)  # type: ignore[arg-type]
         print(f"  after clustering: precision {p:.4f} recall {r:.4f} F1 {f1:.4f}")

@@ -12,17 +12,32 @@ What was left out is reported (`BlockPlan.capped`: the rule, how many blocks and
 largest block's size and the pairs avoided; never a block's values, which are personal data),
 and `kintrace link` and the scale bench print it, with the blocking recall beside it in the
 bench. A plan without an oversized block leaves the rules as they are.
+
+A rule with conditions (`BlockingRule.only_if`: either record lacks a value or is of a kind)
+pairs only the pairs of its blocks that meet them; the pairs it makes are counted so (by
+inclusion-exclusion over the records of each block that fail the conditions), while the cap
+stays on a block's records: an engine joins on the equal columns and filters the pairs after,
+so a block's records bound the work whatever the conditions leave.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import combinations
 
+import numpy as np
 import pandas as pd
 
-from kintrace.linkage.spec import BlockingRule, ModelSpec
+from kintrace.linkage.spec import BlockingRule, EitherSide, ModelSpec
 
-__all__ = ["DEFAULT_BLOCK_CAP", "BlockPlan", "CappedRule", "plan_blocking"]
+__all__ = [
+    "DEFAULT_BLOCK_CAP",
+    "BlockPlan",
+    "CappedRule",
+    "meets",
+    "pairs_blocked",
+    "plan_blocking",
+]
 
 #: Records per block above which a rule leaves the block out (at most ~2 million pairs a block).
 DEFAULT_BLOCK_CAP = 2_000
@@ -83,6 +98,60 @@ def _block_sizes(features: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
     return keys.groupby(list(columns), dropna=True, sort=False)[columns[0]].transform("size")
 
 
+def meets(condition: EitherSide, records: pd.DataFrame, suffix: str = "") -> pd.Series:
+    """Per record (row of `records`), whether it meets `condition` (lacks one of its columns
+    or is of one of its kinds); `suffix` reads `<column><suffix>` (`_l` in a pairs frame)."""
+    found = pd.Series(False, index=records.index)
+    for column in condition.missing:
+        found |= records[f"{column}{suffix}"].isna().to_numpy()
+    if condition.kinds:
+        kinds = [str(k) for k in condition.kinds]
+        found |= records[f"source_kind{suffix}"].astype(object).isin(kinds).to_numpy()
+    return found
+
+
+def pairs_blocked(rule: BlockingRule, pairs: pd.DataFrame) -> pd.Series:
+    """Per pair (a frame with `<column>_l` and `<column>_r`), whether `rule` pairs it: the
+    same as its SQL (a NULL equals nothing; each condition met by either record)."""
+    same = pd.Series(True, index=pairs.index)
+    for c in rule.columns:
+        left, right = pairs[f"{c}_l"], pairs[f"{c}_r"]
+        # pandas holds None == None in an object column true; SQL's NULL equals nothing
+        equal = left.eq(right).fillna(False).astype(bool) & left.notna() & right.notna()
+        same &= equal.to_numpy()
+    for condition in rule.only_if:
+        same &= (meets(condition, pairs, "_l") | meets(condition, pairs, "_r")).to_numpy()
+    return same
+
+
+def _rule_pairs(rule: BlockingRule, features: pd.DataFrame, kept: pd.Series) -> int:
+    """The pairs `rule` makes among the records of `kept` (True: in a block it pairs): within
+    each block, n(n-1)/2 without conditions; with them, by inclusion-exclusion, the sum over
+    every subset S of the conditions of (-1)^|S| f(f-1)/2, f the block's records failing all
+    of S (a pair fails the conditions when both its records fail one of them)."""
+    if not kept.any():
+        return 0
+    frame = features.loc[kept.to_numpy(), list(rule.columns)]
+    conditions = rule.only_if
+    failing = {
+        i: ~meets(c, features.loc[kept.to_numpy()]).to_numpy() for i, c in enumerate(conditions)
+    }
+    columns: dict[str, object] = {}
+    indices = range(len(conditions))
+    subsets = [s for k in range(len(conditions) + 1) for s in combinations(indices, k)]
+    for subset in subsets:
+        fails = np.ones(len(frame), dtype=bool)
+        for i in subset:
+            fails = fails & failing[i]
+        columns[f"f{len(columns)}"] = fails.astype("int64")
+    counts = frame.assign(**columns).groupby(list(rule.columns), dropna=True, sort=False).sum()
+    total = 0
+    for j, subset in enumerate(subsets):
+        f = counts[f"f{j}"].to_numpy(dtype="int64")
+        total += (-1) ** len(subset) * int((f * (f - 1) // 2).sum())
+    return total
+
+
 def plan_blocking(
     spec: ModelSpec, features: pd.DataFrame, *, cap: int = DEFAULT_BLOCK_CAP
 ) -> BlockPlan:
@@ -97,9 +166,7 @@ def plan_blocking(
     for i, rule in enumerate(spec.blocking_for(len(features))):
         sizes = _block_sizes(features, rule.columns)
         over = sizes > cap
-        kept = sizes[~over & sizes.notna()]
-        # each kept block of n records holds n records of size n: n(n-1)/2 pairs = sum (n-1)/2
-        pairs[rule.name] = int(((kept - 1).sum()) // 2)
+        pairs[rule.name] = _rule_pairs(rule, features, ~over & sizes.notna())
         if not over.any():
             rules.append(rule)
             continue

@@ -3,6 +3,7 @@
 from kintrace.linkage.spec.base import (
     BlockingRule,
     Comparison,
+    EitherSide,
     Level,
     ModelSpec,
     Thresholds,
@@ -17,6 +18,7 @@ __all__ = [
     "KINTRACE_KINDS",
     "BlockingRule",
     "Comparison",
+    "EitherSide",
     "KindPolicy",
     "Level",
     "ModelSpec",

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from kintrace.linkage.spec.kinds import NO_KINDS, KindPolicy
+from kintrace.linkage.spec.kinds import NO_KINDS, KindPolicy, SourceKind, kind_sql
 
 LevelKind = Literal["null", "exact", "close", "custom", "else"]
 
@@ -109,16 +109,63 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class EitherSide:
+    """A condition a blocking rule may put on a pair, from the rule's purpose: at least one of
+    the two records lacks one of `missing` (a feature column, NULL) or is of one of `kinds`.
+
+    "A changed or missing birth date" is the purpose of a rule that pairs records by name and
+    birthplace; between two records that both have a full date, read at face value, the rules
+    on the date already pair them, and the rule would only add look-alikes of one name and
+    place (decision 0326). `label` names the condition in rule names and reports.
+    """
+
+    label: str
+    missing: tuple[str, ...] = ()
+    kinds: frozenset[SourceKind] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not self.missing and not self.kinds:
+            raise ValueError(f"condition {self.label!r}: expected a missing column or a kind")
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The feature columns the condition reads."""
+        return (*self.missing, *(("source_kind",) if self.kinds else ()))
+
+    def record_sql(self, side: str) -> str:
+        """The condition on one record, `side` its alias (`l`, `r`)."""
+        parts = [f"{side}.{c} IS NULL" for c in self.missing]
+        if self.kinds:
+            parts.append(kind_sql(self.kinds, f"{side}.source_kind"))
+        return " OR ".join(parts)
+
+    @property
+    def sql(self) -> str:
+        """The condition on a pair: either record meets it."""
+        return f"({self.record_sql('l')} OR {self.record_sql('r')})"
+
+
+@dataclass(frozen=True)
 class BlockingRule:
-    """Pairs sharing these values are scored. `sql` uses `l.col`/`r.col`, equality only."""
+    """Pairs sharing these values are scored, and of them, with `only_if`, only those meeting
+    every condition (each: either record lacks a value or is of a kind, `EitherSide`).
+    `sql` uses `l.col`/`r.col`; the equalities come first, so every engine joins on them."""
 
     name: str
     columns: tuple[str, ...]
     why: str
+    only_if: tuple[EitherSide, ...] = ()
 
     @property
     def sql(self) -> str:
-        return " AND ".join(f"l.{c} = r.{c}" for c in self.columns)
+        equal = [f"l.{c} = r.{c}" for c in self.columns]
+        return " AND ".join([*equal, *(condition.sql for condition in self.only_if)])
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Every feature column the rule reads: its equal columns and its conditions'."""
+        extra = [c for condition in self.only_if for c in condition.columns]
+        return tuple(dict.fromkeys([*self.columns, *extra]))
 
 
 @dataclass(frozen=True)
@@ -240,6 +287,10 @@ class Training:
     criteria: TrainingCriteria = field(default_factory=TrainingCriteria)
 
     def __post_init__(self) -> None:
+        conditioned = [r.name for r in (*self.prior_rules, *self.em_rules) if r.only_if]
+        if conditioned:
+            # training counts and samples a rule's pairs by its blocks' sizes
+            raise ValueError(f"training: rules {conditioned} carry conditions; expected none")
         for name in ("m_floor", "u_floor"):
             value = getattr(self, name)
             if not 1e-300 <= value < 0.01:
@@ -299,7 +350,7 @@ class ModelSpec:
             *self.training.em_rules,
         )
         for rule in every_rule:
-            found.update(rule.columns)
+            found.update(rule.reads)
         return sorted(found)
 
     def with_thresholds(self, thresholds: Thresholds) -> ModelSpec:
@@ -312,8 +363,14 @@ def _columns_in_sql(sql: str) -> set[str]:
     return {w[:-2] for w in words if w.endswith(("_l", "_r")) and len(w) > 2}
 
 
-def rule(*columns: str, why: str, name: str | None = None) -> BlockingRule:
-    return BlockingRule(name=name or "+".join(columns), columns=tuple(columns), why=why)
+def rule(
+    *columns: str, why: str, name: str | None = None, only_if: Sequence[EitherSide] = ()
+) -> BlockingRule:
+    """A blocking rule, named by its columns (and its conditions: `given_class+birth_place_key
+    if undated`)."""
+    if name is None:
+        name = "+".join(columns) + "".join(f" if {c.label}" for c in only_if)
+    return BlockingRule(name=name, columns=tuple(columns), why=why, only_if=tuple(only_if))
 
 
 def comparison(

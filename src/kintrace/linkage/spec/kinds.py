@@ -91,9 +91,15 @@ class KindPolicy:
         (None when `kinds` is empty: the level cannot fire)."""
         if not kinds:
             return None
-        return " OR ".join(
-            f"source_kind_{side} = '{kind.value}'" for kind in sorted(kinds) for side in "lr"
-        )
+        return " OR ".join(kind_sql(kinds, f"source_kind_{side}") for side in "lr")
+
+
+def kind_sql(kinds: frozenset[SourceKind], column: str) -> str:
+    """A backend-neutral condition on one record: its `column` (the source kind as the feature
+    table writes it) is one of `kinds` (`kinds` not empty)."""
+    if not kinds:
+        raise ValueError("kind condition: expected at least one kind")
+    return " OR ".join(f"{column} = '{kind.value}'" for kind in sorted(kinds))
 
 
 #: Russian adoption listings re-register a child: a new surname and patronymic, often another

@@ -10,6 +10,8 @@ birthplaces are replaced in adoption listings. Every column is precomputed by
 from __future__ import annotations
 
 from kintrace.linkage.spec.base import (
+    BlockingRule,
+    EitherSide,
     Level,
     ModelSpec,
     Thresholds,
@@ -122,6 +124,23 @@ def _place(column: str, what: str, *, replaced_by: frozenset[SourceKind]) -> lis
     return [*levels, else_level()]
 
 
+#: Conditions a blocking rule puts on a pair, from its purpose (decision 0326): a rule written
+#: for records whose date, surname or name cannot be relied on pairs only where one record is
+#: such a record; between two records that both have it, read at face value, the rules on that
+#: field pair them already. The kinds come from the source-kind policy.
+UNDATED = EitherSide(
+    "undated", missing=("birth_days",), kinds=KINTRACE_KINDS.birth_date
+)  # lacks a full birth date, or its kind replaces dates
+MONTHLESS = EitherSide(
+    "monthless", missing=("birth_ym",), kinds=KINTRACE_KINDS.birth_date
+)  # lacks a birth month, or its kind replaces dates
+SURNAMELESS = EitherSide(
+    "surnameless", missing=("family_stem",), kinds=KINTRACE_KINDS.surname
+)  # lacks a surname, or its kind replaces it
+YEARLESS = EitherSide("yearless", missing=("birth_year",))  # an age or nothing, no birth year
+RENAMED = EitherSide("renamed", kinds=KINTRACE_KINDS.renaming)  # its kind replaces names
+
+
 def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
     """The default model for Kintrace registries (dedupe across and within sources)."""
     comparisons = (
@@ -228,9 +247,29 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
             why="an inflated age or a mistyped year with a replaced surname (adoption listings)",
         ),
     )
-    # Above 300,000 records the first rule is split: by birth month, and by year with the
-    # birthplace (measured on 1M diverse synthetic records: 679M pairs -> 37M + 1.4M).
-    large = (
+    return ModelSpec(
+        name="kintrace",
+        comparisons=comparisons,
+        blocking_rules=blocking,
+        training=_TRAINING,
+        thresholds=thresholds or Thresholds(),
+        retain_columns=("source_kind", "given_class", "birth_days"),
+        large_blocking_rules=_large_blocking_rules(),
+        kinds=KINTRACE_KINDS,
+    )
+
+
+def _large_blocking_rules() -> tuple[BlockingRule, ...]:
+    """The blocking rules above 300,000 records (`ModelSpec.large_registry`).
+
+    "Given class + birth year + sex" is split: by birth month, and by year with the birthplace
+    (measured on 1M diverse synthetic records: 679M pairs -> 37M + 1.4M). A rule written for
+    records whose date or surname cannot be relied on pairs only where one record of the pair
+    is such a record (`only_if`, decision 0326): two records that both have it, read at face
+    value, are paired by the rules on that field, and the rule's blocks of one first name and
+    one place or father grow with the square of the registry.
+    """
+    return (
         rule("given_class", "birth_ym", "sex", why="as given class + year + sex, at scale"),
         rule(
             "given_class",
@@ -239,23 +278,50 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
             "birth_place_key",
             why="year-only records with a birthplace, at scale",
         ),
-        *blocking[1:-2],
-    )
-    training = Training(
-        prior_rules=(rule("given_class", "family_stem", "birth_days", why="near-certain matches"),),
-        prior_recall=0.55,
-        em_rules=(
-            rule("birth_days", why="trains names, places and sex"),
-            rule("given_class", "family_stem", why="trains dates, places and sex"),
+        rule("birth_days", "sex", why="survives replaced names (adoption listings)"),
+        rule(
+            "given_class",
+            "birth_place_key",
+            why="survives a changed or missing birth date",
+            only_if=(UNDATED,),
+        ),
+        rule("family_stem", "given_class", why="age-only and undated records of one name"),
+        rule("family_stem", "birth_year", why="survives a changed or mistyped given name"),
+        rule(
+            "family_stem",
+            "birth_place_key",
+            why="undated records under a diminutive",
+            only_if=(UNDATED,),
+        ),
+        rule(
+            "given_class",
+            "patronymic_class",
+            why="a missing date (and a surname that does not agree)",
+            only_if=(UNDATED,),
+        ),
+        rule(
+            "given_class",
+            "birth_year_min",
+            "sex",
+            why="age-only records under a replaced or missing surname",
+            only_if=(YEARLESS, SURNAMELESS),
+        ),
+        rule(
+            "given_class",
+            "birth_month",
+            "birth_day",
+            "sex",
+            why="an inflated age or a mistyped year with a replaced surname (adoption listings)",
+            only_if=(SURNAMELESS,),
         ),
     )
-    return ModelSpec(
-        name="kintrace",
-        comparisons=comparisons,
-        blocking_rules=blocking,
-        training=training,
-        thresholds=thresholds or Thresholds(),
-        retain_columns=("source_kind", "given_class", "birth_days"),
-        large_blocking_rules=large,
-        kinds=KINTRACE_KINDS,
-    )
+
+
+_TRAINING = Training(
+    prior_rules=(rule("given_class", "family_stem", "birth_days", why="near-certain matches"),),
+    prior_recall=0.55,
+    em_rules=(
+        rule("birth_days", why="trains names, places and sex"),
+        rule("given_class", "family_stem", why="trains dates, places and sex"),
+    ),
+)
