@@ -1,9 +1,10 @@
 """Who is acting: a user name and the role that decides what they may do.
 
-The web app knows its signed-in user; the command line names one with `--as` (or
-KINTRACE_USER). A name is looked up in the accounts table; on a registry that has no accounts
-yet (one office, command line only) the local operator acts as admin, since whoever can run the
-command can open the database anyway.
+The web app knows its signed-in user; who a command acts as is decided once, by
+`kintrace.services.accounts.command_actor` (decision 0424). Here a name is looked up in the
+accounts table (`role_of`: the role of a case's assignee); on a registry that has no accounts
+yet (one office, command line only) any name acts as admin, since whoever can run the command
+can open the database anyway.
 """
 
 from __future__ import annotations

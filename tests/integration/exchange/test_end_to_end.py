@@ -17,6 +17,7 @@ from sqlalchemy import select
 from kintrace.registry.importer import import_file
 from kintrace.services import exchange as service
 from kintrace.services import review
+from kintrace.services.accounts import command_actor
 from kintrace.store.engine import Store
 from kintrace.store.review_tables import cases
 from support.exchange_partner import answer_package, open_request
@@ -217,7 +218,7 @@ def test_two_hundred_children_there_and_back(
     assert states == {("unknown", "not_started")}
     with store.session() as db:
         pending = service.pending_proposals(db, OPERATOR, ref)
-        reviewer = review.command_reviewer(db, "operator")
+        reviewer = review.command_reviewer(command_actor(db, None, "operator"))
     whereabouts = next(p for p in pending if p.facet == "whereabouts")
     with store.session(write=True) as db:
         service.decide_proposal(

@@ -61,10 +61,18 @@ def test_a_partner_reviewer_cannot_reach_a_home_pair_by_its_keys(
 
 
 def test_the_command_line_operator_sees_every_agency(store: Store, tmp_path: Path) -> None:
+    """Nobody named: the installation's operator, every agency's pairs; a user named on the
+    command line sees their agency's, as on the web (decision 0424)."""
+    from kintrace.services.accounts import command_actor
+
     seed_agencies(store, tmp_path)
     with store.session() as db:
-        operator = review.command_reviewer(db, "u-reviewer")
-    assert operator.agency_ids is None
+        operator = review.command_reviewer(command_actor(db, "op"))
+        named = review.command_reviewer(command_actor(db, "op", "u-reviewer"))
+    assert operator.agency_ids is None and named.agency_ids == {named.agency_id}
+    assert named.name == "u-reviewer" and operator.name == "cli:op"
+    with pytest.raises(review.PairNotFound):
+        _decide(store, named, CROSS_PAIR)
     assert _decide(store, operator, CROSS_PAIR) == "confirmed"
     with store.session() as db:
         shown = review.decisions_of(db, operator, key=CROSS_PAIR[0])
