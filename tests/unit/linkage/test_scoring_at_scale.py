@@ -169,3 +169,15 @@ def test_rows_made_when_read_are_the_records_to_dict_gives(
     assert rows[1:3] == expected[1:3]
     with pytest.raises(IndexError):
         rows[len(rows)]
+    # made at once, column by column: the same values of the same types
+    some = [3, 5, len(expected) - 2, 0]
+    made = Rows(frame)
+    made.make(some)
+    for position in some:
+        got, want = made[position], expected[position]
+        assert got.keys() == want.keys()
+        for key, value in want.items():
+            if isinstance(value, float) and math.isnan(value):
+                assert math.isnan(got[key])
+            else:
+                assert got[key] == value and type(got[key]) is type(value), key

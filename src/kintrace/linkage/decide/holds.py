@@ -153,8 +153,10 @@ class HoldRule(PairRule):
 
     def run(self, state: State) -> None:
         rows = state.rows()
-        for position, status in enumerate(state.status):
-            if status == "auto" and self.test(rows[position], state.spec):
+        auto = [position for position, status in enumerate(state.status) if status == "auto"]
+        rows.make(auto)
+        for position in auto:
+            if self.test(rows[position], state.spec):
                 state.set(position, "pending", self.id)
 
 
@@ -182,8 +184,10 @@ class RenamedHold(HoldRule):
     def run(self, state: State) -> None:
         excusing = state.on(KEPT_IDENTITY_AUTO) and state.on(_KEPT_IDENTITY)
         rows = state.rows()
-        for position, status in enumerate(state.status):
-            if status != "auto" or not self.test(rows[position], state.spec):
+        auto = [position for position, status in enumerate(state.status) if status == "auto"]
+        rows.make(auto)
+        for position in auto:
+            if not self.test(rows[position], state.spec):
                 continue
             if excusing and self.excused(rows[position], state.spec):
                 state.set(position, "auto", KEPT_IDENTITY_AUTO)

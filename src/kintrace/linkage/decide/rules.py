@@ -72,6 +72,23 @@ class Rows(Sequence[dict[str, Any]]):
             self._made[position] = row
         return row
 
+    def make(self, positions: Sequence[int]) -> None:
+        """Make the rows at `positions` (0-based) at once, column by column: the same dicts as
+        reading them one by one, without a Python call per value (the holds read every auto
+        pair's row: a run's largest cost after scoring at 100,000 records)."""
+        wanted = np.asarray([p for p in positions if p not in self._made], dtype=np.int64)
+        if not len(wanted):
+            return
+        columns = []
+        for values in self._values:
+            taken = values[wanted]
+            if taken.dtype == object:  # as they are; numpy scalars among them made native
+                columns.append([_native(v) for v in taken])
+            else:
+                columns.append(taken.tolist())
+        for position, row in zip(wanted.tolist(), zip(*columns, strict=True), strict=True):
+            self._made[position] = dict(zip(self._columns, row, strict=True))
+
 
 def _native(value: Any) -> Any:
     """A numpy scalar as the Python value `to_dict("records")` gives."""
