@@ -15,6 +15,7 @@ the next import links what it missed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -182,17 +183,23 @@ def _link_in_child(settings: Any, actor: str, conn: Any) -> None:
     from kintrace.services.context import open_store
     from kintrace.services.linkruns import LinkInputError, link_registry
 
+    def tell(message: tuple[str, Any]) -> None:
+        # The parent may be gone (the server stopped): the run still finishes and is stored,
+        # only nobody is left to hear about it.
+        with contextlib.suppress(OSError):
+            conn.send(message)
+
     try:
         store = open_store(settings)
         try:
-            outcome = link_registry(store, actor=actor, progress=lambda s: conn.send(("stage", s)))
+            outcome = link_registry(store, actor=actor, progress=lambda s: tell(("stage", s)))
         finally:
             store.close()
-        conn.send(("done", outcome))
+        tell(("done", outcome))
     except LinkInputError as exc:
-        conn.send(("not-linked", str(exc)))
+        tell(("not-linked", str(exc)))
     except BaseException as exc:  # reported to the parent, which logs the kind only
-        conn.send(("failed", type(exc).__name__))
+        tell(("failed", type(exc).__name__))
     finally:
         conn.close()
 
