@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from kintrace.registry import reasons
+
 MIN_YEAR = 1900
 #: Two-digit years are read within this many years up to today.
 TWO_DIGIT_WINDOW = 30
@@ -113,22 +115,33 @@ def read_date(
         read_as = MONTH_FIRST if month_first else DAY_FIRST
         if only is not None and only != read_as:
             raise OrderProblem(
-                f"{column} '{value}' reads only {only} ({_ORDER_SHAPE[only]}), and the file is "
-                f"read {read_as}: correct the date, or import the file with the date order "
-                f"{only}",
+                reasons.DATE_ONE_ORDER_ONLY.format(
+                    column=column,
+                    value=value,
+                    only=only,
+                    shape=_ORDER_SHAPE[only],
+                    read_as=read_as,
+                    order=only,
+                ),
                 only=only,
             )
     else:
-        raise DateProblem(f"{column} '{value}' is not a date in a known form ({DATE_FORMATS})")
+        raise DateProblem(
+            reasons.DATE_UNKNOWN_FORM.format(column=column, value=value, forms=DATE_FORMATS)
+        )
     if month is not None and not 1 <= month <= 12:
-        raise DateProblem(f"{column} '{value}' is not a real date: there is no month {month}")
+        raise DateProblem(
+            reasons.DATE_NO_SUCH_MONTH.format(column=column, value=value, month=month)
+        )
     try:
         if day is not None:
             date(year_n, month or 1, day)
     except ValueError:
-        raise DateProblem(f"{column} '{value}' is not a real date") from None
+        raise DateProblem(reasons.DATE_NOT_REAL.format(column=column, value=value)) from None
     if year_n < MIN_YEAR:
-        raise DateProblem(f"{column} '{value}' is before {MIN_YEAR}; check the year")
+        raise DateProblem(
+            reasons.DATE_BEFORE_YEAR.format(column=column, value=value, year=MIN_YEAR)
+        )
     return DateReading(PartialDate(year_n, month, day), only)
 
 
@@ -143,7 +156,6 @@ def _full_year(year: str, *, value: str, column: str, today: date | None) -> int
     ]
     if len(fits) != 1:
         raise DateProblem(
-            f"{column} '{value}' has a two-digit year that is not within the last "
-            f"{TWO_DIGIT_WINDOW} years; write the year with four digits"
+            reasons.DATE_TWO_DIGIT_YEAR.format(column=column, value=value, years=TWO_DIGIT_WINDOW)
         )
     return fits[0]

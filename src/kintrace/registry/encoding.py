@@ -16,6 +16,7 @@ import re
 
 from charset_normalizer import from_bytes
 
+from kintrace.registry import reasons
 from kintrace.registry.errors import ImportRefused
 
 #: Approximate frequencies (per 1000 letters) of lower-case letters in Ukrainian and Russian
@@ -47,8 +48,7 @@ def detect_encoding(sample: bytes, *, file_label: str) -> str:
         if sample.startswith(bom):
             return name
     if b"\x00" in sample:
-        why = "it contains NUL bytes (UTF-16 without a BOM, or binary)"
-        raise _unknown(sample, file_label, why)
+        raise _unknown(sample, file_label, reasons.NUL_BYTES)
     if _is_utf8(sample):
         return "utf-8"
     best: tuple[float, str] | None = None
@@ -58,7 +58,7 @@ def detect_encoding(sample: bytes, *, file_label: str) -> str:
         if score is not None and (best is None or score > best[0]):
             best = (score, name)
     if best is None or best[0] < _MIN_LETTER_SCORE:
-        raise _unknown(sample, file_label, "its letters read as neither Ukrainian nor Russian")
+        raise _unknown(sample, file_label, reasons.NOT_CYRILLIC)
     return best[1]
 
 
@@ -89,9 +89,5 @@ def _cyrillic_score(text: str) -> float | None:
 
 def _unknown(sample: bytes, file_label: str, why: str) -> ImportRefused:
     guess = from_bytes(sample[:65536]).best()
-    hint = f" (it looks like {guess.encoding})" if guess is not None else ""
-    return ImportRefused(
-        f"{file_label}: cannot tell the text encoding{hint}: it is not UTF-8: {why}. "
-        "Kintrace reads UTF-8, UTF-16 with a BOM, Windows-1251 and KOI8-U. "
-        "Save the file as 'CSV UTF-8' and import it again."
-    )
+    looks = reasons.LOOKS_LIKE.format(what=guess.encoding) if guess is not None else ""
+    return ImportRefused(reasons.UNKNOWN_ENCODING.format(file=file_label, looks=looks, why=why))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kintrace.registry import reasons
 from kintrace.registry.columns import FIELDS, recognise
 from kintrace.registry.errors import ImportRefused
 
@@ -54,20 +55,19 @@ def choose_header(
     the header names fields the header alone does not (and the header has gaps to group them).
     """
     if header_rows not in (None, 1, 2):
-        raise ImportRefused(f"{label}: the header is one or two rows, not {header_rows}.")
+        raise ImportRefused(reasons.HEADER_ROWS.format(file=label, rows=header_rows))
     if header_row is not None:
         first = header_row - 1
         if first < 0:
-            raise ImportRefused(f"{label}: the header row is counted from 1; got {header_row}.")
+            raise ImportRefused(reasons.HEADER_ROW_FROM_ONE.format(file=label, row=header_row))
         if first >= len(rows) or not _filled(rows[first]):
             raise ImportRefused(
-                f"{label}: row {header_row} is empty or beyond the first {len(rows)} rows; give "
-                "the number of the row that names the columns, as the spreadsheet shows it."
+                reasons.HEADER_ROW_EMPTY.format(file=label, row=header_row, rows=len(rows))
             )
     else:
         found = _detect(rows)
         if found is None:
-            raise ImportRefused(f"{label}: the file has no header row (all of it is empty).")
+            raise ImportRefused(reasons.NO_HEADER.format(file=label))
         first = found
         above = rows[first - 1] if first > 0 else None
         if header_rows != 1 and above is not None and _second_row(list(above), rows[first]):
@@ -79,10 +79,7 @@ def choose_header(
     )
     if two:
         if below is None or not _filled(below):
-            raise ImportRefused(
-                f"{label}: a two-row header needs a second row under row {first + 1}; it is "
-                "empty or missing."
-            )
+            raise ImportRefused(reasons.SECOND_HEADER_ROW.format(file=label, row=first + 1))
         return HeaderChoice(first, 2, combine(single, list(below)), header_row is None)
     return HeaderChoice(first, 1, [c.strip() for c in single], header_row is None)
 

@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kintrace import audit, audit_checkpoint
+from kintrace.registry import reasons
 from kintrace.registry.bulk import BulkWriter
 from kintrace.registry.columns import ColumnMapping, map_columns
 from kintrace.registry.dates import DAY_FIRST, MONTH_FIRST
@@ -33,7 +34,6 @@ from kintrace.registry.readers import RowReader, open_reader
 from kintrace.registry.sources import SourceDetails, ensure_source
 from kintrace.registry.validation import (
     DERIVED_ID_PREFIX,
-    EMPTY_ID,
     FIELD_COLUMNS,
     SOURCE_NAME,
     ParsedRow,
@@ -138,8 +138,9 @@ def import_file(
     read = read or ReadOptions()
     if read.source is not None and source is not None and read.source != source:
         raise ImportRefused(
-            f"{path.name}: the column map is for the source '{read.source[:64]}', and the import "
-            f"names '{source[:64]}'. Use the map made for this source, or correct --source."
+            reasons.MAP_FOR_ANOTHER_SOURCE.format(
+                file=path.name, value=read.source[:64], option=source[:64]
+            )
         )
     source = source or read.source
     reader = open_reader(
@@ -291,9 +292,7 @@ class _ImportRun:
                 self._flush()
         self._flush()
         if self.summary.rows_read == 0:
-            raise ImportRefused(
-                f"{batch.file_name}: the file has a header but no rows. Nothing was imported."
-            )
+            raise ImportRefused(reasons.NO_ROWS.format(file=batch.file_name))
         if explicit_order is None:
             _refuse_month_first(batch.file_name, validator.order_evidence)
         self._undo_conflicts()
@@ -310,13 +309,13 @@ class _ImportRun:
         if not self._same_kind_of_ids(state, row):
             self.quarantine.reject(
                 number,
-                Rejection("record_id", EMPTY_ID, row.source, None, row.raw_json),
+                Rejection("record_id", reasons.EMPTY_ID, row.source, None, row.raw_json),
             )
             return
         key = row.record_id
         if key in state.conflicts:
             self.quarantine.reject(
-                number, _duplicate(row, "appears more than once", derived=self.derive_ids)
+                number, _duplicate(row, reasons.MORE_THAN_ONCE, derived=self.derive_ids)
             )
             return
         marker = (int(row.content_hash[:16], 16) >> 2) << 1 | _SEEN
@@ -334,7 +333,7 @@ class _ImportRun:
             else:
                 state.conflicts.add(key)
                 self.quarantine.reject(
-                    number, _duplicate(row, "appears earlier", derived=self.derive_ids)
+                    number, _duplicate(row, reasons.EARLIER, derived=self.derive_ids)
                 )
         elif known | _SEEN == marker:
             state.keys[key] = marker
@@ -356,18 +355,10 @@ class _ImportRun:
             return True
         label, name = self.reader.path.name, row.source
         if self.derive_ids:
-            raise ImportRefused(
-                f"{label}: this file has no id column, and the records of source '{name}' have "
-                "ids from one. Map the file's id column (--map, or the web mapping step), or "
-                "import the file as another source. Nothing was imported."
-            )
+            raise ImportRefused(reasons.IDS_FROM_A_COLUMN.format(file=label, name=name))
         if row.derived:
             return False
-        raise ImportRefused(
-            f"{label}: this file has an id column, and source '{name}' was imported without "
-            "one (its ids are derived from each row). Map the id column to 'ignore' to go on "
-            "that way, or import the file as another source. Nothing was imported."
-        )
+        raise ImportRefused(reasons.IDS_DERIVED.format(file=label, name=name))
 
     def _own_source(self, name: str) -> Source:
         """The source `name`, created for this import's agency if new; refused (the whole file)
@@ -498,7 +489,7 @@ class _ImportRun:
                         source=name,
                         record_id=record.record_id,
                         raw_json=version.raw,
-                        reason=DERIVED_DUPLICATE if self.derive_ids else None,
+                        reason=reasons.DERIVED_DUPLICATE if self.derive_ids else None,
                     )
                 self.summary.unchanged -= len(repeated)
                 self.session.execute(delete(RecordVersion).where(RecordVersion.id == version.id))
@@ -567,21 +558,8 @@ class _ImportRun:
         s.batch_id = batch.id
 
 
-DERIVED_DUPLICATE = (
-    "another row of this file has the same names, sex, birth date and birth place and other "
-    "details, and the file has no id column: nobody can tell the rows apart or which is right, "
-    "so every such row is held back. Add an id column, or keep one row, and import again"
-)
-
-
 def _duplicate(row: ParsedRow, where: str, *, derived: bool = False) -> Rejection:
-    if derived:
-        reason = DERIVED_DUPLICATE
-    else:
-        reason = (
-            f"record_id {where} in this file with different content; nobody can tell which row "
-            "is right, so every such row is held back: keep one and import again"
-        )
+    reason = reasons.DERIVED_DUPLICATE if derived else reasons.DUPLICATE_ID.format(where=where)
     return Rejection("record_id", reason, row.source, row.record_id, row.raw_json)
 
 
@@ -601,12 +579,7 @@ def _refuse_month_first(label: str, evidence: dict[str, int]) -> None:
     """A file whose slashed dates read month-first only, and never day-first only, is a US-order
     list: reading its other dates day-first would swap day and month, so it is refused whole."""
     if MONTH_FIRST in evidence and DAY_FIRST not in evidence:
-        raise ImportRefused(
-            f"{label}: dates such as the one in row {evidence[MONTH_FIRST]} read only as "
-            "month/day/year (US order), and no date in the file reads only day/month/year. "
-            "Nothing was imported: if the list writes the month first, import it with "
-            "--date-order month-first (on the web: date order); see docs/formats.md, 'Dates'."
-        )
+        raise ImportRefused(reasons.MONTH_FIRST_FILE.format(file=label, row=evidence[MONTH_FIRST]))
 
 
 def versions_digest(session: Session, batch_id: int) -> tuple[str, int]:

@@ -14,6 +14,7 @@ this module holds the checks and the refusal.
 from __future__ import annotations
 
 from kintrace.config import ENV_NAMES, ImportLimits, LimitsError, limits_from_env
+from kintrace.registry import reasons
 from kintrace.registry.errors import ImportRefused
 
 __all__ = ["ENV_NAMES", "ImportLimits", "LimitsError", "check_row", "limits_from_env", "refuse"]
@@ -24,9 +25,14 @@ def refuse(
 ) -> ImportRefused:
     """The refusal for a file over a limit: where, what was found, the limit and its setting."""
     return ImportRefused(
-        f"{label}: {where}{what}; the limit is {getattr(limits, limit):,} ({ENV_NAMES[limit]}). "
-        "Nothing of this file was imported. "
-        + (hint or "Correct the file, or raise the limit if the file is trusted.")
+        reasons.OVER_A_LIMIT.format(
+            file=label,
+            where=where,
+            what=what,
+            limit=f"{getattr(limits, limit):,}",
+            setting=ENV_NAMES[limit],
+            hint=hint or reasons.CORRECT_OR_RAISE,
+        )
     )
 
 
@@ -52,10 +58,10 @@ def check_row(
             raise refuse(
                 label,
                 limits,
-                where=f"row {number:,}: ",
-                what=f"the header names {width:,} columns"
-                if header
-                else f"the row has values in {width:,} columns",
+                where=reasons.AT_ROW.format(row=f"{number:,}"),
+                what=(reasons.HEADER_COLUMNS if header else reasons.ROW_COLUMNS).format(
+                    count=f"{width:,}"
+                ),
                 limit="max_columns",
             )
     total = sum(map(len, cells))
@@ -67,15 +73,15 @@ def check_row(
             raise refuse(
                 label,
                 limits,
-                where=f"row {number:,}, column '{name[:60]}': ",
-                what=f"the value has {len(value):,} characters",
+                where=reasons.AT_CELL.format(row=f"{number:,}", name=name[:60]),
+                what=reasons.VALUE_CHARACTERS.format(count=f"{len(value):,}"),
                 limit="max_field_chars",
             )
     if total > limits.max_row_chars:
         raise refuse(
             label,
             limits,
-            where=f"row {number:,}: ",
-            what=f"the row has {total:,} characters",
+            where=reasons.AT_ROW.format(row=f"{number:,}"),
+            what=reasons.ROW_CHARACTERS.format(count=f"{total:,}"),
             limit="max_row_chars",
         )

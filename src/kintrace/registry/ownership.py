@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from kintrace.registry import reasons
 from kintrace.registry.errors import ImportRefused
 from kintrace.registry.scope import agency_of_source
 from kintrace.store.web_tables import source_agencies
@@ -26,11 +27,7 @@ def refuse_foreign(
 ) -> None:
     """Refuse an import by `agency_id` that names source `source_id` of another agency."""
     if agency_of_source(session, source_id) != agency_id:
-        raise ForeignSource(
-            f"{label}: the source '{name[:64]}' belongs to another agency, so this file cannot "
-            "be imported into it. Give the list a source name of your own (the source column, "
-            "or --source / the source field) and import it again. Nothing was imported."
-        )
+        raise ForeignSource(reasons.FOREIGN_SOURCE.format(file=label, name=name[:64]))
 
 
 def give_new(session: Session, *, source_id: int, agency_id: int) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from kintrace.csv_export import csv_writer
+from kintrace.registry import reasons
 from kintrace.registry.validation import QUARANTINE_COLUMNS, Rejection, canonical_column
 from kintrace.store.registry_tables import QuarantinedRow
 
@@ -91,10 +92,7 @@ class QuarantineBook:
             number,
             Rejection(
                 "record_id",
-                reason
-                or "record_id appears again later in this file with different content; nobody "
-                "can tell which row is right, so every such row is held back: keep one and "
-                "import again",
+                reason or reasons.DUPLICATE_ID.format(where=reasons.AGAIN_LATER),
                 source,
                 record_id,
                 raw_json,

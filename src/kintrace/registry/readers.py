@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
+from kintrace.registry import reasons
 from kintrace.registry.encoding import detect_encoding
 from kintrace.registry.errors import ImportRefused
 from kintrace.registry.header import SCAN_ROWS, HeaderChoice, choose_header
@@ -35,9 +36,9 @@ CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 _MAGIC = (
-    (b"PK\x03\x04", "an Excel workbook or another ZIP file"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file"),
-    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", reasons.ZIP_FILE),
+    (b"\xd0\xcf\x11\xe0", reasons.OLD_OFFICE_FILE),
+    (b"%PDF", reasons.PDF_FILE),
 )
 
 
@@ -96,48 +97,38 @@ def open_reader(
     label = path.name
     limits = limits or ImportLimits()
     if not path.is_file():
-        raise ImportRefused(f"{label}: no such file. Check the path.")
+        raise ImportRefused(reasons.NO_SUCH_FILE.format(file=label))
     suffix = path.suffix.lower()
     try:
         with path.open("rb") as handle:
             head = handle.read(SAMPLE_BYTES)
     except OSError as exc:
-        raise ImportRefused(f"{label}: cannot be read ({exc.strerror}).") from None
+        raise ImportRefused(reasons.FILE_UNREADABLE.format(file=label, why=exc.strerror)) from None
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise ImportRefused(f"{label}: the file is empty. Nothing was imported.")
+        raise ImportRefused(reasons.FILE_EMPTY.format(file=label))
     if suffix == ".xls":
-        raise ImportRefused(
-            f"{label}: the old Excel format (.xls) is not read. Open it in Excel or LibreOffice "
-            "and save it as .xlsx or 'CSV UTF-8'."
-        )
+        raise ImportRefused(reasons.OLD_EXCEL.format(file=label))
     if suffix in XLSX_SUFFIXES:
         if not head.startswith(b"PK\x03\x04"):
-            raise ImportRefused(
-                f"{label}: the name says Excel workbook (.xlsx) but the content is not one"
-                f"{_looks_like(head)}. If it is a CSV file, rename it to .csv."
-            )
+            raise ImportRefused(reasons.NOT_A_WORKBOOK.format(file=label, looks=_looks_like(head)))
         return _open_xlsx(path, sheet, limits, **where)
     if suffix in CSV_SUFFIXES | JSONL_SUFFIXES:
         for magic, what in _MAGIC:
             if head.startswith(magic):
                 raise ImportRefused(
-                    f"{label}: the name says {suffix} text but the content is {what}. "
-                    "Give the file its real extension (.xlsx for a workbook) or export it as CSV."
+                    reasons.TEXT_IS_NOT_TEXT.format(file=label, suffix=suffix, what=what)
                 )
         if suffix in JSONL_SUFFIXES:
             return _open_jsonl(path, head, limits)
         return _open_csv(path, head, limits, **where)
-    raise ImportRefused(
-        f"{label}: unknown file type '{suffix or '(none)'}'. Kintrace imports .csv (also .tsv, "
-        ".txt), .xlsx and .jsonl (JSON Lines) files."
-    )
+    raise ImportRefused(reasons.UNKNOWN_FILE_TYPE.format(file=label, suffix=suffix or "(none)"))
 
 
 def _looks_like(head: bytes) -> str:
     for magic, what in _MAGIC:
         if head.startswith(magic):
-            return f" (it looks like {what})"
-    return " (it looks like text)" if b"\x00" not in head[:4096] else ""
+            return reasons.LOOKS_LIKE.format(what=what)
+    return reasons.LOOKS_LIKE_TEXT if b"\x00" not in head[:4096] else ""
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -198,9 +189,7 @@ def _open_csv(
         raise _record_too_long(path.name, limits, len(top) + 1) from None
     except (csv.Error, UnicodeDecodeError) as exc:
         text.close()
-        raise ImportRefused(
-            f"{path.name}: the first lines cannot be read as a header ({exc})."
-        ) from None
+        raise ImportRefused(reasons.HEADER_UNREADABLE.format(file=path.name, why=exc)) from None
     try:
         choice = _choose_header(top, path.name, limits, header_row, header_rows)
         columns = _header(choice.names, path.name)
@@ -280,15 +269,12 @@ def _header(cells: list[str], label: str) -> list[str]:
         key = name.lower()
         if key in seen:
             raise ImportRefused(
-                f"{label}: the column '{name}' appears twice in the header (columns {seen[key]} "
-                f"and {index}). Rename or remove one of them."
+                reasons.COLUMN_TWICE.format(file=label, name=name, first=seen[key], second=index)
             )
         seen[key] = index
         columns.append(name)
     if all(c.startswith("column_") for c in columns):
-        raise ImportRefused(
-            f"{label}: the header line is empty; the first line must name the columns."
-        )
+        raise ImportRefused(reasons.HEADER_LINE_EMPTY.format(file=label))
     return columns
 
 
@@ -296,9 +282,8 @@ def _record_too_long(label: str, limits: ImportLimits, number: int) -> ImportRef
     return refuse(
         label,
         limits,
-        where=f"row {number:,}: ",
-        what="the row is longer than the limit (or a quote is never closed, so the rest of the "
-        "file reads as one value)",
+        where=reasons.AT_ROW.format(row=f"{number:,}"),
+        what=reasons.RECORD_TOO_LONG,
         limit="max_row_chars",
     )
 
@@ -329,20 +314,18 @@ def _csv_rows(
                 yield RawRow(
                     number,
                     _non_empty(row),
-                    problem=f"the row has {len(cells)} cells but the header names {width} "
-                    "columns: a value probably holds an unquoted delimiter",
+                    problem=reasons.ROW_TOO_WIDE.format(cells=len(cells), width=width),
                 )
                 continue
             yield RawRow(number, {k: v for k, v in zip(columns, cells, strict=False) if v})
     except UnicodeDecodeError:
-        raise ImportRefused(
-            f"{label}: after row {number - 1} the text is no longer in the encoding the start of "
-            "the file uses. Save the whole file as 'CSV UTF-8' and import it again."
-        ) from None
+        raise ImportRefused(reasons.ENCODING_CHANGES.format(file=label, row=number - 1)) from None
     except _RecordTooLong:
         raise _record_too_long(label, limits, number + 1) from None
     except csv.Error as exc:
-        raise ImportRefused(f"{label}: row {number + 1} cannot be read ({exc}).") from None
+        raise ImportRefused(
+            reasons.ROW_UNREADABLE.format(file=label, row=number + 1, why=exc)
+        ) from None
 
 
 def _non_empty(row: dict[str, str]) -> dict[str, str]:
@@ -368,13 +351,12 @@ def _open_xlsx(
         workbook = open_workbook(path, limits=limits)
     except _BROKEN_XLSX as exc:
         raise ImportRefused(
-            f"{path.name}: cannot be opened as an Excel workbook ({type(exc).__name__}). "
-            "Open it in Excel or LibreOffice and save it again as .xlsx, or export it as CSV."
+            reasons.NOT_OPENED_AS_WORKBOOK.format(file=path.name, why=type(exc).__name__)
         ) from None
     if sheet is not None and sheet not in workbook.sheetnames:
         names = ", ".join(workbook.sheetnames)
         workbook.close()
-        raise ImportRefused(f"{path.name}: there is no sheet '{sheet}'. Its sheets are: {names}.")
+        raise ImportRefused(reasons.NO_SUCH_SHEET.format(file=path.name, sheet=sheet, names=names))
     worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
     values = _guarded(worksheet.iter_rows(values_only=True), workbook, label=path.name)
     counter = {"row": 0}
@@ -386,7 +368,7 @@ def _open_xlsx(
             break
     if not any(any(t.strip() for t in row) for row in top):
         workbook.close()
-        raise ImportRefused(f"{path.name}: the sheet '{worksheet.title}' is empty.")
+        raise ImportRefused(reasons.SHEET_EMPTY.format(file=path.name, sheet=worksheet.title))
     try:
         choice = _choose_header(top, path.name, limits, header_row, header_rows)
         columns = _header(choice.names, path.name)
@@ -422,9 +404,7 @@ def _guarded(values: Iterator[Any], workbook: Any, *, label: str) -> Iterator[An
     except _BROKEN_XLSX as exc:
         workbook.close()
         raise ImportRefused(
-            f"{label}: the sheet cannot be read after its row {count:,} ({type(exc).__name__}): "
-            "the workbook is damaged. Open it in Excel or LibreOffice and save it again as "
-            ".xlsx, or export it as CSV."
+            reasons.SHEET_DAMAGED.format(file=label, row=f"{count:,}", why=type(exc).__name__)
         ) from None
 
 
@@ -450,7 +430,7 @@ def _xlsx_rows(
             yield RawRow(
                 counter["row"],
                 _non_empty(row),
-                problem="the row has values in columns the header does not name",
+                problem=reasons.ROW_VALUES_OUTSIDE_HEADER,
             )
             continue
         yield RawRow(counter["row"], _non_empty(row))
@@ -480,21 +460,12 @@ def _open_jsonl(path: Path, head: bytes, limits: ImportLimits) -> RowReader:
         encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
         first = head.decode(encoding, errors="strict" if len(head) < SAMPLE_BYTES else "ignore")
     except UnicodeDecodeError:
-        raise ImportRefused(
-            f"{path.name}: JSON Lines files must be UTF-8, and this one is not. "
-            "Save it as UTF-8 and import it again."
-        ) from None
+        raise ImportRefused(reasons.JSONL_NOT_UTF8.format(file=path.name)) from None
     stripped = first.lstrip()
     if stripped.startswith("["):
-        raise ImportRefused(
-            f"{path.name}: this is a JSON array, not JSON Lines. Write one JSON object per line "
-            "(for example with `jq -c '.[]'`) and import that."
-        )
+        raise ImportRefused(reasons.JSON_ARRAY.format(file=path.name))
     if not stripped.startswith("{"):
-        raise ImportRefused(
-            f"{path.name}: the name says JSON Lines but the first line is not a JSON object. "
-            "If it is a CSV file, rename it to .csv."
-        )
+        raise ImportRefused(reasons.JSONL_NOT_AN_OBJECT.format(file=path.name))
     raw = path.open("rb")
     text = io.TextIOWrapper(raw, encoding=encoding, errors="strict")
     return RowReader(
@@ -514,9 +485,7 @@ def _jsonl_rows(text: IO[str], label: str, limits: ImportLimits) -> Iterator[Raw
         try:
             line = text.readline(limits.max_row_chars + 1)
         except UnicodeDecodeError:
-            raise ImportRefused(
-                f"{label}: line {number + 1} is not UTF-8. Save the file as UTF-8."
-            ) from None
+            raise ImportRefused(reasons.LINE_NOT_UTF8.format(file=label, line=number + 1)) from None
         if not line:
             return
         number += 1
@@ -524,8 +493,8 @@ def _jsonl_rows(text: IO[str], label: str, limits: ImportLimits) -> Iterator[Raw
             raise refuse(
                 label,
                 limits,
-                where=f"line {number:,}: ",
-                what="the line is longer than the limit",
+                where=reasons.AT_LINE.format(line=f"{number:,}"),
+                what=reasons.LINE_TOO_LONG,
                 limit="max_row_chars",
             )
         if not line.strip():
@@ -533,11 +502,11 @@ def _jsonl_rows(text: IO[str], label: str, limits: ImportLimits) -> Iterator[Raw
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            problem = f"not valid JSON ({exc.msg})"
+            problem = reasons.NOT_VALID_JSON.format(why=exc.msg)
             yield RawRow(number, {"line": line.rstrip("\r\n")}, problem=problem)
             continue
         if not isinstance(value, dict):
-            yield RawRow(number, {"line": line.rstrip("\r\n")}, problem="not a JSON object")
+            yield RawRow(number, {"line": line.rstrip("\r\n")}, problem=reasons.NOT_A_JSON_OBJECT)
             continue
         cells = {str(k): _json_text(v) for k, v in value.items()}
         names = list(cells)

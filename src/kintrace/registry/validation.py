@@ -18,6 +18,7 @@ from typing import Any
 
 from kintrace.audit import canonical_json
 from kintrace.csv_export import restore
+from kintrace.registry import reasons
 from kintrace.registry.columns import EXTRA, IGNORE, NAME_FIELDS, ColumnMapping
 from kintrace.registry.dates import (
     DATE_FORMATS,
@@ -73,7 +74,6 @@ SOURCE_NAME = re.compile(r"^[\w.-]{1,64}$")
 #: Record ids derived from a row's content when a file has no id column (decision 0003).
 DERIVED_ID = re.compile(r"^kt-[0-9a-f]{20}$")
 DERIVED_ID_PREFIX = "kt-"
-EMPTY_ID = "record_id is empty: a row needs an id unique in its source"
 
 
 def canonical_column(header: str) -> str:
@@ -108,8 +108,7 @@ def check_columns(
     """
     if source_option is not None and not SOURCE_NAME.match(source_option):
         raise ImportRefused(
-            f"{label}: --source '{source_option[:80]}' is not a short id: use letters, digits, "
-            "'_', '-' or '.', at most 64 characters (e.g. camp-list-7)."
+            reasons.SOURCE_OPTION_NOT_AN_ID.format(file=label, value=source_option[:80])
         )
     names = set(mapping.fields) if mapping else {canonical_column(c) for c in columns}
     found = ", ".join(columns[:12]) + (" ..." if len(columns) > 12 else "")
@@ -117,27 +116,14 @@ def check_columns(
         for header, target in mapping.unmatched:
             if target == "record_id":  # ids derived instead would duplicate every record
                 raise ImportRefused(
-                    f"{label}: the column map names '{header[:60]}' as the id column, and this "
-                    f"file has no such column (found: {found}). Correct the map, or the "
-                    "file's header."
+                    reasons.MAPPED_ID_MISSING.format(file=label, name=header[:60], found=found)
                 )
     if "record_id" not in names and mapping is None:
-        raise ImportRefused(
-            f"{label}: there is no record_id column (found: {found}). Every row needs an id "
-            "unique within its source: add or rename the column."
-        )
+        raise ImportRefused(reasons.NO_ID_COLUMN.format(file=label, found=found))
     if "source" not in names and not source_option:
-        raise ImportRefused(
-            f"{label}: there is no source column and the import names no source. "
-            "Add --source NAME, or a source column."
-        )
+        raise ImportRefused(reasons.NO_SOURCE_COLUMN.format(file=label))
     if not names & NAME_FIELDS:
-        raise ImportRefused(
-            f"{label}: there is no name column (found: {found}). Kintrace recognises surname, "
-            "given name and full name columns in Ukrainian, Russian and English (Прізвище, "
-            "Ім'я, ПІБ, Фамилия, Имя, ФИО, Surname, First name, Full name ...); map the name "
-            "columns with --map (or the web mapping step), see docs/formats.md."
-        )
+        raise ImportRefused(reasons.NO_NAME_COLUMN.format(file=label, found=found))
 
 
 #: Parsed columns of record_versions, in the order of `ParsedRow.values`.
@@ -287,33 +273,26 @@ class RowValidator:
         if self.source_option and get("source") and row["source"] != self.source_option:
             return reject(
                 "source",
-                f"source '{row['source']}' differs from the import's --source "
-                f"'{self.source_option}'; import this row without --source, or correct it",
+                reasons.SOURCE_DIFFERS.format(value=row["source"], option=self.source_option),
             )
         if not source:
-            return reject("source", "no source: the row has none and the import names none")
+            return reject("source", reasons.NO_SOURCE)
         if source not in self._good_sources:
             if not SOURCE_NAME.match(source):
-                return reject(
-                    "source",
-                    f"source '{source[:80]}' is not a short id (letters, digits, '_', '-', '.'; "
-                    "at most 64)",
-                )
+                return reject("source", reasons.SOURCE_NOT_AN_ID.format(value=source[:80]))
             self._good_sources.add(source)
         # A row of a quarantine export without an id came from a list without one: its id is
         # derived as then (the importer checks that its source's ids are derived).
         derive = self.derive_ids or quarantine_id is not None
         if not record_id and not derive:
-            return reject("record_id", EMPTY_ID)
+            return reject("record_id", reasons.EMPTY_ID)
         if record_id and len(record_id) > MAX_KEY_LENGTH:
-            return reject("record_id", f"record_id is longer than {MAX_KEY_LENGTH} characters")
+            return reject("record_id", reasons.ID_TOO_LONG.format(limit=MAX_KEY_LENGTH))
         given, family, patronymic, full = (
             get("given_name"), get("family_name"), get("patronymic"), get("full_name")
         )  # fmt: skip
         if not (given or family or full):
-            return reject(
-                "given_name", "no name: given_name, family_name and full_name are all empty"
-            )
+            return reject("given_name", reasons.NO_NAME)
         try:
             facts = self._facts(row)
         except FieldProblem as exc:
@@ -350,21 +329,17 @@ class RowValidator:
             if mapped is None and sex in ("M", "F"):
                 mapped = sex
             if mapped is None:
-                raise FieldProblem(
-                    "sex", f"sex '{sex[:20]}' is not one of M, F (also m/f, male/female, ч/ж, м/ж)"
-                )
+                raise FieldProblem("sex", reasons.SEX_UNKNOWN.format(value=sex[:20]))
             sex = mapped
         birth = self._date(row, "birth_date")
         observed = self._date(row, "observed_on")
         age = self._age(row) if "age" in row else None
         if birth is not None and observed is not None:
             if observed[5] < birth[5]:
-                raise FieldProblem("observed_on", "observed_on is before birth_date")
+                raise FieldProblem("observed_on", reasons.OBSERVED_BEFORE_BIRTH)
             if observed[2] - birth[2] - 1 > MAX_AGE:
                 raise FieldProblem(
-                    "birth_date",
-                    f"birth_date makes the person over {MAX_AGE} at observed_on; Kintrace "
-                    "registers children: check the dates",
+                    "birth_date", reasons.OVER_AGE_AT_OBSERVATION.format(limit=MAX_AGE)
                 )
         observed_iso = observed[0] if observed is not None else None
         if birth is None:
@@ -386,7 +361,7 @@ class RowValidator:
                     self._evidence(reading.only)
                 earliest = parsed.earliest()
                 if earliest > self.today:
-                    cached = f"{column} '{text}' is in the future"
+                    cached = reasons.DATE_IN_FUTURE.format(column=column, value=text)
                 else:
                     cached = (
                         parsed.iso(), parsed.precision, parsed.year, parsed.month, parsed.day,
@@ -410,14 +385,10 @@ class RowValidator:
     def _age(self, row: dict[str, str]) -> int | None:
         text = row["age"]
         if not re.fullmatch(r"\d{1,3}", text):
-            raise FieldProblem("age", f"age '{text[:20]}' is not a whole number of years")
+            raise FieldProblem("age", reasons.AGE_NOT_A_NUMBER.format(value=text[:20]))
         age = int(text)
         if age > MAX_AGE:
-            raise FieldProblem(
-                "age",
-                f"age {age} is over {MAX_AGE}: Kintrace registers children; check the column "
-                "(is it a year or a month?) and correct the row",
-            )
+            raise FieldProblem("age", reasons.AGE_OVER_LIMIT.format(value=age, limit=MAX_AGE))
         return age
 
 

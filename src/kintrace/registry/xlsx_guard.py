@@ -28,6 +28,7 @@ import zipfile
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from kintrace.registry import reasons
 from kintrace.registry.errors import ImportRefused
 from kintrace.registry.limits import ImportLimits, refuse
 
@@ -83,9 +84,9 @@ def check_archive(path: Path, *, limits: ImportLimits) -> None:
     entries = _declared_entries(path)
     if entries > MAX_PARTS:
         raise ImportRefused(
-            f"{path.name}: the archive holds {entries:,} entries; an Excel workbook has a few "
-            f"dozen (at most {MAX_PARTS:,} are read). It is not a workbook Kintrace can import: "
-            "save the sheet as 'CSV UTF-8' and import that."
+            reasons.TOO_MANY_ENTRIES.format(
+                file=path.name, entries=f"{entries:,}", most=f"{MAX_PARTS:,}"
+            )
         )
     with zipfile.ZipFile(path) as archive:
         declared = sum(info.file_size for info in archive.infolist())
@@ -94,10 +95,9 @@ def check_archive(path: Path, *, limits: ImportLimits) -> None:
             path.name,
             limits,
             where="",
-            what=f"the workbook's parts declare {declared:,} bytes unpacked",
+            what=reasons.PARTS_DECLARE.format(count=f"{declared:,}"),
             limit="xlsx_max_unpacked_bytes",
-            hint="Save the sheet as 'CSV UTF-8' and import that, or raise the limit if the file "
-            "is trusted.",
+            hint=reasons.SAVE_AS_CSV_OR_RAISE,
         )
 
 
@@ -212,10 +212,9 @@ class PartScanner:
         if self.total > getattr(self.limits, limit):
             raise self._refused(
                 where="",
-                what=f"its part {self.part[:80]} unpacks to more than the limit allows",
+                what=reasons.PART_UNPACKS.format(part=self.part[:80]),
                 limit=limit,
-                hint="Save the sheet as 'CSV UTF-8' and import that, or raise the limit if the "
-                "file is trusted.",
+                hint=reasons.SAVE_AS_CSV_OR_RAISE,
             )
         self._scan_gaps(data)
         buffer = self._carry + data
@@ -240,13 +239,13 @@ class PartScanner:
             self.gap = len(data) - last - 1
         if longest > self.max_gap:
             place = (
-                f"in shared string no. {self.strings:,}, "
+                reasons.IN_SHARED_STRING.format(number=f"{self.strings:,}")
                 if self.shared_strings
-                else f"in row {self.rows:,} of the sheet ({self.part[:80]}), "
+                else reasons.IN_SHEET_ROW.format(row=f"{self.rows:,}", part=self.part[:80])
             )
             raise self._refused(
                 where=place,
-                what="a cell holds more characters than the limit allows",
+                what=reasons.CELL_TOO_LONG,
                 limit="max_field_chars",
             )
 
@@ -260,10 +259,9 @@ class PartScanner:
     def _too_many_strings(self) -> XlsxLimitExceeded:
         return self._refused(
             where="",
-            what="its shared-string table holds more distinct texts than the limit allows",
+            what=reasons.TOO_MANY_SHARED_STRINGS,
             limit="xlsx_max_shared_strings",
-            hint="Save the sheet as 'CSV UTF-8' and import that, or raise the limit if the "
-            "file is trusted.",
+            hint=reasons.SAVE_AS_CSV_OR_RAISE,
         )
 
     def _scan_rows(self, buffer: bytes) -> None:
@@ -283,8 +281,8 @@ class PartScanner:
     def _check_row(self) -> None:
         if self.row_bytes > self.max_row:
             raise self._refused(
-                where=f"row {self.rows:,} of the sheet ({self.part[:80]}): ",
-                what="the row holds more characters than the limit allows",
+                where=reasons.AT_SHEET_ROW.format(row=f"{self.rows:,}", part=self.part[:80]),
+                what=reasons.SHEET_ROW_TOO_LONG,
                 limit="max_row_chars",
             )
 

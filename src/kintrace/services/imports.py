@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kintrace.accounts.actors import Actor
+from kintrace.messages import N_
 from kintrace.registry import name_index, scope
 from kintrace.registry.columns import EXTRA, FIELDS, IGNORE, SYNONYMS, MappingError, map_columns
 from kintrace.registry.dates import DATE_ORDERS
@@ -35,6 +36,16 @@ from kintrace.store.engine import Store, StoreBusy
 from kintrace.store.registry_tables import QuarantinedRow, Source
 
 _log = logging.getLogger(__name__)
+
+
+#: An upload's own refusals (the registry's are in kintrace.registry.reasons); the web translates
+#: them by template (kintrace.web.problems, through kintrace.services.reasons).
+TOO_LARGE = N_("The file is larger than {size} MiB; split it into smaller files.")
+NOT_YOUR_SOURCE = N_(
+    "The file names a source that is not your agency's. Rename the source in the file (or with "
+    "the source field) and upload it again."
+)
+REFUSALS = (TOO_LARGE, NOT_YOUR_SOURCE)
 
 
 class UploadRefused(ValueError):
@@ -88,9 +99,7 @@ def stage_limited(
     larger than `max_bytes` is refused (UploadRefused) and not kept."""
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise UploadRefused(
-            f"The file is larger than {max_bytes // (1 << 20)} MiB; split it into smaller files."
-        )
+        raise UploadRefused(TOO_LARGE.format(size=max_bytes // (1 << 20)))
     return stage_upload(home, data=data, name=name, user_id=user_id, source=source)
 
 
@@ -274,7 +283,4 @@ def _refuse_foreign_sources(db: Session, *, names: set[str], agency_id: int) -> 
         .first()
     )
     if foreign is not None:
-        raise UploadRefused(
-            "The file names a source that is not your agency's. Rename the source in the file "
-            "(or with the source field) and upload it again."
-        )
+        raise UploadRefused(NOT_YOUR_SOURCE)

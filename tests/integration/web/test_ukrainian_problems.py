@@ -63,6 +63,25 @@ def test_every_template_has_a_ukrainian_translation_with_the_same_values() -> No
         assert set(placeholder.findall(translated)) == set(placeholder.findall(template)), template
 
 
+def test_every_reason_the_registry_writes_is_one_the_web_translates() -> None:
+    """The registry's templates (kintrace.registry.reasons, issue 17) are the ones the web reads:
+    each, filled in, is matched by its own template and shown in Ukrainian."""
+    from kintrace.registry import reasons
+
+    uk = i18n.load_translations()["uk"].gettext
+    written = {v for k, v in vars(reasons).items() if k.isupper() and isinstance(v, str)}
+    assert {*reasons.ROW_REASONS, *reasons.FILE_REFUSALS} <= set(problems.TEMPLATES)
+    assert problems.FRAGMENTS == reasons.FRAGMENTS
+    whole = written - set(reasons.FRAGMENTS) - set(reasons.DUPLICATE_WHERE)
+    assert whole == {*reasons.ROW_REASONS, *reasons.FILE_REFUSALS}
+    placeholder = re.compile(r"\{(\w+)\}")
+    for template in sorted(whole):
+        filled = template.format(**{k: "7" for k in placeholder.findall(template)})
+        assert problems.matches(filled), template
+        translated = problems.translate(filled, uk)
+        assert translated != filled and re.search("[а-яіїєґ]", translated), template
+
+
 def test_column_names_in_reasons_are_translated() -> None:
     uk = i18n.load_translations()["uk"].gettext
     text = problems.translate("birth_date '2999-01-01' is in the future", uk)
