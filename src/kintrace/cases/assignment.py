@@ -7,6 +7,7 @@ or an admin can hold a case.
 
 from __future__ import annotations
 
+from kintrace.cases import refusals
 from kintrace.cases.errors import AssignmentRefused
 from kintrace.cases.roles import CASE_ROLES, Role
 
@@ -16,24 +17,14 @@ def check_assignment(
 ) -> None:
     """Raise AssignmentRefused unless `actor` may give the case held by `current` to `assignee`."""
     if assignee_role is None:
-        raise AssignmentRefused(
-            f"Refused assignment: there is no user '{assignee}'; "
-            "give the user name of an existing caseworker."
-        )
+        raise AssignmentRefused(refusals.NO_SUCH_USER.format(name=assignee))
     if assignee_role not in CASE_ROLES:
         raise AssignmentRefused(
-            f"Refused assignment: the user '{assignee}' has the role '{assignee_role.value}'; "
-            "a case can be assigned only to a caseworker or an admin."
+            refusals.NOT_A_CASE_ROLE.format(name=assignee, role=assignee_role.value)
         )
     if actor_role is Role.ADMIN:
         return
     if actor_role is not Role.CASEWORKER:
-        raise AssignmentRefused(
-            f"Refused assignment: the role '{actor_role.value}' may not assign cases; "
-            "roles that may: admin, caseworker."
-        )
+        raise AssignmentRefused(refusals.ROLE_MAY_NOT_ASSIGN.format(role=actor_role.value))
     if current is not None and current != actor:
-        raise AssignmentRefused(
-            "Refused assignment: the case is assigned to another caseworker; "
-            "only they or an admin may hand it over."
-        )
+        raise AssignmentRefused(refusals.ASSIGNED_TO_ANOTHER)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from kintrace.cases import refusals
 from kintrace.cases.errors import TransitionRefused
 from kintrace.cases.facets import (
     FACET_STATES,
@@ -39,10 +40,10 @@ class Precondition:
 
 
 IDENTITY_VERIFIED = Precondition(
-    lambda s: s.identity is Identity.VERIFIED, "the child's identity must be verified first"
+    lambda s: s.identity is Identity.VERIFIED, refusals.IDENTITY_NOT_VERIFIED
 )
 WHEREABOUTS_KNOWN = Precondition(
-    lambda s: s.whereabouts is Whereabouts.KNOWN, "the child's whereabouts must be known first"
+    lambda s: s.whereabouts is Whereabouts.KNOWN, refusals.WHEREABOUTS_NOT_KNOWN
 )
 
 
@@ -91,13 +92,6 @@ RULES: tuple[Rule, ...] = (
 
 _BY_KEY: dict[tuple[Facet, str, str], Rule] = {(r.facet, r.source, r.target): r for r in RULES}
 
-_NEED_WORDS = {
-    "note": "a note saying why (--note)",
-    "place": "the place (--place)",
-    "on": "the date the child was known to be there (--on YYYY-MM-DD)",
-    "reason": "the reason for closing (--reason)",
-}
-
 
 def rules_from(facet: Facet, source: str) -> list[Rule]:
     return [r for r in RULES if r.facet is facet and r.source == source]
@@ -125,38 +119,32 @@ def check(state: CaseState, change: Change, *, role: Role, today: date) -> Rule:
     """The rule that allows `change` by `role` from `state`, or TransitionRefused saying why not."""
     facet = change.facet
     source = state.state_of(facet)
-    what = f"{facet.value} '{source}' -> '{change.to}'"
+    what = {"facet": facet.value, "source": source, "to": change.to}
     if change.to not in FACET_STATES[facet]:
         raise TransitionRefused(
-            f"Refused {what}: '{change.to}' is not a {facet.value} state; "
-            f"expected one of: {', '.join(FACET_STATES[facet])}."
+            refusals.move(refusals.NOT_A_STATE, **what, expected=", ".join(FACET_STATES[facet]))
         )
     rule = _BY_KEY.get((facet, source, change.to))
     if rule is None:
         targets = [r.target for r in rules_from(facet, source)]
         allowed = ", ".join(targets) if targets else "nothing (it is final)"
-        raise TransitionRefused(
-            f"Refused {what}: not an allowed transition. "
-            f"From '{source}' the {facet.value} may move to: {allowed}."
-        )
+        raise TransitionRefused(refusals.move(refusals.NOT_ALLOWED, **what, allowed=allowed))
     if role not in rule.roles:
         raise TransitionRefused(
-            f"Refused {what}: the role '{role.value}' may not make this transition; "
-            f"roles that may: {_roles_text(rule.roles)}."
+            refusals.move(
+                refusals.ROLE_MAY_NOT_MOVE, **what, role=role.value, roles=_roles_text(rule.roles)
+            )
         )
     if not _not_closed_for(state, rule):
-        raise TransitionRefused(
-            f"Refused {what}: the case is closed; an admin must reopen it first "
-            "(return 'closed' -> 'not_started')."
-        )
+        raise TransitionRefused(refusals.move(refusals.CASE_CLOSED, **what))
     unmet = [p.explanation for p in rule.requires if not p.holds(state)]
     if unmet:
-        raise TransitionRefused(f"Refused {what}: {'; '.join(unmet)}.")
+        raise TransitionRefused(refusals.move(refusals.UNMET, **what, unmet="; ".join(unmet)))
     _check_needs(rule, change, what=what, today=today)
     return rule
 
 
-def _check_needs(rule: Rule, change: Change, *, what: str, today: date) -> None:
+def _check_needs(rule: Rule, change: Change, *, what: dict[str, str], today: date) -> None:
     given = {
         "note": bool(change.note.strip())
         or (rule.target == Identity.VERIFIED and change.decision_id is not None),
@@ -164,14 +152,13 @@ def _check_needs(rule: Rule, change: Change, *, what: str, today: date) -> None:
         "on": change.on is not None,
         "reason": bool((change.reason or "").strip()),
     }
-    missing = [_NEED_WORDS[n] for n in sorted(rule.needs) if not given[n]]
+    missing = [refusals.NEEDS[n] for n in sorted(rule.needs) if not given[n]]
     if missing:
-        raise TransitionRefused(f"Refused {what}: it needs {', and '.join(missing)}.")
-    if change.on is not None and change.on > today:
         raise TransitionRefused(
-            f"Refused {what}: the date given is in the future; "
-            "give the date the child was known to be there."
+            refusals.move(refusals.NEEDS_MORE, **what, needs=", and ".join(missing))
         )
+    if change.on is not None and change.on > today:
+        raise TransitionRefused(refusals.move(refusals.DATE_IN_FUTURE, **what))
 
 
 def apply(state: CaseState, change: Change, *, role: Role, today: date) -> CaseState:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
+from kintrace.cases import refusals
 from kintrace.cases.errors import DecisionRefused
 
 
@@ -130,9 +131,9 @@ def check_reason(
         and not note.strip()
     ):
         raise DecisionRefused(
-            f"Refused 'different': the model scored this pair {probability:.3f}, at or above the "
-            f"auto-link threshold {policy.auto_link_threshold:.3f}; say why they are different "
-            "children in a note (--note)."
+            refusals.DIFFERENT_NEEDS_A_NOTE.format(
+                probability=f"{probability:.3f}", threshold=f"{policy.auto_link_threshold:.3f}"
+            )
         )
 
 
@@ -158,10 +159,7 @@ def apply_verdict(
             return PairState(PairStatus.CONFIRMED)
         if state.status is PairStatus.AWAITING_SECOND:
             if state.first_reviewer == reviewer:
-                raise DecisionRefused(
-                    "Refused 'same': you gave the first confirmation of this pair; the two-person "
-                    "rule needs a second, different reviewer to confirm it."
-                )
+                raise DecisionRefused(refusals.SAME_TWICE)
             return PairState(PairStatus.CONFIRMED, state.first_reviewer)
         return PairState(PairStatus.AWAITING_SECOND, reviewer)
     if verdict is Verdict.DIFFERENT:

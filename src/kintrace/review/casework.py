@@ -34,6 +34,7 @@ from kintrace.cases import (
     apply,
     check_assignment,
 )
+from kintrace.review import refusals
 from kintrace.review.actors import Actor, role_of
 from kintrace.review.queue import reprioritise
 from kintrace.review.records import require_records
@@ -164,10 +165,7 @@ def open_case(
 ) -> CaseView:
     """Open a case that follows `subject` (usually a family's report of a missing child)."""
     if actor.role not in CASE_ROLES:
-        raise WorkflowRefused(
-            f"Refused: the role '{actor.role.value}' may not open cases; roles that may: "
-            "admin, caseworker."
-        )
+        raise WorkflowRefused(refusals.ROLE_MAY_NOT_OPEN.format(role=actor.role.value))
     require_records(session, [subject])
     if agency_id is None:
         agency_id = agency_of_record(session, subject)
@@ -179,10 +177,7 @@ def open_case(
         )
     ).scalar_one_or_none()
     if existing is not None:
-        raise WorkflowRefused(
-            f"Refused: case {existing} already follows {subject}; see `kintrace cases show "
-            f"{existing}`."
-        )
+        raise WorkflowRefused(refusals.ALREADY_FOLLOWED.format(case=existing, record=subject))
     state = CaseState()
     case_id = int(
         session.execute(
@@ -266,20 +261,12 @@ def _check_basis(session: Session, case: CaseView, decision_id: int) -> None:
         select(review_decisions.c.id).where(review_decisions.c.undoes_id == decision_id)
     )
     if row is None or row.verdict != Verdict.SAME.value:
-        raise TransitionRefused(
-            f"Refused: decision {decision_id} is not a 'same child' verdict; give the id of a "
-            "confirmed decision (`kintrace review decisions`)."
-        )
+        raise TransitionRefused(refusals.NOT_A_SAME_VERDICT.format(decision=decision_id))
     if undone is not None or row.pair_status != PairStatus.CONFIRMED.value:
-        raise TransitionRefused(
-            f"Refused: decision {decision_id} does not stand as a confirmed link (it was undone, "
-            "or it still waits for a second reviewer)."
-        )
+        raise TransitionRefused(refusals.NOT_A_CONFIRMED_LINK.format(decision=decision_id))
     ends = {RecordKey(row.source_l, row.record_id_l), RecordKey(row.source_r, row.record_id_r)}
     if not ends & set(confirmed_component(session, case.subject)):
-        raise TransitionRefused(
-            f"Refused: decision {decision_id} is about records that are not part of case {case.id}."
-        )
+        raise TransitionRefused(refusals.NOT_IN_THE_CASE.format(decision=decision_id, case=case.id))
 
 
 def set_facet(
@@ -529,6 +516,4 @@ def parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise WorkflowRefused(
-            "Expected a date as YYYY-MM-DD (for example 2026-10-01); the date given is not one."
-        ) from None
+        raise WorkflowRefused(refusals.NOT_A_DATE) from None

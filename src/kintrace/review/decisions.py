@@ -32,6 +32,7 @@ from kintrace.cases import (
     ordered_pair,
     replay,
 )
+from kintrace.review import refusals
 from kintrace.review.actors import Actor
 from kintrace.review.queue import ITEMS, QueueItem, find_item, model_score
 from kintrace.review.records import require_records
@@ -89,16 +90,17 @@ def _check_claim(item: QueueItem, *, actor: Actor, token: int | None, now: datet
     if token is not None:
         if item.lease_owner != actor.name or item.token != token:
             raise DecisionRefused(
-                f"Refused: your claim on {item.left} / {item.right} is no longer valid (token "
-                f"{token}, current {item.token}): the lease ran out and the pair went back to the "
-                "queue. Take the next pair with `kintrace review next`."
+                refusals.CLAIM_LAPSED.format(
+                    left=item.left, right=item.right, token=token, current=item.token
+                )
             )
         return
     if lease_live and item.lease_owner not in (None, actor.name):
         assert item.lease_expires_at is not None
         raise DecisionRefused(
-            f"Refused: another reviewer holds {item.left} / {item.right} until "
-            f"{item.lease_expires_at:%Y-%m-%d %H:%M} UTC; take another pair or wait."
+            refusals.HELD_BY_ANOTHER.format(
+                left=item.left, right=item.right, until=f"{item.lease_expires_at:%Y-%m-%d %H:%M}"
+            )
         )
 
 
@@ -146,18 +148,16 @@ def decide(
     """
     if actor.role not in DECIDING_ROLES:
         raise DecisionRefused(
-            f"Refused: the role '{actor.role.value}' may not decide pairs; roles that may: "
-            f"{', '.join(sorted(r.value for r in DECIDING_ROLES))}."
+            refusals.ROLE_MAY_NOT_DECIDE.format(
+                role=actor.role.value, roles=", ".join(sorted(r.value for r in DECIDING_ROLES))
+            )
         )
     left, right = ordered_pair(left, right)
     kinds = require_records(session, [left, right])
     item = find_item(session, left, right, lock=True) or _create_item(session, left, right, now)
     _check_claim(item, actor=actor, token=token, now=now)
     if item.status not in QUEUED and not note.strip():
-        raise DecisionRefused(
-            f"Refused: this pair is already {item.status.value}; changing a settled decision "
-            "needs a note saying why (--note), or undo it with `kintrace review undo`."
-        )
+        raise DecisionRefused(refusals.ALREADY_SETTLED.format(status=item.status.value))
     check_reason(verdict, probability=item.probability, note=note, policy=policy)
     two_people = policy.needs_two_people(kinds[left], kinds[right])
     before = PairState(item.status, item.first_reviewer)

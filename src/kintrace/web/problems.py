@@ -1,12 +1,15 @@
-"""Import refusals and quarantine reasons in the reader's language.
+"""Import refusals, quarantine reasons and refused moves in the reader's language.
 
 The registry writes its reasons in English, with the values that explain them (a column, the cell
-as written, a row number), and keeps a quarantined row's reason as text. Each kind of reason has a
-template here, written exactly as the registry writes it, with `{placeholders}` for the values;
-a reason is matched against the templates, the template translated (the Ukrainian catalogue has
-them all) and the values put back. A column name among the values is translated too. A reason no
-template matches is shown as written (`tests/integration/web/test_ukrainian_problems.py` makes
-every reason a bureau's list can produce match one).
+as written, a row number), and keeps a quarantined row's reason as text; the case rules and the
+review services write their refusals the same way. Each kind is a template written once where it
+is written (`kintrace.registry.reasons` and `kintrace.review.refusals`, read here through
+`kintrace.services.reasons`; `kintrace.cases.refusals`), with `{placeholders}` for the values
+(decisions 0908, 0909). Here a reason is matched against the templates, the template translated
+(the Ukrainian catalogue has them all) and the values put back; a column name, a state or a role
+among the values is translated too. A reason no template matches is shown as written
+(`tests/integration/web/test_ukrainian_problems.py` fills in every template and matches it).
+The link run's stages are still listed here: they are written in `kintrace.linkage`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from functools import lru_cache
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from kintrace.cases import refusals as case_refusals
 from kintrace.services import reasons
 from kintrace.web.i18n import N_
 
@@ -27,15 +31,8 @@ _FIELD_VALUES = frozenset({"column", "facet", "from", "to", "role", "status"})
 _LIST_VALUES = frozenset({"expected", "allowed", "roles", "needs", "unmet"})
 _LIST_SEPARATOR = re.compile(r"(, and |; |, )")
 
-#: Phrases a case refusal puts together (kintrace.cases.transitions).
-PHRASES = (
-    N_("a note saying why (--note)"),
-    N_("the place (--place)"),
-    N_("the date the child was known to be there (--on YYYY-MM-DD)"),
-    N_("the reason for closing (--reason)"),
-    N_("the child's identity must be verified first"),
-    N_("the child's whereabouts must be known first"),
-)
+#: Phrases a case refusal puts together (kintrace.cases.refusals).
+PHRASES = case_refusals.PHRASES
 
 TEMPLATES = (
     *reasons.IMPORT_REASONS,
@@ -72,79 +69,8 @@ TEMPLATES = (
         "`kintrace link`, or import again."
     ),
     # refused case moves, assignments and verdicts (kintrace.cases, kintrace.review)
-    N_(
-        "Refused {facet} '{from}' -> '{to}': '{to}' is not a {facet} state; expected one of: "
-        "{expected}."
-    ),
-    N_(
-        "Refused {facet} '{from}' -> '{to}': not an allowed transition. From '{from}' the "
-        "{facet} may move to: {allowed}."
-    ),
-    N_(
-        "Refused {facet} '{from}' -> '{to}': the role '{role}' may not make this transition; "
-        "roles that may: {roles}."
-    ),
-    N_(
-        "Refused {facet} '{from}' -> '{to}': the case is closed; an admin must reopen it first "
-        "(return 'closed' -> 'not_started')."
-    ),
-    N_("Refused {facet} '{from}' -> '{to}': it needs {needs}."),
-    N_(
-        "Refused {facet} '{from}' -> '{to}': the date given is in the future; give the date the "
-        "child was known to be there."
-    ),
-    N_("Refused {facet} '{from}' -> '{to}': {unmet}."),
-    N_(
-        "Refused assignment: there is no user '{name}'; give the user name of an existing "
-        "caseworker."
-    ),
-    N_(
-        "Refused assignment: the user '{name}' has the role '{role}'; a case can be assigned "
-        "only to a caseworker or an admin."
-    ),
-    N_(
-        "Refused assignment: the role '{role}' may not assign cases; roles that may: admin, "
-        "caseworker."
-    ),
-    N_(
-        "Refused assignment: the case is assigned to another caseworker; only they or an admin "
-        "may hand it over."
-    ),
-    N_(
-        "Refused 'different': the model scored this pair {probability}, at or above the "
-        "auto-link threshold {threshold}; say why they are different children in a note "
-        "(--note)."
-    ),
-    N_(
-        "Refused 'same': you gave the first confirmation of this pair; the two-person rule needs "
-        "a second, different reviewer to confirm it."
-    ),
-    N_(
-        "Refused: your claim on {left} / {right} is no longer valid (token {token}, current "
-        "{current}): the lease ran out and the pair went back to the queue. Take the next pair "
-        "with `kintrace review next`."
-    ),
-    N_(
-        "Refused: another reviewer holds {left} / {right} until {until} UTC; take another pair "
-        "or wait."
-    ),
-    N_("Refused: the role '{role}' may not decide pairs; roles that may: {roles}."),
-    N_(
-        "Refused: this pair is already {status}; changing a settled decision needs a note "
-        "saying why (--note), or undo it with `kintrace review undo`."
-    ),
-    N_(
-        "Refused: decision {decision} is not a 'same child' verdict; give the id of a confirmed "
-        "decision (`kintrace review decisions`)."
-    ),
-    N_(
-        "Refused: decision {decision} does not stand as a confirmed link (it was undone, or it "
-        "still waits for a second reviewer)."
-    ),
-    N_("Refused: decision {decision} is about records that are not part of case {case}."),
-    N_("Refused: case {case} already follows {record}; see `kintrace cases show {case}`."),
-    N_("Refused: the role '{role}' may not open cases; roles that may: admin, caseworker."),
-    N_("Expected a date as YYYY-MM-DD (for example 2026-10-01); the date given is not one."),
+    *case_refusals.REFUSALS,
+    *reasons.REVIEW_REFUSALS,
 )
 
 #: Values that are themselves put together from parts (a file over a limit: where in the file,

@@ -82,6 +82,23 @@ def test_every_reason_the_registry_writes_is_one_the_web_translates() -> None:
         assert translated != filled and re.search("[а-яіїєґ]", translated), template
 
 
+def test_every_refusal_of_the_case_rules_and_review_is_one_the_web_translates() -> None:
+    """The templates of kintrace.cases.refusals and kintrace.review.refusals (decision 0909)
+    are the web's: each, filled in, is matched and shown in Ukrainian."""
+    from kintrace.cases import refusals
+    from kintrace.review import refusals as review_refusals
+
+    uk = i18n.load_translations()["uk"].gettext
+    assert problems.PHRASES == refusals.PHRASES
+    assert all(uk(phrase) != phrase for phrase in refusals.PHRASES)
+    placeholder = re.compile(r"\{(\w+)\}")
+    for template in (*refusals.REFUSALS, *review_refusals.REFUSALS):
+        assert template in problems.TEMPLATES, template
+        filled = template.format(**{k: "7" for k in placeholder.findall(template)})
+        translated = problems.translate(filled, uk)
+        assert translated != filled and re.search("[а-яіїєґ]", translated), template
+
+
 def test_column_names_in_reasons_are_translated() -> None:
     uk = i18n.load_translations()["uk"].gettext
     text = problems.translate("birth_date '2999-01-01' is in the future", uk)
