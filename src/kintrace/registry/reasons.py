@@ -65,9 +65,9 @@ DERIVED_DUPLICATE = N_(
     "again"
 )
 #: Where the same record_id was seen (DUPLICATE_ID's `where`).
-MORE_THAN_ONCE = "appears more than once"
-EARLIER = "appears earlier"
-AGAIN_LATER = "appears again later"
+MORE_THAN_ONCE = N_("appears more than once")
+EARLIER = N_("appears earlier")
+AGAIN_LATER = N_("appears again later")
 DUPLICATE_WHERE = (MORE_THAN_ONCE, EARLIER, AGAIN_LATER)
 ROW_TOO_WIDE = N_(
     "the row has {cells} cells but the header names {width} columns: a value probably holds "
@@ -280,7 +280,8 @@ FILE_REFUSALS = (
     MAP_FOR_ANOTHER_SOURCE,
 )
 
-# --- parts a reason is put together from (values named where, what, hint, looks, why) ---
+# --- parts a reason is put together from (values named where, what, hint, looks, why;
+# DUPLICATE_WHERE above) ---
 
 #: Where in a file a limit was passed (.limits, .readers, .xlsx_guard).
 AT_ROW = N_("row {row}: ")
@@ -345,6 +346,7 @@ ENCODING_WHY = (NUL_BYTES, NOT_CYRILLIC)
 
 #: Every part, for the web's matching (`kintrace.web.problems`).
 FRAGMENTS = (
+    *DUPLICATE_WHERE,
     *WHERE,
     *OVER_LIMIT,
     *LIMIT_HINTS,

@@ -52,6 +52,7 @@ def test_every_quarantine_reason_reads_in_ukrainian(sqlite_store, tmp_path: Path
         assert problems.matches(reason), reason
         translated = problems.translate(reason, uk)
         assert translated != reason and re.search("[а-яіїєґ]", translated), reason
+        assert "appears" not in translated, reason  # a repeated id's part is translated too
 
 
 def test_every_template_has_a_ukrainian_translation_with_the_same_values() -> None:
@@ -80,6 +81,9 @@ def test_every_reason_the_registry_writes_is_one_the_web_translates() -> None:
         assert problems.matches(filled), template
         translated = problems.translate(filled, uk)
         assert translated != filled and re.search("[а-яіїєґ]", translated), template
+    for where in reasons.DUPLICATE_WHERE:  # the part of a repeated id's reason, too
+        translated = problems.translate(reasons.DUPLICATE_ID.format(where=where), uk)
+        assert uk(where) != where and uk(where) in translated and "appears" not in translated
 
 
 def test_every_refusal_of_the_case_rules_and_review_is_one_the_web_translates() -> None:
