@@ -201,10 +201,7 @@ def import_file(
             return summary
     except OperationalError as exc:
         if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-            raise RegistryError(
-                f"{path.name}: the database is busy: another import or command is writing to it. "
-                "Nothing of this file was imported; run the import again when that has finished."
-            ) from None
+            raise RegistryError(reasons.DATABASE_BUSY.format(file=path.name)) from None
         raise
     finally:
         reader.close()

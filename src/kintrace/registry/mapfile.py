@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kintrace.registry import reasons
 from kintrace.registry.columns import TARGETS, ColumnMapping
 from kintrace.registry.dates import DATE_ORDERS, DateOrder
 from kintrace.registry.errors import ImportRefused
@@ -39,9 +40,9 @@ class ReadOptions:
 
     def __post_init__(self) -> None:
         if self.header_row is not None and self.header_row < 1:
-            raise ImportRefused(f"the header row is counted from 1; got {self.header_row}.")
+            raise ImportRefused(reasons.HEADER_ROW_GIVEN.format(row=self.header_row))
         if self.header_rows not in (None, 1, 2):
-            raise ImportRefused(f"the header is one or two rows; got {self.header_rows}.")
+            raise ImportRefused(reasons.HEADER_ROWS_GIVEN.format(rows=self.header_rows))
         if self.date_order not in (None, *DATE_ORDERS):
             raise ImportRefused(
                 f"the date order is {' or '.join(DATE_ORDERS)}; got '{self.date_order}'."

@@ -237,6 +237,14 @@ MAP_FOR_ANOTHER_SOURCE = N_(
     "{file}: the column map is for the source '{value}', and the import names '{option}'. "
     "Use the map made for this source, or correct --source."
 )
+DATABASE_BUSY = N_(
+    "{file}: the database is busy: another import or command is writing to it. Nothing of "
+    "this file was imported; run the import again when that has finished."
+)
+#: Where the header is, as the web's mapping step or --header-row/--header-rows gave it
+#: (`kintrace.registry.mapfile.ReadOptions`), before a file is named.
+HEADER_ROW_GIVEN = N_("the header row is counted from 1; got {row}.")
+HEADER_ROWS_GIVEN = N_("the header is one or two rows; got {rows}.")
 
 FILE_REFUSALS = (
     FILE_EMPTY,
@@ -278,6 +286,9 @@ FILE_REFUSALS = (
     NO_SUCH_FILE,
     NO_SUCH_SHEET,
     MAP_FOR_ANOTHER_SOURCE,
+    DATABASE_BUSY,
+    HEADER_ROW_GIVEN,
+    HEADER_ROWS_GIVEN,
 )
 
 # --- parts a reason is put together from (values named where, what, hint, looks, why;

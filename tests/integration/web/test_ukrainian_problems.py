@@ -86,6 +86,22 @@ def test_every_reason_the_registry_writes_is_one_the_web_translates() -> None:
         assert uk(where) != where and uk(where) in translated and "appears" not in translated
 
 
+def test_header_rows_given_on_the_mapping_step_are_refused_in_ukrainian() -> None:
+    """The mapping step shows ReadOptions' refusal of a header row it cannot use (its form
+    takes any whole number): in the reader's language, with the number given."""
+    import pytest
+
+    from kintrace.registry.errors import ImportRefused
+    from kintrace.registry.mapfile import ReadOptions
+
+    uk = i18n.load_translations()["uk"].gettext
+    for given in ({"header_row": 0}, {"header_rows": 3}):
+        with pytest.raises(ImportRefused) as refused:
+            ReadOptions(**given)  # type: ignore[arg-type]
+        translated = problems.translate(str(refused.value), uk)
+        assert "заголов" in translated and str(next(iter(given.values()))) in translated
+
+
 def test_every_refusal_of_the_case_rules_and_review_is_one_the_web_translates() -> None:
     """The templates of kintrace.cases.refusals and kintrace.review.refusals (decision 0909)
     are the web's: each, filled in, is matched and shown in Ukrainian."""

@@ -16,7 +16,9 @@ from kintrace.registry.dates import DateProblem, read_date
 from kintrace.registry.validation import Rejection, RowValidator
 
 REGISTRY = Path(reasons.__file__).parent
-#: The modules that hold a row back or refuse a file, and the calls that carry the reason.
+#: The modules that hold a row back or refuse a file, and the calls that carry the reason
+#: (mapfile.py's refusals of a map file are the command line's only, written once there; the
+#: read options it checks for the web's mapping step use templates here).
 WRITERS = (
     "validation.py", "dates.py", "importer.py", "readers.py", "header.py", "encoding.py",
     "limits.py", "xlsx_guard.py", "ownership.py", "quarantine.py",
