@@ -138,7 +138,6 @@ SURNAMELESS = EitherSide(
     "surnameless", missing=("family_stem",), kinds=KINTRACE_KINDS.surname
 )  # lacks a surname, or its kind replaces it
 YEARLESS = EitherSide("yearless", missing=("birth_year",))  # an age or nothing, no birth year
-RENAMED = EitherSide("renamed", kinds=KINTRACE_KINDS.renaming)  # its kind replaces names
 
 
 def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
