@@ -142,3 +142,43 @@ def test_the_plan_counts_the_pairs_the_sql_makes(seed: int) -> None:
     # a record meets a condition by a missing value or by its kind
     lacking = meets(undated, features)
     assert lacking.eq(features["birth_days"].isna() | features["source_kind"].eq("adoption")).all()
+
+
+def test_an_incremental_run_scores_the_pairs_a_full_run_makes_under_conditioned_rules() -> None:
+    """The large-registry rules (conditioned) forced on a small dense list: the new records'
+    pairs scored against the rest are those a full run scores (SYNTHETIC, second generator)."""
+    from dataclasses import replace
+
+    from tests.support.generators import use_bench_generators
+
+    from kintrace.linkage import runner
+    from kintrace.linkage.engine import EngineConfig, open_engine
+    from kintrace.linkage.fallback import for_registry, load_shipped
+    from kintrace.linkage.features import feature_table
+
+    use_bench_generators()
+    from linkage_scale_bench import second_records  # type: ignore[import-not-found]
+
+    spec = replace(kintrace_spec(), large_registry=0)
+    assert any(r.only_if for r in spec.blocking_for(1))
+    features = feature_table(second_records(300, seed=5, profile="dense"))
+    model = for_registry(load_shipped(spec), len(features))
+    old, new = features.iloc[:-50], features.iloc[-50:]
+    engine = open_engine(EngineConfig())
+    try:
+        full = runner.predict(spec, model, features, engine=engine, floor=0.001)
+        fresh = runner.predict_incremental(
+            spec, model, existing=old, new=new, engine=engine, floor=0.001
+        )
+    finally:
+        engine.close()
+
+    def pairs(frame: pd.DataFrame) -> set[tuple[int, int]]:
+        return {
+            (min(a, b), max(a, b))
+            for a, b in zip(frame["uid_l"].astype(int), frame["uid_r"].astype(int), strict=True)
+        }
+
+    touched = set(new["uid"].astype(int))
+    expected = {p for p in pairs(full) if touched & set(p)}
+    assert expected and pairs(fresh) == expected
