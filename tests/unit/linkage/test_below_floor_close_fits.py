@@ -1,0 +1,73 @@
+"""The pairs below the review floor that leave the database include every candidate that fits a
+renamed record closely (decision 0334), however far down the record's offer order it ranks.
+
+SYNTHETIC records only."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from kintrace.linkage.below_floor import selection_sql
+from kintrace.linkage.spec import kintrace_spec
+
+COLUMNS = ["uid_l", "uid_r", "match_probability", "source_kind_l", "source_kind_r"]
+
+
+def _selected(pairs: pd.DataFrame, features: pd.DataFrame) -> set[tuple[int, int]]:
+    spec = kintrace_spec()
+    sql = selection_sql(
+        spec,
+        result="scored",
+        features="feats",
+        feature_columns=list(features.columns),
+        columns=COLUMNS,
+    )
+    assert sql is not None
+    con = duckdb.connect()
+    try:
+        con.register("scored", pairs)
+        con.register("feats", features)
+        out = con.execute(sql).df()
+    finally:
+        con.close()
+    return {(int(a), int(b)) for a, b in zip(out["uid_l"], out["uid_r"], strict=True)}
+
+
+def test_a_close_look_alike_below_the_offers_leaves_the_database() -> None:
+    # adoption record 1; family records 2-6 score above its look-alikes (they fill its offers),
+    # 7 fits it closely (same first-name class, dates 20 days apart) at 0.01, 8 does not (another
+    # first name), 9 is dated months away
+    spec = kintrace_spec()
+    best = max(spec.thresholds.adoption_unseen_offers, spec.thresholds.adoption_offers_per_record)
+    others = list(range(2, 10))
+    probability = [0.3, 0.25, 0.2, 0.15, 0.1, 0.01, 0.009, 0.008]
+    given = ["petro:m"] * 5 + ["olha:f", "iryna:f", "olha:f"]
+    days = [14000] * 5 + [15020, 15000, 15200]
+    assert best < 6  # record 7 ranks sixth: only the close-fit condition brings it out
+    pairs = pd.DataFrame(
+        {
+            "uid_l": [1] * len(others),
+            "uid_r": others,
+            "match_probability": probability,
+            "source_kind_l": ["adoption"] * len(others),
+            "source_kind_r": ["family"] * len(others),
+        }
+    )
+    features = pd.DataFrame(
+        {
+            "uid": [1, *others],
+            "source": ["listing"] + ["reports"] * len(others),
+            "source_kind": ["adoption"] + ["family"] * len(others),
+            "group_key": [None] * (1 + len(others)),
+            "family_stem": ["new"] + [f"s{u}" for u in others],
+            "patronymic_class": [None] * (1 + len(others)),
+            "given_class": ["olha:f", *given],
+            "birth_place_key": [None] * (1 + len(others)),
+            "birth_days": [15000, *days],
+        }
+    )
+    selected = _selected(pairs, features)
+    assert {(1, u) for u in range(2, 2 + best)} <= selected  # the offers' own
+    assert (1, 7) in selected
+    assert (1, 8) not in selected and (1, 9) not in selected
