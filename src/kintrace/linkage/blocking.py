@@ -180,7 +180,7 @@ def plan_blocking(
                 blocks=round(float((1 / big).sum())),
                 records=len(big),
                 largest=int(big.max()),
-                pairs_avoided=int(((big - 1).sum()) // 2),
+                pairs_avoided=_rule_pairs(rule, features, over),  # as the rule pairs them
             )
         )
     return BlockPlan(cap=cap, rules=tuple(rules), masks=masks, capped=tuple(capped),

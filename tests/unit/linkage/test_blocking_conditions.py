@@ -134,6 +134,11 @@ def test_the_plan_counts_the_pairs_the_sql_makes(seed: int) -> None:
         assert plan.pairs[r.name] == in_sql == _brute_force(r, features), r.name
     # the condition leaves pairs out here, or the test would prove nothing
     assert plan.pairs[rules[0].name] < plan.pairs[rules[2].name]
+    # a capped block of a conditioned rule reports the pairs the rule would have made in it
+    capped = plan_blocking(spec, features, cap=5)
+    avoided = {c.rule: c.pairs_avoided for c in capped.capped}
+    assert avoided[rules[0].name] + capped.pairs[rules[0].name] == plan.pairs[rules[0].name]
+    assert avoided[rules[2].name] + capped.pairs[rules[2].name] == plan.pairs[rules[2].name]
     # the pairs frame test (the scale bench's blocking recall) agrees with the SQL too
     every = features.merge(features, how="cross", suffixes=("_l", "_r"))
     every = every[every["uid_l"] < every["uid_r"]]
