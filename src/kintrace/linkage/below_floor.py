@@ -12,10 +12,11 @@ makes it `pending`, and only the three offer rules read such pairs (`decide.offe
   above `offers.ANCHOR_FLOOR`, with a record in the candidate's listing group or of its surname
   stem.
 
-The unambiguous rule reads them too (decision 0334): a renamed record is not linked on its kept
-identity when a candidate of another person fits it closely — the same known first-name class
-and full birth dates at most `decide.holds.MOVED_BY_WEEKS` days apart — at any probability; so
-those candidates leave the database as well.
+The unambiguous rule reads them too (decision 0334): a renamed record with a candidate at or
+above `unambiguous_link` is not linked on its kept identity when a candidate of another person
+fits it closely — the same known first-name class and full birth dates at most
+`decide.holds.MOVED_BY_WEEKS` days apart — at any probability; so those candidates of such
+records leave the database as well (only theirs: the rule weighs no other record's).
 
 At a million dense records tens of millions of pairs between an adoption record and the
 look-alikes of its first name and year score between the adoption offer floor and the review
@@ -81,6 +82,7 @@ def selection_sql(
     kinds = ", ".join("'" + k.replace("'", "''") + "'" for k in offered)
     best = int(max(t.adoption_unseen_offers, t.adoption_offers_per_record))
     review, offer, anchor = float(t.review_floor), float(t.adoption_offer), float(ANCHOR_FLOOR)
+    weighed = float(t.unambiguous_link)
     fc = set(feature_columns)
     kind = "CAST(source_kind AS STRING)" if "source_kind" in fc else "CAST(NULL AS STRING)"
     place = _text("birth_place_key", fc)
@@ -122,6 +124,10 @@ mates AS (
       ON a.src = b.src AND a.listing = b.listing AND a.uid <> b.uid AND a.given <> b.given
 ),
 grouped AS (SELECT DISTINCT one AS uid FROM mates),
+weighed AS (
+    SELECT DISTINCT rec_ AS uid FROM p
+    WHERE rec_ IS NOT NULL AND match_probability >= {weighed!r}
+),
 anchors AS (
     SELECT p.rec_ AS two, f.grp, f.stem
     FROM p JOIN f ON f.uid = p.other_
@@ -154,11 +160,12 @@ kept AS (
     LEFT JOIN grouped g ON g.uid = b.rec_
     LEFT JOIN sibling_keys kg ON kg.uid = b.rec_ AND kg.sibling_key = 'g:' || b.grp_
     LEFT JOIN sibling_keys ks ON ks.uid = b.rec_ AND ks.sibling_key = 's:' || b.stem_
+    LEFT JOIN weighed w ON w.uid = b.rec_
     WHERE b.rank_ <= {best}
        OR (g.uid IS NOT NULL AND b.prob_ >= {anchor!r})
        OR kg.uid IS NOT NULL
        OR ks.uid IS NOT NULL
-       OR b.close_ = 1
+       OR (b.close_ = 1 AND w.uid IS NOT NULL)
 )
 SELECT {picked} FROM p WHERE match_probability >= {review!r}
 UNION ALL

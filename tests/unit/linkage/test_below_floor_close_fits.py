@@ -34,17 +34,14 @@ def _selected(pairs: pd.DataFrame, features: pd.DataFrame) -> set[tuple[int, int
     return {(int(a), int(b)) for a, b in zip(out["uid_l"], out["uid_r"], strict=True)}
 
 
-def test_a_close_look_alike_below_the_offers_leaves_the_database() -> None:
-    # adoption record 1; family records 2-6 score above its look-alikes (they fill its offers),
-    # 7 fits it closely (same first-name class, dates 20 days apart) at 0.01, 8 does not (another
-    # first name), 9 is dated months away
-    spec = kintrace_spec()
-    best = max(spec.thresholds.adoption_unseen_offers, spec.thresholds.adoption_offers_per_record)
-    others = list(range(2, 10))
-    probability = [0.3, 0.25, 0.2, 0.15, 0.1, 0.01, 0.009, 0.008]
-    given = ["petro:m"] * 5 + ["olha:f", "iryna:f", "olha:f"]
-    days = [14000] * 5 + [15020, 15000, 15200]
-    assert best < 6  # record 7 ranks sixth: only the close-fit condition brings it out
+def _listing(top: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Adoption record 1 and its candidates: family record 10 at `top`, records 2-6 above its
+    look-alikes (they fill its offers), 7 fitting it closely (same first-name class, dates 20
+    days apart) at 0.01, 8 not (another first name), 9 dated months away."""
+    others = list(range(2, 11))
+    probability = [0.3, 0.25, 0.2, 0.15, 0.1, 0.01, 0.009, 0.008, top]
+    given = ["petro:m"] * 5 + ["olha:f", "iryna:f", "olha:f", "olha:f"]
+    days = [14000] * 5 + [15020, 15000, 15200, 15000]
     pairs = pd.DataFrame(
         {
             "uid_l": [1] * len(others),
@@ -67,7 +64,20 @@ def test_a_close_look_alike_below_the_offers_leaves_the_database() -> None:
             "birth_days": [15000, *days],
         }
     )
-    selected = _selected(pairs, features)
+    return pairs, features
+
+
+def test_a_close_look_alike_below_the_offers_leaves_the_database() -> None:
+    spec = kintrace_spec()
+    best = max(spec.thresholds.adoption_unseen_offers, spec.thresholds.adoption_offers_per_record)
+    assert best < 6  # record 7 ranks sixth below the floor: only the close fit brings it out
+    selected = _selected(*_listing(top=0.9))  # a candidate the unambiguous rule may weigh
     assert {(1, u) for u in range(2, 2 + best)} <= selected  # the offers' own
     assert (1, 7) in selected
     assert (1, 8) not in selected and (1, 9) not in selected
+
+
+def test_a_record_the_unambiguous_rule_never_weighs_brings_out_no_look_alikes() -> None:
+    # its best candidate is below `unambiguous_link`: the rule reads none of its look-alikes
+    selected = _selected(*_listing(top=0.6))
+    assert (1, 10) in selected and (1, 7) not in selected
