@@ -23,11 +23,11 @@ venv: $(BIN)/python
 
 install: venv    ## install the application (locked dependencies)
 	$(UV) pip install --quiet --python $(BIN)/python -r requirements/main.lock
-	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --link-mode copy -e .
 
 install-dev: venv ## install the application with the test and development tools
 	$(UV) pip install --quiet --python $(BIN)/python -r requirements/dev.lock
-	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --link-mode copy -e .
 
 demo: demo-batch ## synthetic demo: generate lists, import, link, demo accounts, then serve the web app
 	$(BIN)/kintrace --home $(HOME_DIR) serve
