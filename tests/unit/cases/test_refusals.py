@@ -4,11 +4,11 @@ rules and services fill them in and write none of their own, and the text reads 
 
 from __future__ import annotations
 
-import ast
 from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.support.own_words import carried_own_words
 
 from kintrace.cases import (
     CaseState,
@@ -37,27 +37,11 @@ CARRIERS = frozenset(
 UNTRANSLATED = {"cases/verdicts.py": 1, "review/decisions.py": 4, "review/casework.py": 2}
 
 
-def _written_on_the_spot(node: ast.AST) -> bool:
-    if isinstance(node, ast.JoinedStr):
-        return True
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, str) and " " in node.value
-    if isinstance(node, ast.Call):
-        return False
-    return any(_written_on_the_spot(child) for child in ast.iter_child_nodes(node))
-
-
 def test_the_rules_and_services_write_no_refusal_of_their_own() -> None:
     found: dict[str, int] = {}
     for name in WRITERS:
-        for node in ast.walk(ast.parse((SRC / name).read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call):
-                continue
-            func = node.func
-            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            values = [*node.args, *(k.value for k in node.keywords)]
-            if called in CARRIERS and any(_written_on_the_spot(v) for v in values):
-                found[name] = found.get(name, 0) + 1
+        if calls := len(list(carried_own_words(SRC / name, CARRIERS))):
+            found[name] = calls
     assert found == UNTRANSLATED, "write the refusal in cases/refusals.py or review/refusals.py"
 
 

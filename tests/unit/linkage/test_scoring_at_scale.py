@@ -149,6 +149,16 @@ def test_the_condition_keeps_offered_kinds_below_the_review_floor() -> None:
         assert f"'{kind}'" in condition
 
 
+def _same_row(got: dict[str, object], want: dict[str, object]) -> None:
+    """The same values of the same types (NaN for NaN)."""
+    assert got.keys() == want.keys()
+    for key, value in want.items():
+        if isinstance(value, float) and math.isnan(value):
+            assert isinstance(got[key], float) and math.isnan(got[key])
+        else:
+            assert got[key] == value and type(got[key]) is type(value), key
+
+
 def test_rows_made_when_read_are_the_records_to_dict_gives(
     scored: tuple[pd.DataFrame, pd.DataFrame],
 ) -> None:
@@ -158,13 +168,7 @@ def test_rows_made_when_read_are_the_records_to_dict_gives(
     rows = Rows(frame)
     assert len(rows) == len(expected)
     for position in (0, len(rows) // 2, len(rows) - 1, -1):
-        got, want = rows[position], expected[position]
-        assert got.keys() == want.keys()
-        for key, value in want.items():
-            if isinstance(value, float) and math.isnan(value):
-                assert math.isnan(got[key])
-            else:
-                assert got[key] == value and type(got[key]) is type(value), key
+        _same_row(rows[position], expected[position])
     assert rows[0] is rows[0]  # made once
     assert rows[1:3] == expected[1:3]
     with pytest.raises(IndexError):
@@ -174,10 +178,4 @@ def test_rows_made_when_read_are_the_records_to_dict_gives(
     made = Rows(frame)
     made.make(some)
     for position in some:
-        got, want = made[position], expected[position]
-        assert got.keys() == want.keys()
-        for key, value in want.items():
-            if isinstance(value, float) and math.isnan(value):
-                assert math.isnan(got[key])
-            else:
-                assert got[key] == value and type(got[key]) is type(value), key
+        _same_row(made[position], expected[position])

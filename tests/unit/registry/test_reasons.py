@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.support.own_words import carried_own_words, own_words
 
 from kintrace.registry import reasons
 from kintrace.registry.dates import DateProblem, read_date
@@ -33,37 +34,17 @@ def _templates() -> dict[str, str]:
     return {k: v for k, v in vars(reasons).items() if k.isupper() and isinstance(v, str)}
 
 
-def _called(node: ast.Call) -> str:
-    func = node.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-
-
-def _own_words(node: ast.AST) -> bool:
-    """Whether `node` holds text written on the spot (`reason or "..."` too): an f-string, or a
-    literal with a space (a column's or a limit's name is one word, and stays). A call's own
-    arguments are its business (the values a template is filled in with)."""
-    if isinstance(node, ast.JoinedStr):
-        return True
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, str) and " " in node.value
-    if isinstance(node, ast.Call):
-        return False
-    return any(_own_words(child) for child in ast.iter_child_nodes(node))
-
-
 def test_the_registry_writes_no_reason_of_its_own() -> None:
     found = []
     for name in WRITERS:
-        tree = ast.parse((REGISTRY / name).read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and _called(node) in CARRIERS:
-                values = [*node.args, *(k.value for k in node.keywords)]
-                found += [f"{name}:{v.lineno}" for v in values if _own_words(v)]
+        path = REGISTRY / name
+        found += [f"{name}:{v.lineno}" for v in carried_own_words(path, CARRIERS)]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id in ("problem", "reason", "why", "cached")
                 for t in node.targets
             ):
-                found += [f"{name}:{node.lineno}"] if _own_words(node.value) else []
+                found += [f"{name}:{node.lineno}"] if own_words(node.value) else []
     assert found == [], "write the reason in kintrace/registry/reasons.py and format it there"
 
 
