@@ -161,6 +161,10 @@ class BlockingRule:
         equal = [f"l.{c} = r.{c}" for c in self.columns]
         return " AND ".join([*equal, *(condition.sql for condition in self.only_if)])
 
+    def only_where(self, *conditions: EitherSide, why: str | None = None) -> BlockingRule:
+        """This rule with `conditions` added (and another `why`), named as `rule` names it."""
+        return rule(*self.columns, why=why or self.why, only_if=(*self.only_if, *conditions))
+
     @property
     def reads(self) -> tuple[str, ...]:
         """Every feature column the rule reads: its equal columns and its conditions'."""

@@ -224,38 +224,40 @@ def kintrace_spec(thresholds: Thresholds | None = None) -> ModelSpec:
             identifying=False,
         ),
     )
-    blocking = (
-        rule(
-            "given_class",
-            "birth_year",
-            "sex",
-            why="survives a replaced surname and a changed birthplace or day",
-        ),
-        rule("birth_days", "sex", why="survives replaced names (adoption listings)"),
-        rule("given_class", "birth_place_key", why="survives a changed or missing birth date"),
-        rule("family_stem", "given_class", why="age-only and undated records of one name"),
-        rule("family_stem", "birth_year", why="survives a changed or mistyped given name"),
-        rule("family_stem", "birth_place_key", why="undated records under a diminutive"),
-        rule("given_class", "patronymic_class", why="a missing surname and date"),
-        rule("given_class", "birth_year_min", "sex", why="age-only records (a stated age)"),
-        rule(
-            "given_class",
-            "birth_month",
-            "birth_day",
-            "sex",
-            why="an inflated age or a mistyped year with a replaced surname (adoption listings)",
-        ),
-    )
     return ModelSpec(
         name="kintrace",
         comparisons=comparisons,
-        blocking_rules=blocking,
+        blocking_rules=_BLOCKING,
         training=_TRAINING,
         thresholds=thresholds or Thresholds(),
         retain_columns=("source_kind", "given_class", "birth_days"),
         large_blocking_rules=_large_blocking_rules(),
         kinds=KINTRACE_KINDS,
     )
+
+
+_BLOCKING = (
+    rule(
+        "given_class",
+        "birth_year",
+        "sex",
+        why="survives a replaced surname and a changed birthplace or day",
+    ),
+    rule("birth_days", "sex", why="survives replaced names (adoption listings)"),
+    rule("given_class", "birth_place_key", why="survives a changed or missing birth date"),
+    rule("family_stem", "given_class", why="age-only and undated records of one name"),
+    rule("family_stem", "birth_year", why="survives a changed or mistyped given name"),
+    rule("family_stem", "birth_place_key", why="undated records under a diminutive"),
+    rule("given_class", "patronymic_class", why="a missing surname and date"),
+    rule("given_class", "birth_year_min", "sex", why="age-only records (a stated age)"),
+    rule(
+        "given_class",
+        "birth_month",
+        "birth_day",
+        "sex",
+        why="an inflated age or a mistyped year with a replaced surname (adoption listings)",
+    ),
+)
 
 
 def _large_blocking_rules() -> tuple[BlockingRule, ...]:
@@ -270,6 +272,9 @@ def _large_blocking_rules() -> tuple[BlockingRule, ...]:
     "given class + father's class" and "surname stem + birthplace" the same way lowered
     camp-listed children located on the second generator (0326).
     """
+    (_, birth_days, given_place, stem_given, stem_year, stem_place, given_father, age, day) = (
+        _BLOCKING
+    )
     return (
         rule("given_class", "birth_ym", "sex", why="as given class + year + sex, at scale"),
         rule(
@@ -279,32 +284,16 @@ def _large_blocking_rules() -> tuple[BlockingRule, ...]:
             "birth_place_key",
             why="year-only records with a birthplace, at scale",
         ),
-        rule("birth_days", "sex", why="survives replaced names (adoption listings)"),
-        rule(
-            "given_class",
-            "birth_place_key",
-            why="survives a changed or missing birth date",
-            only_if=(UNDATED,),
+        birth_days,
+        given_place.only_where(UNDATED),
+        stem_given,
+        stem_year,
+        stem_place,
+        given_father,
+        age.only_where(
+            YEARLESS, SURNAMELESS, why="age-only records under a replaced or missing surname"
         ),
-        rule("family_stem", "given_class", why="age-only and undated records of one name"),
-        rule("family_stem", "birth_year", why="survives a changed or mistyped given name"),
-        rule("family_stem", "birth_place_key", why="undated records under a diminutive"),
-        rule("given_class", "patronymic_class", why="a missing surname and date"),
-        rule(
-            "given_class",
-            "birth_year_min",
-            "sex",
-            why="age-only records under a replaced or missing surname",
-            only_if=(YEARLESS, SURNAMELESS),
-        ),
-        rule(
-            "given_class",
-            "birth_month",
-            "birth_day",
-            "sex",
-            why="an inflated age or a mistyped year with a replaced surname (adoption listings)",
-            only_if=(SURNAMELESS,),
-        ),
+        day.only_where(SURNAMELESS),
     )
 
 
