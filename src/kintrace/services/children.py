@@ -19,7 +19,7 @@ from kintrace.cases import RecordKey
 from kintrace.review.records import ChildName, child_names
 from kintrace.review.scope import keys_in_scope
 
-__all__ = ["ChildName", "names"]
+__all__ = ["ChildName", "named", "names"]
 
 
 def names(
@@ -29,13 +29,25 @@ def names(
 
     `shown_on` names the list for the audit entry ("cases", "review").
     """
+    return named(db, reader=actor.name, scope={actor.agency_id}, keys=keys, shown_on=shown_on)
+
+
+def named(
+    db: Session,
+    *,
+    reader: str,
+    scope: set[int] | None,
+    keys: Iterable[RecordKey],
+    shown_on: str,
+) -> dict[RecordKey, ChildName]:
+    """`names` for a reader whose scope is a set of agencies (None: every agency)."""
     wanted = list(dict.fromkeys(keys))
-    visible = keys_in_scope(db, wanted, {actor.agency_id})
+    visible = set(wanted) if scope is None else keys_in_scope(db, wanted, scope)
     found = child_names(db, [k for k in wanted if k in visible])
     if found:
         audit.append(
             db,
-            actor=actor.name,
+            actor=reader,
             action="records.list",
             entity_type="record",
             entity_id="-",

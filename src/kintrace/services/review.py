@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from kintrace import audit
 from kintrace.accounts.actors import Actor
 from kintrace.cases import (
     DECIDING_ROLES,
@@ -36,8 +35,9 @@ from kintrace.linkage.weights import model_weights, prior_weight
 from kintrace.review import casework, decisions, pairs, queue
 from kintrace.review.actors import Actor as ReviewActor
 from kintrace.review.policy import load_policy
-from kintrace.review.records import ChildName, child_names
+from kintrace.review.records import ChildName
 from kintrace.review.scope import keys_in_scope
+from kintrace.services import children
 from kintrace.services import linkruns as linking
 from kintrace.services.errors import PairNotFound
 from kintrace.store.engine import Store
@@ -251,19 +251,10 @@ def candidate_names(db: Session, reviewer: Reviewer, page: PairPage) -> dict[Rec
     other candidates (already limited to the reviewer's agency, decision 0510), for a reviewer
     to tell them apart by more than their ids. What is shown is audited as `records.list` shown
     on "pair", with the record keys (never the names), as the case and queue lists are."""
-    keys = list(dict.fromkeys(k for c in page.others for k in (c.left, c.right)))
-    visible = _visible(db, reviewer, keys)
-    found = child_names(db, [k for k in keys if k in visible])
-    if found:
-        audit.append(
-            db,
-            actor=reviewer.name,
-            action="records.list",
-            entity_type="record",
-            entity_id="-",
-            details={"records": sorted(str(k) for k in found), "shown_on": "pair"},
-        )
-    return found
+    keys = [k for c in page.others for k in (c.left, c.right)]
+    return children.named(
+        db, reader=reviewer.name, scope=reviewer.agency_ids, keys=keys, shown_on="pair"
+    )
 
 
 def _rule(rule_id: str | None) -> tuple[str, str] | None:
