@@ -72,7 +72,18 @@ ASSIGNED_TO_ANOTHER = N_(
     "may hand it over."
 )
 
+# --- a move or an assignment as typed in a form (kintrace.services.cases) ---
+
+NOT_A_FACET = N_("Refused: '{facet}' is not a facet; expected identity, whereabouts or return.")
+NOT_A_DECISION_NUMBER = N_("Expected a decision number (digits only), or leave it empty.")
+NO_SUCH_COLLEAGUE = N_(
+    "Refused assignment: there is no user '{name}' in your agency; choose a caseworker from the "
+    "list."
+)
+
 # --- a verdict on a pair (kintrace.cases.verdicts) ---
+
+ONE_RECORD_TWICE = N_("Refused: {record} was given twice; a decision needs two different records.")
 
 DIFFERENT_NEEDS_A_NOTE = N_(
     "Refused 'different': the model scored this pair {probability}, at or above the "
@@ -97,6 +108,10 @@ REFUSALS = (
     NOT_A_CASE_ROLE,
     ROLE_MAY_NOT_ASSIGN,
     ASSIGNED_TO_ANOTHER,
+    NOT_A_FACET,
+    NOT_A_DECISION_NUMBER,
+    NO_SUCH_COLLEAGUE,
+    ONE_RECORD_TWICE,
     DIFFERENT_NEEDS_A_NOTE,
     SAME_TWICE,
 )

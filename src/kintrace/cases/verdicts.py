@@ -56,9 +56,7 @@ def parse_record_key(text: str) -> RecordKey:
 def ordered_pair(a: RecordKey, b: RecordKey) -> tuple[RecordKey, RecordKey]:
     """The pair in its one stored order (smaller key left), so A-B and B-A are one pair."""
     if a == b:
-        raise DecisionRefused(
-            f"Refused: {a} was given twice; a decision needs two different records."
-        )
+        raise DecisionRefused(refusals.ONE_RECORD_TWICE.format(record=a))
     return (a, b) if a < b else (b, a)
 
 

@@ -113,10 +113,7 @@ def _digest(text: str) -> str:
 
 def require_reader(actor: Actor) -> None:
     if actor.role not in CASE_READERS:
-        raise WorkflowRefused(
-            f"Refused: the role '{actor.role.value}' may not read cases (they name children); "
-            "analysts see aggregate figures only."
-        )
+        raise WorkflowRefused(refusals.ROLE_MAY_NOT_READ_CASES.format(role=actor.role.value))
 
 
 def _add_event(
@@ -479,10 +476,7 @@ def subject_for_person(session: Session, person_id: str) -> RecordKey:
         .order_by(lr.source, lr.record_id)
     ).all()
     if not rows:
-        raise WorkflowRefused(
-            f"There is no person {person_id}; persons come from `kintrace link` "
-            "(`kintrace export clusters` lists them)."
-        )
+        raise WorkflowRefused(refusals.NO_SUCH_PERSON.format(person=person_id))
     families = [r for r in rows if r.kind in ("family", "family_report")]
     chosen = (families or rows)[0]
     return RecordKey(chosen.source, chosen.record_id)

@@ -264,21 +264,15 @@ def undo(
         )
         target = next((r for r in session.execute(query) if r.id not in undone_ids), None)
         if target is None:
-            raise DecisionRefused(f"Refused undo: '{actor.name}' has no decision left to undo.")
+            raise DecisionRefused(refusals.NOTHING_TO_UNDO.format(reviewer=actor.name))
     else:
         target = session.execute(select(review_decisions).where(DEC.id == decision_id)).first()
         if target is None or target.verdict == UNDO:
-            raise DecisionRefused(
-                f"Refused undo: there is no verdict with id {decision_id}; list decisions with "
-                "`kintrace review decisions`."
-            )
+            raise DecisionRefused(refusals.NO_VERDICT_TO_UNDO.format(decision=decision_id))
         if target.id in undone_ids:
-            raise DecisionRefused(f"Refused undo: decision {decision_id} is already undone.")
+            raise DecisionRefused(refusals.ALREADY_UNDONE.format(decision=decision_id))
     if target.reviewer != actor.name and actor.role is not Role.ADMIN:
-        raise DecisionRefused(
-            f"Refused undo: decision {target.id} was made by another reviewer; only they or an "
-            "admin may undo it."
-        )
+        raise DecisionRefused(refusals.NOT_YOURS_TO_UNDO.format(decision=target.id))
     left = RecordKey(target.source_l, target.record_id_l)
     right = RecordKey(target.source_r, target.record_id_r)
     item = find_item(session, left, right, lock=True)

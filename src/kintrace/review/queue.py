@@ -41,6 +41,7 @@ from kintrace.cases import (
     ordered_pair,
     review_priority,
 )
+from kintrace.review import refusals
 from kintrace.review.actors import Actor
 from kintrace.review.scope import pair_in_scope
 from kintrace.store.linkage_tables import link_pairs, link_runs, linked_records
@@ -364,8 +365,9 @@ def claim_for(
     to those agencies are handed out."""
     if actor.role not in DECIDING_ROLES:
         raise DecisionRefused(
-            f"Refused: the role '{actor.role.value}' may not review pairs; roles that may: "
-            f"{', '.join(sorted(r.value for r in DECIDING_ROLES))}."
+            refusals.ROLE_MAY_NOT_REVIEW.format(
+                role=actor.role.value, roles=", ".join(sorted(r.value for r in DECIDING_ROLES))
+            )
         )
     return claim_next(session, reviewer=actor.name, policy=policy, now=now, agency_ids=agency_ids)
 

@@ -28,6 +28,23 @@ ALREADY_SETTLED = N_(
     "saying why (--note), or undo it with `kintrace review undo`."
 )
 
+ROLE_MAY_NOT_REVIEW = N_(
+    "Refused: the role '{role}' may not review pairs; roles that may: {roles}."
+)
+
+# --- undoing a verdict (kintrace.review.decisions) ---
+
+NOTHING_TO_UNDO = N_("Refused undo: '{reviewer}' has no decision left to undo.")
+NO_VERDICT_TO_UNDO = N_(
+    "Refused undo: there is no verdict with id {decision}; list decisions with "
+    "`kintrace review decisions`."
+)
+ALREADY_UNDONE = N_("Refused undo: decision {decision} is already undone.")
+NOT_YOURS_TO_UNDO = N_(
+    "Refused undo: decision {decision} was made by another reviewer; only they or an admin may "
+    "undo it."
+)
+
 # --- a case (kintrace.review.casework) ---
 
 NOT_A_SAME_VERDICT = N_(
@@ -47,6 +64,14 @@ ALREADY_FOLLOWED = N_(
 ROLE_MAY_NOT_OPEN = N_(
     "Refused: the role '{role}' may not open cases; roles that may: admin, caseworker."
 )
+ROLE_MAY_NOT_READ_CASES = N_(
+    "Refused: the role '{role}' may not read cases (they name children); analysts see aggregate "
+    "figures only."
+)
+NO_SUCH_PERSON = N_(
+    "There is no person {person}; persons come from `kintrace link` (`kintrace export clusters` "
+    "lists them)."
+)
 NOT_A_DATE = N_(
     "Expected a date as YYYY-MM-DD (for example 2026-10-01); the date given is not one."
 )
@@ -57,10 +82,17 @@ REFUSALS = (
     HELD_BY_ANOTHER,
     ROLE_MAY_NOT_DECIDE,
     ALREADY_SETTLED,
+    ROLE_MAY_NOT_REVIEW,
+    NOTHING_TO_UNDO,
+    NO_VERDICT_TO_UNDO,
+    ALREADY_UNDONE,
+    NOT_YOURS_TO_UNDO,
     NOT_A_SAME_VERDICT,
     NOT_A_CONFIRMED_LINK,
     NOT_IN_THE_CASE,
     ALREADY_FOLLOWED,
     ROLE_MAY_NOT_OPEN,
+    ROLE_MAY_NOT_READ_CASES,
+    NO_SUCH_PERSON,
     NOT_A_DATE,
 )

@@ -27,6 +27,7 @@ from kintrace.cases import (
     WorkflowRefused,
     allowed_moves,
 )
+from kintrace.cases import refusals as case_refusals
 from kintrace.cases.transitions import Rule
 from kintrace.review import casework, decisions, worklists
 from kintrace.review.casework import CaseEvent, CaseNotFound, CaseRecord, CaseView
@@ -212,12 +213,10 @@ def transition(
     try:
         chosen = Facet(facet)
     except ValueError:
-        raise WorkflowRefused(
-            f"Refused: '{facet[:20]}' is not a facet; expected identity, whereabouts or return."
-        ) from None
+        raise WorkflowRefused(case_refusals.NOT_A_FACET.format(facet=facet[:20])) from None
     decision = _decision_id(decision_id)
     if decision_id.strip() and decision is None:
-        raise WorkflowRefused("Expected a decision number (digits only), or leave it empty.")
+        raise WorkflowRefused(case_refusals.NOT_A_DECISION_NUMBER)
     change = Change(
         facet=chosen,
         to=to.strip(),
@@ -276,10 +275,7 @@ def assign(
         return casework.assign(db, actor=reviewer.acting, case_id=case_id, assignee=name, now=now)
     colleagues = {u.username for u in list_users(db, agency_id=reviewer.agency_id)}
     if name not in colleagues:
-        raise WorkflowRefused(
-            f"Refused assignment: there is no user '{name[:64]}' in your agency; "
-            "choose a caseworker from the list."
-        )
+        raise WorkflowRefused(case_refusals.NO_SUCH_COLLEAGUE.format(name=name[:64]))
     return casework.assign(db, actor=reviewer.acting, case_id=case_id, assignee=name, now=now)
 
 

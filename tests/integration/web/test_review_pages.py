@@ -175,6 +175,14 @@ def test_other_agencies_pairs_and_cases_answer_404_like_missing_ones(
         f"/cases/{other}/assign", data={"csrf_token": ptoken, "assignee": "u-caseworker"}
     )
     assert r.status_code == 422 and "in your agency" in r.text
+    # the same refusal on a Ukrainian page is Ukrainian (issue 17's refusals, decision 0453)
+    r = partner.post("/language", data={"language": "uk", "back": "/", "csrf_token": ptoken})
+    assert r.status_code == 200
+    r = partner.post(
+        f"/cases/{other}/assign", data={"csrf_token": ptoken, "assignee": "u-caseworker"}
+    )
+    assert r.status_code == 422 and "у вашій організації немає користувача" in r.text
+    assert "in your agency" not in r.text
 
 
 def test_case_work_lists_transitions_and_assignment(signed_in, review_data, sqlite_store) -> None:  # type: ignore[no-untyped-def]
