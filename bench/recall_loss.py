@@ -42,8 +42,9 @@ from collections.abc import Hashable
 from itertools import combinations
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from linkage_bench import GENERATORS, decided_figures, score
+from linkage_bench import GENERATORS, decided_figures, pairwise, score
 
 from kintrace.linkage.decide.holds import MOVED_BY_A_YEAR, MOVED_BY_WEEKS, known_class
 from kintrace.linkage.spec import ModelSpec, kintrace_spec
@@ -161,6 +162,211 @@ def identifiability(
     return out, rule
 
 
+# --- identifiability by every field a listing keeps (decision 0350) ------------------------
+
+#: The fields weighed, in the order of a pattern's digits, and how many levels each has.
+FIELDS = ("sex", "first name", "surname", "father's name", "birthplace", "birth date")
+_BINARY = 3  # 0 disagree, 1 missing on either side, 2 the same
+#: birth date levels, worst to best: full dates further apart than a listing moves them, birth
+#: years (a side without a full date) more than a year apart, missing, birth years within a
+#: year, a year apart (365 +- 62 days), weeks apart (<= 62 days), the same day
+DATE_LEVELS = ("full:further", "years:further", "missing", "years:within", "full:a year",
+               "full:weeks", "full:same")  # fmt: skip
+_SIZES = (_BINARY, _BINARY, _BINARY, _BINARY, _BINARY, len(DATE_LEVELS))
+PATTERNS = int(np.prod(_SIZES))
+_STRIDE = np.cumprod((1, *_SIZES[1:][::-1]))[::-1]  # the first field is the highest digit
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of a text column, -1 for missing (shared by every record)."""
+    codes, _ = pd.factorize(values.astype(object).where(values.notna(), None))
+    return codes.astype(np.int64)
+
+
+def _binary(mine: int, theirs: np.ndarray) -> np.ndarray:
+    if mine < 0:
+        return np.ones(len(theirs), dtype=np.int64)
+    return np.where(theirs < 0, 1, np.where(theirs == mine, 2, 0))
+
+
+def _date_levels(
+    days: float, low: float, high: float, o_days: np.ndarray, o_low: np.ndarray, o_high: np.ndarray
+) -> np.ndarray:
+    """`DATE_LEVELS` index of each other record against one listing record's date (the moves
+    of `fit`: the same day, weeks, a year give or take weeks; else birth years within one)."""
+    out = np.full(len(o_days), 2, dtype=np.int64)
+    if not np.isnan(low) and not np.isnan(high):
+        known = ~np.isnan(o_low) & ~np.isnan(o_high)
+        within = known & (o_high >= low - 1) & (o_low <= high + 1)
+        out[known] = 1
+        out[within] = 3
+    if not np.isnan(days):
+        full = ~np.isnan(o_days)
+        apart = np.abs(o_days - days)
+        level = np.where(
+            apart == 0, 6, np.where(apart <= MOVED_BY_WEEKS, 5,
+                                    np.where(np.abs(apart - MOVED_BY_A_YEAR) <= MOVED_BY_WEEKS,
+                                             4, 0)))  # fmt: skip
+        out[full] = level[full]
+    return out
+
+
+def _levels_of(pattern: np.ndarray) -> np.ndarray:
+    """Each field's level of pattern codes: shape (len(FIELDS), len(pattern))."""
+    return np.stack([(pattern // s) % n for s, n in zip(_STRIDE, _SIZES, strict=True)])
+
+
+class FieldFits:
+    """Every adoption-listing record (a kind that renames) against every child with a record of
+    another kind, each child as the best of its records field by field (a person of the other
+    lists): per record the count of children at each pattern of field levels (`counts`) and
+    its own child's pattern (`own`, -1 when the child has no record of another kind)."""
+
+    def __init__(self, features: pd.DataFrame, child: dict[int, str], spec: ModelSpec) -> None:
+        renaming = {str(k) for k in spec.kinds.renaming}
+        listed_mask = features["source_kind"].astype(str).isin(renaming).to_numpy()
+        names = features["given_class"].where(
+            features["given_class"].map(known_class), features["given_key"]
+        )
+        self._cols = [
+            _codes(features[c])
+            for c in ("sex", "family_stem", "patronymic_class", "birth_place_key")
+        ]
+        self._cols.insert(1, _codes(names))
+        self._days = pd.to_numeric(features["birth_days"], errors="coerce").to_numpy(float)
+        self._low = pd.to_numeric(features["birth_year_min"], errors="coerce").to_numpy(float)
+        self._high = pd.to_numeric(features["birth_year_max"], errors="coerce").to_numpy(float)
+        uids = features["uid"].astype(int).to_numpy()
+        children = np.array([child[int(u)] for u in uids], dtype=object)
+        # the other lists' records sorted by child: a child's levels are reduceat's maxima
+        other = np.flatnonzero(~listed_mask)
+        codes, _ = pd.factorize(children[other])
+        self._order = other[np.argsort(codes, kind="stable")]
+        ordered = np.sort(codes, kind="stable")
+        self._starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        #: the candidate children, in the order of `patterns`
+        self.children = children[self._order][self._starts]
+        at = {c: i for i, c in enumerate(self.children)}
+        self._listed = np.flatnonzero(listed_mask)
+        self.uids = [int(u) for u in uids[self._listed]]
+        self.child_of = [str(children[i]) for i in self._listed]
+        self.own = np.full(len(self._listed), -1, dtype=np.int64)
+        self.own_at = np.full(len(self._listed), -1, dtype=np.int64)
+        self.counts = np.zeros((len(self._listed), PATTERNS), dtype=np.int32)
+        for row in range(len(self._listed)):
+            pattern = self.patterns(row)
+            self.counts[row] = np.bincount(pattern, minlength=PATTERNS)
+            mine = at.get(children[self._listed[row]])
+            if mine is not None:
+                self.own[row], self.own_at[row] = pattern[mine], mine
+
+    def patterns(self, row: int) -> np.ndarray:
+        """The pattern of every candidate child against listing record `row`."""
+        i, order = self._listed[row], self._order
+        levels = [_binary(int(col[i]), col[order]) for col in self._cols]
+        levels.append(
+            _date_levels(
+                self._days[i],
+                self._low[i],
+                self._high[i],
+                self._days[order],
+                self._low[order],
+                self._high[order],
+            )
+        )
+        pattern = np.zeros(len(self._starts), dtype=np.int64)
+        for level, stride in zip(levels, _STRIDE, strict=True):
+            pattern += np.maximum.reduceat(level, self._starts) * stride
+        return pattern
+
+
+def field_weights(fits: FieldFits) -> np.ndarray:
+    """Each record's log-likelihood ratio of every pattern, shape (records, PATTERNS): per
+    field, log(m / u) of its level, m the share of listing records whose own child is at that
+    level (what a model trained without labels estimates at best), u the share of all
+    candidate children at that level against this record (the own child among them: a decider
+    does not know which it is); both smoothed by half a count. The fields
+    are taken as independent given match or not (Fellegi-Sunter)."""
+    has = np.flatnonzero(fits.own >= 0)
+    own_levels = _levels_of(fits.own[has])
+    weights = np.zeros(fits.counts.shape, dtype=float)
+    all_levels = _levels_of(np.arange(PATTERNS))
+    for f, size in enumerate(_SIZES):
+        m = np.bincount(own_levels[f], minlength=size) + 0.5
+        m = m / m.sum()
+        at_level = np.stack(
+            [fits.counts[:, all_levels[f] == v].sum(axis=1) for v in range(size)], axis=1
+        ).astype(float)
+        u = (at_level + 0.5) / (at_level + 0.5).sum(axis=1, keepdims=True)
+        weights += np.log(m[all_levels[f]])[None, :] - np.log(u[:, all_levels[f]])
+    return weights
+
+
+def full_identifiability(fits: FieldFits, weights: np.ndarray) -> dict[int, str]:
+    """Each adoption-listing record's category by every field a listing keeps (decision
+    0350), for the records whose child has a record of another kind: `unique` (its own child
+    has the highest log-likelihood ratio, alone), `tie` (another child as high: the same
+    levels), `outranked` (another child higher). No field rules a child out on its own."""
+    out: dict[int, str] = {}
+    for row in np.flatnonzero(fits.own >= 0).tolist():
+        counts = fits.counts[row].astype(np.int64)
+        own = int(fits.own[row])
+        counts[own] -= 1
+        mine = weights[row, own]
+        rivals = weights[row][counts > 0]
+        rival = rivals.max() if len(rivals) else -np.inf
+        out[fits.uids[row]] = (
+            "unique" if rival < mine - 1e-9 else "tie" if rival <= mine + 1e-9 else "outranked"
+        )
+    return out
+
+
+def best_fit_links(
+    fits: FieldFits, weights: np.ndarray, margins: list[float]
+) -> list[dict[int, str]]:
+    """What a rule does that links each adoption-listing record (every one, whether its child
+    has a record of another kind or not) to the child that fits it best, by more than
+    `margin` (log-likelihood ratio over the runner-up), and leaves the others: for each
+    margin, {uid: the child it links the record to}. Reads no truth."""
+    out: list[dict[int, str]] = [{} for _ in margins]
+    for row in range(len(fits.uids)):
+        counts = fits.counts[row]
+        present = np.flatnonzero(counts > 0)
+        if not len(present):
+            continue
+        w = weights[row, present]
+        top = int(np.argmax(w))
+        if counts[present[top]] > 1:
+            continue  # two children at the best pattern: a tie
+        rest = np.delete(w, top)
+        gap = w[top] - (rest.max() if len(rest) else -np.inf)
+        wanted = [k for k, margin in enumerate(margins) if gap > max(margin, 1e-9)]
+        if not wanted:
+            continue
+        where = np.flatnonzero(fits.patterns(row) == present[top])
+        target = str(fits.children[int(where[0])])
+        for k in wanted:
+            out[k][fits.uids[row]] = target
+    return out
+
+
+def best_fit_persons(truth: Any, fits: FieldFits, linked: dict[int, str]) -> dict[int, str]:
+    """The persons of a decider that gets every pair without a listing record right and links
+    the listing records as `linked` says: a record linked goes with that child; one left alone
+    stays alone when its child has records in other lists, else it is with its child's other
+    listing records (the convention of `perfect_f1`)."""
+    listed = dict(zip(fits.uids, fits.own_at >= 0, strict=True))
+    person: dict[int, str] = {}
+    for uid, c in truth.child.items():
+        if uid not in listed:
+            person[uid] = c
+        elif uid in linked:
+            person[uid] = linked[uid]
+        else:
+            person[uid] = f"alone:{uid}" if listed[uid] else f"listed:{c}"
+    return person
+
+
 def perfect_f1(by_child: dict[str, list[int]], unlinkable: set[int]) -> tuple[float, float]:
     """Recall and F1 of a decider that links every true pair except those of `unlinkable`
     records (each left alone), and links nothing wrong."""
@@ -179,7 +385,15 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--top", type=int, default=25, help="rows of each table")
+    parser.add_argument(
+        "--ceiling-only",
+        action="store_true",
+        help="only the ceilings (decisions 0336, 0350): no scoring, no decisions",
+    )
     args = parser.parse_args()
+    if args.ceiling_only:
+        ceilings_only(args.generator, args.children, args.seed)
+        return
     spec = kintrace_spec()
     scored = score(args.generator, args.children, args.seed, spec=spec)
     figs, decided = decided_figures(scored.truth, scored.pairs, scored.features, spec)
@@ -245,6 +459,7 @@ def main() -> None:
             for f in fields:
                 by_fields[(f, short)] += 1
             combos[(kinds, " ".join(fields[:3]) + f" [{short}]")] += 1
+    figs["lost"] = lost
     total = truth.true_pairs
     print(f"\ntrue pairs {total:,}; in different persons {lost:,} ({lost / total:.4f})")
     print("\n-- by outcome --")
@@ -260,6 +475,11 @@ def main() -> None:
     for (k, c), n in combos.most_common(args.top):
         print(f"  {n:6,}  {k:<22} {c}")
     report_identifiability(scored, short_of, spec)
+    fits = FieldFits(scored.features, truth.child, spec)
+    weights = field_weights(fits)
+    category = full_identifiability(fits, weights)
+    report_full_identifiability(truth, fits, weights, category)
+    report_against_ceiling(scored, decided, category, short_of, figs, args.top)
 
 
 def report_identifiability(
@@ -298,6 +518,173 @@ def report_identifiability(
     print(f"  a rule linking each such record to the child that fits it strictly best: "
           f"{links:,} links, {rule['right']:,} right ({rule['right'] / max(links, 1):.3f}), "
           f"{rule['none']:,} records with no single best")  # fmt: skip
+
+
+def ceilings_only(generator: str, children: int, seed: int) -> None:
+    """Decisions 0336 and 0350's ceilings from the generated lists alone (no scoring)."""
+    from linkage_bench import Truth, records_frame
+
+    from kintrace.linkage.features import feature_table
+
+    spec = kintrace_spec()
+    records, _ = records_frame(children, seed, generator=generator)
+    print(f"{children:,} children, {len(records):,} records "
+          f"(synthetic, generator {generator}, seed {seed})")  # fmt: skip
+    features = feature_table(records)
+    truth = Truth.of(records)
+    category, _rule = identifiability(features, truth.child, spec)
+    cannot = {u for u, c in category.items() if c != "unique"}
+    lucky = {u for u, c in category.items() if c in ("outranked", "inconsistent")}
+    print("\n-- decision 0336 (the first name must agree) --")
+    counted = Counter(category.values())
+    names = ("unique", "tie", "outranked", "inconsistent")
+    print("  " + " / ".join(f"{name} {counted[name]:,}" for name in names))
+    print(f"  honest ceiling F1 {perfect_f1(truth.by_child, cannot)[1]:.4f}, "
+          f"ties guessed right {perfect_f1(truth.by_child, lucky)[1]:.4f}")  # fmt: skip
+    fits = FieldFits(features, truth.child, spec)
+    weights = field_weights(fits)
+    full = full_identifiability(fits, weights)
+    report_full_identifiability(truth, fits, weights, full, before=category)
+
+
+def report_full_identifiability(
+    truth: Any,
+    fits: FieldFits,
+    weights: np.ndarray,
+    category: dict[int, str],
+    before: dict[int, str] | None = None,
+) -> None:
+    """Decision 0350's tables: categories by every field, the ceilings, and what linking each
+    listing record to its best fit does (no truth read but to score it)."""
+    records = Counter(category.values())
+    print("\n-- decision 0350: identifiable by every field a listing keeps --")
+    print("  " + " / ".join(f"{name} {records[name]:,}" for name in ("unique", "tie", "outranked")))
+    if before is not None:
+        moved = Counter((before[u], category[u]) for u in category if u in before)
+        print("  0336 category -> 0350 category (records):")
+        for (a, b), n in sorted(moved.items(), key=lambda kv: -kv[1]):
+            print(f"  {n:6,}  {a} -> {b}")
+    has = np.flatnonzero(fits.own >= 0)
+    own = _levels_of(fits.own[has])
+    print("  the own child's level, field by field (share of these records):")
+    for f, name in enumerate(FIELDS):
+        labels = DATE_LEVELS if name == "birth date" else ("differs", "missing", "same")
+        shares = np.bincount(own[f], minlength=len(labels)) / max(1, len(has))
+        print(f"    {name:<14} " + ", ".join(f"{lab} {v:.3f}" for lab, v in
+                                             zip(labels, shares, strict=True)))  # fmt: skip
+    cannot = {u for u, c in category.items() if c != "unique"}
+    recall, f1 = perfect_f1(truth.by_child, cannot)
+    print(f"  HONEST CEILING (precision 1, every unique record linked, ties and outranked left): "
+          f"recall {recall:.4f}, F1 {f1:.4f}")  # fmt: skip
+    lucky = {u for u, c in category.items() if c == "outranked"}
+    recall_t, f1_t = perfect_f1(truth.by_child, lucky)
+    print(f"  ... guessing every tie right: recall {recall_t:.4f}, F1 {f1_t:.4f}")
+    if f1 >= 0.96:
+        print("  !!! THE HONEST CEILING REACHES F1 0.96: the target is reachable, the gap is ours")
+    margins = [0.0, 1.0, 2.0, 3.0, 4.0, 8.0]
+    print(
+        "  a rule linking every listing record to its best fit by more than a margin "
+        "(log-likelihood ratio over the runner-up), every other pair right:"
+    )
+    for margin, linked in zip(margins, best_fit_links(fits, weights, margins), strict=True):
+        right = sum(1 for u, c in linked.items() if truth.child[u] == c)
+        person = best_fit_persons(truth, fits, linked)
+        precision, recall_r, f1_r, false_pairs = pairwise(truth, person)
+        print(f"    margin {margin:>4}: {len(linked):,} links, {right:,} right "
+              f"({right / max(1, len(linked)):.3f}); precision {precision:.4f} recall "
+              f"{recall_r:.4f} F1 {f1_r:.4f} ({false_pairs:,} false pairs)")  # fmt: skip
+
+
+def report_against_ceiling(
+    scored: Any,
+    decided: Any,
+    category: dict[int, str],
+    short_of: dict[tuple[int, int], str],
+    figs: dict[str, float],
+    top: int,
+) -> None:
+    """Where the decisions lose F1 against decision 0350's honest ceiling: the false pairs
+    (by the kinds of their records, and the wrong links by the rule that made them) and the
+    true pairs lost that the ceiling keeps (both records identifiable: not a listing record,
+    or a `unique` one), by kinds and outcome."""
+    truth = scored.truth
+    kind = {u: str(k) for u, k in truth.kind.items()}
+    person_of = decided.person_of
+    members: dict[str, list[int]] = defaultdict(list)
+    for uid, person in person_of.items():
+        members[person].append(int(uid))
+    false_by: Counter[str] = Counter()
+    for uids in members.values():
+        if len(uids) < 2:
+            continue
+        for a, b in combinations(uids, 2):
+            if truth.child[a] != truth.child[b]:
+                false_by["+".join(sorted((kind[a], kind[b])))] += 1
+    stored = decided.pairs
+    wrong = stored[(stored["status"] == "auto") & ~truth.is_match(stored)]
+    wrong_by: Counter[tuple[str, str]] = Counter(
+        ("+".join(sorted((kind[int(a)], kind[int(b)]))), str(r))
+        for a, b, r in zip(wrong["uid_l"], wrong["uid_r"], wrong["rule"], strict=True)
+    )
+    status = {
+        (min(int(a), int(b)), max(int(a), int(b))): str(r)
+        for a, b, r in zip(stored["uid_l"], stored["uid_r"], stored["rule"], strict=True)
+    }
+    missed: Counter[tuple[str, str]] = Counter()
+    missed_rule: Counter[str] = Counter()
+    adoption_rule: Counter[tuple[str, str]] = Counter()
+    for (a, b), short in short_of.items():
+        if any(category.get(u, "unique") != "unique" for u in (a, b)):
+            continue  # the ceiling does not keep it either
+        kinds = "+".join(sorted((kind[a], kind[b])))
+        missed[(kinds, short)] += 1
+        missed_rule[status.get((a, b), "not stored")] += 1
+    # each identifiable listing record not with its child: why (its own best stored pair)
+    best_rule: dict[int, tuple[float, str]] = {}
+    probability = stored["match_probability"].to_numpy(float)
+    for i, (a, b, r) in enumerate(zip(stored["uid_l"], stored["uid_r"], stored["rule"],
+                                      strict=True)):  # fmt: skip
+        a, b = int(a), int(b)
+        if truth.child[a] != truth.child[b]:
+            continue
+        for u in (a, b):
+            if category.get(u) == "unique" and probability[i] > best_rule.get(u, (-1.0, ""))[0]:
+                best_rule[u] = (float(probability[i]), str(r))
+    for u, c in category.items():
+        if c != "unique":
+            continue
+        others = [v for v in truth.by_child[truth.child[u]] if v != u and v not in category]
+        if others and all(person_of[v] != person_of[u] for v in others):
+            rule = best_rule.get(u, (0.0, "no true pair stored"))[1]
+            adoption_rule[(rule, "with a true pair stored" if u in best_rule else "")] += 1
+    tp_now = round(figs["recall"] * truth.true_pairs)
+    print("\n-- against decision 0350's honest ceiling --")
+    print(f"  F1 now {figs['f1']:.4f} (precision {figs['precision']:.4f}, recall "
+          f"{figs['recall']:.4f}, {int(figs['false_pairs']):,} false pairs, "
+          f"{truth.true_pairs - tp_now:,} true pairs lost)")  # fmt: skip
+    lost_kept = sum(missed.values())
+    print(
+        f"  true pairs lost that the ceiling keeps: {lost_kept:,}; F1 with them found and "
+        f"no false pair: "
+        f"{2 * (tp_now + lost_kept) / (truth.true_pairs + tp_now + lost_kept):.4f}; "
+        f"F1 with no false pair only: {2 * tp_now / (truth.true_pairs + tp_now):.4f}"
+    )
+    print("  false pairs after clustering, by the kinds of their records:")
+    for k, n in false_by.most_common(top):
+        print(f"  {n:6,}  {k}")
+    print("  wrong auto links, by kinds and the rule that set them:")
+    for (k, r), n in wrong_by.most_common(top):
+        print(f"  {n:6,}  {k:<22} {r}")
+    print("  true pairs lost that the ceiling keeps, by kinds and outcome:")
+    for (k, o), n in missed.most_common(top):
+        print(f"  {n:6,}  {k:<22} {o}")
+    print("  ... by the rule of the pair's stored status:")
+    for r, n in missed_rule.most_common(top):
+        print(f"  {n:6,}  {r}")
+    print("  identifiable listing records not with their child, by the rule of their best "
+          "stored true pair:")  # fmt: skip
+    for (r, how), n in adoption_rule.most_common(top):
+        print(f"  {n:6,}  {r} {how}")
 
 
 if __name__ == "__main__":

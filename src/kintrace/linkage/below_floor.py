@@ -16,7 +16,11 @@ The unambiguous rule reads them too (decision 0334): a renamed record with a can
 above `unambiguous_link` is not linked on its kept identity when a candidate of another person
 fits it closely — the same known first-name class and full birth dates at most
 `decide.holds.MOVED_BY_WEEKS` days apart — at any probability; so those candidates of such
-records leave the database as well (only theirs: the rule weighs no other record's).
+records leave the database as well (only theirs: the rule weighs no other record's). Such a
+record is one of a kind that renames (`KindPolicy.renaming`), whatever the kind of the record
+at the other end of its pair at or above `unambiguous_link` (another listing's record, a
+duplicate of its own row) and of its close look-alike (a record of another listing too):
+`unambiguous.close_fit_persons` reads all of those (decision 0351).
 
 At a million dense records tens of millions of pairs between an adoption record and the
 look-alikes of its first name and year score between the adoption offer floor and the review
@@ -24,10 +28,11 @@ floor, and bringing them all into pandas was the run's memory peak. `selection_s
 the database, every pair at or above the review floor and of the pairs below it: each adoption
 record's best `max(adoption_unseen_offers, adoption_offers_per_record)` (a window function), the
 anchors of records that have a listed-together sibling, and the candidates whose record's
-siblings have an anchor in the candidate's group or surname stem. That is a superset of what the
-rules take (they still decide, in pandas, with their own tests), so `decide()` gives the same
-statuses, rule ids and persons on the selection as on every candidate
-(tests/unit/linkage/test_scoring_at_scale.py).
+siblings have an anchor in the candidate's group or surname stem, and the close look-alikes of
+the renamed records the unambiguous rule weighs. That is a superset of what the rules take (they
+still decide, in pandas, with their own tests), so `decide()` gives the same statuses, rule ids
+and persons on the selection as on every candidate (tests/unit/linkage/test_scoring_at_scale.py;
+`bench/below_floor_check.py` at any size).
 
 The SQL runs on DuckDB and on Spark (standard window functions and joins only).
 """
@@ -92,6 +97,8 @@ def selection_sql(
     weeks = int(MOVED_BY_WEEKS)
     picked = ", ".join(columns)
     from_p = ", ".join(f"p.{c}" for c in columns)
+    renaming = sorted(str(k) for k in spec.kinds.renaming)
+    renamed = ", ".join("'" + k.replace("'", "''") + "'" for k in renaming) or "NULL"
     offered_l = f"COALESCE(CAST(source_kind_l AS STRING) IN ({kinds}), FALSE)"
     offered_r = f"COALESCE(CAST(source_kind_r AS STRING) IN ({kinds}), FALSE)"
     return f"""
@@ -125,8 +132,19 @@ mates AS (
 ),
 grouped AS (SELECT DISTINCT one AS uid FROM mates),
 weighed AS (
-    SELECT DISTINCT rec_ AS uid FROM p
-    WHERE rec_ IS NOT NULL AND match_probability >= {weighed!r}
+    SELECT uid FROM (
+        SELECT {uid}_l AS uid FROM p WHERE match_probability >= {weighed!r}
+        UNION
+        SELECT {uid}_r AS uid FROM p WHERE match_probability >= {weighed!r}
+    ) w
+    WHERE uid IN (SELECT uid FROM f WHERE kind IN ({renamed}))
+),
+close AS (
+    SELECT p.low_, p.high_
+    FROM p JOIN f fl ON fl.uid = p.{uid}_l JOIN f fr ON fr.uid = p.{uid}_r
+    WHERE p.match_probability < {review!r}
+      AND (p.{uid}_l IN (SELECT uid FROM weighed) OR p.{uid}_r IN (SELECT uid FROM weighed))
+      AND fl.given LIKE '%:%' AND fl.given = fr.given AND ABS(fl.days - fr.days) <= {weeks}
 ),
 anchors AS (
     SELECT p.rec_ AS two, f.grp, f.stem
@@ -143,8 +161,6 @@ sibling_keys AS (
 below AS (
     SELECT p.low_, p.high_, p.rec_, p.match_probability AS prob_, fo.grp AS grp_,
            fo.stem AS stem_,
-           CASE WHEN fr.given LIKE '%:%' AND fr.given = fo.given
-                     AND ABS(fr.days - fo.days) <= {weeks} THEN 1 ELSE 0 END AS close_,
            ROW_NUMBER() OVER (
                PARTITION BY p.rec_
                ORDER BY CASE WHEN fr.place = '' OR fo.place = '' THEN 1
@@ -155,17 +171,17 @@ below AS (
     WHERE p.match_probability < {review!r}
 ),
 kept AS (
-    SELECT DISTINCT b.low_, b.high_
+    SELECT b.low_, b.high_
     FROM below b
     LEFT JOIN grouped g ON g.uid = b.rec_
     LEFT JOIN sibling_keys kg ON kg.uid = b.rec_ AND kg.sibling_key = 'g:' || b.grp_
     LEFT JOIN sibling_keys ks ON ks.uid = b.rec_ AND ks.sibling_key = 's:' || b.stem_
-    LEFT JOIN weighed w ON w.uid = b.rec_
     WHERE b.rank_ <= {best}
        OR (g.uid IS NOT NULL AND b.prob_ >= {anchor!r})
        OR kg.uid IS NOT NULL
        OR ks.uid IS NOT NULL
-       OR (b.close_ = 1 AND w.uid IS NOT NULL)
+    UNION
+    SELECT low_, high_ FROM close
 )
 SELECT {picked} FROM p WHERE match_probability >= {review!r}
 UNION ALL

@@ -81,3 +81,50 @@ def test_a_record_the_unambiguous_rule_never_weighs_brings_out_no_look_alikes() 
     # its best candidate is below `unambiguous_link`: the rule reads none of its look-alikes
     selected = _selected(*_listing(top=0.6))
     assert (1, 10) in selected and (1, 7) not in selected
+
+
+def _two_listings(top_kind: str, close_kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Adoption record 1 weighed by the unambiguous rule through its pair with record 10 (of
+    `top_kind`) at 0.9; records 2-6 fill its offers; record 7 (of `close_kind`) fits it closely
+    (same first-name class, dates 20 days apart) at 0.01, ranked sixth below the floor."""
+    others = list(range(2, 11))
+    kinds = ["family"] * 5 + [close_kind, "family", "family", top_kind]
+    pairs = pd.DataFrame(
+        {
+            "uid_l": [1] * len(others),
+            "uid_r": others,
+            "match_probability": [0.3, 0.25, 0.2, 0.15, 0.1, 0.01, 0.009, 0.008, 0.9],
+            "source_kind_l": ["adoption"] * len(others),
+            "source_kind_r": kinds,
+        }
+    )
+    features = pd.DataFrame(
+        {
+            "uid": [1, *others],
+            "source": ["listing"] + [f"list-{k}" for k in kinds],
+            "source_kind": ["adoption", *kinds],
+            "group_key": [None] * (1 + len(others)),
+            "family_stem": ["new"] + [f"s{u}" for u in others],
+            "patronymic_class": [None] * (1 + len(others)),
+            "given_class": ["olha:f"] + ["petro:m"] * 5 + ["olha:f", "iryna:f", "olha:f", "olha:f"],
+            "birth_place_key": [None] * (1 + len(others)),
+            "birth_days": [15000] + [14000] * 5 + [15020, 15000, 15200, 15000],
+        }
+    )
+    return pairs, features
+
+
+def test_a_close_look_alike_in_another_listing_leaves_the_database() -> None:
+    # `close_fit_persons` counts a pair of two renamed records (decision 0351): the selection
+    # left it in the database, since neither side of it is the pair's one offered record
+    selected = _selected(*_two_listings(top_kind="family", close_kind="adoption"))
+    assert (1, 7) in selected
+    assert (1, 8) not in selected and (1, 9) not in selected
+
+
+def test_a_record_weighed_through_another_listing_brings_out_its_look_alikes() -> None:
+    # its pair at or above `unambiguous_link` is with another adoption record (a row entered
+    # twice, a second listing): the rule weighs it all the same (decision 0351)
+    selected = _selected(*_two_listings(top_kind="adoption", close_kind="family"))
+    assert (1, 10) in selected and (1, 7) in selected
+    assert (1, 8) not in selected and (1, 9) not in selected
