@@ -28,10 +28,20 @@ birthplace and the same father's name, which a listing often replaces). The reco
     further): only a reviewer with more than these fields can link it.
 It prints the lost true pairs by that category, and the F1 a perfect decider could reach on the
 same lists: every pair right (precision 1) except the pairs of adoption records it cannot
-identify (all but `unique`), and, as an upper bound, also guessing every tie right. It prints
-counts only: no name, date or place of any record.
+identify (all but `unique`), and, as an upper bound, also guessing every tie right.
+
+Then the same **by every field a listing keeps** (decision 0350, which withdraws 0336's
+conclusion): no field rules a child out; each child (the best of its records field by field) is
+ranked by a log-likelihood ratio over sex, first name, surname stem, father's name, birthplace and
+birth date (`FieldFits`, `field_weights`), and a record is `unique`, `tie` or `outranked`. It
+prints the honest ceiling and the ceiling guessing ties; what a rule that reads no truth does
+when it links each listing record to its best fit by a margin; and where the decisions lose F1
+against that ceiling (false pairs and wrong auto links by kinds and rule, the true pairs lost
+that the ceiling keeps by kinds, outcome and rule). `--ceiling-only` prints the ceilings of both
+decisions without scoring. It prints counts only: no name, date or place of any record.
 
     nice .venv/bin/python bench/recall_loss.py --generator second --children 5000 --seed 7
+    nice .venv/bin/python bench/recall_loss.py --ceiling-only --generator second --children 20000
 """
 
 from __future__ import annotations
@@ -595,6 +605,13 @@ def report_full_identifiability(
               f"{recall_r:.4f} F1 {f1_r:.4f} ({false_pairs:,} false pairs)")  # fmt: skip
 
 
+def _marginal(counts: Counter[tuple[str, str]], side: int) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for key, n in counts.items():
+        out[key[side]] += n
+    return out
+
+
 def report_against_ceiling(
     scored: Any,
     decided: Any,
@@ -672,10 +689,16 @@ def report_against_ceiling(
     print("  false pairs after clustering, by the kinds of their records:")
     for k, n in false_by.most_common(top):
         print(f"  {n:6,}  {k}")
-    print("  wrong auto links, by kinds and the rule that set them:")
+    print(f"  wrong auto links ({sum(wrong_by.values()):,}), by the rule that set them:")
+    for r, n in _marginal(wrong_by, 1).most_common():
+        print(f"  {n:6,}  {r}")
+    print("  ... by kinds and rule:")
     for (k, r), n in wrong_by.most_common(top):
         print(f"  {n:6,}  {k:<22} {r}")
-    print("  true pairs lost that the ceiling keeps, by kinds and outcome:")
+    print("  true pairs lost that the ceiling keeps, by kinds:")
+    for k, n in _marginal(missed, 0).most_common():
+        print(f"  {n:6,}  {k}")
+    print("  ... by kinds and outcome:")
     for (k, o), n in missed.most_common(top):
         print(f"  {n:6,}  {k:<22} {o}")
     print("  ... by the rule of the pair's stored status:")
