@@ -120,20 +120,68 @@ def cluster(
     `conflict(a, b)` says two records are surely two persons; it holds back links, never a
     reviewer's must-link.
     """
-    components: _Components[K] = _Components(records, cannot_link, conflict)
-    known = components.parent
-    conflicts: list[tuple[K, K]] = []
-    for a, b in sorted(must_link, key=repr):
-        if a in known and b in known and not components.union(a, b, test_conflict=False):
-            conflicts.append((a, b))
-    refused: list[tuple[K, K]] = []
-    ordered = sorted(links, key=lambda link: (-link.probability, repr(link.left), repr(link.right)))
-    for link in ordered:
-        in_scope = link.left in known and link.right in known
-        if in_scope and not components.union(link.left, link.right):
-            refused.append((link.left, link.right))
-    person_of = _stable_ids(components, previous or {}, new_id)
-    return Clustering(person_of=person_of, refused=refused, conflicts=conflicts)
+    run = Resumable(records, must_link=must_link, cannot_link=cannot_link, conflict=conflict)
+    clustering = run.resume(links, previous=previous, new_id=new_id)
+    assert clustering is not None  # nothing joined yet: every link list continues it
+    return clustering
+
+
+def _order(link: Link[K]) -> tuple[float, str, str]:
+    """The order links join in: highest probability first, then the records' names."""
+    return (-link.probability, repr(link.left), repr(link.right))
+
+
+class Resumable(Generic[K]):
+    """`cluster`, kept open so that a later clustering of the same records and constraints with
+    more links continues it instead of starting again (`decide()` clusters a whole registry
+    after each rule that adds links: at a million records, three times).
+
+    `resume(links)` sorts the links as `cluster` does; when the links already joined are the
+    first of that order, only the rest are joined, on the same components, so every union and
+    every test is the one a fresh `cluster` would make, in the same order, and the outcome is
+    the same. Otherwise (a link removed, or a new one sorting among the old) it returns None
+    and the caller clusters afresh."""
+
+    def __init__(
+        self,
+        records: Iterable[K],
+        *,
+        must_link: Iterable[tuple[K, K]] = (),
+        cannot_link: Iterable[tuple[K, K]] = (),
+        conflict: Callable[[K, K], bool] | None = None,
+    ) -> None:
+        self.components: _Components[K] = _Components(records, cannot_link, conflict)
+        known = self.components.parent
+        self.conflicts: list[tuple[K, K]] = []
+        for a, b in sorted(must_link, key=repr):
+            if a in known and b in known and not self.components.union(a, b, test_conflict=False):
+                self.conflicts.append((a, b))
+        self.joined: list[Link[K]] = []
+        self.refused: list[tuple[K, K]] = []
+
+    def resume(
+        self,
+        links: Iterable[Link[K]],
+        *,
+        previous: Mapping[K, str] | None = None,
+        new_id: Callable[[], str],
+    ) -> Clustering[K] | None:
+        """The clustering with `links` (all of them, those joined before included), or None
+        when they do not continue the links joined before (see the class docstring)."""
+        ordered = sorted(links, key=_order)
+        done = len(self.joined)
+        if ordered[:done] != self.joined:
+            return None
+        components, known = self.components, self.components.parent
+        for link in ordered[done:]:
+            in_scope = link.left in known and link.right in known
+            if in_scope and not components.union(link.left, link.right):
+                self.refused.append((link.left, link.right))
+        self.joined = ordered
+        person_of = _stable_ids(components, previous or {}, new_id)
+        return Clustering(
+            person_of=person_of, refused=list(self.refused), conflicts=list(self.conflicts)
+        )
 
 
 def _stable_ids(
@@ -145,12 +193,16 @@ def _stable_ids(
     taken: set[str] = set()
     person_of: dict[K, str] = {}
     for members in groups:
-        votes = Counter(previous[m] for m in members if m in previous)
+        had = [previous[m] for m in members if m in previous]
         chosen = None
-        for person_id, _count in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])):
-            if person_id not in taken:
-                chosen = person_id
-                break
+        if len(had) == 1:  # the common case, without a count and a sort per person
+            chosen = had[0] if had[0] not in taken else None
+        elif had:
+            votes = Counter(had)
+            for person_id, _count in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])):
+                if person_id not in taken:
+                    chosen = person_id
+                    break
         if chosen is None:
             chosen = new_id()
             while chosen in taken:

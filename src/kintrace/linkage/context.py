@@ -75,14 +75,14 @@ class GroupContext:
         """A test of whether the pair at a position (0-based row) of `pairs` (`uid_l`, `uid_r`,
         `match_probability`) is supported by its groups, looking at candidates at or above
         `min_probability`. Evaluated on demand and remembered: a run asks about few pairs."""
-        left = pairs["uid_l"].tolist()
-        right = pairs["uid_r"].tolist()
         if not self.members:
             return lambda _position: False
+        # arrays, read at the positions asked about (Python lists of every scored pair's uids
+        # were hundreds of megabytes at a million records)
+        left, right = pairs["uid_l"].to_numpy(), pairs["uid_r"].to_numpy()
         candidates: dict[Hashable, list[Hashable]] = defaultdict(list)
         high = np.flatnonzero(pairs["match_probability"].to_numpy(float) >= min_probability)
-        for position in high.tolist():
-            a, b = left[position], right[position]
+        for a, b in zip(left[high].tolist(), right[high].tolist(), strict=True):
             candidates[a].append(b)
             candidates[b].append(a)
 
@@ -103,7 +103,10 @@ class GroupContext:
 
         @cache
         def supported(position: int) -> bool:
-            a, b = left[position], right[position]
+            (a,), (b,) = (
+                left[position : position + 1].tolist(),
+                right[position : position + 1].tolist(),
+            )
             return supports(a, b) or supports(b, a)
 
         return supported

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kintrace.linkage.clustering import Clustering, Link, cluster, sequential_ids
+from kintrace.linkage.clustering import Clustering, Link, Resumable, cluster, sequential_ids
 from kintrace.linkage.constraints import IdentityConflicts, twin_cannot_links
 from kintrace.linkage.spec.kinds import KINTRACE_KINDS
 
@@ -98,6 +98,56 @@ def resolve(
         new_id=sequential_ids(before.values()),
         conflict=data.conflict,
     )
+
+
+class Resolver:
+    """`resolve` for one table clustered several times with growing links (a full run's
+    `decide()`: after the offers, after the unambiguous rule, after the sibling links): each
+    call gives what `resolve` gives with the same arguments, and continues the last clustering
+    (`clustering.Resumable`) when the new links only add to the end of its order (the
+    unambiguous rule's links score below every auto link before them), instead of clustering
+    the whole registry again."""
+
+    def __init__(
+        self,
+        features: pd.DataFrame,
+        *,
+        keys: Sequence[Hashable] | None = None,
+        must_link: Iterable[tuple[Hashable, Hashable]] = (),
+        cannot_link: Iterable[tuple[Hashable, Hashable]] = (),
+        data: DataConstraints | None = None,
+        constraints: Constraints | None = None,
+    ) -> None:
+        self.data = data or data_constraints(features, keys, constraints=constraints)
+        self.must = list(must_link)
+        confirmed = {frozenset(pair) for pair in self.must}
+        self.cannot = list(cannot_link) + [
+            t for t in self.data.twins if frozenset(t) not in confirmed
+        ]
+        self._run: Resumable[Hashable] | None = None
+        #: how many calls continued the last clustering (for tests and benches)
+        self.resumed = 0
+
+    def __call__(
+        self, links: Iterable[Link[Hashable]], *, previous: Mapping[Hashable, str] | None = None
+    ) -> Clustering[Hashable]:
+        links = list(links)
+        before = dict(previous or {})
+        if self._run is not None:
+            found = self._run.resume(links, previous=before, new_id=sequential_ids(before.values()))
+            if found is not None:
+                self.resumed += 1
+                return found
+        self._run = None  # the old components are dead before the new ones are built
+        self._run = Resumable(
+            self.data.names,
+            must_link=self.must,
+            cannot_link=self.cannot,
+            conflict=self.data.conflict,
+        )
+        found = self._run.resume(links, previous=before, new_id=sequential_ids(before.values()))
+        assert found is not None  # nothing joined yet
+        return found
 
 
 def resolve_around(

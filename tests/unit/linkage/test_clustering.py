@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from kintrace.linkage.clustering import Link, cluster, sequential_ids
+from kintrace.linkage.clustering import Clustering, Link, Resumable, cluster, sequential_ids
 
 
 def _persons(result) -> set[frozenset[str]]:  # type: ignore[no-untyped-def]
@@ -104,3 +106,46 @@ def test_sequential_ids_continue_after_the_highest(existing: list[str], expected
 def test_unknown_records_in_links_are_ignored() -> None:
     result = cluster(["a"], [Link("a", "zz", 0.99)], new_id=sequential_ids([]))
     assert result.person_of == {"a": "P0000001"}
+
+
+def _random_links(rng: random.Random, records: list[str], n: int, low: float, high: float):  # type: ignore[no-untyped-def]
+    return [Link(*rng.sample(records, 2), round(rng.uniform(low, high), 3)) for _ in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_resumed_clustering_is_the_fresh_clustering_of_all_its_links(seed: int) -> None:
+    # decide() clusters after the offers, then again with the unambiguous rule's links, all
+    # below the auto links: continuing the first clustering must give what clustering every
+    # link afresh gives (persons, ids, refusals), constraints and conflict test included.
+    rng = random.Random(seed)
+    records = [f"r{i:02d}" for i in range(40)]
+    cannot = [tuple(rng.sample(records, 2)) for _ in range(10)]
+    must = [tuple(rng.sample(records, 2)) for _ in range(3)]
+    previous = {r: f"P{rng.randrange(6):07d}" for r in records[:25]}
+
+    def conflict(a: str, b: str) -> bool:
+        return (int(a[1:]) + int(b[1:])) % 7 == 0
+
+    high = _random_links(rng, records, 30, 0.99, 1.0)
+    low = _random_links(rng, records, 25, 0.8, 0.989)
+    run = Resumable(records, must_link=must, cannot_link=cannot, conflict=conflict)
+    first = run.resume(high, previous=previous, new_id=sequential_ids(previous.values()))
+    second = run.resume(high + low, previous=previous, new_id=sequential_ids(previous.values()))
+
+    def fresh(links: list[Link[str]]) -> Clustering[str]:
+        return cluster(records, links, must_link=must, cannot_link=cannot, previous=previous,
+                       new_id=sequential_ids(previous.values()), conflict=conflict)  # fmt: skip
+
+    assert first == fresh(high)
+    assert second == fresh(low + high)
+    assert second is not None and second.refused  # the constraints were exercised
+
+
+def test_links_that_sort_among_those_joined_are_not_continued() -> None:
+    # a new link stronger than one already joined changes what joins first: the caller must
+    # cluster afresh (the stronger b-c takes b, so a-b is refused; continuing would not say so)
+    run = Resumable(["a", "b", "c"], cannot_link=[("a", "c")])
+    joined = [Link("a", "b", 0.991)]
+    assert run.resume(joined, new_id=sequential_ids([])) is not None
+    assert run.resume([*joined, Link("b", "c", 0.999)], new_id=sequential_ids([])) is None
+    assert run.resume([], new_id=sequential_ids([])) is None  # a link taken away

@@ -152,11 +152,8 @@ class HoldRule(PairRule):
         return False
 
     def run(self, state: State) -> None:
-        rows = state.rows()
-        auto = [position for position, status in enumerate(state.status) if status == "auto"]
-        rows.make(auto)
-        for position in auto:
-            if self.test(rows[position], state.spec):
+        for position, row in state.rows().each(state.positions("auto").tolist()):
+            if self.test(row, state.spec):
                 state.set(position, "pending", self.id)
 
 
@@ -183,13 +180,10 @@ class RenamedHold(HoldRule):
 
     def run(self, state: State) -> None:
         excusing = state.on(KEPT_IDENTITY_AUTO) and state.on(_KEPT_IDENTITY)
-        rows = state.rows()
-        auto = [position for position, status in enumerate(state.status) if status == "auto"]
-        rows.make(auto)
-        for position in auto:
-            if not self.test(rows[position], state.spec):
+        for position, row in state.rows().each(state.positions("auto").tolist()):
+            if not self.test(row, state.spec):
                 continue
-            if excusing and self.excused(rows[position], state.spec):
+            if excusing and self.excused(row, state.spec):
                 state.set(position, "auto", KEPT_IDENTITY_AUTO)
             else:
                 state.set(position, "pending", self.id)

@@ -19,7 +19,8 @@ are made for one adoption record (its best), so reviewers are not flooded.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
+from functools import cache
 from itertools import permutations
 from typing import Any
 
@@ -95,19 +96,16 @@ def sibling_offers(
             groups[(source.get(uid), stem[uid], father.get(uid, ""))].append(uid)
 
     # candidates: what may be offered (below the floor); anchors: what may support an offer
-    candidates: dict[Hashable, list[tuple[Hashable, int]]] = defaultdict(list)
-    anchors: dict[Hashable, list[Hashable]] = defaultdict(list)
-    uid_l, uid_r = pairs["uid_l"].tolist(), pairs["uid_r"].tolist()
+    # (arrays: the few records asked about are looked up, not a list per adoption record of
+    # the millions of pairs below the floor)
     prob = pairs["match_probability"].to_numpy(float)
-    offered_l, offered_r = _offered_sides(pairs, kind, kinds)
+    sides = _OneSided(pairs, kind, kinds, np.ones(len(pairs), dtype=bool))
     # ties among the offers are broken by the pairs' records (`offer_order`), not by this order
-    one_l, one_r = offered_l & ~offered_r, offered_r & ~offered_l
-    for pos in np.flatnonzero(one_l | one_r).tolist():
-        record, other = (uid_l[pos], uid_r[pos]) if one_l[pos] else (uid_r[pos], uid_l[pos])
-        if prob[pos] < below:
-            candidates[record].append((other, pos))
-        if prob[pos] >= anchor_floor:
-            anchors[record].append(other)
+    candidates = sides.by_record(prob[sides.pos] < below)
+    anchors: dict[Hashable, list[Hashable]] = defaultdict(list)
+    high = prob[sides.pos] >= anchor_floor
+    for record, other in zip(sides.record[high].tolist(), sides.other[high].tolist(), strict=True):
+        anchors[record].append(other)
 
     # each record's anchors indexed by what makes two candidates look like siblings (the same
     # group, or the same surname stem): a candidate is checked against the few anchors it could
@@ -137,9 +135,10 @@ def sibling_offers(
         for one, two in permutations(members, 2):
             if given.get(one) == given.get(two) or not anchors.get(two):
                 continue
-            for other, pos in candidates.get(one, ()):
+            for other, pos in candidates(one):
                 if sibling_anchor(other, two):
                     supported[one].add(pos)
+    uid_l, uid_r = pairs["uid_l"].to_numpy(), pairs["uid_r"].to_numpy()
     offered: set[int] = set()
     for positions in supported.values():
         best = sorted(positions, key=lambda p: offer_order(prob[p], uid_l[p], uid_r[p]))
@@ -177,25 +176,84 @@ def best_offers(
     if pairs.empty or per_record <= 0:
         return set()
     kind = by_uid(features, "source_kind")
-    place = by_uid(features, "birth_place_key")
-    seen: set[Hashable] = set()
-    ranked: dict[Hashable, list[tuple[int, float, int]]] = defaultdict(list)
-    uid_l, uid_r = pairs["uid_l"].tolist(), pairs["uid_r"].tolist()
     prob = pairs["match_probability"].to_numpy(float)
-    offered_l, offered_r = _offered_sides(pairs, kind, kinds)
-    one_l, one_r = offered_l & ~offered_r, offered_r & ~offered_l
-    for pos in np.flatnonzero((one_l | one_r) & (prob >= min(floor, below))).tolist():
-        record, other = (uid_l[pos], uid_r[pos]) if one_l[pos] else (uid_r[pos], uid_l[pos])
-        if prob[pos] >= below:
-            seen.add(record)
-        else:
-            rank = _place_rank(place, record, other)
-            ranked[record].append((offer_order(prob[pos], record, other, rank), pos))
-    offered: set[int] = set()
-    for record, found in ranked.items():
-        if record not in seen:
-            offered.update(pos for _, pos in sorted(found)[:per_record])
-    return offered
+    sides = _OneSided(pairs, kind, kinds, prob >= min(floor, below))
+    p = prob[sides.pos]
+    seen = sides.record[p >= below]
+    # the candidates below `below` of the records with none at or above it
+    keep = (p < below) & ~np.isin(sides.record, seen)
+    return set(sides.best(keep, _place_ranks(features, sides), per_record).tolist())
+
+
+class _OneSided:
+    """The pairs (at `mask`) with exactly one record of a kind that may be offered, as arrays:
+    their positions `pos` (ascending), that `record` and the `other`."""
+
+    def __init__(
+        self,
+        pairs: pd.DataFrame,
+        kind: Mapping[Hashable, object],
+        kinds: Collection[str],
+        mask: np.ndarray,
+    ) -> None:
+        offered_l, offered_r = _offered_sides(pairs, kind, kinds)
+        one_l, one_r = offered_l & ~offered_r, offered_r & ~offered_l
+        self.pos = np.flatnonzero((one_l | one_r) & mask)
+        uid_l, uid_r = pairs["uid_l"].to_numpy()[self.pos], pairs["uid_r"].to_numpy()[self.pos]
+        left = one_l[self.pos]
+        self.record = np.where(left, uid_l, uid_r)
+        self.other = np.where(left, uid_r, uid_l)
+        self.prob = pairs["match_probability"].to_numpy(float)[self.pos]
+
+    def by_record(self, which: np.ndarray) -> Callable[[Hashable], list[tuple[Hashable, int]]]:
+        """A record's (other, position) at `which`, in the pairs' order: what a dict of lists
+        built in one pass over every pair would hold, looked up in arrays sorted by record."""
+        order = np.flatnonzero(which)
+        order = order[np.argsort(self.record[order], kind="stable")]
+        records = self.record[order]
+
+        @cache
+        def of(record: Hashable) -> list[tuple[Hashable, int]]:
+            lo = np.searchsorted(records, record, "left")
+            at = order[lo : np.searchsorted(records, record, "right")]
+            return list(zip(self.other[at].tolist(), self.pos[at].tolist(), strict=True))
+
+        return of
+
+    def best(self, which: np.ndarray, rank: np.ndarray, limit: int | np.ndarray) -> np.ndarray:
+        """The positions of each record's first `limit` pairs at `which` (`limit` one number,
+        or one per pair: its record's) in `offer_order` with `rank`, as `sorted` on the tuples
+        `(offer_order(...), position)` of each record's pairs takes them."""
+        at = np.flatnonzero(which)
+        record, other, prob = self.record[at], self.other[at], self.prob[at]
+        low, high = np.minimum(record, other), np.maximum(record, other)
+        # primary key last: record, then rank, probability (highest first), low, high, position
+        order = np.lexsort((self.pos[at], high, low, -prob, rank[at], record))
+        record = record[order]
+        start = np.r_[True, record[1:] != record[:-1]] if len(record) else np.zeros(0, bool)
+        group = np.cumsum(start) - 1
+        first = np.flatnonzero(start)
+        place = np.arange(len(record)) - first[group] if len(record) else np.zeros(0, np.int64)
+        room = limit if np.isscalar(limit) else np.asarray(limit)[at][order]
+        return self.pos[at][order][place < room]
+
+
+def _place_ranks(features: pd.DataFrame, sides: _OneSided) -> np.ndarray:
+    """`_place_rank` of every pair of `sides`, as arrays: 0 when both birthplaces are known
+    and agree, 1 when either is unknown (or its record is not in `features`), 2 when they
+    differ."""
+    if "birth_place_key" not in features:
+        return np.ones(len(sides.pos), dtype=np.int64)
+    known = [v if isinstance(v, str) and v else None for v in features["birth_place_key"]]
+    codes, _ = pd.factorize(pd.Series(known, dtype=object), use_na_sentinel=True)
+    index = pd.Index(features["uid"])
+
+    def code(uids: np.ndarray) -> np.ndarray:
+        at = index.get_indexer(uids)
+        return np.where(at >= 0, codes[at], -1)
+
+    a, b = code(sides.record), code(sides.other)
+    return np.where((a < 0) | (b < 0), 1, np.where(a == b, 0, 2))
 
 
 def _offered_sides(
@@ -267,31 +325,20 @@ def offer_fill(state: State) -> None:
         return
     kinds = [str(k) for k in state.spec.kinds.offered]
     kind = by_uid(state.features, "source_kind")
-    place = by_uid(state.features, "birth_place_key")
     pairs = state.pairs
-    uid_l, uid_r = pairs["uid_l"].tolist(), pairs["uid_r"].tolist()
     prob = pairs["match_probability"].to_numpy(float)
-    offered_l, offered_r = _offered_sides(pairs, kind, kinds)
-    one_l, one_r = offered_l & ~offered_r, offered_r & ~offered_l
-    shown: dict[Hashable, int] = defaultdict(int)
-    linked: set[Hashable] = set()
-    ranked: dict[Hashable, list[tuple[int, float, int]]] = defaultdict(list)
-    for pos in np.flatnonzero((one_l | one_r) & (prob >= t.adoption_offer)).tolist():
-        record, other = (uid_l[pos], uid_r[pos]) if one_l[pos] else (uid_r[pos], uid_l[pos])
-        status = state.status[pos]
-        if status is not None:
-            shown[record] += 1
-            if status == "auto":
-                linked.add(record)
-        elif prob[pos] < t.review_floor:
-            rank = _place_rank(place, record, other)
-            ranked[record].append((offer_order(prob[pos], record, other, rank), pos))
-    for record, found in ranked.items():
-        room = wanted - shown.get(record, 0)
-        if record in linked or record not in shown or room <= 0:
-            continue
-        for _, pos in sorted(found)[:room]:
-            state.set(pos, "pending", FILL_OFFERS)
+    sides = _OneSided(pairs, kind, kinds, prob >= t.adoption_offer)
+    status = np.asarray(state.status, dtype=object)[sides.pos]
+    stored = status != None  # noqa: E711 (elementwise)
+    # how many pairs of each record are shown (0: none), and which records are linked
+    counts = pd.Series(sides.record[stored]).value_counts()
+    shown = pd.Series(sides.record).map(counts).fillna(0).to_numpy(dtype=np.int64)
+    linked = np.unique(sides.record[status == "auto"])
+    room = wanted - shown
+    ranked = ~stored & (sides.prob < t.review_floor)
+    wanted_here = ranked & (shown > 0) & ~np.isin(sides.record, linked) & (room > 0)
+    for pos in sides.best(wanted_here, _place_ranks(state.features, sides), room).tolist():
+        state.set(pos, "pending", FILL_OFFERS)
 
 
 def is_offerable(pair: Mapping[str, Any], spec: ModelSpec) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, S
 from dataclasses import dataclass
 from typing import Generic, TypeVar, cast
 
+import numpy as np
 import pandas as pd
 
 from kintrace.linkage.clustering import Link
@@ -21,8 +22,8 @@ from kintrace.linkage.decide.unambiguous import KEPT_IDENTITY
 from kintrace.linkage.persons import (
     Constraints,
     DataConstraints,
+    Resolver,
     data_constraints,
-    resolve,
     resolve_around,
 )
 from kintrace.linkage.spec import ModelSpec
@@ -139,8 +140,13 @@ def decide(
     for rule in RULES:
         if state.on(rule.id):
             rule.run(state)
-    decided = frame.assign(status=state.status, rule=state.rule)
-    decided = decided[decided["status"].notna()].reset_index(drop=True)
+    # the stored pairs only are copied (`assign` on the whole frame copied every scored pair:
+    # gigabytes at a million records, at the end of the run when the persons are alive too)
+    status = np.asarray(state.status, dtype=object)
+    stored = np.flatnonzero(status != None)  # noqa: E711 (elementwise)
+    decided = frame.take(stored).reset_index(drop=True)
+    decided["status"] = pd.Series(status[stored], dtype=object)
+    decided["rule"] = pd.Series(np.asarray(state.rule, dtype=object)[stored], dtype=object)
     return Decided(decided, cast("dict[K, str]", state.person_of), state.refused, data)
 
 
@@ -160,24 +166,25 @@ def _clusterer(
     (full runs, the benches) or only the persons around `touched` (incremental runs)."""
 
     def links(state: State) -> list[Link[Key]]:
-        keys_l, keys_r = state.pairs["key_l"].tolist(), state.pairs["key_r"].tolist()
-        probability = state.pairs["match_probability"].to_numpy(float)
+        # the auto pairs' columns only (a Python list of every scored pair's keys was hundreds
+        # of megabytes at a million records)
+        auto = state.positions("auto")
+        keys_l = state.pairs["key_l"].to_numpy()[auto].tolist()
+        keys_r = state.pairs["key_r"].to_numpy()[auto].tolist()
+        probability = state.pairs["match_probability"].to_numpy(float)[auto].tolist()
         return kept + [
-            Link(keys_l[i], keys_r[i], float(probability[i]))
-            for i, status in enumerate(state.status)
-            if status == "auto"
+            Link(left, right, p) for left, right, p in zip(keys_l, keys_r, probability, strict=True)
         ]
 
+    resolver = (
+        Resolver(features, keys=names, must_link=must, cannot_link=cannot, data=data)
+        if touched is None
+        else None
+    )
+
     def full(state: State) -> dict[Key, str]:
-        clustering = resolve(
-            features,
-            links(state),
-            keys=names,
-            must_link=must,
-            cannot_link=cannot,
-            previous=previous,
-            data=data,
-        )
+        assert resolver is not None
+        clustering = resolver(links(state), previous=previous)
         state.refused = len(clustering.refused)
         return clustering.person_of
 

@@ -33,14 +33,15 @@ def link_through_siblings(state: State) -> bool:
         return False
     renaming = {str(k) for k in state.spec.kinds.renaming}
     kind = state.kind_of()
-    status = state.status
-    uid_l, uid_r = pairs["uid_l"].tolist(), pairs["uid_r"].tolist()
-    keys_l, keys_r = pairs["key_l"].tolist(), pairs["key_r"].tolist()
+    # the columns as arrays, read at the auto and pending positions only (Python lists of
+    # every scored pair's uids and keys were hundreds of megabytes at a million records)
+    all_uid_l, all_uid_r = pairs["uid_l"].to_numpy(), pairs["uid_r"].to_numpy()
+    all_keys_l, all_keys_r = pairs["key_l"].to_numpy(), pairs["key_r"].to_numpy()
     strong: dict[Hashable, list[Hashable]] = defaultdict(list)
-    for position, state_now in enumerate(status):
-        if state_now == "auto":
-            strong[uid_l[position]].append(uid_r[position])
-            strong[uid_r[position]].append(uid_l[position])
+    auto = state.positions("auto")
+    for left, right in zip(all_uid_l[auto].tolist(), all_uid_r[auto].tolist(), strict=True):
+        strong[left].append(right)
+        strong[right].append(left)
 
     def supported(record: Hashable, candidate: Hashable) -> bool:
         mine = context.given.get(record, "")
@@ -54,34 +55,36 @@ def link_through_siblings(state: State) -> bool:
         )
 
     found: dict[Hashable, list[int]] = defaultdict(list)
-    weights = pairs[["mw_given_name", "mw_sex", "mw_patronymic"]].to_numpy(dtype=float)
-    for position, state_now in enumerate(status):
-        if state_now != "pending":
-            continue  # linked already, or below the floor and not offered
-        left, right = uid_l[position], uid_r[position]
+    # pending pairs only (linked already, or below the floor and not offered, are not weighed)
+    pending = state.positions("pending")
+    given, sex, patronymic = (pairs[c].to_numpy(dtype=float)[pending]
+                              for c in ("mw_given_name", "mw_sex", "mw_patronymic"))  # fmt: skip
+    pending = pending[(given > 0) & (sex >= 0) & (patronymic <= 0)]
+    uid_l, uid_r = all_uid_l[pending].tolist(), all_uid_r[pending].tolist()
+    keys_l, keys_r = all_keys_l[pending].tolist(), all_keys_r[pending].tolist()
+    for at in range(len(pending)):
+        left, right = uid_l[at], uid_r[at]
         renamed_l, renamed_r = kind.get(left) in renaming, kind.get(right) in renaming
         if renamed_l == renamed_r:
-            continue
-        given, sex, patronymic = weights[position]
-        if not (given > 0 and sex >= 0 and patronymic <= 0):
             continue
         record, candidate = (left, right) if renamed_l else (right, left)
         if not context.group.get(record):
             continue
-        if state.person_of.get(keys_l[position]) == state.person_of.get(keys_r[position]):
+        if state.person_of.get(keys_l[at]) == state.person_of.get(keys_r[at]):
             continue
         if supported(record, candidate):
-            found[record].append(position)
-    probability = pairs["match_probability"].to_numpy(dtype=float)
+            found[record].append(at)
+    probability = pairs["match_probability"].to_numpy(dtype=float)[pending]
     linked = False
-    for record, positions in found.items():
+    for record, ats in found.items():
         persons = set()
-        for position in positions:
-            other = keys_r[position] if uid_l[position] == record else keys_l[position]
+        for at in ats:
+            other = keys_r[at] if uid_l[at] == record else keys_l[at]
             persons.add(state.person_of.get(other, f"?{other}"))
         if len(persons) == 1:
             # the best pair; of equal ones the smaller uids (not the database's row order)
-            best = min(positions, key=lambda i: offer_order(probability[i], uid_l[i], uid_r[i]))
+            best_at = min(ats, key=lambda i: offer_order(probability[i], uid_l[i], uid_r[i]))
+            best = int(pending[best_at])
             state.set(best, "auto", SIBLING_LINKS)
             linked = True
     return linked

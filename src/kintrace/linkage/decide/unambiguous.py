@@ -23,7 +23,8 @@ absent. The refinements, each a rule of its own with its own switch:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterator
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -98,23 +99,24 @@ def promote(state: State) -> None:
         return eligible_memo[position]
 
     def person(record: Hashable) -> str:
-        return person_of.get(record, f"?{record}")
+        found = person_of.get(record)
+        return found if found is not None else f"?{record}"
 
+    # the columns as arrays, read at the few positions the rule weighs (Python lists of every
+    # scored pair's keys and probabilities were a run's largest memory at a million records)
+    probability = _Column(pairs["match_probability"].to_numpy(float))
+    keys_l, keys_r = _Column(pairs["key_l"].to_numpy()), _Column(pairs["key_r"].to_numpy())
     # each record's candidates in other persons: person -> positions of the pairs
-    towards: dict[Hashable, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    probability = pairs["match_probability"].astype(float).tolist()
-    keys_l, keys_r = pairs["key_l"].tolist(), pairs["key_r"].tolist()
-    positions, persons_l, persons_r = _weighed(pairs, person_of, floor - RIVAL_MARGIN)
-    for position, p_left, p_right in zip(positions, persons_l, persons_r, strict=True):
-        towards[keys_l[position]][p_right].append(position)
-        towards[keys_r[position]][p_left].append(position)
+    towards = _Towards(pairs, *_weighed(pairs, person_of, floor - RIVAL_MARGIN))
     size = Counter(person_of.values())
     lone_record = {person(r): r for r in towards if size[person(r)] <= 1}
     established = state.on(ESTABLISHED_SIDE)
     source_of = state.source_of_key() if established else {}
     three_way = state.on(THREE_WAY)
 
-    def rival(record: Hashable, partner: str, prob: float, pair_supported: bool) -> bool:
+    def rival(
+        record: Hashable, partner: str, prob: float, pair_supported: Callable[[], bool]
+    ) -> bool:
         attaching = lone_record.get(partner) if size[person(record)] > 1 else None
         for other, positions in towards.get(record, {}).items():
             if other == partner:
@@ -126,7 +128,7 @@ def promote(state: State) -> None:
                     continue
             if max(probability[i] for i in positions) < prob - RIVAL_MARGIN:
                 continue
-            if pair_supported and not any(supported(i) for i in positions):
+            if pair_supported() and not any(supported(i) for i in positions):
                 continue
             if three_way and size[other] <= 1 and candidate_of(other, partner):
                 continue
@@ -154,10 +156,10 @@ def promote(state: State) -> None:
         return all(len(kept_by.get(k, ())) <= 1 for k in (keys_l[position], keys_r[position]))
 
     promoted: list[tuple[int, str]] = []
-    for i in range(len(rows)):
+    weighable = state.positions("pending")
+    weighable = weighable[probability.values[weighable] >= floor]
+    for i in weighable.tolist():
         prob = probability[i]
-        if state.status[i] != "pending" or prob < floor:
-            continue
         left, right = keys_l[i], keys_r[i]
         p_left, p_right = person(left), person(right)
         if lone_only and size[p_left] > 1 and size[p_right] > 1:
@@ -165,12 +167,75 @@ def promote(state: State) -> None:
         why = eligible_at(i)
         if why is None or (why == KEPT_IDENTITY and not one_child(i)):
             continue
-        pair_supported = supported(i)
+        # asked only when a rival is near (the group test is the rule's dearest; it is pure)
+        pair_supported = partial(supported, i)
         if rival(left, p_right, prob, pair_supported) or rival(right, p_left, prob, pair_supported):
             continue
         promoted.append((i, why))
     for i, why in promoted:
         state.set(i, "auto", why)
+
+
+class _Towards:
+    """Each record's candidates in other persons (person -> positions of the pairs, ascending),
+    for the records of the pairs `_weighed` keeps: a dict of dicts made for the records the rule
+    asks about, from arrays sorted by record (a dict per record of the half million weighed
+    pairs at 300,000 records was the rule's largest cost)."""
+
+    def __init__(
+        self,
+        pairs: pd.DataFrame,
+        positions: list[int],
+        persons_l: list[str],
+        persons_r: list[str],
+    ) -> None:
+        at = np.asarray(positions, dtype=np.int64)
+        records = np.concatenate([pairs["key_l"].to_numpy()[at], pairs["key_r"].to_numpy()[at]])
+        # a record's candidate is the other record's person
+        self.persons = np.concatenate(
+            [np.asarray(persons_r, dtype=object), np.asarray(persons_l, dtype=object)]
+        )
+        self.positions = np.concatenate([at, at])
+        codes, uniques = pd.factorize(pd.Series(records, dtype=object))
+        self.code = {record: code for code, record in enumerate(uniques.tolist())}
+        self.order = np.lexsort((self.positions, codes))
+        self.start = np.searchsorted(codes[self.order], np.arange(len(uniques) + 1))
+        self.made: dict[Hashable, dict[str, list[int]]] = {}
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self.code)
+
+    def get(self, record: Hashable, default: Any = None) -> Any:
+        made = self.made.get(record)
+        if made is not None:
+            return made
+        code = self.code.get(record)
+        if code is None:
+            return default
+        at = self.order[self.start[code] : self.start[code + 1]]
+        made = defaultdict(list)
+        for person, position in zip(
+            self.persons[at].tolist(), self.positions[at].tolist(), strict=True
+        ):
+            made[person].append(position)
+        self.made[record] = made = dict(made)
+        return made
+
+
+class _Column:
+    """A column's values by position as the Python values `Series.tolist()` gives (a float,
+    an int, the object itself), read one at a time or for a few positions at once, without a
+    Python list of the whole column."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = values
+
+    def __getitem__(self, position: int) -> Any:
+        value = self.values[position]
+        return value.item() if isinstance(value, np.generic) else value
+
+    def at(self, positions: list[int]) -> list[Any]:
+        return self.values[np.asarray(positions, dtype=np.int64)].tolist()
 
 
 def close_fit_persons(state: State) -> dict[Hashable, set[str]]:
