@@ -157,13 +157,18 @@ def promote(state: State) -> None:
 
     promoted: list[tuple[int, str]] = []
     weighable = state.positions("pending")
-    weighable = weighable[probability.values[weighable] >= floor]
-    for i in weighable.tolist():
-        prob = probability[i]
-        left, right = keys_l[i], keys_r[i]
+    weighable = weighable[probability.values[weighable] >= floor].tolist()
+    # the pairs weighed, with their records and persons; those that may attach a lone record
+    # have their rows made at once, column by column (the same dicts as one by one)
+    weighed = []
+    for i, left, right in zip(weighable, keys_l.at(weighable), keys_r.at(weighable), strict=True):
         p_left, p_right = person(left), person(right)
         if lone_only and size[p_left] > 1 and size[p_right] > 1:
             continue  # attaches a lone record; merging two persons takes an auto link or a person
+        weighed.append((i, left, right, p_left, p_right))
+    rows.make([i for i, *_ in weighed])
+    for i, left, right, p_left, p_right in weighed:
+        prob = probability[i]
         why = eligible_at(i)
         if why is None or (why == KEPT_IDENTITY and not one_child(i)):
             continue
