@@ -268,9 +268,13 @@ def _large_blocking_rules() -> tuple[BlockingRule, ...]:
     birthplace" pairs only where one record of the pair is undated (`only_if`, decision 0326):
     two records that both have a full date, read at face value, are paired by the rules on the
     date, and its blocks of one first name and one place grow with the square of the registry.
-    The age-only and day-and-month rules pair only where a surname cannot. Conditioning
-    "given class + father's class" and "surname stem + birthplace" the same way lowered
-    camp-listed children located on the second generator (0326).
+    The age-only and day-and-month rules pair only where a surname cannot. "Given class +
+    father's class" pairs undated records, and dated ones of the same birth year or the same
+    day and month (decision 0342): conditioned on `undated` alone it lost camp-listed children
+    whose date is moved by weeks or by one year under a surname misspelt beyond its stem, and
+    between two dated records years apart and otherwise it only added look-alikes of one first
+    name and one father. Conditioning "surname stem + birthplace" lowered camp-listed children
+    located on the second generator (0326).
     """
     (_, birth_days, given_place, stem_given, stem_year, stem_place, given_father, age, day) = (
         _BLOCKING
@@ -289,7 +293,20 @@ def _large_blocking_rules() -> tuple[BlockingRule, ...]:
         stem_given,
         stem_year,
         stem_place,
-        given_father,
+        given_father.only_where(UNDATED, why="a missing surname and date: undated records"),
+        rule(
+            "given_class",
+            "patronymic_class",
+            "birth_year",
+            why="a missing surname and a date moved within its year, at scale",
+        ),
+        rule(
+            "given_class",
+            "patronymic_class",
+            "birth_month",
+            "birth_day",
+            why="a missing surname and a date moved by a year, at scale",
+        ),
         age.only_where(
             YEARLESS, SURNAMELESS, why="age-only records under a replaced or missing surname"
         ),
