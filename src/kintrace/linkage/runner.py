@@ -13,14 +13,16 @@ import copy
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from itertools import product
 from typing import Any, Literal
 
 import pandas as pd
 from splink import Linker, block_on
 from splink.internals.exceptions import EMTrainingException
+from splink.internals.pipeline import CTEPipeline
 
 from kintrace.linkage import below_floor
-from kintrace.linkage.blocking import DEFAULT_BLOCK_CAP, BlockPlan, plan_blocking
+from kintrace.linkage.blocking import DEFAULT_BLOCK_CAP, BlockPlan, pairs_sql, plan_blocking
 from kintrace.linkage.engine import Engine
 from kintrace.linkage.spec import BlockingRule, ModelSpec
 from kintrace.linkage.spec.floors import FlooredModel, floor_model
@@ -201,8 +203,13 @@ def predict(
     chunks: int = 1,
     blocks: BlockPlan | None = None,
     candidates_only: bool = False,
+    splink_blocking: bool = False,
 ) -> pd.DataFrame:
     """Score every candidate pair the blocking rules find; keep those at or above `floor`.
+
+    On DuckDB, a dedupe's candidate pairs are made by `blocking.pairs_sql` (decision 0343: the
+    same pairs as Splink's blocking, without its per-rule exclusions) and scored by Splink,
+    chunk by chunk; `splink_blocking` lets Splink make them (other engines always do).
 
     On one table (a dedupe) the rules are capped (`kintrace.linkage.blocking`): `blocks` is the
     plan, made here with the default cap when not given. With `candidates_only`, only the pairs
@@ -215,12 +222,15 @@ def predict(
         spec, features = blocks.spec_for(spec), blocks.apply(features)
     tables = _register_inputs(engine, features)
     linker = _linker(engine, tables, bind_model(spec, model, engine.name, n_records=n_records))
-    result = linker.inference.predict(
-        threshold_match_probability=floor,
-        num_chunks_left=chunks if chunks > 1 else None,
-        num_chunks_right=chunks if chunks > 1 else None,
-        warning_mode="never",
-    )
+    if engine.name == "duckdb" and isinstance(features, pd.DataFrame) and not splink_blocking:
+        result = _predict_blocked(spec, linker, tables, floor=floor, chunks=chunks)
+    else:
+        result = linker.inference.predict(
+            threshold_match_probability=floor,
+            num_chunks_left=chunks if chunks > 1 else None,
+            num_chunks_right=chunks if chunks > 1 else None,
+            warning_mode="never",
+        )
     # one table: the retained columns are the records' own, so they are looked up in the
     # feature table by uid instead of leaving the database as one Python string per pair and
     # side (millions of pairs at a million dense records)
@@ -240,6 +250,40 @@ def predict(
     result.drop_table_from_database_and_remove_from_cache()
     _drop_all(engine)
     return frame
+
+
+def _predict_blocked(
+    spec: ModelSpec, linker: Linker, table: Any, *, floor: float | None, chunks: int
+) -> Any:
+    """Splink's predict on the candidate pairs of `blocking.pairs_sql`, in chunks x chunks
+    parts (each part's pairs made, scored and dropped before the next), as one table."""
+    parts = []
+    for i, j in product(range(1, chunks + 1), repeat=2):
+        sql = pairs_sql(
+            spec.blocking_rules,
+            table.physical_name,
+            uid=spec.unique_id,
+            chunk=(i, j, chunks) if chunks > 1 else None,
+        )
+        pipeline = CTEPipeline()
+        pipeline.enqueue_sql(sql, "__kintrace_blocked_pairs")
+        pairs = linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+        linker.table_management.register_blocked_pairs_for_predict(pairs)
+        parts.append(
+            linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+        )
+        pairs.drop_table_from_database_and_remove_from_cache()
+    if len(parts) == 1:
+        return parts[0]
+    pipeline = CTEPipeline()
+    pipeline.enqueue_sql(
+        "\nUNION ALL\n".join(f"SELECT * FROM {part.physical_name}" for part in parts),
+        "__splink__df_predict",
+    )
+    result = linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+    for part in parts:
+        part.drop_table_from_database_and_remove_from_cache()
+    return result
 
 
 def _with_retained(spec: ModelSpec, frame: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
