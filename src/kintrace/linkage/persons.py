@@ -9,7 +9,8 @@ cannot-links, the identity-conflict test of decision 0316 — are built once per
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -167,39 +168,136 @@ def resolve_around(
     persons they belonged to are taken apart and clustered again with every link among their
     records; every other person keeps its records and id untouched. Returns the new person id of
     every record (`previous` updated), ids minted after the highest ever used.
+
+    One clustering; a run that clusters around its records several times keeps one `Around`.
     """
-    uids = [int(u) for u in features["uid"]]
-    names = list(keys) if keys is not None else uids
-    links = list(links)
-    touched_set = set(touched)
-    affected_persons = {previous[k] for k in touched_set if k in previous}
-    scope = touched_set | {k for k, person in previous.items() if person in affected_persons}
-    position = [i for i, name in enumerate(names) if name in scope]
-    local_features = features.iloc[position]
-    local_names = [names[i] for i in position]
-    local_links = [link for link in links if link.left in scope and link.right in scope]
-
-    def inside(pairs: Iterable[tuple[Hashable, Hashable]]) -> list[tuple[Hashable, Hashable]]:
-        return [(a, b) for a, b in pairs if a in scope and b in scope]
-
-    local_previous = {k: v for k, v in previous.items() if k in scope}
-    minted = sequential_ids(previous.values())
-    local = resolve(
-        local_features,
-        local_links,
-        keys=local_names,
-        must_link=inside(must_link),
-        cannot_link=inside(cannot_link),
-        previous=local_previous,
+    around = Around(
+        features,
+        previous=previous,
+        keys=keys,
+        must_link=must_link,
+        cannot_link=cannot_link,
         constraints=constraints,
     )
-    # `resolve` mints from the local ids only; re-mint ids that were not in the local history
-    # so they cannot collide with a person outside the scope.
-    fresh: dict[str, str] = {}
-    kept_ids = set(local_previous.values())
-    result = dict(previous)
-    for name, person in local.person_of.items():
-        if person not in kept_ids:
-            person = fresh.setdefault(person, minted())
-        result[name] = person
-    return result
+    return around.resolve(links, touched=touched)
+
+
+class Around:
+    """`resolve_around` for one run that clusters around its records several times (an
+    incremental run's `decide()`: after the offers, after the unambiguous rule, after the
+    sibling links), each call giving what `resolve_around` gives.
+
+    The `kept` links (auto links of earlier runs that stand) and the highest person id ever used
+    are held for the run; the scope's feature rows and its `Resolver` (the scope's data
+    constraints, the costliest part of a clustering, and its last clustering, which a later
+    call continues when its new links sort after it) are kept for the next call with the same
+    scope (decision 0348). Each call finds its scope by one pass over the persons, as
+    `resolve_around` did: cheaper than indexing the registry for two or three calls.
+    """
+
+    def __init__(
+        self,
+        features: pd.DataFrame,
+        *,
+        previous: Mapping[Hashable, str],
+        keys: Sequence[Hashable] | None = None,
+        kept: Iterable[Link[Hashable]] = (),
+        must_link: Iterable[tuple[Hashable, Hashable]] = (),
+        cannot_link: Iterable[tuple[Hashable, Hashable]] = (),
+        constraints: Constraints | None = None,
+    ) -> None:
+        self.features = features
+        self.names: list[Hashable] = (
+            list(keys) if keys is not None else [int(u) for u in features["uid"].tolist()]
+        )
+        self.previous = previous
+        self.kept = list(kept)
+        self.must = list(must_link)
+        self.cannot = list(cannot_link)
+        self.constraints = constraints
+        self._highest: int | None = None
+        self._scope: frozenset[Hashable] | None = None
+        self._local: tuple[list[Hashable], Resolver] | None = None
+
+    def resolve(
+        self, links: Iterable[Link[Hashable]] = (), *, touched: Collection[Hashable]
+    ) -> dict[Hashable, str]:
+        """Every record's person after clustering the persons around `touched` again, with the
+        `kept` links and `links` (this run's) among their records."""
+        previous = self.previous
+        touched_set = set(touched)
+        affected_persons = {previous[k] for k in touched_set if k in previous}
+        scope = touched_set | {k for k, person in previous.items() if person in affected_persons}
+        local_links = [
+            link for link in (*self.kept, *links) if link.left in scope and link.right in scope
+        ]
+        resolver = self._resolver(scope)
+        local_previous = {k: previous[k] for k in scope if k in previous}
+        local = resolver(local_links, previous=local_previous)
+        # the resolver mints from the local ids only; re-mint ids that were not in the local
+        # history so they cannot collide with a person outside the scope.
+        if self._highest is None:
+            self._highest = _highest(previous.values())
+        minted = _minter(self._highest)
+        fresh: dict[str, str] = {}
+        kept_ids = set(local_previous.values())
+        result = dict(previous)
+        for name, person in local.person_of.items():
+            if person not in kept_ids:
+                person = fresh.setdefault(person, minted())
+            result[name] = person
+        return result
+
+    def _resolver(self, scope: set[Hashable]) -> Resolver:
+        """The scope's `Resolver` (its feature rows in the table's order, its reviewers'
+        constraints and data constraints); the last scope's when the scope is the same."""
+        frozen = frozenset(scope)
+        if self._local is None or self._scope != frozen:
+            self._local = None  # the old scope's clustering is dead before the new one is built
+            position = [i for i, name in enumerate(self.names) if name in scope]
+            local_names = [self.names[i] for i in position]
+
+            def inside(pairs: list[tuple[Hashable, Hashable]]) -> list[tuple[Hashable, Hashable]]:
+                return [(a, b) for a, b in pairs if a in scope and b in scope]
+
+            resolver = Resolver(
+                self.features.iloc[position],
+                keys=local_names,
+                must_link=inside(self.must),
+                cannot_link=inside(self.cannot),
+                constraints=self.constraints,
+            )
+            self._scope, self._local = frozen, (local_names, resolver)
+        return self._local[1]
+
+
+def _minter(highest: int, prefix: str = "P") -> Callable[[], str]:
+    """Ids after `highest`, as `sequential_ids` mints them."""
+    counter = [highest]
+
+    def mint() -> str:
+        counter[0] += 1
+        return f"{prefix}{counter[0]:07d}"
+
+    return mint
+
+
+def _highest(ids: Iterable[str], prefix: str = "P") -> int:
+    """The number of the highest `P0000123`-style id among `ids` (0 for none), as
+    `sequential_ids` counts: each distinct id once, read by one regular expression over them
+    all (a Python test per id was most of a second at a million records)."""
+    distinct = set(ids)
+    joined = "\n".join(distinct)
+    if joined.count("\n") != max(len(distinct) - 1, 0):  # an id with a line break: one by one
+        return _highest_each(distinct, prefix)
+    numbers = re.findall(rf"^{re.escape(prefix)}(\d+)$", joined, flags=re.MULTILINE)
+    return max(map(int, numbers), default=0)
+
+
+def _highest_each(ids: Iterable[str], prefix: str) -> int:
+    highest = 0
+    for person_id in ids:
+        digits = person_id[len(prefix) :]
+        if person_id.startswith(prefix) and digits.isdigit():
+            highest = max(highest, int(digits))
+    return highest

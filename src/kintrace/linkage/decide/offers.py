@@ -284,7 +284,7 @@ def offer_through_siblings(state: State) -> None:
     probability = state.pairs["match_probability"].to_numpy(dtype=float)
     for position in sibling_offers(
         state.pairs,
-        state.features,
+        state.paired(),
         kinds={str(k) for k in state.spec.kinds.offered},
         below=t.review_floor,
         per_record=t.adoption_offers_per_record,
@@ -302,7 +302,7 @@ def offer_unseen(state: State) -> None:
         return
     for position in best_offers(
         state.pairs,
-        state.features,
+        state.paired(),
         kinds={str(k) for k in state.spec.kinds.offered},
         below=t.review_floor,
         floor=t.adoption_offer,
@@ -324,7 +324,7 @@ def offer_fill(state: State) -> None:
     if t.adoption_offer >= t.review_floor or wanted <= 0 or state.pairs.empty:
         return
     kinds = [str(k) for k in state.spec.kinds.offered]
-    kind = by_uid(state.features, "source_kind")
+    kind = by_uid(state.paired(), "source_kind")
     pairs = state.pairs
     prob = pairs["match_probability"].to_numpy(float)
     sides = _OneSided(pairs, kind, kinds, prob >= t.adoption_offer)
@@ -337,7 +337,7 @@ def offer_fill(state: State) -> None:
     room = wanted - shown
     ranked = ~stored & (sides.prob < t.review_floor)
     wanted_here = ranked & (shown > 0) & ~np.isin(sides.record, linked) & (room > 0)
-    for pos in sides.best(wanted_here, _place_ranks(state.features, sides), room).tolist():
+    for pos in sides.best(wanted_here, _place_ranks(state.paired(), sides), room).tolist():
         state.set(pos, "pending", FILL_OFFERS)
 
 

@@ -112,6 +112,12 @@ def _native(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+#: The feature columns the rules read of a pair's records (`State.paired`): a rule that reads
+#: another column of `state.paired()` adds it here (`context.by_uid` reads a missing one as {}).
+PAIRED_COLUMNS = ("uid", "source", "source_kind", "group_key", "family_stem",
+                  "patronymic_class", "given_class", "birth_place_key")  # fmt: skip
+
+
 @dataclass
 class State:
     """One `decide()` call's working set: the scored pairs, their statuses so far and the rule
@@ -131,6 +137,7 @@ class State:
     refused: int = 0
     _rows: Rows | None = None
     _context: GroupContext | None = None
+    _paired: pd.DataFrame | None = None
 
     def on(self, rule_id: str) -> bool:
         return rule_id not in self.off
@@ -142,22 +149,40 @@ class State:
         return self._rows
 
     def context(self) -> GroupContext:
-        """The records' groups and sibling likeness, built once per run (three rules read it;
-        each built it from the whole feature table)."""
+        """The groups and sibling likeness of the pairs' records, built once per run (three
+        rules read it; each built it from the whole feature table)."""
         if self._context is None:
-            self._context = GroupContext(self.features)
+            self._context = GroupContext(self.paired())
         return self._context
 
+    def paired(self) -> pd.DataFrame:
+        """The feature rows of the records the scored pairs name (the columns the rules read,
+        `PAIRED_COLUMNS`), or the whole table when they are most of it. The rules read no
+        other record: a group's member without a pair has no candidate to support or be
+        offered (decision 0348). An incremental run's pairs name a fraction of the registry."""
+        if self._paired is None:
+            uids = self.features["uid"]
+            named = pd.unique(np.concatenate([self.pairs["uid_l"], self.pairs["uid_r"]]))
+            mask = uids.isin(named).to_numpy()
+            if mask.sum() * 2 > len(mask):
+                self._paired = self.features
+            else:
+                columns = [c for c in PAIRED_COLUMNS if c in self.features]
+                self._paired = self.features.loc[mask, columns]
+        return self._paired
+
     def kind_of(self) -> dict[Hashable, str]:
-        """The source kind of each record, by `uid`."""
-        return dict(zip(self.features["uid"], self.features["source_kind"], strict=True))
+        """The source kind of each record of the pairs, by `uid`."""
+        features = self.paired()
+        return dict(zip(features["uid"], features["source_kind"], strict=True))
 
     def source_of_key(self) -> dict[Hashable, object]:
         """The source list of each record of the pairs, by its key (`key_l`/`key_r`); empty
         when the feature table has no `source`."""
-        if "source" not in self.features:
+        features = self.paired()
+        if "source" not in features:
             return {}
-        by_uid = pd.Series(self.features["source"].to_numpy(), index=self.features["uid"])
+        by_uid = pd.Series(features["source"].to_numpy(), index=features["uid"])
         # each record once (its first pair), not a value per scored pair and side: a key names
         # one uid, so every pair of it gives the same source
         uids = np.concatenate([self.pairs["uid_l"].to_numpy(), self.pairs["uid_r"].to_numpy()])

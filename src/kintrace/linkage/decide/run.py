@@ -20,11 +20,11 @@ from kintrace.linkage.decide.siblings import SIBLING_LINKS
 from kintrace.linkage.decide.table import BY_ID, RULES
 from kintrace.linkage.decide.unambiguous import KEPT_IDENTITY
 from kintrace.linkage.persons import (
+    Around,
     Constraints,
     DataConstraints,
     Resolver,
     data_constraints,
-    resolve_around,
 )
 from kintrace.linkage.spec import ModelSpec
 
@@ -92,16 +92,17 @@ def decide(
     off_set = check_off(off)
     if not spec.thresholds.link_renamed_adoption:
         off_set |= {KEPT_IDENTITY, KEPT_IDENTITY_AUTO, SIBLING_LINKS}
-    uids = [int(u) for u in features["uid"]]
-    names: list[Key] = list(keys) if keys is not None else list(uids)
-    name_of = dict(zip(uids, names, strict=True))
+    uids = [int(u) for u in features["uid"].tolist()]
+    names: list[Key] = list(keys) if keys is not None else uids
     # a shallow copy: the columns added here are this run's, the scored pairs are not copied
     frame = pairs.reset_index(drop=True) if not _plain_index(pairs) else pairs.copy(deep=False)
-    for side in ("l", "r"):
-        if keys is None:  # records named by uid: the key is the uid column itself
+    if keys is None:  # records named by uid: the key is the uid column itself
+        for side in ("l", "r"):
             frame[f"key_{side}"] = frame[f"uid_{side}"].to_numpy(dtype="int64")
-        else:
-            frame[f"key_{side}"] = [name_of[int(u)] for u in frame[f"uid_{side}"]]
+    else:
+        name_of = dict(zip(uids, names, strict=True))
+        for side in ("l", "r"):
+            frame[f"key_{side}"] = [name_of[int(u)] for u in frame[f"uid_{side}"].tolist()]
     constraints = Constraints(
         twins="0301-twins" not in off_set,
         listed_together="0316-listed-together" not in off_set,
@@ -112,7 +113,7 @@ def decide(
     cannot: list[tuple[Key, Key]] = list(cannot_link)
     # the links themselves (immutable): an incremental run passes every stored auto link
     kept = cast("list[Link[Key]]", list(kept_links))
-    before: dict[Key, str] = {key: person for key, person in (previous or {}).items()}
+    before: dict[Key, str] = dict(previous or {})
     if touched is None and data is None:
         data = data_constraints(features, names, constraints=constraints)
     clusterer = _clusterer(
@@ -165,16 +166,19 @@ def _clusterer(
     """The clustering `decide()` calls after each rule that changes links: the whole registry
     (full runs, the benches) or only the persons around `touched` (incremental runs)."""
 
-    def links(state: State) -> list[Link[Key]]:
+    def auto_links(state: State) -> list[Link[Key]]:
         # the auto pairs' columns only (a Python list of every scored pair's keys was hundreds
         # of megabytes at a million records)
         auto = state.positions("auto")
         keys_l = state.pairs["key_l"].to_numpy()[auto].tolist()
         keys_r = state.pairs["key_r"].to_numpy()[auto].tolist()
         probability = state.pairs["match_probability"].to_numpy(float)[auto].tolist()
-        return kept + [
+        return [
             Link(left, right, p) for left, right, p in zip(keys_l, keys_r, probability, strict=True)
         ]
+
+    def links(state: State) -> list[Link[Key]]:
+        return kept + auto_links(state)
 
     resolver = (
         Resolver(features, keys=names, must_link=must, cannot_link=cannot, data=data)
@@ -188,6 +192,21 @@ def _clusterer(
         state.refused = len(clustering.refused)
         return clustering.person_of
 
+    # the run's clusterings around the touched records, with the stored links (decision 0348)
+    neighbourhood = (
+        Around(
+            features,
+            previous=previous,
+            keys=names,
+            kept=kept,
+            must_link=must,
+            cannot_link=cannot,
+            constraints=constraints,
+        )
+        if touched is not None
+        else None
+    )
+
     def around(state: State) -> dict[Key, str]:
         assert touched is not None
         keys_l, keys_r = state.pairs["key_l"].tolist(), state.pairs["key_r"].tolist()
@@ -197,16 +216,8 @@ def _clusterer(
             if status is not None
             for key in (keys_l[i], keys_r[i])
         }
-        return resolve_around(
-            features,
-            links(state),
-            touched=set(touched) | stored,
-            previous=previous,
-            keys=names,
-            must_link=must,
-            cannot_link=cannot,
-            constraints=constraints,
-        )
+        assert neighbourhood is not None
+        return neighbourhood.resolve(auto_links(state), touched=set(touched) | stored)
 
     return full if touched is None else around
 

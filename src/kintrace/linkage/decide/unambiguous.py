@@ -305,12 +305,12 @@ def _weighed(
     keys_l, keys_r = pairs["key_l"], pairs["key_r"]
 
     def persons(keys: pd.Series) -> np.ndarray:
-        found = keys.map(person_of)
-        missing = found.isna()
-        if missing.any():  # a record no clustering has seen is a person of its own
-            found = found.astype(object)
-            found[missing] = "?" + keys[missing].astype(str)
-        return found.to_numpy(dtype=object)
+        # key by key: `Series.map(dict)` makes a Series of the whole persons dict (a million
+        # records in an incremental run) for the pairs' keys; a record no clustering has seen
+        # is a person of its own
+        found = np.empty(len(keys), dtype=object)
+        found[:] = [person_of.get(key, f"?{key}") for key in keys.tolist()]
+        return found
 
     person_l, person_r = persons(keys_l), persons(keys_r)
     across = person_l != person_r
