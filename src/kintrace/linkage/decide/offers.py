@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Mapping
 from functools import cache
-from itertools import permutations
 from typing import Any
 
 import numpy as np
@@ -107,36 +106,39 @@ def sibling_offers(
     for record, other in zip(sides.record[high].tolist(), sides.other[high].tolist(), strict=True):
         anchors[record].append(other)
 
-    # each record's anchors indexed by what makes two candidates look like siblings (the same
-    # group, or the same surname stem): a candidate is checked against the few anchors it could
-    # be a sibling of, not against all of them
-    indexes: dict[Hashable, tuple[dict[str, list[Hashable]], dict[str, list[Hashable]]]] = {}
-
-    def index_of(record: Hashable) -> tuple[dict[str, list[Hashable]], dict[str, list[Hashable]]]:
-        if record not in indexes:
-            by_group: dict[str, list[Hashable]] = defaultdict(list)
-            by_stem: dict[str, list[Hashable]] = defaultdict(list)
-            for o2 in anchors.get(record, ()):
-                if group.get(o2):
-                    by_group[group[o2]].append(o2)
-                if stem.get(o2):
-                    by_stem[stem[o2]].append(o2)
-            indexes[record] = (by_group, by_stem)
-        return indexes[record]
-
-    def sibling_anchor(other: Hashable, record: Hashable) -> bool:
-        """Some anchor of `record` (not `other` itself) looks like a sibling of `other`."""
-        by_group, by_stem = index_of(record)
-        near = [*by_group.get(group.get(other) or "", ()), *by_stem.get(stem.get(other) or "", ())]
-        return any(o2 != other and context.siblings(other, o2, fathers_known=False) for o2 in near)
-
+    # a candidate of `one` is supported when an anchor of some listed-together record `two`
+    # with another first name (not the candidate itself) is in the candidate's group or has its
+    # surname stem, and looks like its sibling: "some two, some anchor of it" is "some anchor of
+    # the group's records of another first name", so each group's anchors are indexed once (by
+    # group and by surname stem, with the first name of the record whose anchor it is) and each
+    # candidate tested once, not once per record of its group (a large "renamed alike" group at
+    # a million records made the rule quadratic in its size)
     supported: dict[Hashable, set[int]] = defaultdict(set)
     for members in groups.values():
-        for one, two in permutations(members, 2):
-            if given.get(one) == given.get(two) or not anchors.get(two):
-                continue
+        if len(members) < 2:
+            continue
+        by_group: dict[str, list[tuple[Hashable, object]]] = defaultdict(list)
+        by_stem: dict[str, list[tuple[Hashable, object]]] = defaultdict(list)
+        for two in members:
+            name = given.get(two)
+            for o2 in anchors.get(two, ()):
+                if group.get(o2):
+                    by_group[group[o2]].append((o2, name))
+                if stem.get(o2):
+                    by_stem[stem[o2]].append((o2, name))
+        if not by_group and not by_stem:
+            continue
+        for one in members:
+            mine = given.get(one)
             for other, pos in candidates(one):
-                if sibling_anchor(other, two):
+                near = [*by_group.get(group.get(other) or "", ()),
+                        *by_stem.get(stem.get(other) or "", ())]  # fmt: skip
+                if any(
+                    name != mine
+                    and o2 != other
+                    and context.siblings(other, o2, fathers_known=False)
+                    for o2, name in near
+                ):
                     supported[one].add(pos)
     uid_l, uid_r = pairs["uid_l"].to_numpy(), pairs["uid_r"].to_numpy()
     offered: set[int] = set()
