@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kintrace.linkage.decide import holds
+from kintrace.linkage.decide import holds, margin
 from kintrace.linkage.decide.rules import State
 
 #: A candidate of another person counts as a rival when its probability is within this margin of
@@ -148,12 +148,24 @@ def promote(state: State) -> None:
 
     lone_only = state.on(LONE_RECORDS)
     kept_by = close_fit_persons(state) if state.on(KEPT_IDENTITY) else {}
+    clear_best = state.on(margin.CLEAR_BEST)
 
-    def one_child(position: int) -> bool:
-        """The pair's renamed record(s) fit at most one person closely (decision 0334):
-        another person that fits as well is a child the record's fields cannot rule out,
-        however much lower it scored."""
-        return all(len(kept_by.get(k, ())) <= 1 for k in (keys_l[position], keys_r[position]))
+    def one_child(position: int) -> str | None:
+        """`KEPT_IDENTITY` when the pair's renamed record(s) fit at most one person closely
+        (decision 0334): another person that fits as well is a child the record's fields
+        cannot rule out, however much lower it scored. `margin.CLEAR_BEST` when they fit
+        several but the pair's person agrees on clearly more of what the listing replaces
+        (decision 0352). Else None."""
+        why = KEPT_IDENTITY
+        left, right = keys_l[position], keys_r[position]
+        for record, partner in ((left, person(right)), (right, person(left))):
+            fits = kept_by.get(record, {})
+            if len(fits) <= 1:
+                continue
+            if not (clear_best and margin.clear_best(fits, partner)):
+                return None
+            why = margin.CLEAR_BEST
+        return why
 
     promoted: list[tuple[int, str]] = []
     weighable = state.positions("pending")
@@ -170,7 +182,9 @@ def promote(state: State) -> None:
     for i, left, right, p_left, p_right in weighed:
         prob = probability[i]
         why = eligible_at(i)
-        if why is None or (why == KEPT_IDENTITY and not one_child(i)):
+        if why == KEPT_IDENTITY:
+            why = one_child(i)
+        if why is None:
             continue
         # asked only when a rival is near (the group test is the rule's dearest; it is pure)
         pair_supported = partial(supported, i)
@@ -243,7 +257,7 @@ class _Column:
         return self.values[np.asarray(positions, dtype=np.int64)].tolist()
 
 
-def close_fit_persons(state: State) -> dict[Hashable, set[str]]:
+def close_fit_persons(state: State) -> dict[Hashable, dict[str, float]]:
     """For each renamed record (of a kind that replaces the surname, and of one that moves
     birth dates), the persons of its candidates, at any probability the run keeps, that fit it
     closely (decision 0334): the same known first-name class, sex not disagreeing, full birth
@@ -251,8 +265,10 @@ def close_fit_persons(state: State) -> dict[Hashable, set[str]]:
     the record's own fields cannot tell apart (the listing moves dates by weeks as readily as it
     keeps them): the record is for a reviewer, whichever of them scored higher. A year's move,
     which `kept_identity` also accepts, is left out here: it fits every child of that first name
-    and sex born about a year earlier or later. Vectorised: a dense run has hundreds of
-    thousands of renamed candidates."""
+    and sex born about a year earlier or later. Each person comes with the most a close-fit
+    pair with it agrees on the fields the listing replaces (`margin.replaced_evidence`, bits;
+    decision 0352 compares them). Vectorised: a dense run has hundreds of thousands of renamed
+    candidates."""
     pairs, spec = state.pairs, state.spec
     kinds = spec.kinds
     renaming = [str(k) for k in kinds.renaming]
@@ -281,13 +297,21 @@ def close_fit_persons(state: State) -> dict[Hashable, set[str]]:
     )
     keys_l, keys_r = pairs["key_l"].to_numpy(dtype=object), pairs["key_r"].to_numpy(dtype=object)
     person_of = state.person_of
-    out: dict[Hashable, set[str]] = defaultdict(set)
-    for i in np.flatnonzero(fits).tolist():
+    chosen = np.flatnonzero(fits)
+    evidence = margin.replaced_evidence(pairs, chosen)
+    out: dict[Hashable, dict[str, float]] = defaultdict(dict)
+
+    def fit(record: Hashable, person: str, bits: float) -> None:
+        best = out[record]
+        if bits > best.get(person, -np.inf):
+            best[person] = bits
+
+    for i, bits in zip(chosen.tolist(), evidence.tolist(), strict=True):
         left, right = keys_l[i], keys_r[i]
         if renamed_l[i]:
-            out[left].add(person_of.get(right, f"?{right}"))
+            fit(left, person_of.get(right, f"?{right}"), bits)
         if renamed_r[i]:
-            out[right].add(person_of.get(left, f"?{left}"))
+            fit(right, person_of.get(left, f"?{left}"), bits)
     return out
 
 
