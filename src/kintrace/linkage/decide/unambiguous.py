@@ -12,6 +12,9 @@ absent. The refinements, each a rule of its own with its own switch:
 - `0312-kept-identity`: a renamed adoption record qualifies when it kept given name, full
   birth date and sex (`holds.kept_identity`), and no other person among its candidates fits it
   as closely (`close_fit_persons`, decision 0334).
+- `0352-clear-best-close-fit`: of several persons that fit it so, one that agrees with it on
+  clearly more of what the listing replaces (surname, father's name, birthplace) may link
+  (`margin.clear_best`).
 - `0313-three-way`: a lone record that is itself an eligible candidate of the pair's person is
   not a rival (two lists' records of one child do not block each other).
 - `0313-group-support`: a pair supported by its listed-together siblings beats a rival without
