@@ -98,10 +98,6 @@ RULE_REASONS = (
         "a renamed adoption record that kept first name, sex and birth date (or moved it, 0321) "
         "may link"
     ),
-    N_(
-        "of several children a renamed record fits, one agreeing on a field listings replace "
-        "may link"
-    ),
     N_("another list's lone record that is a candidate of the same person is no rival"),
     N_("a pair its listed-together siblings support beats a rival they do not"),
     N_("on the joined person's side only lone records of the attaching record's list rival"),

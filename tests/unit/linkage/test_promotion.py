@@ -3,12 +3,10 @@ only when they kept their identity."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from kintrace.linkage.decide.holds import kept_identity as _kept_identity
-from kintrace.linkage.decide.margin import CLEAR_BEST, MARGIN_BITS, clear_best, replaced_evidence
 from kintrace.linkage.decide.siblings import link_through_siblings
 from kintrace.linkage.decide.unambiguous import promote
 from kintrace.linkage.spec import ModelSpec, Thresholds, kintrace_spec
@@ -144,65 +142,6 @@ def test_a_renamed_record_whose_kept_identity_fits_two_children_stays_pending(
     pairs = _with_look_alike(change)
     out = promote_unambiguous(kintrace_spec(), pairs, {1: "P1", 2: "P2", 3: "P3"})
     assert out["status"].tolist() == ["pending", None]
-
-
-@pytest.mark.parametrize(
-    ("kept", "look_alike"),
-    [
-        ({"mw_birth_place": 4.3}, {}),  # the listing kept the birthplace, the look-alike's differs
-        ({"mw_patronymic": 5.8}, {}),  # it kept the father's name
-        ({"mw_birth_place": 4.3, "mw_patronymic": 5.8}, {"mw_birth_place": 4.3}),  # one more
-    ],
-    ids=["birthplace", "fathers-name", "one-field-more"],
-)
-def test_of_two_children_the_kept_identity_fits_one_agreeing_on_a_replaced_field_links(
-    kept: dict[str, object], look_alike: dict[str, object]
-) -> None:
-    # decision 0352: the look-alike (dated weeks apart) fits the kept identity as closely, but
-    # the record's child agrees on a field the listing usually replaces and the look-alike does
-    # not: the record links, under the rule's own id
-    pairs = _with_look_alike({"birth_days_l": 15403.0 + 30, **look_alike})
-    pairs.loc[0, list(kept)] = list(kept.values())
-    state = rule_state(pairs, persons={1: "P1", 2: "P2", 3: "P3"})
-    promote(state)
-    assert state.status == ["auto", None]
-    assert state.rule[0] == CLEAR_BEST
-    # switched off, decision 0334 alone holds it for a reviewer
-    state = rule_state(pairs, persons={1: "P1", 2: "P2", 3: "P3"}, off=frozenset({CLEAR_BEST}))
-    promote(state)
-    assert state.status == ["pending", None]
-
-
-@pytest.mark.parametrize(
-    ("kept", "look_alike"),
-    [
-        ({"mw_birth_place": 4.3}, {"mw_birth_place": 4.3}),  # both born there
-        ({"mw_patronymic": 0.9}, {}),  # a father's name alike only in part: under the margin
-        ({}, {"mw_patronymic": 5.8}),  # the look-alike shares more: not the record's child
-    ],
-    ids=["both-agree", "partial", "look-alike-agrees"],
-)
-def test_a_replaced_field_that_does_not_set_one_child_apart_leaves_the_record_pending(
-    kept: dict[str, object], look_alike: dict[str, object]
-) -> None:
-    pairs = _with_look_alike({"birth_days_l": 15403.0 + 30, **look_alike})
-    pairs.loc[0, list(kept)] = list(kept.values())
-    state = rule_state(pairs, persons={1: "P1", 2: "P2", 3: "P3"})
-    promote(state)
-    assert state.status == ["pending", None]
-
-
-def test_the_clear_best_has_the_margin_over_every_other_close_fit() -> None:
-    fits = {"P1": 5.0, "P3": 0.0, "P4": 1.0}
-    assert clear_best(fits, "P1")
-    assert not clear_best(fits, "P3")  # not the best
-    assert not clear_best(fits, "P5")  # the pair's person does not fit closely (a year's move)
-    assert not clear_best({**fits, "P4": 1.5}, "P1")  # one close fit within the margin
-    assert MARGIN_BITS == 4.0
-    frame = pd.DataFrame({"mw_birth_place": [4.3, 0.0], "mw_patronymic": [5.8, float("nan")]})
-    assert replaced_evidence(frame).tolist() == [10.1, 0.0]
-    assert replaced_evidence(frame, np.array([1])).tolist() == [0.0]
-    assert replaced_evidence(pd.DataFrame({"mw_sex": [1.0]})).tolist() == [0.0]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 
 import kintrace.linkage.decide.holds as holds
-import kintrace.linkage.decide.margin as margin
 import kintrace.linkage.decide.offers as offers
 import kintrace.linkage.decide.siblings as siblings
 import kintrace.linkage.decide.unambiguous as unambiguous
@@ -147,15 +146,6 @@ RULES: tuple[Rule, ...] = (
         stage=Stage.REFINE,
         refines=unambiguous.UNAMBIGUOUS,
         test=holds.kept_identity,
-    ),
-    Rule(
-        id=margin.CLEAR_BEST,
-        why=(
-            "of several children a renamed record fits, one agreeing on a field listings replace "
-            "may link"
-        ),
-        stage=Stage.REFINE,
-        refines=unambiguous.KEPT_IDENTITY,
     ),
     Rule(
         id=unambiguous.THREE_WAY,

@@ -12,9 +12,6 @@ absent. The refinements, each a rule of its own with its own switch:
 - `0312-kept-identity`: a renamed adoption record qualifies when it kept given name, full
   birth date and sex (`holds.kept_identity`), and no other person among its candidates fits it
   as closely (`close_fit_persons`, decision 0334).
-- `0352-clear-best-close-fit`: of several persons that fit it so, one that agrees with it on
-  clearly more of what the listing replaces (surname, father's name, birthplace) may link
-  (`margin.clear_best`).
 - `0313-three-way`: a lone record that is itself an eligible candidate of the pair's person is
   not a rival (two lists' records of one child do not block each other).
 - `0313-group-support`: a pair supported by its listed-together siblings beats a rival without
@@ -33,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kintrace.linkage.decide import holds, margin
+from kintrace.linkage.decide import holds
 from kintrace.linkage.decide.rules import State
 
 #: A candidate of another person counts as a rival when its probability is within this margin of
@@ -151,24 +148,12 @@ def promote(state: State) -> None:
 
     lone_only = state.on(LONE_RECORDS)
     kept_by = close_fit_persons(state) if state.on(KEPT_IDENTITY) else {}
-    clear_best = state.on(margin.CLEAR_BEST)
 
-    def one_child(position: int) -> str | None:
-        """`KEPT_IDENTITY` when the pair's renamed record(s) fit at most one person closely
-        (decision 0334): another person that fits as well is a child the record's fields
-        cannot rule out, however much lower it scored. `margin.CLEAR_BEST` when they fit
-        several but the pair's person agrees on clearly more of what the listing replaces
-        (decision 0352). Else None."""
-        why = KEPT_IDENTITY
-        left, right = keys_l[position], keys_r[position]
-        for record, partner in ((left, person(right)), (right, person(left))):
-            fits = kept_by.get(record, {})
-            if len(fits) <= 1:
-                continue
-            if not (clear_best and margin.clear_best(fits, partner)):
-                return None
-            why = margin.CLEAR_BEST
-        return why
+    def one_child(position: int) -> bool:
+        """The pair's renamed record(s) fit at most one person closely (decision 0334):
+        another person that fits as well is a child the record's fields cannot rule out,
+        however much lower it scored."""
+        return all(len(kept_by.get(k, ())) <= 1 for k in (keys_l[position], keys_r[position]))
 
     promoted: list[tuple[int, str]] = []
     weighable = state.positions("pending")
@@ -185,9 +170,7 @@ def promote(state: State) -> None:
     for i, left, right, p_left, p_right in weighed:
         prob = probability[i]
         why = eligible_at(i)
-        if why == KEPT_IDENTITY:
-            why = one_child(i)
-        if why is None:
+        if why is None or (why == KEPT_IDENTITY and not one_child(i)):
             continue
         # asked only when a rival is near (the group test is the rule's dearest; it is pure)
         pair_supported = partial(supported, i)
@@ -260,7 +243,7 @@ class _Column:
         return self.values[np.asarray(positions, dtype=np.int64)].tolist()
 
 
-def close_fit_persons(state: State) -> dict[Hashable, dict[str, float]]:
+def close_fit_persons(state: State) -> dict[Hashable, set[str]]:
     """For each renamed record (of a kind that replaces the surname, and of one that moves
     birth dates), the persons of its candidates, at any probability the run keeps, that fit it
     closely (decision 0334): the same known first-name class, sex not disagreeing, full birth
@@ -268,10 +251,8 @@ def close_fit_persons(state: State) -> dict[Hashable, dict[str, float]]:
     the record's own fields cannot tell apart (the listing moves dates by weeks as readily as it
     keeps them): the record is for a reviewer, whichever of them scored higher. A year's move,
     which `kept_identity` also accepts, is left out here: it fits every child of that first name
-    and sex born about a year earlier or later. Each person comes with the most a close-fit
-    pair with it agrees on the fields the listing replaces (`margin.replaced_evidence`, bits;
-    decision 0352 compares them). Vectorised: a dense run has hundreds of thousands of renamed
-    candidates."""
+    and sex born about a year earlier or later. Vectorised: a dense run has hundreds of
+    thousands of renamed candidates."""
     pairs, spec = state.pairs, state.spec
     kinds = spec.kinds
     renaming = [str(k) for k in kinds.renaming]
@@ -300,21 +281,13 @@ def close_fit_persons(state: State) -> dict[Hashable, dict[str, float]]:
     )
     keys_l, keys_r = pairs["key_l"].to_numpy(dtype=object), pairs["key_r"].to_numpy(dtype=object)
     person_of = state.person_of
-    chosen = np.flatnonzero(fits)
-    evidence = margin.replaced_evidence(pairs, chosen)
-    out: dict[Hashable, dict[str, float]] = defaultdict(dict)
-
-    def fit(record: Hashable, person: str, bits: float) -> None:
-        best = out[record]
-        if bits > best.get(person, -np.inf):
-            best[person] = bits
-
-    for i, bits in zip(chosen.tolist(), evidence.tolist(), strict=True):
+    out: dict[Hashable, set[str]] = defaultdict(set)
+    for i in np.flatnonzero(fits).tolist():
         left, right = keys_l[i], keys_r[i]
         if renamed_l[i]:
-            fit(left, person_of.get(right, f"?{right}"), bits)
+            out[left].add(person_of.get(right, f"?{right}"))
         if renamed_r[i]:
-            fit(right, person_of.get(left, f"?{left}"), bits)
+            out[right].add(person_of.get(left, f"?{left}"))
     return out
 
 
