@@ -5,8 +5,10 @@ A pair below the review floor is stored only when an offer rule of `kintrace.lin
 makes it `pending`, and only the three offer rules read such pairs (`decide.offers`):
 
 - `0311-unseen-offers` and `0323-fill-offers` take, of each adoption record, its best few
-  candidates below the floor (birthplace rank, then probability, then the pair's records:
-  `offers.offer_order`), at most `adoption_unseen_offers` and `adoption_offers_per_record`;
+  candidates below the floor (birthplace plus birth-date rank, then probability, then the
+  pair's records: `offers.offer_order`, `offers.date_ranks`), at most `adoption_unseen_offers`
+  and `adoption_offers_per_record`, one per person, among the first `offers.OFFER_DEPTH` times
+  as many (decisions 0337, 0338);
 - `0311-sibling-offers` takes candidates that a listed-together sibling supports: the
   sibling (another first name, same listing group or renamed alike) has an anchor, a pair at or
   above `offers.ANCHOR_FLOOR`, with a record in the candidate's listing group or of its surname
@@ -26,7 +28,9 @@ At a million dense records tens of millions of pairs between an adoption record 
 look-alikes of its first name and year score between the adoption offer floor and the review
 floor, and bringing them all into pandas was the run's memory peak. `selection_sql` keeps, in
 the database, every pair at or above the review floor and of the pairs below it: each adoption
-record's best `max(adoption_unseen_offers, adoption_offers_per_record)` (a window function), the
+record's best `OFFER_DEPTH * adoption_unseen_offers` (and `(OFFER_DEPTH + 1) *
+adoption_offers_per_record`, when more: the fill offers skip the sibling offers' pairs) in the
+offer order (a window function), the
 anchors of records that have a listed-together sibling, and the candidates whose record's
 siblings have an anchor in the candidate's group or surname stem, and the close look-alikes of
 the renamed records the unambiguous rule weighs. That is a superset of what the rules take (they
@@ -41,8 +45,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from kintrace.linkage.decide.holds import MOVED_BY_WEEKS
-from kintrace.linkage.decide.offers import ANCHOR_FLOOR
+from kintrace.linkage.decide.holds import MOVED_BY_A_YEAR, MOVED_BY_WEEKS
+from kintrace.linkage.decide.offers import ANCHOR_FLOOR, OFFER_DEPTH
 from kintrace.linkage.spec import ModelSpec
 
 __all__ = ["FEATURE_COLUMNS", "selection_sql"]
@@ -57,7 +61,16 @@ FEATURE_COLUMNS = (
     "given_class",
     "birth_place_key",
     "birth_days",
+    "birth_month",
+    "birth_day",
+    "birth_year_min",
+    "birth_year_max",
 )
+
+
+def _number(column: str, present: Collection[str]) -> str:
+    """A numeric feature as the rules read it (missing: NULL)."""
+    return f"CAST({column} AS BIGINT)" if column in present else "CAST(NULL AS BIGINT)"
 
 
 def _text(column: str, present: Collection[str]) -> str:
@@ -85,7 +98,11 @@ def selection_sql(
     if not offered or t.adoption_offer >= t.review_floor:
         return None
     kinds = ", ".join("'" + k.replace("'", "''") + "'" for k in offered)
-    best = int(max(t.adoption_unseen_offers, t.adoption_offers_per_record))
+    unseen, per_record = int(t.adoption_unseen_offers), int(t.adoption_offers_per_record)
+    # the unseen offers read a record's first OFFER_DEPTH * unseen candidates; the fill offers
+    # the first OFFER_DEPTH * per_record of those no other rule took, after at most per_record
+    # sibling offers (`offers._OneSided.best`, decision 0338)
+    depth = max(OFFER_DEPTH * unseen, (OFFER_DEPTH + 1) * per_record)
     review, offer, anchor = float(t.review_floor), float(t.adoption_offer), float(ANCHOR_FLOOR)
     weighed = float(t.unambiguous_link)
     fc = set(feature_columns)
@@ -93,8 +110,9 @@ def selection_sql(
     place = _text("birth_place_key", fc)
     source, group, stem = _text("source", fc), _text("group_key", fc), _text("family_stem", fc)
     father, given = _text("patronymic_class", fc), _text("given_class", fc)
-    days = "CAST(birth_days AS BIGINT)" if "birth_days" in fc else "CAST(NULL AS BIGINT)"
-    weeks = int(MOVED_BY_WEEKS)
+    days, month, day = (_number(c, fc) for c in ("birth_days", "birth_month", "birth_day"))
+    low, high = _number("birth_year_min", fc), _number("birth_year_max", fc)
+    weeks, year = int(MOVED_BY_WEEKS), int(MOVED_BY_A_YEAR)
     picked = ", ".join(columns)
     from_p = ", ".join(f"p.{c}" for c in columns)
     renaming = sorted(str(k) for k in spec.kinds.renaming)
@@ -104,7 +122,8 @@ def selection_sql(
     return f"""
 WITH f AS (
     SELECT {uid} AS uid, {source} AS src, {kind} AS kind, {group} AS grp, {stem} AS stem,
-           {father} AS father, {given} AS given, {place} AS place, {days} AS days
+           {father} AS father, {given} AS given, {place} AS place, {days} AS days,
+           {month} AS mon, {day} AS dd, {low} AS ylo, {high} AS yhi
     FROM {features}
 ),
 p AS (
@@ -164,7 +183,17 @@ below AS (
            ROW_NUMBER() OVER (
                PARTITION BY p.rec_
                ORDER BY CASE WHEN fr.place = '' OR fo.place = '' THEN 1
-                             WHEN fr.place = fo.place THEN 0 ELSE 2 END,
+                             WHEN fr.place = fo.place THEN 0 ELSE 2 END
+                        + CASE WHEN fr.days IS NOT NULL AND fo.days IS NOT NULL THEN
+                                    CASE WHEN ABS(fr.days - fo.days) <= {weeks}
+                                           OR ABS(ABS(fr.days - fo.days) - {year}) <= {weeks}
+                                           OR (fr.mon = fo.mon AND fr.dd = fo.dd) THEN 0
+                                         ELSE 1 END
+                               WHEN fr.ylo IS NULL OR fr.yhi IS NULL
+                                 OR fo.ylo IS NULL OR fo.yhi IS NULL THEN 0
+                               WHEN fr.ylo - 1 <= fo.yhi AND fo.ylo - 1 <= fr.yhi THEN 0
+                               WHEN fr.yhi < fo.ylo THEN 0
+                               ELSE 1 END,
                         p.match_probability DESC, p.low_, p.high_
            ) AS rank_
     FROM p JOIN f fr ON fr.uid = p.rec_ JOIN f fo ON fo.uid = p.other_
@@ -176,7 +205,7 @@ kept AS (
     LEFT JOIN grouped g ON g.uid = b.rec_
     LEFT JOIN sibling_keys kg ON kg.uid = b.rec_ AND kg.sibling_key = 'g:' || b.grp_
     LEFT JOIN sibling_keys ks ON ks.uid = b.rec_ AND ks.sibling_key = 's:' || b.stem_
-    WHERE b.rank_ <= {best}
+    WHERE b.rank_ <= {depth}
        OR (g.uid IS NOT NULL AND b.prob_ >= {anchor!r})
        OR kg.uid IS NOT NULL
        OR ks.uid IS NOT NULL

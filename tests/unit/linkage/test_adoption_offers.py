@@ -203,3 +203,81 @@ def test_a_record_nobody_sees_is_left_to_the_unseen_offers() -> None:
     THRESHOLDS.run(state)
     offer_fill(state)
     assert state.status == [None, None]
+
+
+def _offered_by(state: object, pairs: pd.DataFrame, rule: str) -> set[tuple[int, int]]:
+    return {
+        (int(pairs["uid_l"][i]), int(pairs["uid_r"][i]))
+        for i, r in enumerate(state.rule)  # type: ignore[attr-defined]
+        if r == rule
+    }
+
+
+def test_an_unseen_record_is_offered_one_record_of_each_person() -> None:
+    # decision 0338: record 6's two best candidates, 3 and 4, are linked to each other (auto):
+    # one person; offering both would show a reviewer one child twice. One of them (the best)
+    # is offered, then the next person's record, 5
+    spec = kintrace_spec(Thresholds(adoption_unseen_offers=2))
+    pairs = _pairs([(6, 3, 0.3), (6, 4, 0.25), (6, 5, 0.2), (3, 4, 0.995)])
+    state = rule_state(pairs, features=_features(), spec=spec)
+    THRESHOLDS.run(state)
+    offer_unseen(state)
+    assert _offered_by(state, pairs, "0311-unseen-offers") == {(6, 3), (6, 5)}
+    # without the link, the two best
+    pairs = _pairs([(6, 3, 0.3), (6, 4, 0.25), (6, 5, 0.2)])
+    state = rule_state(pairs, features=_features(), spec=spec)
+    THRESHOLDS.run(state)
+    offer_unseen(state)
+    assert _offered_by(state, pairs, "0311-unseen-offers") == {(6, 3), (6, 4)}
+
+
+def test_a_shown_record_is_not_offered_the_person_it_is_shown_with_again() -> None:
+    # decision 0338: record 6 is shown with 5 (pending at 0.7); 9 is linked to 5 (auto), so
+    # it is the same person: the fill offers skip it for 3 and 4
+    from kintrace.linkage.decide.offers import offer_fill
+
+    pairs = _pairs([(6, 5, 0.7), (6, 9, 0.3), (6, 3, 0.2), (6, 4, 0.1), (5, 9, 0.995)])
+    state = rule_state(pairs, features=_features(), spec=kintrace_spec())
+    THRESHOLDS.run(state)
+    offer_fill(state)
+    assert _offered_by(state, pairs, "0323-fill-offers") == {(6, 3), (6, 4)}
+
+
+@pytest.mark.parametrize(
+    ("listed", "other", "rank"),
+    [
+        ((16_000, None, None), (16_000, None, None), 0),  # the same date
+        ((16_000, None, None), (16_062, None, None), 0),  # weeks apart
+        ((16_000, None, None), (16_000 + 365 + 40, None, None), 0),  # a year and weeks
+        ((16_000, None, None), (16_200, None, None), 1),  # months apart: no listing moves so
+        ((16_000, None, None), (16_000 + 3 * 365 + 1, None, None), 0),  # same day, years apart
+        ((None, 2015, 2015), (None, 2016, 2016), 0),  # years one apart
+        ((None, 2015, 2015), (None, 2018, 2018), 0),  # listed older: an inflated age
+        ((None, 2015, 2015), (None, 2011, 2011), 1),  # listed four years younger
+        ((None, None, None), (None, 2011, 2011), 0),  # nothing known
+    ],
+)
+def test_birth_dates_fit_the_way_a_listing_moves_them(
+    listed: tuple[int | None, ...], other: tuple[int | None, ...], rank: int
+) -> None:
+    from datetime import date, timedelta
+
+    import numpy as np
+
+    from kintrace.linkage.decide.offers import date_ranks
+
+    def row(uid: int, days: int | None, low: int | None, high: int | None) -> dict[str, object]:
+        day = date(1970, 1, 1) + timedelta(days=days) if days is not None else None
+        return {
+            "uid": uid,
+            "birth_days": days,
+            "birth_month": day.month if day else None,
+            "birth_day": day.day if day else None,
+            "birth_year_min": day.year if day else low,
+            "birth_year_max": day.year if day else high,
+        }
+
+    frame = pd.DataFrame([row(1, *listed), row(2, *other)]).astype("Int64")
+    assert date_ranks(frame, np.array([1]), np.array([2])).tolist() == [rank]
+    # a record the feature table lacks: nothing known, so nothing rules the candidate out
+    assert date_ranks(frame, np.array([1]), np.array([3])).tolist() == [0]

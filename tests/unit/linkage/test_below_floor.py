@@ -4,13 +4,20 @@ sibling, and the candidates such a sibling's anchor may support. Synthetic recor
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import duckdb
 import pandas as pd
 import pytest
 
 from kintrace.linkage.below_floor import FEATURE_COLUMNS, selection_sql
-from kintrace.linkage.decide.offers import best_offers, sibling_offers
+from kintrace.linkage.decide.offers import OFFER_DEPTH, best_offers, sibling_offers
 from kintrace.linkage.spec import kintrace_spec
+
+#: how deep in a record's candidates the selection keeps them (the unseen offers' 4 times
+#: OFFER_DEPTH); the look-alikes below outnumber it
+_DEPTH = OFFER_DEPTH * kintrace_spec().thresholds.adoption_unseen_offers
+_ALIKE = _DEPTH + 2
 
 # uid, source, kind, family_stem, patronymic_class, given_class, birth_place_key
 _RECORDS = [
@@ -19,22 +26,22 @@ _RECORDS = [
     (3, "family", "family", "shevchenko", "mykola:m", "oleh:m", "lviv"),  # the brother's report
     (4, "family", "family", "shevchenko", "", "olena:f", "lviv"),  # the sister's
     (5, "adopt", "adoption", "sidorov", "ivan:m", "oleh:m", "kyiv"),  # another adoption listing
-    # look-alikes of the brother (11-16, his birthplace) and of the sister (21-26)
-    *[(u, "family", "family", f"stem{u}", "", "oleh:m", "kyiv") for u in range(11, 17)],
-    *[(u, "family", "family", f"stem{u}", "", "olena:f", "kyiv") for u in range(21, 27)],
+    # look-alikes of the brother (100-, his birthplace) and of the sister (200-)
+    *[(u, "family", "family", f"stem{u}", "", "oleh:m", "kyiv") for u in range(100, 100 + _ALIKE)],
+    *[(u, "family", "family", f"stem{u}", "", "olena:f", "kyiv") for u in range(200, 200 + _ALIKE)],
     # and more distant ones, born elsewhere
     *[(u, "family", "family", f"stem{u}", "", "oleh:m", "odesa") for u in range(31, 35)],
 ]
 
 _PAIRS = [
-    (1, 3, 0.005),  # the brother's child: below the anchor floor, ranked 7th by birthplace
-    (2, 4, 0.02),  # the sister's: an anchor, ranked 7th
-    *[(1, u, 0.2) for u in range(11, 17)],
-    *[(2, u, 0.3) for u in range(21, 27)],
+    (1, 3, 0.005),  # the brother's child: below the anchor floor, ranked last by birthplace
+    (2, 4, 0.02),  # the sister's: an anchor, ranked last
+    *[(1, u, 0.2) for u in range(100, 100 + _ALIKE)],
+    *[(2, u, 0.3) for u in range(200, 200 + _ALIKE)],
     *[(1, u, 0.002) for u in range(31, 35)],  # nothing any offer rule reads
-    *[(5, u, 0.2) for u in range(11, 17)],  # equal candidates of a record with no sibling
+    *[(5, u, 0.2) for u in range(100, 100 + _ALIKE)],  # equal candidates, a record without sibling
     (1, 5, 0.3),  # two adoption records: no offer rule reads it
-    (3, 11, 0.0005),  # neither record offered, below the review floor
+    (3, 100, 0.0005),  # neither record offered, below the review floor
     (3, 4, 0.7),  # at or above the review floor: always kept
 ]
 
@@ -81,11 +88,12 @@ def test_the_selection_keeps_what_the_offer_rules_take_and_leaves_the_rest() -> 
     assert (3, 4) in kept  # at or above the review floor
     assert (1, 3) in kept  # a candidate the sister's anchor supports (beyond the best few)
     assert (2, 4) in kept  # the sister's anchor (beyond her best few)
-    assert {(1, u) for u in range(11, 15)} <= kept  # the brother's best four
+    assert {(1, u) for u in range(100, 100 + _DEPTH)} <= kept  # the brother's best
     # of equal candidates, those of the smaller uids
-    assert {(5, u) for u in range(11, 17)} & kept == {(5, u) for u in range(11, 15)}
+    equal = {(5, u) for u in range(100, 100 + _ALIKE)}
+    assert equal & kept == {(5, u) for u in range(100, 100 + _DEPTH)}
     assert not kept & {(1, u) for u in range(31, 35)}
-    assert (1, 5) not in kept and (3, 11) not in kept
+    assert (1, 5) not in kept and (3, 100) not in kept
     # ordered by the pair's records
     assert list(zip(selected["uid_l"], selected["uid_r"], strict=True)) == sorted(kept)
     t = kintrace_spec().thresholds
@@ -111,3 +119,72 @@ def test_a_feature_table_without_a_column_selects_as_the_rules_read_it(missing: 
         lambda p: best_offers(p, features, below=t.review_floor, floor=0.001, per_record=4),
     ):
         assert _offered(rule(selected), selected) == _offered(rule(pairs), pairs)
+
+
+def _dated(uid: int, kind: str, day: date | None, years: tuple[int, int] | None = None) -> dict:
+    epoch = date(1970, 1, 1)
+    low, high = years or ((day.year, day.year) if day else (None, None))
+    return {
+        "uid": uid,
+        "source": kind,
+        "source_kind": kind,
+        "family_stem": f"stem{uid}",
+        "patronymic_class": "",
+        "given_class": "oleh:m",
+        "birth_place_key": "kyiv",
+        "group_key": None,
+        "birth_days": (day - epoch).days if day else None,
+        "birth_month": day.month if day else None,
+        "birth_day": day.day if day else None,
+        "birth_year_min": low,
+        "birth_year_max": high,
+    }
+
+
+def test_the_selection_ranks_by_birth_dates_as_the_offer_rules_do() -> None:
+    """Of an adoption record's many look-alikes born on dates no listing moves a child's date
+    to, the few whose dates fit (the same, weeks or a year apart, the same day and month years
+    apart; for year-only records years at most one apart or the listing's earlier) leave the
+    database however low their probability, and the unseen offers take them (decision 0337)."""
+    born = date(2015, 3, 12)
+    records = [
+        _dated(1, "adoption", born),
+        _dated(2, "adoption", None, (2015, 2015)),  # a year-only listing
+        # look-alikes born 200 days from the listing's date: no listing moves a date that way
+        *[_dated(u, "family", born + timedelta(days=200)) for u in range(100, 100 + _ALIKE)],
+        _dated(11, "family", born),
+        _dated(12, "family", born + timedelta(days=30)),
+        _dated(13, "family", born + timedelta(days=370)),
+        _dated(14, "family", date(2019, 3, 12)),  # the same day and month, years apart
+        _dated(21, "family", None, (2016, 2016)),  # a year apart
+        _dated(22, "family", date(2018, 6, 1)),  # three years younger than listed: an inflated age
+        _dated(23, "family", date(2011, 6, 1)),  # four years older than listed: no
+        # the year-only listing's look-alikes, four years older than listed
+        *[_dated(u, "family", date(2011, 6, 1)) for u in range(300, 300 + _ALIKE)],
+    ]
+    numbers = ("birth_days", "birth_month", "birth_day", "birth_year_min", "birth_year_max")
+    features = pd.DataFrame(records).astype(dict.fromkeys(numbers, "Int64"))
+    rows = [
+        *[(1, u, 0.3) for u in range(100, 100 + _ALIKE)],
+        *[(1, u, 0.01) for u in (11, 12, 13, 14)],
+        *[(2, u, 0.3) for u in range(300, 300 + _ALIKE)],
+        *[(2, u, 0.01) for u in (21, 22, 23)],
+    ]
+    kinds = {r["uid"]: r["source_kind"] for r in records}
+    pairs = pd.DataFrame(rows, columns=["uid_l", "uid_r", "match_probability"])
+    pairs["source_kind_l"] = pairs["uid_l"].map(kinds)
+    pairs["source_kind_r"] = pairs["uid_r"].map(kinds)
+    selected = _selected(pairs, features)
+    kept = set(zip(selected["uid_l"], selected["uid_r"], strict=True))
+    assert {(1, 11), (1, 12), (1, 13), (1, 14), (2, 21), (2, 22)} <= kept
+    assert (2, 23) not in kept  # ranked with the look-alikes, below them by probability
+    assert len(kept) == 2 * _DEPTH
+    t = kintrace_spec().thresholds
+    offered = _offered(
+        best_offers(selected, features, below=t.review_floor, floor=0.001, per_record=4),
+        selected,
+    )
+    assert offered == _offered(
+        best_offers(pairs, features, below=t.review_floor, floor=0.001, per_record=4), pairs
+    )
+    assert offered == {(1, 11), (1, 12), (1, 13), (1, 14), (2, 21), (2, 22), (2, 300), (2, 301)}

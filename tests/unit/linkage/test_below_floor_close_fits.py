@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from kintrace.linkage.below_floor import selection_sql
+from kintrace.linkage.decide.offers import OFFER_DEPTH
 from kintrace.linkage.spec import kintrace_spec
 
 COLUMNS = ["uid_l", "uid_r", "match_probability", "source_kind_l", "source_kind_r"]
@@ -34,14 +35,21 @@ def _selected(pairs: pd.DataFrame, features: pd.DataFrame) -> set[tuple[int, int
     return {(int(a), int(b)) for a, b in zip(out["uid_l"], out["uid_r"], strict=True)}
 
 
+#: look-alikes that fill the offers: more than the selection keeps of a record's candidates
+#: below the floor (`offers.OFFER_DEPTH` times the unseen offers)
+_ALIKE = OFFER_DEPTH * kintrace_spec().thresholds.adoption_unseen_offers + 1
+
+
 def _listing(top: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Adoption record 1 and its candidates: family record 10 at `top`, records 2-6 above its
-    look-alikes (they fill its offers), 7 fitting it closely (same first-name class, dates 20
-    days apart) at 0.01, 8 not (another first name), 9 dated months away."""
-    others = list(range(2, 11))
-    probability = [0.3, 0.25, 0.2, 0.15, 0.1, 0.01, 0.009, 0.008, top]
-    given = ["petro:m"] * 5 + ["olha:f", "iryna:f", "olha:f", "olha:f"]
-    days = [14000] * 5 + [15020, 15000, 15200, 15000]
+    """Adoption record 1 and its candidates: family record 10 at `top`, records 100- above its
+    look-alikes (they fill its offers: dates that fit, higher probabilities), 7 fitting it
+    closely (same first-name class, dates 20 days apart) at 0.01, 8 not (another first name),
+    9 dated months away."""
+    alike = list(range(100, 100 + _ALIKE))
+    others = [*alike, 7, 8, 9, 10]
+    probability = [0.3 - 0.01 * i for i in range(_ALIKE)] + [0.01, 0.009, 0.008, top]
+    given = ["petro:m"] * _ALIKE + ["olha:f", "iryna:f", "olha:f", "olha:f"]
+    days = [15000] * _ALIKE + [15020, 15000, 15200, 15000]
     pairs = pd.DataFrame(
         {
             "uid_l": [1] * len(others),
@@ -68,11 +76,11 @@ def _listing(top: float) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_a_close_look_alike_below_the_offers_leaves_the_database() -> None:
-    spec = kintrace_spec()
-    best = max(spec.thresholds.adoption_unseen_offers, spec.thresholds.adoption_offers_per_record)
-    assert best < 6  # record 7 ranks sixth below the floor: only the close fit brings it out
     selected = _selected(*_listing(top=0.9))  # a candidate the unambiguous rule may weigh
-    assert {(1, u) for u in range(2, 2 + best)} <= selected  # the offers' own
+    # the offers' own: all but the last look-alike; record 7 ranks after them all, so only the
+    # close fit brings it out
+    assert {(1, u) for u in range(100, 100 + _ALIKE - 1)} <= selected
+    assert (1, 100 + _ALIKE - 1) not in selected
     assert (1, 7) in selected
     assert (1, 8) not in selected and (1, 9) not in selected
 
@@ -85,15 +93,19 @@ def test_a_record_the_unambiguous_rule_never_weighs_brings_out_no_look_alikes() 
 
 def _two_listings(top_kind: str, close_kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Adoption record 1 weighed by the unambiguous rule through its pair with record 10 (of
-    `top_kind`) at 0.9; records 2-6 fill its offers; record 7 (of `close_kind`) fits it closely
-    (same first-name class, dates 20 days apart) at 0.01, ranked sixth below the floor."""
-    others = list(range(2, 11))
-    kinds = ["family"] * 5 + [close_kind, "family", "family", top_kind]
+    `top_kind`) at 0.9; records 100- fill its offers (dates that fit, higher probabilities,
+    more than the selection keeps); record 7 (of `close_kind`) fits it closely (same first-name
+    class, dates 20 days apart) at 0.01, ranked after them all."""
+    alike = list(range(100, 100 + _ALIKE))
+    others = [*alike, 7, 8, 9, 10]
+    kinds = ["family"] * _ALIKE + [close_kind, "family", "family", top_kind]
+    probability = [0.3 - 0.01 * i for i in range(_ALIKE)] + [0.01, 0.009, 0.008, 0.9]
+    given = ["petro:m"] * _ALIKE + ["olha:f", "iryna:f", "olha:f", "olha:f"]
     pairs = pd.DataFrame(
         {
             "uid_l": [1] * len(others),
             "uid_r": others,
-            "match_probability": [0.3, 0.25, 0.2, 0.15, 0.1, 0.01, 0.009, 0.008, 0.9],
+            "match_probability": probability,
             "source_kind_l": ["adoption"] * len(others),
             "source_kind_r": kinds,
         }
@@ -106,9 +118,9 @@ def _two_listings(top_kind: str, close_kind: str) -> tuple[pd.DataFrame, pd.Data
             "group_key": [None] * (1 + len(others)),
             "family_stem": ["new"] + [f"s{u}" for u in others],
             "patronymic_class": [None] * (1 + len(others)),
-            "given_class": ["olha:f"] + ["petro:m"] * 5 + ["olha:f", "iryna:f", "olha:f", "olha:f"],
+            "given_class": ["olha:f", *given],
             "birth_place_key": [None] * (1 + len(others)),
-            "birth_days": [15000] + [14000] * 5 + [15020, 15000, 15200, 15000],
+            "birth_days": [15000] + [15000] * _ALIKE + [15020, 15000, 15200, 15000],
         }
     )
     return pairs, features

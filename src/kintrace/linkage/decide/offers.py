@@ -27,10 +27,19 @@ import numpy as np
 import pandas as pd
 
 from kintrace.linkage.context import GroupContext, by_uid
+from kintrace.linkage.decide.holds import MOVED_BY_A_YEAR, MOVED_BY_WEEKS
 from kintrace.linkage.decide.rules import State
 from kintrace.linkage.spec import KINTRACE_KINDS, ModelSpec
 
-__all__ = ["ANCHOR_FLOOR", "best_offers", "offer_order", "sibling_offers"]
+__all__ = [
+    "ANCHOR_FLOOR",
+    "OFFER_DEPTH",
+    "best_offers",
+    "date_ranks",
+    "linked_persons",
+    "offer_order",
+    "sibling_offers",
+]
 
 SIBLING_OFFERS = "0311-sibling-offers"
 UNSEEN_OFFERS = "0311-unseen-offers"
@@ -47,6 +56,14 @@ _OFFERED = frozenset(str(k) for k in KINTRACE_KINDS.offered)
 #: pushes pending pairs per child found over 3, 0.1 offers less. A module constant, not a
 #: threshold a deployment tunes.
 ANCHOR_FLOOR = 0.01
+
+#: How deep in an adoption record's candidates (in offer order) the unseen and fill offers look
+#: for the records of distinct persons: `OFFER_DEPTH` times the offers they make. A child has
+#: records in a few lists besides the adoption listing (a family report, the registry, a camp
+#: list, partner lists), so a person found confidently is skipped at most a few times per
+#: offer; the bound makes the pairs below the floor that leave the database a superset of what
+#: the rules read (`below_floor.selection_sql`, decision 0338).
+OFFER_DEPTH = 3
 
 
 def sibling_offers(
@@ -149,10 +166,10 @@ def sibling_offers(
 
 
 def offer_order(probability: float, one: Any, two: Any, rank: int = 0) -> tuple[Any, ...]:
-    """The order in which an adoption record's candidates are offered: birthplace `rank`
-    (`_place_rank`, for the unseen and fill offers), then probability, highest first, then the
-    pair's records (smaller uid, larger uid), so that ties do not depend on the order the
-    database returned the pairs in (decision 0341)."""
+    """The order in which an adoption record's candidates are offered: `rank` (for the unseen
+    and fill offers `_ranks`: the birthplace plus the birth dates' fit, decisions 0318, 0337),
+    then probability, highest first, then the pair's records (smaller uid, larger uid), so that
+    ties do not depend on the order the database returned the pairs in (decision 0341)."""
     low, high = (one, two) if one <= two else (two, one)
     return (rank, -float(probability), low, high)
 
@@ -165,16 +182,21 @@ def best_offers(
     floor: float,
     per_record: int,
     kinds: Collection[str] = _OFFERED,
+    person: Mapping[Hashable, Hashable] | None = None,
 ) -> set[int]:
     """Positions of the best `per_record` candidates below `below` (at or above `floor`) of
     each adoption record that has no candidate at or above `below` at all: the few pairs a
     reviewer looks at for a record that would otherwise never be seen.
 
-    Best: the candidates whose birthplace agrees with the record's first, then those where
-    either birthplace is unknown, then those where they differ; by probability within each
-    (decision 0318). An adoption listing's birthplace is often replaced, so a different one
-    says little, and the model weighs it 0; but where it was kept, it picks the child out of a
-    dozen look-alikes of one first name and year better than the probability does."""
+    Best (`_ranks`, decisions 0318 and 0337): by the birthplace (agreeing 0, unknown 1,
+    different 2) plus whether the birth dates fit the way a listing moves a child's date
+    (`date_ranks`: 0 or 1); by probability within each. An adoption listing's birthplace and
+    date are often replaced or moved, so the model weighs a different birthplace 0 and a date a
+    year off as against; but where the birthplace was kept, and where the date was moved as
+    listings move dates, they pick the child out of a dozen look-alikes of one first name and
+    year better than the probability does. With `person` (a record's person by uid,
+    `linked_persons`), one candidate per person among the first `OFFER_DEPTH * per_record`:
+    the others of a person already offered are skipped (decision 0338)."""
     if pairs.empty or per_record <= 0:
         return set()
     kind = by_uid(features, "source_kind")
@@ -184,7 +206,9 @@ def best_offers(
     seen = sides.record[p >= below]
     # the candidates below `below` of the records with none at or above it
     keep = (p < below) & ~np.isin(sides.record, seen)
-    return set(sides.best(keep, _place_ranks(features, sides), per_record).tolist())
+    persons = None if person is None else _persons(sides.other, person)
+    ranks = _ranks(features, sides)
+    return set(sides.best(keep, ranks, per_record, persons=persons).tolist())
 
 
 class _OneSided:
@@ -222,22 +246,139 @@ class _OneSided:
 
         return of
 
-    def best(self, which: np.ndarray, rank: np.ndarray, limit: int | np.ndarray) -> np.ndarray:
+    def best(
+        self,
+        which: np.ndarray,
+        rank: np.ndarray,
+        limit: int | np.ndarray,
+        *,
+        persons: np.ndarray | None = None,
+        taken: tuple[np.ndarray, np.ndarray] | None = None,
+        depth: int | None = None,
+    ) -> np.ndarray:
         """The positions of each record's first `limit` pairs at `which` (`limit` one number,
         or one per pair: its record's) in `offer_order` with `rank`, as `sorted` on the tuples
-        `(offer_order(...), position)` of each record's pairs takes them."""
+        `(offer_order(...), position)` of each record's pairs takes them.
+
+        With `persons` (the person of each pair's other record): one pair per person, among
+        each record's first `depth` pairs at `which` (default `OFFER_DEPTH` times `limit`), a
+        person of `taken` (records and persons: what the record is shown with) skipped too
+        (decision 0338)."""
         at = np.flatnonzero(which)
         record, other, prob = self.record[at], self.other[at], self.prob[at]
         low, high = np.minimum(record, other), np.maximum(record, other)
         # primary key last: record, then rank, probability (highest first), low, high, position
         order = np.lexsort((self.pos[at], high, low, -prob, rank[at], record))
         record = record[order]
-        start = np.r_[True, record[1:] != record[:-1]] if len(record) else np.zeros(0, bool)
-        group = np.cumsum(start) - 1
-        first = np.flatnonzero(start)
-        place = np.arange(len(record)) - first[group] if len(record) else np.zeros(0, np.int64)
+        place = _places(record)
         room = limit if np.isscalar(limit) else np.asarray(limit)[at][order]
-        return self.pos[at][order][place < room]
+        chosen = self.pos[at][order]
+        if persons is None:
+            return chosen[place < room]
+        deep = OFFER_DEPTH * np.asarray(room) if depth is None else depth
+        looked = np.flatnonzero(place < deep)
+        who = pd.DataFrame({"record": record[looked], "person": persons[at][order][looked]})
+        skip = who.duplicated(keep="first").to_numpy()
+        if taken is not None and len(taken[0]):
+            shown = pd.MultiIndex.from_arrays([taken[0], taken[1]])
+            skip |= pd.MultiIndex.from_frame(who).isin(shown)
+        kept = looked[~skip]
+        room_kept = room if np.isscalar(room) else np.asarray(room)[kept]
+        return chosen[kept][_places(record[kept]) < room_kept]
+
+
+def _places(record: np.ndarray) -> np.ndarray:
+    """Each element's place (0, 1, ...) in its run of equal `record`s (sorted by record)."""
+    if not len(record):
+        return np.zeros(0, np.int64)
+    start = np.r_[True, record[1:] != record[:-1]]
+    first = np.flatnonzero(start)
+    return np.arange(len(record)) - first[np.cumsum(start) - 1]
+
+
+def _persons(uids: np.ndarray, person: Mapping[Hashable, Hashable]) -> np.ndarray:
+    """The person of each of `uids` (`person`, a record linked to no one its own)."""
+    series = pd.Series(uids)
+    mapped = series.map(person)
+    return mapped.where(mapped.notna(), series).to_numpy()
+
+
+def linked_persons(state: State) -> dict[Hashable, Hashable]:
+    """Each record (by uid) joined to others by the run's `auto` pairs so far and the links
+    an incremental run keeps: one record of its group (a union-find's root) — the persons the
+    links would make, without the constraints, which only split them further. Records linked
+    to no one are absent (each its own person)."""
+    pairs = state.pairs
+    parent: dict[Hashable, Hashable] = {}
+
+    def root(x: Hashable) -> Hashable:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    def join(a: Hashable, b: Hashable) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+
+    auto = state.positions("auto")
+    uid_l, uid_r = pairs["uid_l"].to_numpy(), pairs["uid_r"].to_numpy()
+    for a, b in zip(uid_l[auto].tolist(), uid_r[auto].tolist(), strict=True):
+        join(a, b)
+    if state.kept_links and {"key_l", "key_r"} <= set(pairs.columns):
+        uid_of = dict(zip(pairs["key_l"].tolist(), uid_l.tolist(), strict=True))
+        uid_of.update(zip(pairs["key_r"].tolist(), uid_r.tolist(), strict=True))
+        for link in state.kept_links:
+            if link.left in uid_of and link.right in uid_of:
+                join(uid_of[link.left], uid_of[link.right])
+    return {x: root(x) for x in list(parent)}
+
+
+def _ranks(features: pd.DataFrame, sides: _OneSided) -> np.ndarray:
+    """The rank before the probability of every pair of `sides` (decision 0337): the birthplace
+    (`_place_ranks`: 0 agreeing, 1 unknown, 2 different) plus the birth dates (`date_ranks`: 0
+    when they fit the way a listing moves a child's date, 1 when they do not), added, so that
+    neither overrides the other: a candidate born in the record's birthplace on a date no
+    listing moves it to ranks with one whose birthplace is unknown and whose date fits."""
+    return _place_ranks(features, sides) + date_ranks(features, sides.record, sides.other)
+
+
+def date_ranks(features: pd.DataFrame, listed: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """For each adoption-listing record of `listed` and its candidate in `other` (uids): 0 when
+    their birth dates fit what such a listing is documented to do to a child's date
+    (docs/linkage.md, the birth-date comparison; decisions 0321, 0337): two full dates the
+    same, apart by weeks (at most `MOVED_BY_WEEKS` days) or by a year give or take weeks
+    (`MOVED_BY_A_YEAR`), or with the same day and month years apart (an inflated age, a
+    mistyped year); without two full dates, birth years (`birth_year_min`..`birth_year_max`) at
+    most one year apart, or the listing's earlier (an inflated age makes the listed child
+    older), or not known. 1 when they do not: a date moved in a way no listing moves one,
+    whatever else the candidate shares."""
+    index = pd.Index(features["uid"])
+    at_listed, at_other = index.get_indexer(listed), index.get_indexer(other)
+
+    def column(name: str) -> tuple[np.ndarray, np.ndarray]:
+        if name not in features:
+            nothing = np.full(len(listed), np.nan)
+            return nothing, nothing
+        values = pd.to_numeric(features[name], errors="coerce").to_numpy(float, na_value=np.nan)
+        values = np.r_[values, np.nan]  # index -1: a record the table lacks
+        return values[at_listed], values[at_other]
+
+    days_l, days_o = column("birth_days")
+    month_l, month_o = column("birth_month")
+    day_l, day_o = column("birth_day")
+    low_l, low_o = column("birth_year_min")
+    high_l, high_o = column("birth_year_max")
+    full = ~np.isnan(days_l) & ~np.isnan(days_o)
+    apart = np.abs(days_l - days_o)
+    moved = (apart <= MOVED_BY_WEEKS) | (np.abs(apart - MOVED_BY_A_YEAR) <= MOVED_BY_WEEKS)
+    same_day = (month_l == month_o) & (day_l == day_o)  # NaN is equal to nothing
+    years = ~(np.isnan(low_l) | np.isnan(high_l) | np.isnan(low_o) | np.isnan(high_o))
+    within_a_year = (low_l - 1 <= high_o) & (low_o - 1 <= high_l)
+    older = high_l < low_o
+    fits = np.where(full, moved | same_day, ~years | within_a_year | older)
+    return np.where(fits, 0, 1).astype(np.int64)
 
 
 def _place_ranks(features: pd.DataFrame, sides: _OneSided) -> np.ndarray:
@@ -309,6 +450,7 @@ def offer_unseen(state: State) -> None:
         below=t.review_floor,
         floor=t.adoption_offer,
         per_record=t.adoption_unseen_offers,
+        person=linked_persons(state),
     ):
         if state.status[position] is None:
             state.set(position, "pending", UNSEEN_OFFERS)
@@ -318,9 +460,10 @@ def offer_fill(state: State) -> None:
     """Rule `0323-fill-offers`: an adoption record that is shown (some pair of it stored) but
     linked to no one (no `auto` pair) and shown with fewer than `adoption_offers_per_record`
     candidates has its best candidates below the review floor offered (`pending`) until it has
-    that many. Best as for unseen records (decision 0318): birthplace agreeing first, then
-    unknown, then different; by probability within each. A look-alike of one first name and
-    year at 0.6 no longer hides the child itself at 0.3 (decision 0323)."""
+    that many. Best as for unseen records (`best_offers`, decisions 0318, 0337), one per
+    person among the first `OFFER_DEPTH * adoption_offers_per_record`, persons it is shown with
+    already skipped (decision 0338). A look-alike of one first name and year at 0.6 no longer
+    hides the child itself at 0.3 (decision 0323)."""
     t = state.spec.thresholds
     wanted = t.adoption_offers_per_record
     if t.adoption_offer >= t.review_floor or wanted <= 0 or state.pairs.empty:
@@ -339,7 +482,14 @@ def offer_fill(state: State) -> None:
     room = wanted - shown
     ranked = ~stored & (sides.prob < t.review_floor)
     wanted_here = ranked & (shown > 0) & ~np.isin(sides.record, linked) & (room > 0)
-    for pos in sides.best(wanted_here, _place_ranks(state.paired(), sides), room).tolist():
+    if not wanted_here.any():
+        return
+    persons = _persons(sides.other, linked_persons(state))
+    taken = (sides.record[stored], persons[stored])
+    ranks = _ranks(state.paired(), sides)
+    depth = OFFER_DEPTH * wanted
+    chosen = sides.best(wanted_here, ranks, room, persons=persons, taken=taken, depth=depth)
+    for pos in chosen.tolist():
         state.set(pos, "pending", FILL_OFFERS)
 
 

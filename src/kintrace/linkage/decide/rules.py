@@ -115,7 +115,10 @@ def _native(value: Any) -> Any:
 #: The feature columns the rules read of a pair's records (`State.paired`): a rule that reads
 #: another column of `state.paired()` adds it here (`context.by_uid` reads a missing one as {}).
 PAIRED_COLUMNS = ("uid", "source", "source_kind", "group_key", "family_stem",
-                  "patronymic_class", "given_class", "birth_place_key")  # fmt: skip
+                  "patronymic_class", "given_class", "birth_place_key",
+                  # the offers' birth-date rank (decision 0337)
+                  "birth_days", "birth_month", "birth_day", "birth_year_min",
+                  "birth_year_max")  # fmt: skip
 
 
 @dataclass
