@@ -410,6 +410,12 @@ def main() -> None:
         help="where DuckDB spills above its limit (default: CACHE_DIR/duckdb)",
     )
     parser.add_argument("--chunks", type=int, default=None)
+    parser.add_argument(
+        "--splink-blocking",
+        action="store_true",
+        help="make the candidate pairs with Splink's own blocking instead of "
+        "blocking.pairs_sql (decision 0343), to compare the two at full size",
+    )
     parser.add_argument("--dense", action="store_true", help="the second generator's lists")
     parser.add_argument("--profile", default="dense", help="the second generator's profile")
     parser.add_argument("--children", type=int, default=440_000, help="children (--dense)")
@@ -468,7 +474,7 @@ def main() -> None:
         chunks = chunks_for(len(features), args.chunks)
         pairs = predict(spec, model, features, engine=engine, blocks=blocks,
                         floor=spec.thresholds.candidate_floor, chunks=chunks,
-                        candidates_only=True)  # fmt: skip
+                        candidates_only=True, splink_blocking=args.splink_blocking)  # fmt: skip
         pairs = candidates(spec, pairs)
         # as `kintrace link`: the database is closed before deciding (its buffers freed)
         engine.close()
@@ -494,7 +500,11 @@ def main() -> None:
         offered = scored[scored["rule"].astype(str).str.contains("offers")] if (
             "rule" in scored) else scored.iloc[:0]  # fmt: skip
         t4, c4, rss_decided = time.perf_counter(), cpu_seconds(), peak_gib()
-        print(f"\nfull dedupe of {len(features):,} records ({chunks}x{chunks} predict chunks):")
+        how = "Splink's blocking" if args.splink_blocking else "blocking.pairs_sql"
+        print(
+            f"\nfull dedupe of {len(features):,} records ({chunks}x{chunks} predict chunks, "
+            f"candidate pairs by {how}):"
+        )
         print(
             f"  features {t1 - t0:.0f} s, training {t2 - t1:.0f} s, scoring {t3 - t2:.0f} s "
             f"({len(pairs):,} pairs at or above the floor), decide + clustering {t4 - t3:.0f} s"
