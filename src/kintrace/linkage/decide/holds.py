@@ -115,8 +115,14 @@ def date_moved(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
     days_l, days_r = pair.get("birth_days_l"), pair.get("birth_days_r")
     if not (present(days_l) and present(days_r)):
         return False
-    apart = abs(float(days_l) - float(days_r))  # type: ignore[arg-type]
-    return apart <= MOVED_BY_WEEKS or abs(apart - MOVED_BY_A_YEAR) <= MOVED_BY_WEEKS
+    return bool(moved_apart(abs(float(days_l) - float(days_r))))  # type: ignore[arg-type]
+
+
+def moved_apart(apart: Any) -> Any:
+    """Whether full birth dates `apart` days apart (a number, or a NumPy array of them) are
+    apart as a listing moves a child's date: by weeks (at most `MOVED_BY_WEEKS` days) or by a
+    year give or take weeks (decision 0321; the offers rank by it too, decision 0337)."""
+    return (apart <= MOVED_BY_WEEKS) | (abs(apart - MOVED_BY_A_YEAR) <= MOVED_BY_WEEKS)
 
 
 def present(value: object) -> bool:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kintrace.linkage.context import GroupContext, by_uid
-from kintrace.linkage.decide.holds import MOVED_BY_A_YEAR, MOVED_BY_WEEKS
+from kintrace.linkage.decide.holds import moved_apart
 from kintrace.linkage.decide.rules import State
 from kintrace.linkage.spec import KINTRACE_KINDS, ModelSpec
 
@@ -372,7 +372,7 @@ def date_ranks(features: pd.DataFrame, listed: np.ndarray, other: np.ndarray) ->
     high_l, high_o = column("birth_year_max")
     full = ~np.isnan(days_l) & ~np.isnan(days_o)
     apart = np.abs(days_l - days_o)
-    moved = (apart <= MOVED_BY_WEEKS) | (np.abs(apart - MOVED_BY_A_YEAR) <= MOVED_BY_WEEKS)
+    moved = moved_apart(apart)
     same_day = (month_l == month_o) & (day_l == day_o)  # NaN is equal to nothing
     years = ~(np.isnan(low_l) | np.isnan(high_l) | np.isnan(low_o) | np.isnan(high_o))
     within_a_year = (low_l - 1 <= high_o) & (low_o - 1 <= high_l)
