@@ -186,7 +186,9 @@ def import_command(
     """Import records files (docs/formats.md), each in one transaction, then link."""
     details = _source_details(source, kind, description, received_on)
     read = _read_options(map_file, header_row, header_rows, date_order)
-    jobs = [(path, source, sheet, details, read) for path in files or []]
+    jobs: list[tuple[Path, str | None, str | None, SourceDetails | None, ReadOptions | None]] = [
+        (path, source, sheet, details, read) for path in files or []
+    ]
     if manifest is not None:
         try:
             entries = import_service.read_manifest(manifest)

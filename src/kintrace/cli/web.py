@@ -92,7 +92,7 @@ def users_add(
     first sign-in. The same rules as the web's users page (kintrace.services.users)."""
     from kintrace.services import users as user_admin
 
-    def work(db, actor):  # type: ignore[no-untyped-def]
+    def work(db, actor):
         return user_admin.add(
             db,
             actor,
@@ -198,7 +198,7 @@ def users_agency(
     console.print(f"{user.username}: agency {user.agency_code}.")
 
 
-def _admin(ctx: typer.Context, work, *, write: bool = True):  # type: ignore[no-untyped-def]
+def _admin(ctx: typer.Context, work, *, write: bool = True):
     """Run `work(db, actor)` as the command line's operator; a refusal ends with its message."""
     from kintrace.cli.command import operator
 

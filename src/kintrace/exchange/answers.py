@@ -264,7 +264,8 @@ def import_answer(
     with store.session(write=True) as db:
         answer_id = int(
             db.execute(
-                exchange_answers.insert().values(
+                exchange_answers.insert()
+                .values(
                     request_id=request.id,
                     file_sha256=file_sha,
                     signed_by=opened.signed_by,
@@ -273,7 +274,8 @@ def import_answer(
                     imported_at=now_text(),
                     imported_by=actor,
                 )
-            ).inserted_primary_key[0]  # type: ignore[index]
+                .returning(exchange_answers.c.id)
+            ).scalar_one()
         )
         # one statement for the rows, one to read their ids back, one for the proposals: an
         # answer of 10,000 rows is three round trips, not 10,000

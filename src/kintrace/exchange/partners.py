@@ -123,7 +123,8 @@ def add_partner(
     if db.execute(select(exchange_partners.c.id).where(exchange_partners.c.name == name)).first():
         raise ExchangeRefused(f"there is already a partner named '{name}'.")
     new_id = db.execute(
-        exchange_partners.insert().values(
+        exchange_partners.insert()
+        .values(
             name=name,
             language=language,
             age_recipient=age_recipient.strip(),
@@ -132,7 +133,8 @@ def add_partner(
             created_at=now_text(),
             created_by=actor,
         )
-    ).inserted_primary_key[0]  # type: ignore[index]
+        .returning(exchange_partners.c.id)
+    ).scalar_one()
     partner = get_partner(db, name)
     audit.append(
         db,
@@ -199,7 +201,8 @@ def add_agreement(
     if expires_on < today:
         raise ExchangeRefused(f"the expiry {expires_on.isoformat()} is already past.")
     new_id = db.execute(
-        exchange_agreements.insert().values(
+        exchange_agreements.insert()
+        .values(
             partner_id=partner.id,
             purpose=purpose.strip(),
             fields=",".join(fields),
@@ -208,7 +211,8 @@ def add_agreement(
             created_at=now_text(),
             created_by=actor,
         )
-    ).inserted_primary_key[0]  # type: ignore[index]
+        .returning(exchange_agreements.c.id)
+    ).scalar_one()
     audit.append(
         db,
         actor=actor,

@@ -190,9 +190,9 @@ def reconcile(
     lines = []
     tally: dict[str, int] = defaultdict(int)
     for ref, child in children.items():
-        row = latest.get(ref)
-        status = getattr(row, "status", None)
-        if row is not None and status is None:
+        answer = latest.get(ref)
+        status = getattr(answer, "status", None)
+        if answer is not None and status is None:
             held += 1
         tally[status or ""] += 1
         lines.append(
@@ -202,7 +202,7 @@ def reconcile(
                 record_id=child.record_id,
                 case_id=child.case_id,
                 status=status,
-                matched_by=getattr(row, "matched_by", None),
+                matched_by=getattr(answer, "matched_by", None),
                 answers=count[ref],
             )
         )

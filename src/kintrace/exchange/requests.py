@@ -249,7 +249,8 @@ def make_request(
     )
     digest = package.sha256(encrypted)
     request_id = db.execute(
-        exchange_requests.insert().values(
+        exchange_requests.insert()
+        .values(
             ref=ref,
             partner_id=partner.id,
             agreement_id=agreement.id,
@@ -261,7 +262,8 @@ def make_request(
             created_at=created_at,
             created_by=actor,
         )
-    ).inserted_primary_key[0]  # type: ignore[index]
+        .returning(exchange_requests.c.id)
+    ).scalar_one()
     db.execute(
         exchange_request_children.insert(),
         [

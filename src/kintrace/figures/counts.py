@@ -79,7 +79,7 @@ def read_counts(db: Session, *, reference: date, now: datetime) -> Counts:
         RecordVersion.record_pk == Record.id, RecordVersion.version == Record.current_version
     )
 
-    def over_first(*columns):  # type: ignore[no-untyped-def]
+    def over_first(*columns):
         return (
             select(*columns, func.count().label("n"))
             .select_from(first)
@@ -178,7 +178,7 @@ def _first_records(db: Session) -> Table:
     )
 
 
-def _case_persons():  # type: ignore[no-untyped-def]
+def _case_persons():
     return (
         select(linked_records.c.person_id)
         .join(

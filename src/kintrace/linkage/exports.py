@@ -21,7 +21,7 @@ from kintrace.store.engine import Store
 from kintrace.store.linkage_tables import link_pairs, linked_records
 from kintrace.store.registry_tables import Record, RecordVersion, Source
 
-LINKS_COLUMNS = (
+LINKS_COLUMNS: tuple[str, ...] = (
     "source_l", "record_id_l", "source_r", "record_id_r",
     "match_probability", "match_weight", "status",
 )  # fmt: skip

@@ -305,17 +305,17 @@ def map_columns(
         for index, (header, key) in enumerate(zip(headers, keys, strict=True)):
             if index in decided:
                 continue
-            target = recognise(header)
-            own = target is not None and key == header_key(target)
-            if target is None or own != (how == "name"):
+            found = recognise(header)
+            own = found is not None and key == header_key(found)
+            if found is None or own != (how == "name"):
                 continue
-            if target == IGNORE:
+            if found == IGNORE:
                 decided[index] = Column(header, IGNORE, "row number")
-            elif target in taken:
+            elif found in taken:
                 decided[index] = Column(header, EXTRA, "taken")
             else:
-                decided[index] = Column(header, target, how)
-                taken[target] = index
+                decided[index] = Column(header, found, how)
+                taken[found] = index
     for index, (header, key) in enumerate(zip(headers, keys, strict=True)):
         if index in decided:
             continue

@@ -172,7 +172,7 @@ def _index(db: Session, ids: list[int]) -> int:
     """Replace the keys of these records by those of their current versions (as this
     transaction sees them); returns how many records were indexed."""
     ids = [getattr(i, "id", i) for i in ids]
-    agency = dict(
+    agency: dict[int, str | None] = dict(
         db.execute(
             select(Record.id, source_agency().label("agency"))
             .outerjoin(source_agencies, source_agencies.c.source_id == Record.source_id)

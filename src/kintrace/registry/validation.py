@@ -317,6 +317,7 @@ class RowValidator:
         row.pop("source", None)
         if extras:
             row.update({f"+{k}": v for k, v in extras.items()})
+        assert record_id is not None  # given, or derived above
         return ParsedRow(
             source, record_id, values, content_hash(row), raw_json, quarantine_id, derived
         )
