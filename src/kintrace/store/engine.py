@@ -42,6 +42,9 @@ WRITE_OPTION = "kintrace_write"
 #: Keys in a pooled connection's `info`: it holds the gate; the wait it was last given.
 _HOLDS_GATE = "kintrace_holds_write_gate"
 _WAIT_SET = "kintrace_wait_ms"
+#: Connections opened beyond a store's `connections` when more threads need one at once (the
+#: web's audit writer and index catch-up beside the request threads); closed after use.
+_POOL_OVERFLOW = 10
 
 
 class WriteGate:
@@ -117,12 +120,18 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(settings: Settings, *, migrate: bool = True) -> Store:
-    """Open the database named by the settings, refuse a newer schema, upgrade an older one."""
+def open_store(
+    settings: Settings, *, migrate: bool = True, connections: int | None = None
+) -> Store:
+    """Open the database named by the settings, refuse a newer schema, upgrade an older one.
+
+    `connections`: how many connections the store keeps open once it has used them (the web
+    server: as many as it runs requests at once, decision 0425); None keeps SQLAlchemy's pool
+    (5 kept, 10 more opened and closed as needed), enough for the command line."""
     if settings.is_sqlite:
         _prepare_sqlite_home(settings)
     gate = WriteGate()
-    engine = create_store_engine(settings, gate=gate)
+    engine = create_store_engine(settings, gate=gate, connections=connections)
     try:
         with engine.begin() as connection:
             check_schema_known(connection)
@@ -153,17 +162,27 @@ def open_store(settings: Settings, *, migrate: bool = True) -> Store:
     )
 
 
-def create_store_engine(settings: Settings, *, gate: WriteGate | None = None) -> Engine:
+def create_store_engine(
+    settings: Settings, *, gate: WriteGate | None = None, connections: int | None = None
+) -> Engine:
     """An engine for the settings' URL; on SQLite every connection gets WAL, synchronous=FULL,
     foreign keys on and a busy timeout, transactions are begun explicitly and writers of this
     process take turns through `gate`. On PostgreSQL a connection waits for a lock at most as
-    long as `Store.limit_waits` says (lock_timeout), when it was called."""
+    long as `Store.limit_waits` says (lock_timeout), when it was called.
+
+    `connections` (see `open_store`) keeps that many connections open after use, with
+    `_POOL_OVERFLOW` more for the moments beyond it. A PostgreSQL connection is a server process:
+    opening one costs a fork, authentication and, at its first queries, the server's catalogue
+    caches (20-300 ms under load), so a server must not open and close them as its load moves."""
     gate = gate or WriteGate()
+    pool: dict[str, Any] = {}
+    if connections is not None:
+        pool = {"pool_size": connections, "max_overflow": _POOL_OVERFLOW}
     if not settings.is_sqlite:
-        engine = create_engine(settings.database_url, pool_pre_ping=True)
+        engine = create_engine(settings.database_url, pool_pre_ping=True, **pool)
         event.listen(engine, "checkout", _pg_wait_setter(gate))
         return engine
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, **pool)
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "checkout", _sqlite_wait_setter(gate))
     event.listen(engine, "begin", _sqlite_on_begin(gate))

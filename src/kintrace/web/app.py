@@ -47,7 +47,7 @@ def create_app(
     from kintrace.web.routes import ROUTERS
 
     opts = options or WebOptions()
-    store = store or open_store(settings)
+    store = store or open_store(settings, connections=opts.db_connections)
     store.limit_waits(opts.busy_timeout_ms)  # a short wait, then 503 with Retry-After
     app = FastAPI(
         title="Kintrace",
