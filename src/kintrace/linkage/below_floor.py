@@ -6,7 +6,8 @@ makes it `pending`, and only the three offer rules read such pairs (`decide.offe
 
 - `0311-unseen-offers` and `0323-fill-offers` take, of each adoption record, its best few
   candidates below the floor (birthplace plus birth-date rank, then probability, then the
-  pair's records: `offers.offer_order`, `offers.date_ranks`), at most `adoption_unseen_offers`
+  pair's records: `offers.offer_order`, `offers.date_ranks`; the birthplaces agree by key or
+  by the model's weight, `offers.PLACE_WEIGHT`, decision 0357), at most `adoption_unseen_offers`
   and `adoption_offers_per_record`, one per person, among the first `offers.OFFER_DEPTH` times
   as many (decisions 0337, 0338);
 - `0311-sibling-offers` takes candidates that a listed-together sibling supports: the
@@ -46,7 +47,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from kintrace.linkage.decide.holds import MOVED_BY_A_YEAR, MOVED_BY_WEEKS
-from kintrace.linkage.decide.offers import ANCHOR_FLOOR, OFFER_DEPTH
+from kintrace.linkage.decide.offers import ANCHOR_FLOOR, OFFER_DEPTH, PLACE_WEIGHT
 from kintrace.linkage.spec import ModelSpec
 
 __all__ = ["FEATURE_COLUMNS", "selection_sql"]
@@ -114,6 +115,17 @@ def selection_sql(
     low, high = _number("birth_year_min", fc), _number("birth_year_max", fc)
     weeks, year = int(MOVED_BY_WEEKS), int(MOVED_BY_A_YEAR)
     picked = ", ".join(columns)
+    # the birthplaces agree as the model weighs them too (`offers._place_ranks`, decision 0357):
+    # the weight as the pairs' frame reads it (`runner._pairs_frame`: NULL is 0, plus the
+    # term-frequency adjustment when there is one)
+    if PLACE_WEIGHT in columns:
+        tf = PLACE_WEIGHT.replace("mw_", "mw_tf_adj_", 1)
+        weight = f"COALESCE(p.{PLACE_WEIGHT}, 0)" + (
+            f" + COALESCE(p.{tf}, 0)" if tf in columns else ""
+        )
+        place_agrees = f"fr.place = fo.place OR {weight} > 0"
+    else:
+        place_agrees = "fr.place = fo.place"
     from_p = ", ".join(f"p.{c}" for c in columns)
     renaming = sorted(str(k) for k in spec.kinds.renaming)
     renamed = ", ".join("'" + k.replace("'", "''") + "'" for k in renaming) or "NULL"
@@ -183,17 +195,18 @@ below AS (
            ROW_NUMBER() OVER (
                PARTITION BY p.rec_
                ORDER BY CASE WHEN fr.place = '' OR fo.place = '' THEN 1
-                             WHEN fr.place = fo.place THEN 0 ELSE 2 END
+                             WHEN {place_agrees} THEN 0 ELSE 2 END
                         + CASE WHEN fr.days IS NOT NULL AND fo.days IS NOT NULL THEN
-                                    CASE WHEN ABS(fr.days - fo.days) <= {weeks}
+                                    CASE WHEN fr.days = fo.days THEN 0
+                                         WHEN ABS(fr.days - fo.days) <= {weeks}
                                            OR ABS(ABS(fr.days - fo.days) - {year}) <= {weeks}
-                                           OR (fr.mon = fo.mon AND fr.dd = fo.dd) THEN 0
-                                         ELSE 1 END
+                                           OR (fr.mon = fo.mon AND fr.dd = fo.dd) THEN 1
+                                         ELSE 2 END
                                WHEN fr.ylo IS NULL OR fr.yhi IS NULL
-                                 OR fo.ylo IS NULL OR fo.yhi IS NULL THEN 0
-                               WHEN fr.ylo - 1 <= fo.yhi AND fo.ylo - 1 <= fr.yhi THEN 0
-                               WHEN fr.yhi < fo.ylo THEN 0
-                               ELSE 1 END,
+                                 OR fo.ylo IS NULL OR fo.yhi IS NULL THEN 1
+                               WHEN fr.ylo - 1 <= fo.yhi AND fo.ylo - 1 <= fr.yhi THEN 1
+                               WHEN fr.yhi < fo.ylo THEN 1
+                               ELSE 2 END,
                         p.match_probability DESC, p.low_, p.high_
            ) AS rank_
     FROM p JOIN f fr ON fr.uid = p.rec_ JOIN f fo ON fo.uid = p.other_

@@ -131,6 +131,37 @@ def test_an_unseen_record_s_candidates_with_its_birthplace_come_first() -> None:
     assert best_offers(pairs, _features(), below=0.5, floor=0.001, per_record=1) == {0}
 
 
+def test_an_unseen_record_s_candidate_born_on_its_date_comes_before_look_alikes() -> None:
+    # decision 0357: record 6 (a lone adopted Олег, born 2015-03-12) kept its birth date; 5 was
+    # born that very day, 3 and 4 (look-alikes of a first name and year) a year off, 4 with the
+    # same day and month. Both fits; the kept date ranks first, whatever the probability.
+    features = _features().assign(
+        birth_days=lambda f: f["uid"].map({6: 16_506, 5: 16_506, 3: 16_506 + 380, 4: 16_872}),
+        birth_month=lambda f: f["uid"].map({6: 3, 5: 3, 3: 3, 4: 3}),
+        birth_day=lambda f: f["uid"].map({6: 12, 5: 12, 3: 27, 4: 12}),
+    )
+    pairs = _pairs([(6, 3, 0.2), (6, 4, 0.1), (6, 5, 0.01)])
+    assert best_offers(pairs, features, below=0.5, floor=0.001, per_record=1) == {2}
+    assert best_offers(pairs, features, below=0.5, floor=0.001, per_record=2) == {0, 2}
+    # without birth dates, the probability alone
+    assert best_offers(pairs, _features(), below=0.5, floor=0.001, per_record=1) == {0}
+
+
+def test_a_birthplace_the_model_weighs_as_agreeing_ranks_as_the_same() -> None:
+    # decision 0357: record 6 was born in Sorokino; 5's registry spells it Sorokyne (another
+    # key, which the model's "close spelling" level weighs as agreeing: mw_birth_place > 0),
+    # 3 was born in Kherson. 5 ranks with a candidate of the same key, before 4 (unknown)
+    features = _features().assign(
+        birth_place_key=lambda f: f["uid"].map({6: "sorokino", 5: "sorokine", 3: "kherson"})
+    )
+    pairs = _pairs([(6, 3, 0.2), (6, 4, 0.1), (6, 5, 0.01)])
+    pairs["mw_birth_place"] = [-1.5, 0.0, 5.5]
+    assert best_offers(pairs, features, below=0.5, floor=0.001, per_record=1) == {2}
+    # without the model's weight, keys alone: 5 is born elsewhere, after 4
+    plain = pairs.drop(columns="mw_birth_place")
+    assert best_offers(plain, features, below=0.5, floor=0.001, per_record=1) == {1}
+
+
 def test_the_offer_rules_mark_offers_pending_and_leave_the_rest_below_the_floor() -> None:
     spec = kintrace_spec(Thresholds(adoption_offer=0.001, adoption_offers_per_record=1))
     pairs = _pairs([(1, 3, 0.05), (2, 4, 0.02), (1, 5, 0.06), (5, 3, 0.1)])
@@ -246,15 +277,16 @@ def test_a_shown_record_is_not_offered_the_person_it_is_shown_with_again() -> No
 @pytest.mark.parametrize(
     ("listed", "other", "rank"),
     [
-        ((16_000, None, None), (16_000, None, None), 0),  # the same date
-        ((16_000, None, None), (16_062, None, None), 0),  # weeks apart
-        ((16_000, None, None), (16_000 + 365 + 40, None, None), 0),  # a year and weeks
-        ((16_000, None, None), (16_200, None, None), 1),  # months apart: no listing moves so
-        ((16_000, None, None), (16_000 + 3 * 365 + 1, None, None), 0),  # same day, years apart
-        ((None, 2015, 2015), (None, 2016, 2016), 0),  # years one apart
-        ((None, 2015, 2015), (None, 2018, 2018), 0),  # listed older: an inflated age
-        ((None, 2015, 2015), (None, 2011, 2011), 1),  # listed four years younger
-        ((None, None, None), (None, 2011, 2011), 0),  # nothing known
+        ((16_000, None, None), (16_000, None, None), 0),  # the same date: kept (0357)
+        ((16_000, None, None), (16_062, None, None), 1),  # weeks apart
+        ((16_000, None, None), (16_000 + 365 + 40, None, None), 1),  # a year and weeks
+        ((16_000, None, None), (16_200, None, None), 2),  # months apart: no listing moves so
+        ((16_000, None, None), (16_000 + 3 * 365 + 1, None, None), 1),  # same day, years apart
+        ((None, 2015, 2015), (None, 2016, 2016), 1),  # years one apart
+        ((None, 2015, 2015), (None, 2015, 2015), 1),  # the same year only: not a full date
+        ((None, 2015, 2015), (None, 2018, 2018), 1),  # listed older: an inflated age
+        ((None, 2015, 2015), (None, 2011, 2011), 2),  # listed four years younger
+        ((None, None, None), (None, 2011, 2011), 1),  # nothing known
     ],
 )
 def test_birth_dates_fit_the_way_a_listing_moves_them(
@@ -280,4 +312,4 @@ def test_birth_dates_fit_the_way_a_listing_moves_them(
     frame = pd.DataFrame([row(1, *listed), row(2, *other)]).astype("Int64")
     assert date_ranks(frame, np.array([1]), np.array([2])).tolist() == [rank]
     # a record the feature table lacks: nothing known, so nothing rules the candidate out
-    assert date_ranks(frame, np.array([1]), np.array([3])).tolist() == [0]
+    assert date_ranks(frame, np.array([1]), np.array([3])).tolist() == [1]

@@ -188,3 +188,48 @@ def test_the_selection_ranks_by_birth_dates_as_the_offer_rules_do() -> None:
         best_offers(pairs, features, below=t.review_floor, floor=0.001, per_record=4), pairs
     )
     assert offered == {(1, 11), (1, 12), (1, 13), (1, 14), (2, 21), (2, 22), (2, 300), (2, 301)}
+
+
+def test_the_selection_ranks_a_kept_date_and_a_close_birthplace_as_the_offer_rules_do() -> None:
+    """A candidate born on the listing's own date (decision 0357) and one whose birthplace the
+    model weighs as agreeing though its key differs (decision 0357) rank before many look-alikes
+    of higher probability, in the database as in the offer rules."""
+    born = date(2015, 3, 12)
+    weeks = born + timedelta(days=20)
+
+    def at(uid: int, kind: str, day: date, place: str | None) -> dict:
+        return {**_dated(uid, kind, day), "birth_place_key": place}
+
+    records = [
+        at(1, "adoption", born, "sorokino"),
+        *[at(u, "family", weeks, None) for u in range(100, 100 + _ALIKE)],  # weeks off
+        at(11, "family", born, None),  # the listing's own date
+        at(12, "family", weeks, "sorokine"),  # another spelling of the birthplace
+        at(13, "family", weeks, "kherson"),  # born elsewhere
+    ]
+    numbers = ("birth_days", "birth_month", "birth_day", "birth_year_min", "birth_year_max")
+    features = pd.DataFrame(records).astype(dict.fromkeys(numbers, "Int64"))
+    rows = [
+        *[(1, u, 0.3, 0.0) for u in range(100, 100 + _ALIKE)],
+        (1, 11, 0.01, 0.0),
+        (1, 12, 0.01, 5.5),
+        (1, 13, 0.01, -1.5),
+    ]
+    kinds = {r["uid"]: r["source_kind"] for r in records}
+    pairs = pd.DataFrame(rows, columns=["uid_l", "uid_r", "match_probability", "mw_birth_place"])
+    pairs["source_kind_l"] = pairs["uid_l"].map(kinds)
+    pairs["source_kind_r"] = pairs["uid_r"].map(kinds)
+    selected = _selected(pairs, features)
+    kept = set(zip(selected["uid_l"], selected["uid_r"], strict=True))
+    assert {(1, 11), (1, 12)} <= kept
+    assert (1, 13) not in kept
+    assert len(kept) == _DEPTH
+    t = kintrace_spec().thresholds
+    offered = _offered(
+        best_offers(selected, features, below=t.review_floor, floor=0.001, per_record=4),
+        selected,
+    )
+    assert offered == _offered(
+        best_offers(pairs, features, below=t.review_floor, floor=0.001, per_record=4), pairs
+    )
+    assert offered == {(1, 11), (1, 12), (1, 100), (1, 101)}

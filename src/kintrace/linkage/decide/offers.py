@@ -34,6 +34,7 @@ from kintrace.linkage.spec import KINTRACE_KINDS, ModelSpec
 __all__ = [
     "ANCHOR_FLOOR",
     "OFFER_DEPTH",
+    "PLACE_WEIGHT",
     "best_offers",
     "date_ranks",
     "linked_persons",
@@ -64,6 +65,12 @@ ANCHOR_FLOOR = 0.01
 #: offer; the bound makes the pairs below the floor that leave the database a superset of what
 #: the rules read (`below_floor.selection_sql`, decision 0338).
 OFFER_DEPTH = 3
+
+#: The scored pairs' column with the model's weight of the birthplace comparison: above 0 the
+#: two birthplaces agree as the model compares them (the same key or a close spelling), which
+#: the offers' birthplace rank reads too (decision 0357). A model without that comparison ranks
+#: by the keys alone.
+PLACE_WEIGHT = "mw_birth_place"
 
 
 def sibling_offers(
@@ -190,7 +197,7 @@ def best_offers(
 
     Best (`_ranks`, decisions 0318 and 0337): by the birthplace (agreeing 0, unknown 1,
     different 2) plus whether the birth dates fit the way a listing moves a child's date
-    (`date_ranks`: 0 or 1); by probability within each. An adoption listing's birthplace and
+    (`date_ranks`: 0, 1 or 2); by probability within each. An adoption listing's birthplace and
     date are often replaced or moved, so the model weighs a different birthplace 0 and a date a
     year off as against; but where the birthplace was kept, and where the date was moved as
     listings move dates, they pick the child out of a dozen look-alikes of one first name and
@@ -230,6 +237,12 @@ class _OneSided:
         self.record = np.where(left, uid_l, uid_r)
         self.other = np.where(left, uid_r, uid_l)
         self.prob = pairs["match_probability"].to_numpy(float)[self.pos]
+        #: the model's weight of the pair's birthplaces (`PLACE_WEIGHT`; NaN without it)
+        self.place_weight = (
+            pairs[PLACE_WEIGHT].to_numpy(float)[self.pos]
+            if PLACE_WEIGHT in pairs
+            else np.full(len(self.pos), np.nan)
+        )
 
     def by_record(self, which: np.ndarray) -> Callable[[Hashable], list[tuple[Hashable, int]]]:
         """A record's (other, position) at `which`, in the pairs' order: what a dict of lists
@@ -338,22 +351,25 @@ def linked_persons(state: State) -> dict[Hashable, Hashable]:
 def _ranks(features: pd.DataFrame, sides: _OneSided) -> np.ndarray:
     """The rank before the probability of every pair of `sides` (decision 0337): the birthplace
     (`_place_ranks`: 0 agreeing, 1 unknown, 2 different) plus the birth dates (`date_ranks`: 0
-    when they fit the way a listing moves a child's date, 1 when they do not), added, so that
-    neither overrides the other: a candidate born in the record's birthplace on a date no
-    listing moves it to ranks with one whose birthplace is unknown and whose date fits."""
+    the same full date, 1 when they fit the way a listing moves a child's date, 2 when they do
+    not; decision 0357), added, so that neither overrides the other: a candidate born in the
+    record's birthplace on a date no listing moves it to ranks with one whose birthplace is
+    unknown and whose date fits."""
     return _place_ranks(features, sides) + date_ranks(features, sides.record, sides.other)
 
 
 def date_ranks(features: pd.DataFrame, listed: np.ndarray, other: np.ndarray) -> np.ndarray:
     """For each adoption-listing record of `listed` and its candidate in `other` (uids): 0 when
-    their birth dates fit what such a listing is documented to do to a child's date
-    (docs/linkage.md, the birth-date comparison; decisions 0321, 0337): two full dates the
-    same, apart by weeks (at most `MOVED_BY_WEEKS` days) or by a year give or take weeks
-    (`MOVED_BY_A_YEAR`), or with the same day and month years apart (an inflated age, a
-    mistyped year); without two full dates, birth years (`birth_year_min`..`birth_year_max`) at
-    most one year apart, or the listing's earlier (an inflated age makes the listed child
-    older), or not known. 1 when they do not: a date moved in a way no listing moves one,
-    whatever else the candidate shares."""
+    both have a full birth date and it is the same (the listing kept the date: of all the ways
+    two dates fit, the one least often met by chance, a few children of a registry per day
+    against dozens per year; decision 0357). 1 when their birth dates fit what such a listing
+    is documented to do to a child's date (docs/linkage.md, the birth-date comparison;
+    decisions 0321, 0337): two full dates apart by weeks (at most `MOVED_BY_WEEKS` days) or by
+    a year give or take weeks (`MOVED_BY_A_YEAR`), or with the same day and month years apart
+    (an inflated age, a mistyped year); without two full dates, birth years
+    (`birth_year_min`..`birth_year_max`) at most one year apart, or the listing's earlier (an
+    inflated age makes the listed child older), or not known. 2 when they do not: a date moved
+    in a way no listing moves one, whatever else the candidate shares."""
     index = pd.Index(features["uid"])
     at_listed, at_other = index.get_indexer(listed), index.get_indexer(other)
 
@@ -378,13 +394,16 @@ def date_ranks(features: pd.DataFrame, listed: np.ndarray, other: np.ndarray) ->
     within_a_year = (low_l - 1 <= high_o) & (low_o - 1 <= high_l)
     older = high_l < low_o
     fits = np.where(full, moved | same_day, ~years | within_a_year | older)
-    return np.where(fits, 0, 1).astype(np.int64)
+    same = full & (apart == 0)
+    return np.where(same, 0, np.where(fits, 1, 2)).astype(np.int64)
 
 
 def _place_ranks(features: pd.DataFrame, sides: _OneSided) -> np.ndarray:
     """`_place_rank` of every pair of `sides`, as arrays: 0 when both birthplaces are known
     and agree, 1 when either is unknown (or its record is not in `features`), 2 when they
-    differ."""
+    differ. Agree: the same key, or the model's birthplace comparison weighs them as agreeing
+    (`mw_birth_place` above 0: its "close spelling" level, Sorokino and Sorokyne), as it does
+    for the probability (decision 0357)."""
     if "birth_place_key" not in features:
         return np.ones(len(sides.pos), dtype=np.int64)
     known = [v if isinstance(v, str) and v else None for v in features["birth_place_key"]]
@@ -396,7 +415,8 @@ def _place_ranks(features: pd.DataFrame, sides: _OneSided) -> np.ndarray:
         return np.where(at >= 0, codes[at], -1)
 
     a, b = code(sides.record), code(sides.other)
-    return np.where((a < 0) | (b < 0), 1, np.where(a == b, 0, 2))
+    agree = (a == b) | (sides.place_weight > 0)
+    return np.where((a < 0) | (b < 0), 1, np.where(agree, 0, 2))
 
 
 def _offered_sides(
