@@ -19,7 +19,7 @@ from kintrace import audit
 from kintrace.accounts.actors import Actor
 from kintrace.linkage.spec.agreement import Agreement, group_agreement
 from kintrace.names.display import display_name
-from kintrace.registry.record_view import FIELDS, RecordView, load_record
+from kintrace.registry.record_view import FIELDS, RecordView, load_records
 from kintrace.review.records import ChildName
 from kintrace.services.errors import PersonNotFound
 from kintrace.store.linkage_tables import link_pairs, linked_records
@@ -99,12 +99,7 @@ def read(db: Session, actor: Actor, person_id: str) -> PersonView:
         .scalars()
         .all()
     )
-    views = []
-    for pk in pks:
-        try:
-            views.append(load_record(db, agency_id=actor.agency_id, record_pk=pk))
-        except LookupError:
-            continue
+    views = load_records(db, agency_id=actor.agency_id, record_pks=pks)  # out of scope: left out
     if not views:
         raise PersonNotFound()
     agree = {f: agreement([v.current.fields.get(f) for v in views], field=f) for f in COMPARED}

@@ -45,7 +45,12 @@ from kintrace.web.options import WebOptions
 from kintrace.web.routes import ROUTERS
 from kintrace.web.security import CSP
 from support.live import SlowRequest, serving
-from support.seed import add_user_with_totp, write_records_csv
+from support.seed import (
+    add_link_run,
+    add_linked_records,
+    add_user_with_totp,
+    write_records_csv,
+)
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -787,3 +792,42 @@ def test_load_the_server_keeps_a_connection_per_request_thread_between_busy_mome
         assert WebOptions().db_connections >= 40  # anyio's thread pool: 40 requests at once
     finally:
         app.state.store.close()
+
+
+def test_load_an_api_person_read_costs_the_same_queries_however_many_records(
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    """A person's records were read one by one, three queries each (the load bench's API person
+    line on PostgreSQL: 13 round trips for three records, each waiting for the database server's
+    turn on a loaded machine). One query per table now, whatever the person's size."""
+    rows = [
+        ("list-q", f"q{i}", "Ірина", f"Синтетична{i}", f"2013-01-0{i}", "Суми") for i in range(1, 6)
+    ]
+    import_file(store, write_records_csv(tmp_path / "persons.csv", rows), actor="test")
+    now = datetime.now(UTC)
+    with store.session(write=True) as db:
+        run_id = add_link_run(db, at=now, finished=True)
+        members = [("list-q", "q1", "PQ1")] + [("list-q", f"q{i}", "PQ4") for i in range(2, 6)]
+        add_linked_records(db, run_id=run_id, members=members)
+        add_user_with_totp(
+            db,
+            username="u-api-person",
+            password=PASSWORD,
+            role=Role.CASEWORKER,
+            secret=secret_of("u-api-person"),
+            at=now,
+        )
+    token = _api_token(store, "u-api-person")
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    app = create_app(settings, store=store, options=WebOptions())
+    headers = {"Authorization": f"Bearer {token}"}
+    counts = {}
+    with TestClient(app, base_url="http://127.0.0.1", client=LOOPBACK, headers=headers) as client:
+        assert client.get("/api/v1/persons/PQ1").status_code == 200  # the token's first use
+        for person, size in (("PQ1", 1), ("PQ4", 4)):
+            statements.clear()
+            answer = client.get(f"/api/v1/persons/{person}")
+            assert answer.status_code == 200 and len(answer.json()["records"]) == size
+            counts[person] = len(statements)
+    assert counts["PQ1"] == counts["PQ4"], counts
