@@ -222,8 +222,21 @@ def predict(
         spec, features = blocks.spec_for(spec), blocks.apply(features)
     tables = _register_inputs(engine, features)
     linker = _linker(engine, tables, bind_model(spec, model, engine.name, n_records=n_records))
+    # one table: the retained columns are the records' own, so they are looked up in the
+    # feature table by uid instead of leaving the database as one Python string per pair and
+    # side (millions of pairs at a million dense records)
+    lookup = features if isinstance(features, pd.DataFrame) and candidates_only else None
+    parts: list[Any] = []
     if engine.name == "duckdb" and isinstance(features, pd.DataFrame) and not splink_blocking:
-        result = _predict_blocked(spec, linker, tables, floor=floor, chunks=chunks)
+        result, parts = _predict_blocked(
+            spec,
+            linker,
+            tables,
+            floor=floor,
+            chunks=chunks,
+            retained=lookup is None,
+            candidates_only=candidates_only,
+        )
     else:
         result = linker.inference.predict(
             threshold_match_probability=floor,
@@ -231,10 +244,6 @@ def predict(
             num_chunks_right=chunks if chunks > 1 else None,
             warning_mode="never",
         )
-    # one table: the retained columns are the records' own, so they are looked up in the
-    # feature table by uid instead of leaving the database as one Python string per pair and
-    # side (millions of pairs at a million dense records)
-    lookup = features if isinstance(features, pd.DataFrame) and candidates_only else None
     raw = _fetch(
         spec,
         linker,
@@ -248,15 +257,31 @@ def predict(
     if lookup is not None:
         frame = _with_retained(spec, frame, lookup)
     result.drop_table_from_database_and_remove_from_cache()
+    for part in parts:
+        part.drop_table_from_database_and_remove_from_cache()
     _drop_all(engine)
     return frame
 
 
 def _predict_blocked(
-    spec: ModelSpec, linker: Linker, table: Any, *, floor: float | None, chunks: int
-) -> Any:
+    spec: ModelSpec,
+    linker: Linker,
+    table: Any,
+    *,
+    floor: float | None,
+    chunks: int,
+    retained: bool = True,
+    candidates_only: bool = False,
+) -> tuple[Any, list[Any]]:
     """Splink's predict on the candidate pairs of `blocking.pairs_sql`, in chunks x chunks
-    parts (each part's pairs made, scored and dropped before the next), as one table."""
+    parts (each part's pairs made, scored and dropped before the next), as one table, and the
+    tables it reads (to drop once it has been read).
+
+    Of each part's scored pairs only what `_fetch` reads is kept (`_kept_sql`: the columns,
+    and with `candidates_only` the rows `candidate_condition` keeps, a condition on each pair
+    alone), and the parts are united by a view: Splink's table of a part holds every compared
+    value, gamma and Bayes factor of millions of pairs, and uniting those tables copied them
+    all once more (decision 0353)."""
     parts = []
     for i, j in product(range(1, chunks + 1), repeat=2):
         sql = pairs_sql(
@@ -269,21 +294,48 @@ def _predict_blocked(
         pipeline.enqueue_sql(sql, "__kintrace_blocked_pairs")
         pairs = linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
         linker.table_management.register_blocked_pairs_for_predict(pairs)
-        parts.append(
-            linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
-        )
+        scored = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
         pairs.drop_table_from_database_and_remove_from_cache()
+        pipeline = CTEPipeline()
+        pipeline.enqueue_sql(
+            _kept_sql(spec, scored, retained=retained, candidates_only=candidates_only),
+            "__kintrace_scored_part",
+        )
+        parts.append(linker._db_api.sql_pipeline_to_splink_dataframe(pipeline))
+        scored.drop_table_from_database_and_remove_from_cache()
     if len(parts) == 1:
-        return parts[0]
-    pipeline = CTEPipeline()
-    pipeline.enqueue_sql(
-        "\nUNION ALL\n".join(f"SELECT * FROM {part.physical_name}" for part in parts),
-        "__splink__df_predict",
-    )
-    result = linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
-    for part in parts:
-        part.drop_table_from_database_and_remove_from_cache()
-    return result
+        return parts[0], []
+    name = f"__kintrace_scored_{uuid.uuid4().hex[:8]}"
+    union = "\nUNION ALL\n".join(f"SELECT * FROM {part.physical_name}" for part in parts)
+    linker._db_api._execute_sql_against_backend(f"CREATE VIEW {name} AS {union}")
+    view = linker._db_api.table_to_splink_dataframe(name, name)
+    view.created_by_splink = True  # made here, dropped by `predict` (Splink drops views too)
+    return view, parts
+
+
+def _wanted(spec: ModelSpec, *, retained: bool) -> list[str]:
+    """The columns of Splink's scored pairs that `_fetch` reads (those the table has)."""
+    uid = spec.unique_id
+    wanted = [f"{uid}_l", f"{uid}_r", "match_weight", "match_probability"]
+    wanted += [f"{p}{c.name}" for c in spec.comparisons for p in ("mw_", "mw_tf_adj_")]
+    wanted += ["source_dataset_l", "source_dataset_r"]
+    if retained:
+        wanted += [f"{c}_{side}" for c in spec.retain_columns for side in ("l", "r")]
+    return wanted
+
+
+def _kept_sql(spec: ModelSpec, scored: Any, *, retained: bool, candidates_only: bool) -> str:
+    """The query keeping, of Splink's scored pairs in `scored`, the columns `_fetch` reads
+    (and the kinds its condition and `below_floor.selection_sql` read), and with
+    `candidates_only` the rows `candidate_condition` keeps, as `_fetch` would filter them."""
+    present = {column.unquote().name for column in scored.columns}
+    kinds = ["source_kind_l", "source_kind_r"]
+    kept = [c for c in dict.fromkeys([*_wanted(spec, retained=retained), *kinds]) if c in present]
+    sql = f"SELECT {', '.join(kept)} FROM {scored.physical_name}"
+    condition = candidate_condition(spec) if candidates_only else None
+    if condition and set(kinds) <= present:
+        sql += f" WHERE {condition}"
+    return sql
 
 
 def _with_retained(spec: ModelSpec, frame: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
@@ -389,12 +441,7 @@ def _fetch(
     leave the database (`below_floor.selection_sql`, decision 0341), ordered by uid."""
     uid = spec.unique_id
     present = {column.unquote().name for column in result.columns}
-    wanted = [f"{uid}_l", f"{uid}_r", "match_weight", "match_probability"]
-    wanted += [f"{p}{c.name}" for c in spec.comparisons for p in ("mw_", "mw_tf_adj_")]
-    wanted += ["source_dataset_l", "source_dataset_r"]
-    if retained:
-        wanted += [f"{c}_{side}" for c in spec.retain_columns for side in ("l", "r")]
-    columns = [c for c in wanted if c in present]
+    columns = [c for c in _wanted(spec, retained=retained) if c in present]
     condition = candidate_condition(spec) if candidates_only else None
     if condition and not {"source_kind_l", "source_kind_r"} <= present:
         condition = None  # no kinds retained: pandas filters (pipeline.candidates)

@@ -105,9 +105,12 @@ def test_no_rule_is_an_error() -> None:
         pairs_sql((), "f")
 
 
-def test_the_runner_scores_the_pairs_splinks_blocking_makes() -> None:
+@pytest.mark.parametrize("candidates_only", [False, True])
+def test_the_runner_scores_the_pairs_splinks_blocking_makes(candidates_only: bool) -> None:
     """Scored pairs with `pairs_sql` and with Splink's blocking, chunked or not: the same pairs,
-    every column equal (the large-registry rules forced on a small dense list)."""
+    every column equal (the large-registry rules forced on a small dense list). With
+    `candidates_only`, `pairs_sql`'s parts are cut to the columns and rows read before they are
+    united (decision 0353); Splink's blocking keeps its whole table, filtered when read."""
     from tests.support.generators import use_bench_generators
 
     from kintrace.linkage import runner
@@ -125,9 +128,17 @@ def test_the_runner_scores_the_pairs_splinks_blocking_makes() -> None:
     engine = open_engine(EngineConfig())
     try:
         frames = [
-            runner.predict(spec, model, features, engine=engine, floor=0.001, splink_blocking=True),
-            runner.predict(spec, model, features, engine=engine, floor=0.001),
-            runner.predict(spec, model, features, engine=engine, floor=0.001, chunks=2),
+            runner.predict(
+                spec,
+                model,
+                features,
+                engine=engine,
+                floor=0.001,
+                chunks=chunks,
+                candidates_only=candidates_only,
+                splink_blocking=splink,
+            )
+            for splink, chunks in ((True, 1), (False, 1), (False, 2), (False, 3))
         ]
     finally:
         engine.close()
