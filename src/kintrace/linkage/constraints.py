@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from kintrace.linkage.spec.kinds import KINTRACE_KINDS
+from kintrace.names.patronymic import known_fathers
 
 
 def _different_given(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
@@ -100,7 +101,8 @@ class IdentityConflicts:
     first-name class and the same full birth date, one child entered twice (decision 0317) —,
     and for two records outside
     adoption listings on which at least two of surname stem, father's name (a patronymic class
-    the tables know) and full birth date disagree. A date disagrees when it is not the same
+    the tables know, `names.patronymic.known_fathers`; decision 0358) and full birth date
+    disagree. A date disagrees when it is not the same
     date, not its day and month swapped, and not the same day and month in another year.
 
     `rewriting` are the source kinds that replace identity fields on purpose (the spec's
@@ -142,6 +144,10 @@ class IdentityConflicts:
         )
         stems = rows["family_stem"].where(rows["family_stem"].fillna("") != "")
         fathers = rows["patronymic_class"].str.extract(r"^([^:]+):", expand=False)
+        # a father's name the tables lack is the stem of its key ("evhn" for a misspelt
+        # Євгенович): it proves no other father, as an unknown first name proves no other
+        # child (`_different_given`; decision 0358)
+        fathers = fathers.where(fathers.isin(known_fathers()))
         dated = rows[["birth_year", "birth_month", "birth_day"]].notna().all(axis=1)
         known = stems.notna().astype(int) + fathers.notna().astype(int) + dated.astype(int)
         keep = known >= 2

@@ -16,6 +16,7 @@ from kintrace.names.given import given_table
 from kintrace.names.keys import name_key
 
 __all__ = [
+    "known_fathers",
     "patronymic_class",
     "patronymic_class_of_key",
     "patronymic_gender",
@@ -50,6 +51,13 @@ def _father_index() -> dict[str, str]:
             if trimmed:
                 index.setdefault(trimmed, base)
     return index
+
+
+@lru_cache(maxsize=1)
+def known_fathers() -> frozenset[str]:
+    """The father parts (before ":") a `patronymic_class` has when the father's name is one the
+    tables know; any other father part is the stem of an unknown or misspelt name."""
+    return frozenset(_father_index().values())
 
 
 @lru_cache(maxsize=200_000)

@@ -46,9 +46,10 @@ def test_two_surnames_and_two_birth_dates_are_two_children() -> None:
         (_ostap(2, "Григорович", 1, 3, source_kind="adoption"), "adoption listings replace both"),
         (_ostap(2, "Іванович", 12, 25, family_name="Бабиченко"), "the surname alone"),
         (_ostap(2, "Іванович", 12, 25, family_name="Заиченко"), "a Russified surname"),
+        (_ostap(2, "Івнович", 1, 3), "a misspelt father's name the tables lack, and the date"),
     ],
     ids=["date-only", "father-only", "swapped", "year-typo", "no-patronymic", "adoption",
-         "surname-only", "russified"],
+         "surname-only", "russified", "misspelt-father"],
 )  # fmt: skip
 def test_one_disagreement_is_not_enough(second: dict[str, object], why: str) -> None:
     assert not _conflict(_ostap(1, "Іванович", 12, 25), second), why
