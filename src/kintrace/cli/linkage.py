@@ -98,7 +98,8 @@ def link_command(
         typer.Option(
             "--renamed-adoption-links/--no-renamed-adoption-links",
             help="Let the unambiguous rule link a renamed adoption-listing record whose given "
-            "name, full birth date and sex agree (decision 0312); off: always left for review.",
+            "name, full birth date and sex agree (decision 0312), or one under a new first name "
+            "with nothing else against it (decision 0359); off: always left for review.",
         ),
     ] = Thresholds().link_renamed_adoption,
     memory_limit: Annotated[

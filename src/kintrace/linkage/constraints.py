@@ -79,15 +79,25 @@ def _pairs_in_groups(
     return found
 
 
-def twin_cannot_links(features: pd.DataFrame, *, max_group: int = 12) -> list[tuple[int, int]]:
+def twin_cannot_links(
+    features: pd.DataFrame, *, max_group: int = 12, new_first_names: Collection[str] = ()
+) -> list[tuple[int, int]]:
     """Pairs of `uid`s that must never be one person (see the module docstring).
 
     Groups larger than `max_group` (a common surname on a common date in a huge registry) are
-    skipped: the rule is for families, not for coincidences.
+    skipped: the rule is for families, not for coincidences. A record of a kind in
+    `new_first_names` (a listing that may give a child a new first name, `KindPolicy.
+    given_name`) takes no such pair: its other first name is not another child's (decision
+    0359); the groups are counted with it, so the other records' pairs do not change.
     """
     twins = _pairs_in_groups(features, ["family_stem", "birth_days"], max_group)
     siblings = _pairs_in_groups(features, ["family_stem", "patronymic_class"], max_group)
-    return sorted(twins | siblings)
+    found = twins | siblings
+    if new_first_names and "source_kind" in features:
+        renaming = features["source_kind"].isin([str(k) for k in new_first_names])
+        left_out = set(features.loc[renaming, "uid"].astype(int).tolist())
+        found = {(a, b) for a, b in found if a not in left_out and b not in left_out}
+    return sorted(found)
 
 
 _IDENTITY_COLUMNS = ("family_stem", "patronymic_class", "birth_year", "birth_month", "birth_day")

@@ -23,13 +23,16 @@ from kintrace.linkage.spec.kinds import KINTRACE_KINDS
 @dataclass(frozen=True)
 class Constraints:
     """Which of the data's constraints a clustering keeps (each a rule of the pipeline:
-    `0301-twins`, `0316-listed-together`, `0316-namesakes`), and the source kinds that
-    replace identity fields on purpose (`KindPolicy.rewriting`)."""
+    `0301-twins`, `0316-listed-together`, `0316-namesakes`), the source kinds that
+    replace identity fields on purpose (`KindPolicy.rewriting`) and those that may give a child
+    a new first name, whose records take no twin or sibling cannot-link (`KindPolicy.
+    given_name`, decision 0359)."""
 
     twins: bool = True
     listed_together: bool = True
     namesakes: bool = True
     rewriting: frozenset[str] = frozenset(KINTRACE_KINDS.rewriting)
+    new_first_names: frozenset[str] = frozenset(KINTRACE_KINDS.given_name)
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,12 @@ def data_constraints(
     names: list[Hashable] = list(keys) if keys is not None else list(uids)
     name_of = dict(zip(uids, names, strict=True))
     twins = (
-        [(name_of[a], name_of[b]) for a, b in twin_cannot_links(features)] if which.twins else []
+        [
+            (name_of[a], name_of[b])
+            for a, b in twin_cannot_links(features, new_first_names=which.new_first_names)
+        ]
+        if which.twins
+        else []
     )
     conflict = IdentityConflicts(
         features,

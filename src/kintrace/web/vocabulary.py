@@ -98,6 +98,10 @@ RULE_REASONS = (
         "a renamed adoption record that kept first name, sex and birth date (or moved it, 0321) "
         "may link"
     ),
+    N_(
+        "a listing's record under a new first name may link when alone and nothing else "
+        "is against it"
+    ),
     N_("another list's lone record that is a candidate of the same person is no rival"),
     N_("a pair its listed-together siblings support beats a rival they do not"),
     N_("on the joined person's side only lone records of the attaching record's list rival"),

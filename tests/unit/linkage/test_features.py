@@ -132,3 +132,19 @@ def test_incremental_clustering_touches_only_the_persons_involved() -> None:
     assert result[6] == result[3] == "P0000002"  # joined the existing person, kept its id
     assert result[1] == result[2] == "P0000001" and result[4] == "P0000003"
     assert result[7] == "P0000004"  # a new person, numbered after every id ever used
+
+
+def test_a_listing_that_gives_new_first_names_takes_no_twin_or_sibling_cannot_link() -> None:
+    # decision 0359: record 2, from an adoption listing, is under another first name; that
+    # says nothing of another child, so it is kept apart from no one; the other pairs stay
+    from kintrace.linkage.persons import data_constraints
+
+    rows = _family()
+    rows[1] = {**rows[1], "source_kind": "adoption", "source": "listing"}
+    features = feature_table(pd.DataFrame(rows))
+    assert twin_cannot_links(features) == [(1, 2), (2, 3)]
+    assert twin_cannot_links(features, new_first_names={"adoption"}) == []
+    assert data_constraints(features).twins == []
+    rows[0] = {**rows[0], "given_name": "Петро"}  # a twin reported by the family too
+    features = feature_table(pd.DataFrame(rows))
+    assert data_constraints(features).twins == [(1, 3)]

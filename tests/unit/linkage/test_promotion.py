@@ -356,3 +356,84 @@ def test_a_renamed_pair_at_auto_link_that_kept_its_identity_is_not_held() -> Non
     # what it did not keep: months between the dates, another first name
     assert _held({**sure, "birth_days_r": 15403.0 + 200}) == ("pending", "0301-renamed")
     assert _held({**sure, "given_class_r": "iryna:f"}) == ("pending", "0301-renamed")
+
+
+#: a family report against an adoption-listing record that gave the child a new first name
+#: (decision 0359): the surname, father's name and full birth date kept, the first names two
+#: different names the tables know (the model's "different" level, held by `0301-first-names`)
+NEW_FIRST_NAME = {
+    **RENAMED,
+    "match_probability": 0.95,
+    "given_class_r": "iryna:f",
+    "mw_given_name": -6.6,
+    "mw_family_name": 11.0,
+    "mw_patronymic": 5.6,
+}
+
+
+def _promoted_new_name(
+    row: dict[str, object],
+    persons: dict[int, str] | None = None,
+    off: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
+    pairs = pd.DataFrame([row])
+    state = rule_state(pairs, persons=persons or {1: "P1", 2: "P2"}, off=off)
+    promote(state)
+    return pairs.assign(status=state.status, rule=state.rule)
+
+
+def test_a_listing_record_under_another_first_name_is_linked_when_nothing_else_is_against() -> None:
+    out = _promoted_new_name(NEW_FIRST_NAME)
+    assert out[["status", "rule"]].values.tolist() == [["auto", "0359-new-first-name"]]
+    # the same with the sides swapped: the listing's record on the left
+    swapped = {
+        **NEW_FIRST_NAME,
+        "source_kind_l": "adoption",
+        "source_kind_r": "family",
+        "given_class_l": "iryna:f",
+        "given_class_r": "kateryna:f",
+    }
+    assert _promoted_new_name(swapped)["status"].tolist() == ["auto"]
+
+
+@pytest.mark.parametrize(
+    ("change", "persons"),
+    [
+        ({}, {1: "P1", 2: "P2", 3: "P2"}),  # the listing's record is not alone in its person
+        ({"source_kind_l": "adoption"}, None),  # two listings' records: adoptive siblings
+        ({"source_kind_r": "family"}, None),  # no listing: two first names are two children
+        ({"mw_birth_place": -3.0}, None),  # another birthplace speaks against it too
+        ({"birth_days_r": 15403.0 + 200, "mw_birth_date": -4.0}, None),  # dates months apart
+        ({"mw_sex": -8.0}, None),  # the other sex
+        ({"mw_family_name": 0.0}, None),  # the surname replaced too: `0301-renamed` holds it
+        ({"given_class_r": "iryna"}, None),  # a spelling the tables do not know: not two names
+        ({"match_probability": 0.7}, None),  # below the unambiguous rule's floor
+    ],
+    ids=[
+        "not-alone",
+        "two-listings",
+        "no-listing",
+        "birthplace",
+        "months-apart",
+        "sex",
+        "surname-replaced",
+        "unknown-name",
+        "below-floor",
+    ],
+)
+def test_a_listing_record_under_another_first_name_stays_pending(
+    change: dict[str, object], persons: dict[int, str] | None
+) -> None:
+    out = _promoted_new_name({**NEW_FIRST_NAME, **change}, persons=persons)
+    assert out["status"].tolist() == ["pending"]
+
+
+def test_a_listing_record_under_another_first_name_with_its_date_moved_is_linked() -> None:
+    # a listing moves a birth date by weeks or a year as well (decision 0321)
+    row = {**NEW_FIRST_NAME, "birth_days_r": 15403.0 + 365, "mw_birth_date": -2.0}
+    assert _promoted_new_name(row)["status"].tolist() == ["auto"]
+
+
+def test_the_new_first_name_rule_can_be_switched_off() -> None:
+    off = frozenset({"0359-new-first-name"})
+    assert _promoted_new_name(NEW_FIRST_NAME, off=off)["status"].tolist() == ["pending"]

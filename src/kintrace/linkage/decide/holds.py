@@ -149,6 +149,43 @@ def kept_identity(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
     return float(pair.get("mw_sex", 0.0)) >= 0
 
 
+def new_first_name_side(pair: Mapping[str, Any], spec: ModelSpec) -> str | None:
+    """`"l"` or `"r"`: the side of the pair's one record of a kind that may give a child a new
+    first name (`KindPolicy.given_name`, an adoption listing), when the other record is of
+    another kind (read at face value); else None. Two such listings' records agreeing on what
+    the listings replace are a family's children placed together, not one child."""
+    kinds = spec.kinds
+    left, right = (kinds.any_of(kinds.given_name, k) for k in _kinds(pair))
+    if left == right:
+        return None
+    return "l" if left else "r"
+
+
+def new_first_name(pair: Mapping[str, Any], spec: ModelSpec) -> bool:
+    """A pair of a listing's record under another first name (decision 0359): one record of a
+    kind that may give a child a new first name against one of another kind
+    (`new_first_name_side`), two different first names the tables know (`two_first_names`),
+    sex not disagreeing, and no other comparison speaking against it (below
+    `MAX_EVIDENCE_AGAINST`; birth dates moved as the listing's kind moves them, or one typed
+    digit apart, excused as in `evidence_against`). The documented pattern: a child
+    re-registered under a new name, the rest of its identity kept. Only the probability, which
+    has priced the other first name in, says whether the rest is enough."""
+    if new_first_name_side(pair, spec) is None or not two_first_names(pair, spec):
+        return False
+    if float(pair.get("mw_sex", 0.0)) < 0:
+        return False
+    excused = one_digit_apart(pair.get("birth_days_l"), pair.get("birth_days_r")) or (
+        date_moved(pair, spec)
+    )
+    return not any(
+        float(pair[f"mw_{c.name}"]) < MAX_EVIDENCE_AGAINST
+        for c in spec.comparisons
+        if f"mw_{c.name}" in pair
+        and c.name != "given_name"
+        and not (excused and c.name == "birth_date")
+    )
+
+
 class HoldRule(PairRule):
     """A safety rule: an `auto` pair it applies to becomes `pending` (decision 0301)."""
 

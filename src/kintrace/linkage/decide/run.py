@@ -18,7 +18,7 @@ from kintrace.linkage.decide.holds import KEPT_IDENTITY_AUTO
 from kintrace.linkage.decide.rules import State
 from kintrace.linkage.decide.siblings import SIBLING_LINKS
 from kintrace.linkage.decide.table import BY_ID, RULES
-from kintrace.linkage.decide.unambiguous import KEPT_IDENTITY
+from kintrace.linkage.decide.unambiguous import KEPT_IDENTITY, NEW_FIRST_NAME
 from kintrace.linkage.persons import (
     Around,
     Constraints,
@@ -86,12 +86,12 @@ def decide(
     a reviewer's decision), only the persons around them are clustered again.
 
     `off`: ids of rules to switch off (`table.switchable()`); a spec's thresholds switch some
-    too (`link_renamed_adoption=False` turns off `0312-kept-identity`, `0322-kept-identity-auto`
-    and `0314-sibling-links`).
+    too (`link_renamed_adoption=False` turns off `0312-kept-identity`, `0322-kept-identity-auto`,
+    `0314-sibling-links` and `0359-new-first-name`).
     """
     off_set = check_off(off)
     if not spec.thresholds.link_renamed_adoption:
-        off_set |= {KEPT_IDENTITY, KEPT_IDENTITY_AUTO, SIBLING_LINKS}
+        off_set |= {KEPT_IDENTITY, KEPT_IDENTITY_AUTO, SIBLING_LINKS, NEW_FIRST_NAME}
     uids = [int(u) for u in features["uid"].tolist()]
     names: list[Key] = list(keys) if keys is not None else uids
     # a shallow copy: the columns added here are this run's, the scored pairs are not copied
@@ -108,6 +108,7 @@ def decide(
         listed_together="0316-listed-together" not in off_set,
         namesakes="0316-namesakes" not in off_set,
         rewriting=frozenset(str(k) for k in spec.kinds.rewriting),
+        new_first_names=frozenset(str(k) for k in spec.kinds.given_name),
     )
     must: list[tuple[Key, Key]] = list(must_link)
     cannot: list[tuple[Key, Key]] = list(cannot_link)

@@ -147,6 +147,16 @@ RULES: tuple[Rule, ...] = (
         refines=unambiguous.UNAMBIGUOUS,
         test=holds.kept_identity,
     ),
+    PairRule(
+        id=unambiguous.NEW_FIRST_NAME,
+        why=(
+            "a listing's record under a new first name may link when alone and nothing else "
+            "is against it"
+        ),
+        stage=Stage.REFINE,
+        refines=unambiguous.UNAMBIGUOUS,
+        test=holds.new_first_name,
+    ),
     Rule(
         id=unambiguous.THREE_WAY,
         why="another list's lone record that is a candidate of the same person is no rival",

@@ -12,6 +12,9 @@ absent. The refinements, each a rule of its own with its own switch:
 - `0312-kept-identity`: a renamed adoption record qualifies when it kept given name, full
   birth date and sex (`holds.kept_identity`), and no other person among its candidates fits it
   as closely (`close_fit_persons`, decision 0334).
+- `0359-new-first-name`: an adoption-listing record under another first name, held only by
+  `0301-first-names` and with nothing else against it (`holds.new_first_name`), qualifies when
+  it is the record alone in its person (the one attaching).
 - `0313-three-way`: a lone record that is itself an eligible candidate of the pair's person is
   not a rival (two lists' records of one child do not block each other).
 - `0313-group-support`: a pair supported by its listed-together siblings beats a rival without
@@ -46,6 +49,8 @@ KEPT_IDENTITY = "0312-kept-identity"
 THREE_WAY = "0313-three-way"
 GROUP_SUPPORT = "0313-group-support"
 ESTABLISHED_SIDE = "0315-established-side"
+NEW_FIRST_NAME = "0359-new-first-name"
+FIRST_NAMES = "0301-first-names"
 
 
 def held(state: State, row: dict[str, Any]) -> str | None:
@@ -59,14 +64,21 @@ def held(state: State, row: dict[str, Any]) -> str | None:
 def eligible(state: State, row: dict[str, Any]) -> str | None:
     """The rule id under which `row` may be linked without review at a high enough
     probability — `UNAMBIGUOUS` when nothing holds it, `KEPT_IDENTITY` for a renamed adoption
-    record that kept its identity — or None; never when a comparison speaks clearly against
-    it (two full birth dates months apart, another place)."""
-    if holds.evidence_against(row, state.spec):
-        return None
-    if held(state, row) is None:
-        return UNAMBIGUOUS
-    if state.on(KEPT_IDENTITY) and holds.kept_identity(row, state.spec):
-        return KEPT_IDENTITY
+    record that kept its identity, `NEW_FIRST_NAME` for a listing's record under another first
+    name with nothing else against it (decision 0359) — or None; otherwise never when a
+    comparison speaks clearly against it (two full birth dates months apart, another place)."""
+    spec = state.spec
+    if not holds.evidence_against(row, spec):
+        hold = held(state, row)
+        if hold is None:
+            return UNAMBIGUOUS
+        if state.on(KEPT_IDENTITY) and holds.kept_identity(row, spec):
+            return KEPT_IDENTITY
+    if state.on(NEW_FIRST_NAME) and holds.new_first_name(row, spec):
+        # the other first name is the only thing against it: no other hold may apply
+        others = [rule for rule in holds.HOLDS if rule.id != FIRST_NAMES and state.on(rule.id)]
+        if not any(rule.applies(row, spec) for rule in others):
+            return NEW_FIRST_NAME
     return None
 
 
@@ -155,6 +167,13 @@ def promote(state: State) -> None:
         however much lower it scored."""
         return all(len(kept_by.get(k, ())) <= 1 for k in (keys_l[position], keys_r[position]))
 
+    def listing_record_alone(position: int) -> bool:
+        """The pair's listing record under another first name is alone in its person: it
+        attaches; no other record joins a person through a first name the listing gave."""
+        side = holds.new_first_name_side(rows[position], spec)
+        key = keys_l[position] if side == "l" else keys_r[position]
+        return side is not None and size[person(key)] <= 1
+
     promoted: list[tuple[int, str]] = []
     weighable = state.positions("pending")
     weighable = weighable[probability.values[weighable] >= floor].tolist()
@@ -171,6 +190,8 @@ def promote(state: State) -> None:
         prob = probability[i]
         why = eligible_at(i)
         if why is None or (why == KEPT_IDENTITY and not one_child(i)):
+            continue
+        if why == NEW_FIRST_NAME and not listing_record_alone(i):
             continue
         # asked only when a rival is near (the group test is the rule's dearest; it is pure)
         pair_supported = partial(supported, i)

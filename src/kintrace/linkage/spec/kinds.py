@@ -64,8 +64,12 @@ class KindPolicy:
     model's neutral level), holds a disagreeing pair for review (the surname), and is left out
     of the identity-conflict test. `offered` kinds are those whose records, having lost most of
     what identifies them, are offered for review below the review floor (decision 0311).
+    `given_name` kinds may give a child a new first name: a different first name there does not
+    make the record another child's, so such a record takes no twin or sibling cannot-link and
+    the unambiguous rule may link it on everything else (decision 0359).
     """
 
+    given_name: frozenset[SourceKind] = frozenset()
     surname: frozenset[SourceKind] = frozenset()
     patronymic: frozenset[SourceKind] = frozenset()
     birth_date: frozenset[SourceKind] = frozenset()
@@ -80,7 +84,7 @@ class KindPolicy:
     @property
     def rewriting(self) -> frozenset[SourceKind]:
         """Kinds that replace any identity field (left out of identity conflicts)."""
-        return self.surname | self.patronymic | self.birth_date | self.birth_place
+        return self.given_name | self.surname | self.patronymic | self.birth_date | self.birth_place
 
     def any_of(self, kinds: frozenset[SourceKind], *values: object) -> bool:
         """Whether one of `values` (kinds as the feature table writes them) is in `kinds`."""
@@ -103,8 +107,10 @@ def kind_sql(kinds: frozenset[SourceKind], column: str) -> str:
 
 
 #: Russian adoption listings re-register a child: a new surname and patronymic, often another
-#: birthplace, a birth date moved by weeks or years (the documented pattern, FIELD-NOTES).
+#: birthplace, a birth date moved by weeks or years, sometimes a new first name (the documented
+#: pattern, FIELD-NOTES: "re-registered under a new name").
 KINTRACE_KINDS = KindPolicy(
+    given_name=_kinds([SourceKind.ADOPTION]),
     surname=_kinds([SourceKind.ADOPTION]),
     patronymic=_kinds([SourceKind.ADOPTION]),
     birth_date=_kinds([SourceKind.ADOPTION]),
