@@ -373,7 +373,7 @@ def predict_incremental(
     run would see them; blocks are capped over them together too (`plan_blocking`).
     """
     every = pd.concat([existing, new], ignore_index=True)
-    blocks = plan_blocking(spec, every, cap=block_cap)
+    blocks = plan_blocking(spec, every, cap=block_cap, counts=False)
     spec, every = blocks.spec_for(spec), blocks.apply(every)
     existing, new = every.iloc[: len(existing)], every.iloc[len(existing) :]
     all_table = _register(engine, every, "records_all")

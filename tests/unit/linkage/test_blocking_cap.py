@@ -64,3 +64,15 @@ def test_without_an_oversized_block_the_rules_are_unchanged() -> None:
 def test_a_cap_below_two_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 2 records"):
         plan_blocking(kintrace_spec(), _features(3, 0), cap=1)
+
+
+def test_a_plan_without_counts_has_the_same_rules_masks_and_capped_blocks() -> None:
+    spec = kintrace_spec()
+    features = _features(60, 40)
+    counted = plan_blocking(spec, features, cap=50)
+    uncounted = plan_blocking(spec, features, cap=50, counts=False)
+    assert uncounted.rules == counted.rules and uncounted.capped == counted.capped
+    assert uncounted.masks.keys() == counted.masks.keys()
+    for column, mask in counted.masks.items():
+        pd.testing.assert_series_equal(uncounted.masks[column], mask)
+    assert counted.pairs and uncounted.pairs == {}
