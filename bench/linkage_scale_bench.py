@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import random
 import resource
 import subprocess
@@ -370,6 +371,29 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class GcClock:
+    """The CPU seconds the cyclic garbage collector takes while installed (`gc.callbacks`), and
+    its collections: how much of a step is the collector walking what the process holds."""
+
+    def __init__(self) -> None:
+        self.seconds, self.collections, self.full, self._start = 0.0, 0, 0, 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.process_time()
+            return
+        self.seconds += time.process_time() - self._start
+        self.collections += 1
+        self.full += info.get("generation") == 2
+
+    def __enter__(self) -> GcClock:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
 def f1_of(person: dict[int, str], truth: dict[int, int]) -> tuple[float, float, float]:
     by_truth: dict[int, list[int]] = defaultdict(list)
     by_person: dict[str, list[int]] = defaultdict(list)
@@ -524,8 +548,10 @@ def main() -> None:
         print(f"  after clustering: precision {p:.4f} recall {r:.4f} F1 {f1:.4f}")
         if not len(new):
             return
+        collector = GcClock().__enter__()
         t5, c5 = time.perf_counter(), cpu_seconds()
         new_features = feature_table(new)
+        t_featurised = time.perf_counter()
         floor = spec.thresholds.candidate_floor
         engine = open_engine(config)
         fresh = predict_incremental(spec, model, existing=features, new=new_features,
@@ -547,13 +573,23 @@ def main() -> None:
             )  # fmt: skip
             spent, spent_cpu = time.perf_counter() - t6, cpu_seconds() - c6
             t5, t6, c5 = t5 + spent, t6 + spent, c5 + spent_cpu
-        decide(fresh, everything, spec, previous=persons, kept_links=links(scored),
+            t_featurised += spent
+        kept_links = links(scored)
+        t_links, c_links = time.perf_counter(), cpu_seconds()
+        decide(fresh, everything, spec, previous=persons, kept_links=kept_links,
                touched=set(new_features["uid"].astype(int)))  # as an incremental run  # fmt: skip
-        t7 = time.perf_counter()
+        t7, c7 = time.perf_counter(), cpu_seconds()
+        collector.__exit__()
         print(f"\nincremental: {len(new):,} new records against {len(features):,}: "
               f"scoring {t6 - t5:.1f} s ({len(fresh):,} pairs), re-clustering {t7 - t6:.1f} s, "
-              f"total {t7 - t5:.1f} s wall, {cpu_seconds() - c5:.1f} s CPU; "
+              f"total {t7 - t5:.1f} s wall, {c7 - c5:.1f} s CPU; "
               f"peak memory {peak_gib():.2f} GiB")  # fmt: skip
+        # where the time goes (issue 10): the parts, and the collector's share of them
+        print(f"  features of the new records {t_featurised - t5:.1f} s, predict_incremental "
+              f"{t6 - t_featurised:.1f} s ({c6 - c5:.1f} s CPU with the features); stored auto "
+              f"links made Links {t_links - t6:.1f} s; decide() {t7 - t_links:.1f} s wall, "
+              f"{c7 - c_links:.1f} s CPU; garbage collector {collector.seconds:.1f} s CPU in "
+              f"{collector.collections:,} collections ({collector.full} full)")  # fmt: skip
     finally:
         engine.close()
 
