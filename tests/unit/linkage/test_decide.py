@@ -3,12 +3,15 @@ statuses they give, and `decide()` end to end on a small synthetic registry."""
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from kintrace.linkage.clustering import Link
 from kintrace.linkage.decide import HOLDS, RULES, Stage, check_off, decide, rule, switchable
 from kintrace.linkage.decide.table import THRESHOLDS
 from kintrace.linkage.decide.unambiguous import promote
@@ -188,6 +191,26 @@ def _scored(probability: float) -> pd.DataFrame:
           "given_class_l": "kateryna:f", "given_class_r": "kateryna:f",
           "birth_days_l": 15403.0, "birth_days_r": 15403.0}]
     )  # fmt: skip
+
+
+def test_decide_freezes_what_the_process_held_while_deciding_and_gives_it_back() -> None:
+    """Decision 0356: the collector leaves the objects alive on entry alone while deciding, and
+    has them back after; objects someone else froze stay frozen."""
+    during: list[int] = []
+
+    def kept() -> Iterator[Link[int]]:  # read inside decide(): the freeze count at that point
+        during.append(gc.get_freeze_count())
+        yield from ()
+
+    assert gc.get_freeze_count() == 0
+    decide(_scored(0.995), _registry(), kintrace_spec(), kept_links=kept())
+    assert during[0] > 0 and gc.get_freeze_count() == 0
+    gc.freeze()  # someone else's (objects dying while frozen leave it: counts only > 0)
+    try:
+        decide(_scored(0.995), _registry(), kintrace_spec(), kept_links=kept())
+        assert during[1] > 0 and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_decide_links_a_renamed_record_that_kept_its_identity_and_names_the_rule() -> None:

@@ -6,7 +6,9 @@ function, so a rule changes in one place and is measured as it runs in productio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+import contextlib
+import gc
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar, cast
 
@@ -89,6 +91,53 @@ def decide(
     too (`link_renamed_adoption=False` turns off `0312-kept-identity`, `0322-kept-identity-auto`,
     `0314-sibling-links` and `0359-new-first-name`).
     """
+    with _collector_past_the_inputs():
+        return _decide(
+            pairs,
+            features,
+            spec,
+            keys=keys,
+            must_link=must_link,
+            cannot_link=cannot_link,
+            previous=previous,
+            kept_links=kept_links,
+            touched=touched,
+            data=data,
+            off=off,
+        )
+
+
+@contextlib.contextmanager
+def _collector_past_the_inputs() -> Iterator[None]:
+    """While deciding, the cyclic garbage collector leaves alone what the process held before
+    (`gc.freeze`): the run's inputs (an incremental run's stored auto links, a `Link` each), and
+    whatever else lives in the process (a full run's frames in the scale bench, a web server's
+    objects), which every full collection would walk again. Nothing is collected differently,
+    only later: at the end the frozen objects go back to the collector (decision 0356)."""
+    if gc.get_freeze_count():  # frozen by someone else: theirs to undo, not ours
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _decide(
+    pairs: pd.DataFrame,
+    features: pd.DataFrame,
+    spec: ModelSpec,
+    *,
+    keys: Sequence[K] | None,
+    must_link: Iterable[tuple[K, K]],
+    cannot_link: Iterable[tuple[K, K]],
+    previous: Mapping[K, str] | None,
+    kept_links: Iterable[Link[K]],
+    touched: Collection[K] | None,
+    data: DataConstraints | None,
+    off: Collection[str],
+) -> Decided[K]:
     off_set = check_off(off)
     if not spec.thresholds.link_renamed_adoption:
         off_set |= {KEPT_IDENTITY, KEPT_IDENTITY_AUTO, SIBLING_LINKS, NEW_FIRST_NAME}
