@@ -233,15 +233,17 @@ def _entries(rows: pd.DataFrame, names: pd.Series) -> dict[Hashable, tuple[objec
 
 def _entered_twice(a: tuple[object, ...] | None, b: tuple[object, ...] | None) -> bool:
     """Two rows of one group that are one child entered twice: the same known first-name class,
-    surnames not disagreeing, and the same full birth date — or, when one date is partial, birth
-    years that overlap (decision 0317). Twins share the date, never the first name."""
+    surnames not disagreeing, and full birth dates that do not disagree (the same date, its day
+    and month swapped, or the same day and month in another year: `_dates_disagree`, as the
+    namesakes test reads them; decision 0358) — or, when one date is partial, birth years that
+    overlap (decision 0317). Twins share the date, never the first name."""
     if a is None or b is None:
         return False
     (class_a, stem_a, date_a, lo_a, hi_a), (class_b, stem_b, date_b, lo_b, hi_b) = a, b
     if class_a != class_b or (stem_a and stem_b and stem_a != stem_b):
         return False
     if date_a is not None and date_b is not None:
-        return date_a == date_b
+        return not _dates_disagree(date_a, date_b)  # type: ignore[arg-type]
     if None in (lo_a, hi_a, lo_b, hi_b):
         return False
     return lo_a <= hi_b and lo_b <= hi_a  # type: ignore[operator]

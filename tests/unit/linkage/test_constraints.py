@@ -102,6 +102,12 @@ def test_one_child_entered_twice_in_one_group_is_not_two_children() -> None:
     aged = _record(2, given_name="Остап", family_name="Заїченко", age=4,
                    observed_on="2023-06-01", group_id="Т-7", source="camp")  # fmt: skip
     assert not _conflict(ostap(1), aged)
+    # the row typed again with day and month swapped (a camp list's habit): the same entry, as
+    # the namesakes test reads a swapped date (decision 0358)
+    march_5 = _ostap(1, "Іванович", 3, 5, group_id="Т-7", source="camp")
+    assert not _conflict(march_5, _ostap(2, "Іванович", 5, 3, group_id="Т-7", source="camp"))
+    # a month apart is a date that disagrees: two children of one group
+    assert _conflict(march_5, _ostap(2, "Іванович", 4, 5, group_id="Т-7", source="camp"))
     # two full dates apart, another first name, another surname: two children of one group
     assert _conflict(ostap(1), _ostap(2, "Іванович", 3, 2, group_id="Т-7", source="camp"))
     assert _conflict(ostap(1), ostap(2, given_name="Тарас"))
