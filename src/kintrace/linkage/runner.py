@@ -250,7 +250,7 @@ def predict(
         result,
         candidates_only=candidates_only,
         retained=lookup is None,
-        features=(tables, list(features.columns)) if lookup is not None else None,
+        features=(tables, list(lookup.columns)) if lookup is not None else None,
     )
     frame = _pairs_frame(spec, raw)
     del raw  # Splink's columns, copied into `frame`: at a million dense records, gigabytes

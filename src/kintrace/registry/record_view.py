@@ -109,7 +109,7 @@ def load_records(db: Session, *, agency_id: int, record_pks: Sequence[int]) -> l
                 imported_at=str(started)[:19],
             )
         )
-    quarantine: dict[tuple[str, str], list[dict[str, Any]]] = {
+    quarantine: dict[tuple[str | None, str | None], list[dict[str, Any]]] = {
         (source, record.record_id): [] for record, source in records
     }
     for q in db.execute(

@@ -252,7 +252,7 @@ class _OneSided:
         records = self.record[order]
 
         @cache
-        def of(record: Hashable) -> list[tuple[Hashable, int]]:
+        def of(record: Any) -> list[tuple[Hashable, int]]:
             lo = np.searchsorted(records, record, "left")
             at = order[lo : np.searchsorted(records, record, "right")]
             return list(zip(self.other[at].tolist(), self.pos[at].tolist(), strict=True))

@@ -142,7 +142,7 @@ def _decide(
     if not spec.thresholds.link_renamed_adoption:
         off_set |= {KEPT_IDENTITY, KEPT_IDENTITY_AUTO, SIBLING_LINKS, NEW_FIRST_NAME}
     uids = [int(u) for u in features["uid"].tolist()]
-    names: list[Key] = list(keys) if keys is not None else uids
+    names: list[Key] = list(keys if keys is not None else uids)
     # a shallow copy: the columns added here are this run's, the scored pairs are not copied
     frame = pairs.reset_index(drop=True) if not _plain_index(pairs) else pairs.copy(deep=False)
     if keys is None:  # records named by uid: the key is the uid column itself
@@ -163,7 +163,7 @@ def _decide(
     cannot: list[tuple[Key, Key]] = list(cannot_link)
     # the links themselves (immutable): an incremental run passes every stored auto link
     kept = cast("list[Link[Key]]", list(kept_links))
-    before: dict[Key, str] = dict(previous or {})
+    before: dict[Key, str] = {key: person for key, person in (previous or {}).items()}
     if touched is None and data is None:
         data = data_constraints(features, names, constraints=constraints)
     clusterer = _clusterer(
