@@ -15,7 +15,7 @@ from tests.support.generators import use_bench_generators
 from kintrace.linkage import runner
 from kintrace.linkage.decide import decide
 from kintrace.linkage.decide.rules import Rows
-from kintrace.linkage.engine import EngineConfig, open_engine
+from kintrace.linkage.engine import Engine, EngineConfig, open_engine
 from kintrace.linkage.fallback import for_registry, load_shipped
 from kintrace.linkage.features import feature_table
 from kintrace.linkage.pipeline import candidates
@@ -45,17 +45,24 @@ def _scored(spec: ModelSpec, features: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
         every = runner.predict(
             spec, model, features, engine=engine, floor=spec.thresholds.candidate_floor
         )
-        only = runner.predict(
-            spec,
-            model,
-            features,
-            engine=engine,
-            floor=spec.thresholds.candidate_floor,
-            candidates_only=True,
-        )
+        only = _candidates(spec, model, features, engine)
     finally:
         engine.close()
     return every, only
+
+
+def _candidates(
+    spec: ModelSpec,
+    model: dict[str, object],
+    features: pd.DataFrame,
+    engine: Engine,
+    chunks: int = 1,
+) -> pd.DataFrame:
+    """The pairs a full run brings out of the database (`candidates_only`), as the service."""
+    floor = spec.thresholds.candidate_floor
+    return runner.predict(
+        spec, model, features, engine=engine, floor=floor, chunks=chunks, candidates_only=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -192,14 +199,7 @@ def test_the_records_copied_into_duckdb_are_dropped_after_scoring(
     try:
         con = engine.db_api.duckdb_con
         before = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-        pairs = runner.predict(
-            spec,
-            model,
-            features,
-            engine=engine,
-            floor=spec.thresholds.candidate_floor,
-            candidates_only=True,
-        )
+        pairs = _candidates(spec, model, features, engine)
         after = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
     finally:
         engine.close()
@@ -231,18 +231,7 @@ def test_parts_cut_before_the_selection_give_the_selection_of_every_pair(
     monkeypatch.setattr(runner, "_pruned", counting)
     engine = open_engine(EngineConfig())
     try:
-        scored = {
-            chunks: runner.predict(
-                spec,
-                model,
-                features,
-                engine=engine,
-                floor=spec.thresholds.candidate_floor,
-                chunks=chunks,
-                candidates_only=True,
-            )
-            for chunks in (1, 3)
-        }
+        scored = {chunks: _candidates(spec, model, features, engine, chunks) for chunks in (1, 3)}
     finally:
         engine.close()
     assert len(cut) == 1  # only the run in parts is cut
