@@ -50,7 +50,7 @@ from kintrace.linkage.decide.holds import MOVED_BY_A_YEAR, MOVED_BY_WEEKS
 from kintrace.linkage.decide.offers import ANCHOR_FLOOR, OFFER_DEPTH, PLACE_WEIGHT
 from kintrace.linkage.spec import ModelSpec
 
-__all__ = ["FEATURE_COLUMNS", "pruned_part_sql", "selection_sql", "sibling_keys_sql"]
+__all__ = ["FEATURE_COLUMNS", "selection_sql"]
 
 #: The feature-table columns the selection reads (missing ones count as unknown).
 FEATURE_COLUMNS = (
@@ -82,7 +82,7 @@ def _text(column: str, present: Collection[str]) -> str:
 
 
 class _Terms:
-    """The SQL pieces `selection_sql` and `pruned_part_sql` share: one spec, one feature table."""
+    """The pieces of `selection_sql`: one spec, one feature table."""
 
     def __init__(
         self,
@@ -287,68 +287,3 @@ close AS (
 {t.below_cte()},
 {t.kept_and_read("close", columns)}ORDER BY 1, 2
 """
-
-
-def sibling_keys_sql(
-    spec: ModelSpec,
-    *,
-    result: str,
-    features: str,
-    feature_columns: Collection[str],
-    columns: list[str],
-    uid: str = "uid",
-) -> str | None:
-    """The query giving `selection_sql`'s `sibling_keys` (`uid`, `sibling_key`) of the scored
-    pairs in `result` (every part of a run: a record's mates are anchored in any part), for
-    `pruned_part_sql`; None where `selection_sql` is."""
-    t = _Terms(spec, features=features, feature_columns=feature_columns, columns=columns, uid=uid)
-    if not t.offers:
-        return None
-    picked = f"{uid}_l, {uid}_r, match_probability"
-    return f"""
-WITH {t.features_cte},
-{t.pairs_cte(result, picked)},
-{t.grouped_ctes()},
-{t.sibling_ctes()}
-SELECT uid, sibling_key FROM sibling_keys
-"""
-
-
-def pruned_part_sql(
-    spec: ModelSpec,
-    *,
-    part: str,
-    part_columns: list[str],
-    sibling_keys: str,
-    features: str,
-    feature_columns: Collection[str],
-    columns: list[str],
-    uid: str = "uid",
-) -> str | None:
-    """The rows (`part_columns`) of one part of a run's scored pairs (`part`) that
-    `selection_sql` on the union of every part can keep (decision 0360), so that it reads
-    these instead: with `sibling_keys` (a table of `sibling_keys_sql`'s rows, from every
-    part), each part keeps its pairs at or above the review floor and of those below it what
-    the selection's `kept` keeps, but with each record's rank among its pairs of this part and
-    the close test without the weighed records (the pair's own half, `_Terms.near`).
-
-    So a pair the selection keeps is kept here, and the ranks the selection gives on the union
-    of the kept rows are the ranks it gives on every pair, up to `depth`: a pair among its
-    record's first `depth` of every part is among the first `depth` of its own part, and so is
-    every pair ranked before it (the order is total: it ends with the pair's records)."""
-    t = _Terms(spec, features=features, feature_columns=feature_columns, columns=columns, uid=uid)
-    if not t.offers:
-        return None
-    review = t.review
-    return f"""
-WITH {t.features_cte},
-{t.pairs_cte(part, ", ".join(part_columns))},
-{t.grouped_ctes()},
-sibling_keys AS (SELECT uid, sibling_key FROM {sibling_keys}),
-near AS (
-    SELECT p.low_, p.high_
-    FROM p JOIN f fl ON fl.uid = p.{uid}_l JOIN f fr ON fr.uid = p.{uid}_r
-    WHERE p.match_probability < {review!r} AND {t.near()}
-),
-{t.below_cte()},
-{t.kept_and_read("near", part_columns)}"""

@@ -264,7 +264,6 @@ def predict(
             chunks=chunks,
             retained=lookup is None,
             candidates_only=candidates_only,
-            feature_columns=list(lookup.columns) if lookup is not None else None,
         )
     else:
         result = linker.inference.predict(
@@ -303,7 +302,6 @@ def _predict_blocked(
     chunks: int,
     retained: bool = True,
     candidates_only: bool = False,
-    feature_columns: list[str] | None = None,
 ) -> tuple[Any, list[Any]]:
     """Splink's predict on the candidate pairs of `blocking.pairs_sql`, in chunks x chunks
     parts (each part's pairs made, scored and dropped before the next), as one table, and the
@@ -313,9 +311,7 @@ def _predict_blocked(
     and with `candidates_only` the rows `candidate_condition` keeps, a condition on each pair
     alone), and the parts are united by a view: Splink's table of a part holds every compared
     value, gamma and Bayes factor of millions of pairs, and uniting those tables copied them
-    all once more (decision 0353). With `feature_columns` (the columns of `table`, the run's
-    records) and `candidates_only`, each part is then cut to what the offer selection on the
-    union can keep (`_pruned`, decision 0360)."""
+    all once more (decision 0353)."""
     parts = []
     for i, j in product(range(1, chunks + 1), repeat=2):
         sql = pairs_sql(
@@ -339,8 +335,6 @@ def _predict_blocked(
         scored.drop_table_from_database_and_remove_from_cache()
     if len(parts) == 1:
         return parts[0], []
-    if candidates_only and feature_columns is not None:
-        parts = _pruned(spec, linker, table, parts, feature_columns, retained=retained)
     return _united(linker, parts), parts
 
 
@@ -352,63 +346,6 @@ def _united(linker: Linker, parts: list[Any]) -> Any:
     view = linker._db_api.table_to_splink_dataframe(name, name)
     view.created_by_splink = True  # made here, dropped by `predict` (Splink drops views too)
     return view
-
-
-def _made(linker: Linker, sql: str, name: str) -> Any:
-    pipeline = CTEPipeline()
-    pipeline.enqueue_sql(sql, name)
-    return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
-
-
-def _pruned(
-    spec: ModelSpec,
-    linker: Linker,
-    table: Any,
-    parts: list[Any],
-    feature_columns: list[str],
-    *,
-    retained: bool,
-) -> list[Any]:
-    """Each scored part cut to the rows `below_floor.selection_sql` on the union of every part
-    can keep (`below_floor.pruned_part_sql`, decision 0360), the parts read dropped; `parts`
-    as they are where `_fetch` makes no selection.
-
-    At a million dense records the parts hold some 40 million pairs, most of them an adoption
-    record and a look-alike below the review floor; the selection's window over all of them
-    spilled tens of gigabytes to disk. Ranked part by part, each fits in memory and the
-    selection ranks only what the parts kept."""
-    present = {column.unquote().name for column in parts[0].columns}
-    if candidate_condition(spec) is None or not {"source_kind_l", "source_kind_r"} <= present:
-        return parts
-    columns = [c for c in _wanted(spec, retained=retained) if c in present]
-    part_columns = [column.unquote().name for column in parts[0].columns]
-    terms = {
-        "features": table.physical_name,
-        "feature_columns": feature_columns,
-        "columns": columns,
-        "uid": spec.unique_id,
-    }
-    union = _united(linker, parts)
-    keys_sql = below_floor.sibling_keys_sql(spec, result=union.physical_name, **terms)
-    if keys_sql is None:
-        union.drop_table_from_database_and_remove_from_cache()
-        return parts
-    keys = _made(linker, keys_sql, "__kintrace_sibling_keys")
-    union.drop_table_from_database_and_remove_from_cache()
-    pruned = []
-    for part in parts:
-        sql = below_floor.pruned_part_sql(
-            spec,
-            part=part.physical_name,
-            part_columns=part_columns,
-            sibling_keys=keys.physical_name,
-            **terms,
-        )
-        assert sql is not None  # the same spec as the sibling keys'
-        pruned.append(_made(linker, sql, "__kintrace_pruned_part"))
-        part.drop_table_from_database_and_remove_from_cache()
-    keys.drop_table_from_database_and_remove_from_cache()
-    return pruned
 
 
 def _wanted(spec: ModelSpec, *, retained: bool) -> list[str]:

@@ -205,37 +205,3 @@ def test_the_records_copied_into_duckdb_are_dropped_after_scoring(
         engine.close()
     assert len(pairs) > 0
     assert after == before
-
-
-def test_parts_cut_before_the_selection_give_the_selection_of_every_pair(
-    features: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # decision 0360: with several parts, each is cut to what the offer selection can keep
-    # (ranked within the part) before the selection ranks their union; the pairs leaving the
-    # database are those of one part, where nothing is cut
-    spec = kintrace_spec()
-    model = for_registry(load_shipped(spec), len(features))
-    cut: list[tuple[int, int]] = []
-    original = runner._pruned
-
-    def rows(linker: object, part: object) -> int:
-        sql = f"SELECT count(*) AS n FROM {part.physical_name}"  # type: ignore[attr-defined]
-        return int(linker.misc.query_sql(sql, output_type="pandas")["n"][0])  # type: ignore[attr-defined]
-
-    def counting(spec_, linker, table, parts, feature_columns, *, retained):  # type: ignore[no-untyped-def]
-        before = sum(rows(linker, part) for part in parts)
-        pruned = original(spec_, linker, table, parts, feature_columns, retained=retained)
-        cut.append((before, sum(rows(linker, part) for part in pruned)))
-        return pruned
-
-    monkeypatch.setattr(runner, "_pruned", counting)
-    engine = open_engine(EngineConfig())
-    try:
-        scored = {chunks: _candidates(spec, model, features, engine, chunks) for chunks in (1, 3)}
-    finally:
-        engine.close()
-    assert len(cut) == 1  # only the run in parts is cut
-    before, after = cut[0]
-    assert after < before  # something was cut, or the test would prove nothing
-    assert len(scored[1]) > 0
-    pd.testing.assert_frame_equal(_ordered(scored[1]), _ordered(scored[3]))
