@@ -81,101 +81,106 @@ def _text(column: str, present: Collection[str]) -> str:
     return f"COALESCE(CAST({column} AS STRING), '')"
 
 
-class _Terms:
-    """The pieces of `selection_sql`: one spec, one feature table."""
-
-    def __init__(
-        self,
-        spec: ModelSpec,
-        *,
-        features: str,
-        feature_columns: Collection[str],
-        columns: list[str],
-        uid: str,
-    ) -> None:
-        t = spec.thresholds
-        self.uid = uid
-        offered = sorted(str(k) for k in spec.kinds.offered)
-        self.offers = bool(offered) and t.adoption_offer < t.review_floor
-        kinds = ", ".join("'" + k.replace("'", "''") + "'" for k in offered)
-        self.kinds = kinds
-        unseen, per_record = int(t.adoption_unseen_offers), int(t.adoption_offers_per_record)
-        # the unseen offers read a record's first OFFER_DEPTH * unseen candidates; the fill
-        # offers the first OFFER_DEPTH * per_record of those no other rule took, after at most
-        # per_record sibling offers (`offers._OneSided.best`, decision 0338)
-        self.depth = max(OFFER_DEPTH * unseen, (OFFER_DEPTH + 1) * per_record)
-        self.review, self.offer = float(t.review_floor), float(t.adoption_offer)
-        self.anchor, self.weighed = float(ANCHOR_FLOOR), float(t.unambiguous_link)
-        self.weeks, self.year = int(MOVED_BY_WEEKS), int(MOVED_BY_A_YEAR)
-        fc = set(feature_columns)
-        kind = "CAST(source_kind AS STRING)" if "source_kind" in fc else "CAST(NULL AS STRING)"
-        place = _text("birth_place_key", fc)
-        source, group, stem = _text("source", fc), _text("group_key", fc), _text("family_stem", fc)
-        father, given = _text("patronymic_class", fc), _text("given_class", fc)
-        days, month, day = (_number(c, fc) for c in ("birth_days", "birth_month", "birth_day"))
-        low, high = _number("birth_year_min", fc), _number("birth_year_max", fc)
-        self.features_cte = f"""f AS (
+def selection_sql(
+    spec: ModelSpec,
+    *,
+    result: str,
+    features: str,
+    feature_columns: Collection[str],
+    columns: list[str],
+    uid: str = "uid",
+) -> str | None:
+    """The query that reads `columns` (the first two: the pair's uids) of the scored pairs in
+    table `result` that `decide()` can use, ordered by the pair's uids; `features` is the run's
+    feature table (`uid` and what it has of `FEATURE_COLUMNS`). None when the spec offers
+    nothing below the review floor (`runner.candidate_condition` is then the whole selection)."""
+    t = spec.thresholds
+    offered = sorted(str(k) for k in spec.kinds.offered)
+    if not offered or t.adoption_offer >= t.review_floor:
+        return None
+    kinds = ", ".join("'" + k.replace("'", "''") + "'" for k in offered)
+    unseen, per_record = int(t.adoption_unseen_offers), int(t.adoption_offers_per_record)
+    # the unseen offers read a record's first OFFER_DEPTH * unseen candidates; the fill offers
+    # the first OFFER_DEPTH * per_record of those no other rule took, after at most per_record
+    # sibling offers (`offers._OneSided.best`, decision 0338)
+    depth = max(OFFER_DEPTH * unseen, (OFFER_DEPTH + 1) * per_record)
+    review, offer, anchor = float(t.review_floor), float(t.adoption_offer), float(ANCHOR_FLOOR)
+    weighed = float(t.unambiguous_link)
+    fc = set(feature_columns)
+    kind = "CAST(source_kind AS STRING)" if "source_kind" in fc else "CAST(NULL AS STRING)"
+    place = _text("birth_place_key", fc)
+    source, group, stem = _text("source", fc), _text("group_key", fc), _text("family_stem", fc)
+    father, given = _text("patronymic_class", fc), _text("given_class", fc)
+    days, month, day = (_number(c, fc) for c in ("birth_days", "birth_month", "birth_day"))
+    low, high = _number("birth_year_min", fc), _number("birth_year_max", fc)
+    weeks, year = int(MOVED_BY_WEEKS), int(MOVED_BY_A_YEAR)
+    picked = ", ".join(columns)
+    # the birthplaces agree as the model weighs them too (`offers._place_ranks`, decision 0357):
+    # the weight as the pairs' frame reads it (`runner._pairs_frame`: NULL is 0, plus the
+    # term-frequency adjustment when there is one)
+    if PLACE_WEIGHT in columns:
+        tf = PLACE_WEIGHT.replace("mw_", "mw_tf_adj_", 1)
+        weight = f"COALESCE(p.{PLACE_WEIGHT}, 0)" + (
+            f" + COALESCE(p.{tf}, 0)" if tf in columns else ""
+        )
+        place_agrees = f"fr.place = fo.place OR {weight} > 0"
+    else:
+        place_agrees = "fr.place = fo.place"
+    from_p = ", ".join(f"p.{c}" for c in columns)
+    renaming = sorted(str(k) for k in spec.kinds.renaming)
+    renamed = ", ".join("'" + k.replace("'", "''") + "'" for k in renaming) or "NULL"
+    offered_l = f"COALESCE(CAST(source_kind_l AS STRING) IN ({kinds}), FALSE)"
+    offered_r = f"COALESCE(CAST(source_kind_r AS STRING) IN ({kinds}), FALSE)"
+    return f"""
+WITH f AS (
     SELECT {uid} AS uid, {source} AS src, {kind} AS kind, {group} AS grp, {stem} AS stem,
            {father} AS father, {given} AS given, {place} AS place, {days} AS days,
            {month} AS mon, {day} AS dd, {low} AS ylo, {high} AS yhi
     FROM {features}
-)"""
-        # the birthplaces agree as the model weighs them too (`offers._place_ranks`, decision
-        # 0357): the weight as the pairs' frame reads it (`runner._pairs_frame`: NULL is 0,
-        # plus the term-frequency adjustment when there is one)
-        if PLACE_WEIGHT in columns:
-            tf = PLACE_WEIGHT.replace("mw_", "mw_tf_adj_", 1)
-            weight = f"COALESCE(p.{PLACE_WEIGHT}, 0)" + (
-                f" + COALESCE(p.{tf}, 0)" if tf in columns else ""
-            )
-            self.place_agrees = f"fr.place = fo.place OR {weight} > 0"
-        else:
-            self.place_agrees = "fr.place = fo.place"
-        renaming = sorted(str(k) for k in spec.kinds.renaming)
-        self.renamed = ", ".join("'" + k.replace("'", "''") + "'" for k in renaming) or "NULL"
-        self.offered_l = f"COALESCE(CAST(source_kind_l AS STRING) IN ({kinds}), FALSE)"
-        self.offered_r = f"COALESCE(CAST(source_kind_r AS STRING) IN ({kinds}), FALSE)"
-
-    def pairs_cte(self, result: str, picked: str) -> str:
-        """`p`: the pairs of `result` the selection reads, with the offered record (`rec_`),
-        the other (`other_`) and the pair's records in order."""
-        uid, ol, orr = self.uid, self.offered_l, self.offered_r
-        return f"""p AS (
+),
+p AS (
     SELECT {picked},
-           CASE WHEN {ol} AND NOT {orr} THEN {uid}_l
-                WHEN {orr} AND NOT {ol} THEN {uid}_r END AS rec_,
-           CASE WHEN {ol} AND NOT {orr} THEN {uid}_r
-                WHEN {orr} AND NOT {ol} THEN {uid}_l END AS other_,
+           CASE WHEN {offered_l} AND NOT {offered_r} THEN {uid}_l
+                WHEN {offered_r} AND NOT {offered_l} THEN {uid}_r END AS rec_,
+           CASE WHEN {offered_l} AND NOT {offered_r} THEN {uid}_r
+                WHEN {offered_r} AND NOT {offered_l} THEN {uid}_l END AS other_,
            LEAST({uid}_l, {uid}_r) AS low_, GREATEST({uid}_l, {uid}_r) AS high_
     FROM {result}
-    WHERE match_probability >= {self.review!r}
-       OR (({ol} OR {orr}) AND match_probability >= {self.offer!r})
-)"""
-
-    def grouped_ctes(self) -> str:
-        """`mates` (offered records listed together under another first name) and `grouped`
-        (the records that have such a mate): from the feature table alone."""
-        return f"""listed AS (
+    WHERE match_probability >= {review!r}
+       OR (({offered_l} OR {offered_r}) AND match_probability >= {offer!r})
+),
+listed AS (
     SELECT uid, src, given,
            CASE WHEN grp <> '' THEN 'g:' || grp
                 WHEN stem <> '' THEN 's:' || stem || '|' || father END AS listing
     FROM f
-    WHERE kind IN ({self.kinds})
+    WHERE kind IN ({kinds})
 ),
 mates AS (
     SELECT a.uid AS one, b.uid AS two
     FROM listed a JOIN listed b
       ON a.src = b.src AND a.listing = b.listing AND a.uid <> b.uid AND a.given <> b.given
 ),
-grouped AS (SELECT DISTINCT one AS uid FROM mates)"""
-
-    def sibling_ctes(self) -> str:
-        """`anchors` (a grouped record's pairs at or above `ANCHOR_FLOOR`) and `sibling_keys`
-        (the groups and surname stems a record's mates are anchored in), from `p`."""
-        return f"""anchors AS (
+grouped AS (SELECT DISTINCT one AS uid FROM mates),
+weighed AS (
+    SELECT uid FROM (
+        SELECT {uid}_l AS uid FROM p WHERE match_probability >= {weighed!r}
+        UNION
+        SELECT {uid}_r AS uid FROM p WHERE match_probability >= {weighed!r}
+    ) w
+    WHERE uid IN (SELECT uid FROM f WHERE kind IN ({renamed}))
+),
+close AS (
+    SELECT p.low_, p.high_
+    FROM p JOIN f fl ON fl.uid = p.{uid}_l JOIN f fr ON fr.uid = p.{uid}_r
+    WHERE p.match_probability < {review!r}
+      AND (p.{uid}_l IN (SELECT uid FROM weighed) OR p.{uid}_r IN (SELECT uid FROM weighed))
+      AND fl.given LIKE '%:%' AND fl.given = fr.given AND ABS(fl.days - fr.days) <= {weeks}
+),
+anchors AS (
     SELECT p.rec_ AS two, f.grp, f.stem
     FROM p JOIN f ON f.uid = p.other_
-    WHERE p.rec_ IN (SELECT uid FROM grouped) AND p.match_probability >= {self.anchor!r}
+    WHERE p.rec_ IN (SELECT uid FROM grouped) AND p.match_probability >= {anchor!r}
 ),
 sibling_keys AS (
     SELECT DISTINCT m.one AS uid, 'g:' || a.grp AS sibling_key
@@ -183,26 +188,14 @@ sibling_keys AS (
     UNION
     SELECT DISTINCT m.one AS uid, 's:' || a.stem AS sibling_key
     FROM mates m JOIN anchors a ON a.two = m.two WHERE a.stem <> ''
-)"""
-
-    def near(self) -> str:
-        """The close test's half that reads the pair alone (`fl`, `fr`: its records)."""
-        return (
-            f"fl.given LIKE '%:%' AND fl.given = fr.given "
-            f"AND ABS(fl.days - fr.days) <= {self.weeks}"
-        )
-
-    def below_cte(self) -> str:
-        """`below`: the offered records' pairs under the review floor, each ranked among its
-        record's in the offer order (`offers.offer_order`)."""
-        weeks, year = self.weeks, self.year
-        return f"""below AS (
+),
+below AS (
     SELECT p.low_, p.high_, p.rec_, p.match_probability AS prob_, fo.grp AS grp_,
            fo.stem AS stem_,
            ROW_NUMBER() OVER (
                PARTITION BY p.rec_
                ORDER BY CASE WHEN fr.place = '' OR fo.place = '' THEN 1
-                             WHEN {self.place_agrees} THEN 0 ELSE 2 END
+                             WHEN {place_agrees} THEN 0 ELSE 2 END
                         + CASE WHEN fr.days IS NOT NULL AND fo.days IS NOT NULL THEN
                                     CASE WHEN fr.days = fo.days THEN 0
                                          WHEN ABS(fr.days - fo.days) <= {weeks}
@@ -217,73 +210,24 @@ sibling_keys AS (
                         p.match_probability DESC, p.low_, p.high_
            ) AS rank_
     FROM p JOIN f fr ON fr.uid = p.rec_ JOIN f fo ON fo.uid = p.other_
-    WHERE p.match_probability < {self.review!r}
-)"""
-
-    def kept_and_read(self, close: str, columns: list[str]) -> str:
-        """`kept` (the pairs below the review floor the offer rules can use, with the close
-        look-alikes of CTE `close`) and the query reading `columns` of the pairs at or above
-        the review floor and of the kept ones."""
-        review, anchor = self.review, self.anchor
-        picked, from_p = ", ".join(columns), ", ".join(f"p.{c}" for c in columns)
-        return f"""kept AS (
+    WHERE p.match_probability < {review!r}
+),
+kept AS (
     SELECT b.low_, b.high_
     FROM below b
     LEFT JOIN grouped g ON g.uid = b.rec_
     LEFT JOIN sibling_keys kg ON kg.uid = b.rec_ AND kg.sibling_key = 'g:' || b.grp_
     LEFT JOIN sibling_keys ks ON ks.uid = b.rec_ AND ks.sibling_key = 's:' || b.stem_
-    WHERE b.rank_ <= {self.depth}
+    WHERE b.rank_ <= {depth}
        OR (g.uid IS NOT NULL AND b.prob_ >= {anchor!r})
        OR kg.uid IS NOT NULL
        OR ks.uid IS NOT NULL
     UNION
-    SELECT low_, high_ FROM {close}
+    SELECT low_, high_ FROM close
 )
 SELECT {picked} FROM p WHERE match_probability >= {review!r}
 UNION ALL
 SELECT {from_p} FROM p JOIN kept k ON k.low_ = p.low_ AND k.high_ = p.high_
 WHERE p.match_probability < {review!r}
-"""
-
-
-def selection_sql(
-    spec: ModelSpec,
-    *,
-    result: str,
-    features: str,
-    feature_columns: Collection[str],
-    columns: list[str],
-    uid: str = "uid",
-) -> str | None:
-    """The query that reads `columns` (the first two: the pair's uids) of the scored pairs in
-    table `result` that `decide()` can use, ordered by the pair's uids; `features` is the run's
-    feature table (`uid` and what it has of `FEATURE_COLUMNS`). None when the spec offers
-    nothing below the review floor (`runner.candidate_condition` is then the whole selection)."""
-    t = _Terms(spec, features=features, feature_columns=feature_columns, columns=columns, uid=uid)
-    if not t.offers:
-        return None
-    picked = ", ".join(columns)
-    review = t.review
-    return f"""
-WITH {t.features_cte},
-{t.pairs_cte(result, picked)},
-{t.grouped_ctes()},
-weighed AS (
-    SELECT uid FROM (
-        SELECT {uid}_l AS uid FROM p WHERE match_probability >= {t.weighed!r}
-        UNION
-        SELECT {uid}_r AS uid FROM p WHERE match_probability >= {t.weighed!r}
-    ) w
-    WHERE uid IN (SELECT uid FROM f WHERE kind IN ({t.renamed}))
-),
-close AS (
-    SELECT p.low_, p.high_
-    FROM p JOIN f fl ON fl.uid = p.{uid}_l JOIN f fr ON fr.uid = p.{uid}_r
-    WHERE p.match_probability < {review!r}
-      AND (p.{uid}_l IN (SELECT uid FROM weighed) OR p.{uid}_r IN (SELECT uid FROM weighed))
-      AND {t.near()}
-),
-{t.sibling_ctes()},
-{t.below_cte()},
-{t.kept_and_read("close", columns)}ORDER BY 1, 2
+ORDER BY 1, 2
 """

@@ -245,7 +245,6 @@ def predict(
     if isinstance(features, pd.DataFrame):
         blocks = blocks or plan_blocking(spec, features)
         spec, features = blocks.spec_for(spec), blocks.apply(features)
-    if isinstance(features, pd.DataFrame):
         tables = _materialised(engine, features, "records")
     else:
         tables = _register_inputs(engine, features)
@@ -335,17 +334,12 @@ def _predict_blocked(
         scored.drop_table_from_database_and_remove_from_cache()
     if len(parts) == 1:
         return parts[0], []
-    return _united(linker, parts), parts
-
-
-def _united(linker: Linker, parts: list[Any]) -> Any:
-    """A view uniting the `parts` (tables of the same columns); the caller drops it."""
     name = f"__kintrace_scored_{uuid.uuid4().hex[:8]}"
     union = "\nUNION ALL\n".join(f"SELECT * FROM {part.physical_name}" for part in parts)
     linker._db_api._execute_sql_against_backend(f"CREATE VIEW {name} AS {union}")
     view = linker._db_api.table_to_splink_dataframe(name, name)
     view.created_by_splink = True  # made here, dropped by `predict` (Splink drops views too)
-    return view
+    return view, parts
 
 
 def _wanted(spec: ModelSpec, *, retained: bool) -> list[str]:

@@ -56,13 +56,10 @@ def _candidates(
     model: dict[str, object],
     features: pd.DataFrame,
     engine: Engine,
-    chunks: int = 1,
 ) -> pd.DataFrame:
     """The pairs a full run brings out of the database (`candidates_only`), as the service."""
     floor = spec.thresholds.candidate_floor
-    return runner.predict(
-        spec, model, features, engine=engine, floor=floor, chunks=chunks, candidates_only=True
-    )
+    return runner.predict(spec, model, features, engine=engine, floor=floor, candidates_only=True)
 
 
 @pytest.fixture(scope="module")
