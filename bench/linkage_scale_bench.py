@@ -548,6 +548,13 @@ def main() -> None:
         print(f"  after clustering: precision {p:.4f} recall {r:.4f} F1 {f1:.4f}")
         if not len(new):
             return
+        # what an incremental run starts from, as `kintrace link` reads it from the store in a
+        # process of its own: the records, the persons and the stored auto links; the full run's
+        # scored pairs are let go first, so that the peak printed below is not the full run's
+        # frames and the incremental run's together
+        stored = auto[["uid_l", "uid_r", "status", "match_probability"]].copy()
+        del pairs, decided, scored, auto, offered
+        gc.collect()
         collector = GcClock().__enter__()
         t5, c5 = time.perf_counter(), cpu_seconds()
         new_features = feature_table(new)
@@ -561,7 +568,7 @@ def main() -> None:
         t6, c6 = time.perf_counter(), cpu_seconds()
         everything = pd.concat([features, new_features], ignore_index=True)
         if save is not None:
-            kept = links(scored)
+            kept = links(stored)
             save_inputs(
                 save,
                 fresh_pairs=fresh,
@@ -574,7 +581,7 @@ def main() -> None:
             spent, spent_cpu = time.perf_counter() - t6, cpu_seconds() - c6
             t5, t6, c5 = t5 + spent, t6 + spent, c5 + spent_cpu
             t_featurised += spent
-        kept_links = links(scored)
+        kept_links = links(stored)
         t_links, c_links = time.perf_counter(), cpu_seconds()
         decide(fresh, everything, spec, previous=persons, kept_links=kept_links,
                touched=set(new_features["uid"].astype(int)))  # as an incremental run  # fmt: skip

@@ -39,6 +39,11 @@ still decide, in pandas, with their own tests), so `decide()` gives the same sta
 and persons on the selection as on every candidate (tests/unit/linkage/test_scoring_at_scale.py;
 `bench/below_floor_check.py` at any size).
 
+Each of those four kinds of pair is a query of its own and the pairs are their union (decision
+0361): as one condition joined onto every pair below the floor, three left joins read all tens
+of millions of them. The selection's steps read a narrow copy of the pairs (uids, probability,
+the birthplace weight), and only the pairs kept are read again with every column.
+
 The SQL runs on DuckDB and on Spark (standard window functions and joins only).
 """
 
@@ -118,15 +123,23 @@ def selection_sql(
     # the birthplaces agree as the model weighs them too (`offers._place_ranks`, decision 0357):
     # the weight as the pairs' frame reads it (`runner._pairs_frame`: NULL is 0, plus the
     # term-frequency adjustment when there is one)
+    place_terms: set[str] = set()
     if PLACE_WEIGHT in columns:
         tf = PLACE_WEIGHT.replace("mw_", "mw_tf_adj_", 1)
+        place_terms = {PLACE_WEIGHT, tf}
         weight = f"COALESCE(p.{PLACE_WEIGHT}, 0)" + (
             f" + COALESCE(p.{tf}, 0)" if tf in columns else ""
         )
         place_agrees = f"fr.place = fo.place OR {weight} > 0"
     else:
         place_agrees = "fr.place = fo.place"
-    from_p = ", ".join(f"p.{c}" for c in columns)
+    from_r = ", ".join(f"r.{c}" for c in columns)
+    # the selection's steps read only these of each pair, and the pairs it keeps are read again
+    # from `result` with all of `columns` (decision 0361: a wide `p` was copied and scanned by
+    # every step)
+    narrow = ", ".join(
+        [f"{uid}_l", f"{uid}_r", "match_probability", *(c for c in columns if c in place_terms)]
+    )
     renaming = sorted(str(k) for k in spec.kinds.renaming)
     renamed = ", ".join("'" + k.replace("'", "''") + "'" for k in renaming) or "NULL"
     offered_l = f"COALESCE(CAST(source_kind_l AS STRING) IN ({kinds}), FALSE)"
@@ -139,7 +152,7 @@ WITH f AS (
     FROM {features}
 ),
 p AS (
-    SELECT {picked},
+    SELECT {narrow},
            CASE WHEN {offered_l} AND NOT {offered_r} THEN {uid}_l
                 WHEN {offered_r} AND NOT {offered_l} THEN {uid}_r END AS rec_,
            CASE WHEN {offered_l} AND NOT {offered_r} THEN {uid}_r
@@ -182,16 +195,22 @@ anchors AS (
     FROM p JOIN f ON f.uid = p.other_
     WHERE p.rec_ IN (SELECT uid FROM grouped) AND p.match_probability >= {anchor!r}
 ),
-sibling_keys AS (
-    SELECT DISTINCT m.one AS uid, 'g:' || a.grp AS sibling_key
+sibling_groups AS (
+    SELECT DISTINCT m.one AS uid, a.grp
     FROM mates m JOIN anchors a ON a.two = m.two WHERE a.grp <> ''
-    UNION
-    SELECT DISTINCT m.one AS uid, 's:' || a.stem AS sibling_key
+),
+sibling_stems AS (
+    SELECT DISTINCT m.one AS uid, a.stem
     FROM mates m JOIN anchors a ON a.two = m.two WHERE a.stem <> ''
 ),
 below AS (
     SELECT p.low_, p.high_, p.rec_, p.match_probability AS prob_, fo.grp AS grp_,
-           fo.stem AS stem_,
+           fo.stem AS stem_
+    FROM p JOIN f fo ON fo.uid = p.other_
+    WHERE p.match_probability < {review!r}
+),
+ranked AS (
+    SELECT p.low_, p.high_,
            ROW_NUMBER() OVER (
                PARTITION BY p.rec_
                ORDER BY CASE WHEN fr.place = '' OR fo.place = '' THEN 1
@@ -213,21 +232,23 @@ below AS (
     WHERE p.match_probability < {review!r}
 ),
 kept AS (
-    SELECT b.low_, b.high_
-    FROM below b
-    LEFT JOIN grouped g ON g.uid = b.rec_
-    LEFT JOIN sibling_keys kg ON kg.uid = b.rec_ AND kg.sibling_key = 'g:' || b.grp_
-    LEFT JOIN sibling_keys ks ON ks.uid = b.rec_ AND ks.sibling_key = 's:' || b.stem_
-    WHERE b.rank_ <= {depth}
-       OR (g.uid IS NOT NULL AND b.prob_ >= {anchor!r})
-       OR kg.uid IS NOT NULL
-       OR ks.uid IS NOT NULL
+    SELECT low_, high_ FROM ranked WHERE rank_ <= {depth}
+    UNION
+    SELECT b.low_, b.high_ FROM below b JOIN grouped g ON g.uid = b.rec_
+    WHERE b.prob_ >= {anchor!r}
+    UNION
+    SELECT b.low_, b.high_ FROM below b
+    JOIN sibling_groups k ON k.uid = b.rec_ AND k.grp = b.grp_
+    UNION
+    SELECT b.low_, b.high_ FROM below b
+    JOIN sibling_stems k ON k.uid = b.rec_ AND k.stem = b.stem_
     UNION
     SELECT low_, high_ FROM close
 )
-SELECT {picked} FROM p WHERE match_probability >= {review!r}
+SELECT {picked} FROM {result} WHERE match_probability >= {review!r}
 UNION ALL
-SELECT {from_p} FROM p JOIN kept k ON k.low_ = p.low_ AND k.high_ = p.high_
-WHERE p.match_probability < {review!r}
+SELECT {from_r} FROM {result} r
+JOIN kept k ON k.low_ = LEAST(r.{uid}_l, r.{uid}_r) AND k.high_ = GREATEST(r.{uid}_l, r.{uid}_r)
+WHERE r.match_probability < {review!r}
 ORDER BY 1, 2
 """
