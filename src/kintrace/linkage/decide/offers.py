@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Mapping
 from functools import cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -155,13 +156,17 @@ def sibling_offers(
         for one in members:
             mine = given.get(one)
             for other, pos in candidates(one):
-                near = [*by_group.get(group.get(other) or "", ()),
-                        *by_stem.get(stem.get(other) or "", ())]  # fmt: skip
+                # most candidates share neither a group nor a stem with any anchor: looked up
+                # first, without making a list per candidate (hundreds per record at a million)
+                in_group = by_group.get(group.get(other) or "")
+                in_stem = by_stem.get(stem.get(other) or "")
+                if in_group is None and in_stem is None:
+                    continue
                 if any(
                     name != mine
                     and o2 != other
                     and context.siblings(other, o2, fathers_known=False)
-                    for o2, name in near
+                    for o2, name in chain(in_group or (), in_stem or ())
                 ):
                     supported[one].add(pos)
     uid_l, uid_r = pairs["uid_l"].to_numpy(), pairs["uid_r"].to_numpy()
