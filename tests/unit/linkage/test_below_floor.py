@@ -235,3 +235,33 @@ def test_the_selection_ranks_a_kept_date_and_a_close_birthplace_as_the_offer_rul
     assert len(kept) == _DEPTH
     offered = _offered_both_ways(pairs, selected, features)
     assert offered == {(1, 11), (1, 12), (1, 100), (1, 101)}
+
+
+def test_the_selection_keeps_a_records_first_candidates_across_birthplace_ranks() -> None:
+    """The ranking is cut before the window by the counts of each birthplace-and-date rank
+    (decision 0362): a record whose best `_DEPTH - 1` candidates share its birthplace keeps its
+    next best as well, the first of those without a birthplace, and none after it."""
+    assert _DEPTH == 12  # the 11 that share the birthplace below
+    records = [
+        (1, "adopt", "adoption", "renamed", "", "oleh:m", "kyiv"),
+        *[(u, "family", "family", f"stem{u}", "", "oleh:m", "kyiv") for u in range(100, 111)],
+        *[(u, "family", "family", f"stem{u}", "", "oleh:m", "") for u in range(300, 305)],
+        *[(u, "family", "family", f"stem{u}", "", "oleh:m", "odesa") for u in range(400, 403)],
+    ]
+    columns = ["uid", "source", "source_kind", "family_stem", "patronymic_class", "given_class"]
+    features = pd.DataFrame(records, columns=[*columns, "birth_place_key"]).assign(group_key=None)
+    unplaced = dict(zip(range(300, 305), (0.1, 0.4, 0.3, 0.2, 0.15), strict=True))
+    pairs = pd.DataFrame(
+        [
+            *[(1, u, 0.05) for u in range(100, 111)],
+            *[(1, u, p) for u, p in unplaced.items()],
+            *[(1, u, 0.45) for u in range(400, 403)],
+        ],
+        columns=["uid_l", "uid_r", "match_probability"],
+    )
+    kinds = {r[0]: r[2] for r in records}
+    pairs["source_kind_l"] = pairs["uid_l"].map(kinds)
+    pairs["source_kind_r"] = pairs["uid_r"].map(kinds)
+    selected = _selected(pairs, features)
+    kept = set(zip(selected["uid_l"], selected["uid_r"], strict=True))
+    assert kept == {(1, u) for u in range(100, 111)} | {(1, 301)}
