@@ -216,16 +216,24 @@ def _clusterer(
     """The clustering `decide()` calls after each rule that changes links: the whole registry
     (full runs, the benches) or only the persons around `touched` (incremental runs)."""
 
+    # each auto pair's `Link`, made once: a run clusters several times and most of its auto
+    # links are the same each time (at a million records some 600,000 of them)
+    made: list[np.ndarray] = []
+
     def auto_links(state: State) -> list[Link[Key]]:
         # the auto pairs' columns only (a Python list of every scored pair's keys was hundreds
         # of megabytes at a million records)
+        if not made:
+            made.append(np.full(len(state.pairs), None, dtype=object))
+        link_at = made[0]
         auto = state.positions("auto")
-        keys_l = state.pairs["key_l"].to_numpy()[auto].tolist()
-        keys_r = state.pairs["key_r"].to_numpy()[auto].tolist()
-        probability = state.pairs["match_probability"].to_numpy(float)[auto].tolist()
-        return [
-            Link(left, right, p) for left, right, p in zip(keys_l, keys_r, probability, strict=True)
-        ]
+        fresh = auto[link_at[auto] == None]  # noqa: E711 (elementwise)
+        keys_l = state.pairs["key_l"].to_numpy()[fresh].tolist()
+        keys_r = state.pairs["key_r"].to_numpy()[fresh].tolist()
+        probability = state.pairs["match_probability"].to_numpy(float)[fresh].tolist()
+        for at, left, right, p in zip(fresh.tolist(), keys_l, keys_r, probability, strict=True):
+            link_at[at] = Link(left, right, p)
+        return cast("list[Link[Key]]", link_at[auto].tolist())
 
     def links(state: State) -> list[Link[Key]]:
         return kept + auto_links(state)
