@@ -152,6 +152,16 @@ def selection_sql(
     renamed = ", ".join("'" + k.replace("'", "''") + "'" for k in renaming) or "NULL"
     offered_l = f"COALESCE(CAST(source_kind_l AS STRING) IN ({kinds}), FALSE)"
     offered_r = f"COALESCE(CAST(source_kind_r AS STRING) IN ({kinds}), FALSE)"
+    # the close look-alikes of the weighed records: one join per side the weighed record is on,
+    # united (decision 0362: an `OR` of two `IN`s joined every pair onto the records first)
+    close = "\n    UNION\n".join(
+        f"""    SELECT p.low_, p.high_
+    FROM p JOIN weighed w ON w.uid = p.{uid}_{side}
+    JOIN f fl ON fl.uid = p.{uid}_l JOIN f fr ON fr.uid = p.{uid}_r
+    WHERE p.match_probability < {review!r}
+      AND fl.given LIKE '%:%' AND fl.given = fr.given AND ABS(fl.days - fr.days) <= {weeks}"""
+        for side in ("l", "r")
+    )
     return f"""
 WITH f AS (
     SELECT {uid} AS uid, {source} AS src, {kind} AS kind, {group} AS grp, {stem} AS stem,
@@ -192,17 +202,7 @@ weighed AS (
     WHERE uid IN (SELECT uid FROM f WHERE kind IN ({renamed}))
 ),
 close AS (
-    SELECT p.low_, p.high_
-    FROM p JOIN weighed w ON w.uid = p.{uid}_l
-    JOIN f fl ON fl.uid = p.{uid}_l JOIN f fr ON fr.uid = p.{uid}_r
-    WHERE p.match_probability < {review!r}
-      AND fl.given LIKE '%:%' AND fl.given = fr.given AND ABS(fl.days - fr.days) <= {weeks}
-    UNION
-    SELECT p.low_, p.high_
-    FROM p JOIN weighed w ON w.uid = p.{uid}_r
-    JOIN f fl ON fl.uid = p.{uid}_l JOIN f fr ON fr.uid = p.{uid}_r
-    WHERE p.match_probability < {review!r}
-      AND fl.given LIKE '%:%' AND fl.given = fr.given AND ABS(fl.days - fr.days) <= {weeks}
+{close}
 ),
 anchors AS (
     SELECT p.rec_ AS two, f.grp, f.stem

@@ -216,16 +216,16 @@ def _clusterer(
     """The clustering `decide()` calls after each rule that changes links: the whole registry
     (full runs, the benches) or only the persons around `touched` (incremental runs)."""
 
-    # each auto pair's `Link`, made once: a run clusters several times and most of its auto
-    # links are the same each time (at a million records some 600,000 of them)
-    made: list[np.ndarray] = []
+    # each auto pair's `Link` at its position, made once: a run clusters several times and most
+    # of its auto links are the same each time (at a million records some 600,000 of them)
+    link_at: np.ndarray | None = None
 
     def auto_links(state: State) -> list[Link[Key]]:
         # the auto pairs' columns only (a Python list of every scored pair's keys was hundreds
         # of megabytes at a million records)
-        if not made:
-            made.append(np.full(len(state.pairs), None, dtype=object))
-        link_at = made[0]
+        nonlocal link_at
+        if link_at is None:
+            link_at = np.full(len(state.pairs), None, dtype=object)
         auto = state.positions("auto")
         fresh = auto[link_at[auto] == None]  # noqa: E711 (elementwise)
         keys_l = state.pairs["key_l"].to_numpy()[fresh].tolist()
