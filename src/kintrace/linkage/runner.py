@@ -98,9 +98,22 @@ def bind_model(
     bound["sql_dialect"] = dialect
     by_name = {c["output_column_name"]: c for c in fresh["comparisons"]}
     for comparison in bound["comparisons"]:
-        levels = by_name[comparison["output_column_name"]]["comparison_levels"]
-        for level, rendered in zip(comparison["comparison_levels"], levels, strict=True):
-            level["sql_condition"] = rendered["sql_condition"]
+        name = comparison["output_column_name"]
+        # by label, not position: a spec may reorder levels (decision 0364), and a model saved
+        # before keeps its own order, each level's parameters with its own condition
+        rendered = {
+            level.get("label_for_charts"): level["sql_condition"]
+            for level in by_name[name]["comparison_levels"]
+        }
+        for level in comparison["comparison_levels"]:
+            label = level.get("label_for_charts")
+            if label not in rendered:
+                raise ValueError(
+                    f"the saved model's comparison {name} has a level ({label}) this version "
+                    f"of Kintrace does not know, so it cannot be used on {dialect}; run "
+                    "kintrace link --full once to train a model of this version"
+                )
+            level["sql_condition"] = rendered[label]
     bound["blocking_rules_to_generate_predictions"] = fresh[
         "blocking_rules_to_generate_predictions"
     ]

@@ -86,12 +86,12 @@ _BIRTH_DATE_LEVELS = [
         label="consistent with stated age",
     ),
     custom(
-        "birth_year_min_l <= birth_year_max_r + 1 AND birth_year_min_r <= birth_year_max_l + 1",
-        label="within 1 year",
-    ),
-    custom(
         "birth_month_l = birth_month_r AND birth_day_l = birth_day_r",
         label="same day and month, years apart",
+    ),
+    custom(
+        "birth_year_min_l <= birth_year_max_r + 1 AND birth_year_min_r <= birth_year_max_l + 1",
+        label="within 1 year",
     ),
     else_level(),
 ]
