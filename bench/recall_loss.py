@@ -286,8 +286,8 @@ class FieldFits:
     another kind, each child as the best of its records field by field (a person of the other
     lists): per record the count of children at each pattern of field levels (`counts`) and
     its own child's pattern (`own`, -1 when the child has no record of another kind), and the
-    list (`source`) each listing record is in. `levels`: how the fields are coded (decision
-    0350's, or 0363's finer dates)."""
+    list each listing record is in (`listing`, its source). `levels`: how the fields are coded
+    (decision 0350's, or 0363's finer dates)."""
 
     def __init__(
         self,
