@@ -19,13 +19,16 @@ FAMILY = "[red]Koval[/]"
 PATRONYMIC = "[/]"  # a closing tag with nothing to close: Rich raised MarkupError
 PLACE = "Kherson :star: [link=https://example.invalid]x"  # an emoji code and a link tag
 BAD_DATE = "[red]2099-99-99"
-ROWS = [  # synthetic; a1 and b1 are one pair left for review (birth year only, place differs)
+# synthetic; a1 and b1 are one pair left for review: the same name, birth dates months apart in
+# one year, b1 without a birthplace (0.70 with the shipped model, v1 and v2 alike: below the
+# unambiguous rule's 0.8, above the review floor)
+ROWS = [
     ["source", "record_id", "given_name", "family_name", "patronymic", "sex", "birth_date",
-     "birth_place"],
-    ["fam_a", "a1", GIVEN, FAMILY, PATRONYMIC, "M", "2012-03-14", PLACE],
-    ["fam_b", "b1", GIVEN, FAMILY, "Petrovych", "M", "2012", "Kherson [/]"],
-    ["fam_a", "a2", "[/bold]", "Petrenko", "", "F", "2010-01-01", "["],
-    ["fam_a", "a3", "Olha [/i]", "Bondar", "", "F", BAD_DATE, "Odesa"],
+     "birth_place", "last_known_place"],
+    ["fam_a", "a1", GIVEN, FAMILY, PATRONYMIC, "M", "2012-03-14", PLACE, ""],
+    ["fam_b", "b1", GIVEN, FAMILY, "Petrovych", "M", "2012-05-02", "", "Kherson [/]"],
+    ["fam_a", "a2", "[/bold]", "Petrenko", "", "F", "2010-01-01", "[", ""],
+    ["fam_a", "a3", "Olha [/i]", "Bondar", "", "F", BAD_DATE, "Odesa", ""],
 ]  # fmt: skip
 
 
