@@ -121,10 +121,13 @@ def _frame(
 
 
 def records_frame(
-    children: int, seed: int, *, generator: str = "demo"
+    children: int, seed: int, *, generator: str = "demo", profile: str = "default"
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """The generator's lists as one frame of the feature table's input columns, with `truth`
-    (the child's id), and the kind of each source."""
+    (the child's id), and the kind of each source; `profile` is the second generator's (its
+    README: `dense` has the same frequencies and noise as `default`)."""
+    if profile != "default" and generator != "second":
+        raise SystemExit(f"--profile {profile!r}: only the second generator has profiles")
     if generator == "demo":
         from kintrace.demo.dataset import generate
 
@@ -137,7 +140,7 @@ def records_frame(
             sys.path.insert(0, bench)
         from generators.second import generate as generate_second  # type: ignore[import-not-found]
 
-        second = generate_second(children, seed)
+        second = generate_second(children, seed, profile=profile)
         kinds = {s.name: s.kind for s in second.sources}
         return _frame(second.records, kinds, second.truth), kinds
     raise SystemExit(f"--generator {generator!r}: expected one of {', '.join(GENERATORS)}")
@@ -445,10 +448,17 @@ class Scored:
 
 
 def score(
-    generator: str, children: int, seed: int, *, spec: ModelSpec, engine: str = "duckdb"
+    generator: str,
+    children: int,
+    seed: int,
+    *,
+    spec: ModelSpec,
+    engine: str = "duckdb",
+    profile: str = "default",
 ) -> Scored:
     records, _kinds = timed(
-        f"generate ({generator})", lambda: records_frame(children, seed, generator=generator)
+        f"generate ({generator})",
+        lambda: records_frame(children, seed, generator=generator, profile=profile),
     )
     print(f"{children:,} children, {len(records):,} records "
           f"(synthetic, generator {generator}, seed {seed})")  # fmt: skip

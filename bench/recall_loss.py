@@ -48,6 +48,8 @@ no name, date or place of any record.
 
     nice .venv/bin/python bench/recall_loss.py --generator second --children 5000 --seed 7
     nice .venv/bin/python bench/recall_loss.py --ceiling-only --generator second --children 20000
+    nice .venv/bin/python bench/recall_loss.py --generator second --profile dense --children 45000 \
+        --seed 11
 """
 
 from __future__ import annotations
@@ -557,6 +559,9 @@ def main() -> None:
     parser.add_argument("--generator", default="second", choices=GENERATORS)
     parser.add_argument("--children", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--profile", default="default", help="the second generator's profile (e.g. dense)"
+    )
     parser.add_argument("--top", type=int, default=25, help="rows of each table")
     parser.add_argument(
         "--ceiling-only",
@@ -565,10 +570,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.ceiling_only:
-        ceilings_only(args.generator, args.children, args.seed)
+        ceilings_only(args.generator, args.children, args.seed, args.profile)
         return
     spec = kintrace_spec()
-    scored = score(args.generator, args.children, args.seed, spec=spec)
+    scored = score(args.generator, args.children, args.seed, spec=spec, profile=args.profile)
     figs, decided = decided_figures(scored.truth, scored.pairs, scored.features, spec)
     print(f"F1 {figs['f1']:.4f} recall {figs['recall']:.4f} camp {figs['camp_located']:.4f} "
           f"adoption offered {figs['adoption_offered']:.4f}")  # fmt: skip
@@ -695,14 +700,14 @@ def report_identifiability(
           f"{rule['none']:,} records with no single best")  # fmt: skip
 
 
-def ceilings_only(generator: str, children: int, seed: int) -> None:
+def ceilings_only(generator: str, children: int, seed: int, profile: str = "default") -> None:
     """Decisions 0336 and 0350's ceilings from the generated lists alone (no scoring)."""
     from linkage_bench import Truth, records_frame
 
     from kintrace.linkage.features import feature_table
 
     spec = kintrace_spec()
-    records, _ = records_frame(children, seed, generator=generator)
+    records, _ = records_frame(children, seed, generator=generator, profile=profile)
     print(f"{children:,} children, {len(records):,} records "
           f"(synthetic, generator {generator}, seed {seed})")  # fmt: skip
     features = feature_table(records)
