@@ -299,7 +299,8 @@ class _OneSided:
         skip = who.duplicated(keep="first").to_numpy()
         if taken is not None and len(taken[0]):
             shown = pd.MultiIndex.from_arrays([taken[0], taken[1]])
-            skip |= pd.MultiIndex.from_frame(who).isin(shown)
+            # not in place: pandas 3 hands out its arrays read-only
+            skip = skip | pd.MultiIndex.from_frame(who).isin(shown)
         kept = looked[~skip]
         room_kept = room if np.isscalar(room) else np.asarray(room)[kept]
         return chosen[kept][_places(record[kept]) < room_kept]
