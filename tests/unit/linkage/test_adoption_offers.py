@@ -227,6 +227,13 @@ def test_a_shown_but_unlinked_record_gets_its_next_best_up_to_three() -> None:
     assert state.status[6] is None  # record 1 is linked
 
 
+def test_the_fill_offers_run_where_pandas_hands_out_read_only_arrays() -> None:
+    # pandas 3 (and pandas 2 with copy-on-write) hands out read-only arrays: a record shown
+    # with a candidate (`taken`) stopped a full link run ("output array is read-only")
+    with pd.option_context("mode.copy_on_write", True):
+        test_a_shown_but_unlinked_record_gets_its_next_best_up_to_three()
+
+
 def test_a_record_nobody_sees_is_left_to_the_unseen_offers() -> None:
     from kintrace.linkage.decide.offers import offer_fill
 
