@@ -227,7 +227,6 @@ class Levels:
 #: decision 0350's levels, and decision 0363's with finer dates
 COARSE = Levels(DATE_LEVELS)
 FINE = Levels(FINE_DATE_LEVELS)
-PATTERNS = COARSE.patterns  # decision 0350's
 
 
 def _codes(values: pd.Series) -> np.ndarray:
@@ -361,7 +360,7 @@ class FieldFits:
 
 
 def field_weights(fits: FieldFits, m: list[np.ndarray] | None = None) -> np.ndarray:
-    """Each record's log-likelihood ratio of every pattern, shape (records, PATTERNS): per
+    """Each record's log-likelihood ratio of every pattern, shape (records, patterns): per
     field, log(m / u) of its level, m the share of listing records whose own child is at that
     level (what a model trained without labels estimates at best; or `m` as given, one array
     per field), u the share of all candidate children at that level against this record (the
@@ -657,7 +656,7 @@ def main() -> None:
     weights = field_weights(fits)
     category = full_identifiability(fits, weights)
     report_full_identifiability(truth, fits, weights, category)
-    report_frontier(truth, scored.features, spec)
+    report_frontier(truth, fits, weights, scored.features, spec)
     report_person_fit(scored, decided, spec)
     report_against_ceiling(scored, decided, category, short_of, figs, args.top)
 
@@ -725,7 +724,7 @@ def ceilings_only(generator: str, children: int, seed: int, profile: str = "defa
     weights = field_weights(fits)
     full = full_identifiability(fits, weights)
     report_full_identifiability(truth, fits, weights, full, before=category)
-    report_frontier(truth, features, spec)
+    report_frontier(truth, fits, weights, features, spec)
 
 
 def report_full_identifiability(
@@ -781,32 +780,33 @@ def report_full_identifiability(
 LINK_BAR = 0.98
 
 
-def report_frontier(truth: Any, features: pd.DataFrame, spec: ModelSpec) -> None:
+def report_frontier(
+    truth: Any, fits: FieldFits, weights: np.ndarray, features: pd.DataFrame, spec: ModelSpec
+) -> None:
     """Decision 0363's table: what a rule that reads no truth reaches by linking each listing
-    record to its best fit by a margin, with every other pair right, by 0350's levels, by
-    finer dates, by finer dates with m estimated without the truth (EM), and each with a child
-    listed once per list; the best F1 of any margin, and of the margins whose links are right
-    at least `LINK_BAR` of the time."""
+    record to its best fit by a margin, with every other pair right, by 0350's levels (`fits`
+    and `weights`, as decision 0350's tables made them), by finer dates, by finer dates with m
+    estimated without the truth (EM), and each with a child listed once per list; the best F1
+    of any margin, and of the margins whose links are right at least `LINK_BAR` of the time."""
     margins = [0.0, 1.0, 2.0, 3.0, 4.0, 8.0]
     print("\n-- decision 0363: the best-fit rule's frontier (every other pair right) --")
     best: dict[str, tuple[float, float]] = {}
+    fine = FieldFits(features, truth.child, spec, FINE)  # one coding, two estimates of m
     variants = (
-        (COARSE, "0350 levels", field_weights),
-        (FINE, "finer dates", field_weights),
-        (FINE, "finer dates, m by EM", field_weights_em),
+        (fits, weights, "0350 levels"),
+        (fine, field_weights(fine), "finer dates"),
+        (fine, field_weights_em(fine), "finer dates, m by EM"),
     )
-    for levels, name, weigh in variants:
-        fits = FieldFits(features, truth.child, spec, levels)
-        weights = weigh(fits)
-        plain = best_fit_links(fits, weights, margins)
-        once = best_fit_once_per_listing(fits, weights, margins)
+    for coded, weighed, name in variants:
+        plain = best_fit_links(coded, weighed, margins)
+        once = best_fit_once_per_listing(coded, weighed, margins)
         for how, runs in (("", plain), (", once per list", once)):
             label = name + how
             for margin, linked in zip(margins, runs, strict=True):
                 right = sum(1 for u, c in linked.items() if truth.child[u] == c)
                 share = right / max(1, len(linked))
                 precision, recall, f1, false_pairs = pairwise(
-                    truth, best_fit_persons(truth, fits, linked)
+                    truth, best_fit_persons(truth, coded, linked)
                 )
                 print(f"  {label:<38} margin {margin:>4}: {len(linked):,} links, "
                       f"{share:.3f} right; precision {precision:.4f} recall {recall:.4f} "
