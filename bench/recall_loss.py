@@ -42,7 +42,9 @@ that the ceiling keeps by kinds, outcome and rule). Then **the best-fit rule's f
 without the truth (EM), each also with a child listed once per list, and the best F1 of any
 margin and of the margins whose links are right 0.98 of the time or better; and, after scoring,
 the same rule on the decisions' own persons (the listing records left without a record of
-another kind moved to the person that fits them best). `--ceiling-only` prints the ceilings of
+another kind moved to the person that fits them best), and decision 0365's rule, which links
+such a record when the chance that the best fit is its child reaches a bar
+(`best_fit_rule.py`). `--ceiling-only` prints the ceilings of
 both decisions and the frontier without scoring. It prints counts only:
 no name, date or place of any record.
 
@@ -56,6 +58,7 @@ from __future__ import annotations
 
 import argparse
 import heapq
+import time
 from collections import Counter, defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -64,9 +67,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from best_fit_rule import best_fit_links as chance_links
 from linkage_bench import GENERATORS, decided_figures, pairwise, score
 
 from kintrace.linkage.decide.holds import MOVED_BY_A_YEAR, MOVED_BY_WEEKS, known_class
+from kintrace.linkage.pipeline import candidates
 from kintrace.linkage.spec import ModelSpec, kintrace_spec
 
 
@@ -658,6 +663,7 @@ def main() -> None:
     report_full_identifiability(truth, fits, weights, category)
     report_frontier(truth, fits, weights, scored.features, spec)
     report_person_fit(scored, decided, spec)
+    report_posterior_fit(scored, decided, spec)
     report_against_ceiling(scored, decided, category, short_of, figs, args.top)
 
 
@@ -849,6 +855,39 @@ def report_person_fit(scored: Any, decided: Any, spec: ModelSpec) -> None:
         print(f"  margin {margin:>4}: {len(alone):,} records moved, "
               f"{right / max(1, len(alone)):.3f} right; precision {precision:.4f} recall "
               f"{recall:.4f} F1 {f1:.4f} ({false_pairs:,} false pairs)")  # fmt: skip
+
+
+def report_posterior_fit(scored: Any, decided: Any, spec: ModelSpec) -> None:
+    """Decision 0365's rule on the decisions' own persons (`best_fit_rule`, reading no
+    truth): each lone adoption-listing record linked to the person that fits it best when the
+    chance that this is its child is at or above a bar (the auto-link threshold among them);
+    printed with the share of links that are right and the F1 after them."""
+    pairs = candidates(spec, scored.pairs)
+    person = {int(k): str(v) for k, v in decided.person_of.items()}
+    bars = [0.9, 0.95, spec.thresholds.auto_link, 0.995]
+    started = time.perf_counter()
+    linked = chance_links(pairs, scored.features, person, spec, bars=bars)
+    took = time.perf_counter() - started
+    kind = dict(zip(scored.features["uid"].astype(int), scored.features["source_kind"].astype(str),
+                    strict=True))  # fmt: skip
+    renaming = {str(k) for k in spec.kinds.renaming}
+    uid_l, uid_r = pairs["uid_l"].to_numpy(), pairs["uid_r"].to_numpy()
+    print(f"\n-- decision 0365: the best-fit rule by its chance, on the decisions' persons "
+          f"(no truth read; {took:.1f} s) --")  # fmt: skip
+    for bar in bars:
+        moved: dict[str, str] = {}
+        right = 0
+        for at in linked[bar].tolist():
+            a, b = int(uid_l[at]), int(uid_r[at])
+            listing, other = (a, b) if kind[a] in renaming else (b, a)
+            moved[person[listing]] = person[other]
+            right += scored.truth.child[listing] == scored.truth.child[other]
+        after = {u: moved.get(p, p) for u, p in person.items()}
+        precision, recall, f1, false_pairs = pairwise(scored.truth, after)
+        n = len(linked[bar])
+        print(f"  chance >= {bar}: {n:,} records linked, {right / max(1, n):.3f} right; "
+              f"precision {precision:.4f} recall {recall:.4f} F1 {f1:.4f} "
+              f"({false_pairs:,} false pairs)")  # fmt: skip
 
 
 def _marginal(counts: Counter[tuple[str, str]], side: int) -> Counter[str]:
