@@ -115,8 +115,8 @@ class Model:
         one, and of "none of them": the persons of another first name (m of a first name
         that differs), with none (u of an unknown one), and of the same first name but
         unknown birth years or years further than a listing moves them (m of the further
-        levels, u of an unknown date). Under the model a non-matching person
-        at a level has ratio m / u, so the persons at that level sum to N times m."""
+        levels, u of an unknown date). Under the model a non-matching person at a level has
+        ratio m / u, so the persons at that level sum to N times m."""
         m = [np.exp(x) for x in self.log_m]
         g, d = FIELDS.index("given"), len(_SIZES) - 1
         out = m[g][0] + np.exp(self.log_u[record, g, UNKNOWN[g]])
