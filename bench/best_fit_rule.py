@@ -310,7 +310,7 @@ def _expand(
 
 def _levels(values: _Values, mine: np.ndarray, theirs: np.ndarray) -> list[np.ndarray]:
     """Each field's level of each pair of records (a listing record's first)."""
-    columns = [_binary(code[mine], code[theirs]) for code in values.codes]
+    columns = [binary(code[mine], code[theirs]) for code in values.codes]
     date = date_level(values.days[mine], values.low[mine], values.high[mine],
                       values.days[theirs], values.low[theirs], values.high[theirs])  # fmt: skip
     date[values.shadowed[theirs]] = 0
@@ -374,12 +374,13 @@ def _estimate_m(
     # the block's persons, one by one
     start, count = block.ranges(values, sample)
     seen: list[np.ndarray] = []
+    key = int(person.max()) + 1  # (record, person) as one number
     for record, who, levels in _expand(values, sample, person, block.records, start, count):
         cell = record * _PATTERNS + levels.astype(np.int64) @ stride
         counts += np.bincount(cell, minlength=counts.size).reshape(counts.shape)
-        seen.append(record * (int(person.max()) + 1) + who)
+        seen.append(record * key + who)
     in_block = np.concatenate(seen) if seen else np.array([], dtype=np.int64)
-    n_block = np.bincount(in_block // (int(person.max()) + 1), minlength=len(sample))
+    n_block = np.bincount(in_block // key, minlength=len(sample))
     # the rest through a sample of persons (their every record of another list)
     candidates = np.unique(person[others])
     drawn = rng.choice(candidates, min(EM_PERSONS, len(candidates)), replace=False)
@@ -388,7 +389,7 @@ def _estimate_m(
     count = np.full(len(sample), len(theirs), dtype=np.int64)
     rest = np.zeros((len(sample), _PATTERNS))
     for record, who, levels in _expand(values, sample, person, theirs, start, count):
-        outside = ~np.isin(record * (int(person.max()) + 1) + who, in_block)
+        outside = ~np.isin(record * key + who, in_block)
         cell = record[outside] * _PATTERNS + levels[outside].astype(np.int64) @ stride
         rest += np.bincount(cell, minlength=rest.size).reshape(rest.shape)
     drawn_outside = rest.sum(axis=1)
@@ -441,7 +442,7 @@ class _Values:
                     if name in features
                     else pd.Series([None] * len(features), index=features.index)
                 )
-        self.codes = [_codes(columns[name]) for name in FIELDS]
+        self.codes = [codes(columns[name]) for name in FIELDS]
         number = {c: pd.to_numeric(features[c], errors="coerce").to_numpy(float)
                   for c in ("birth_days", "birth_year_min", "birth_year_max")}  # fmt: skip
         self.days, self.low, self.high = (number["birth_days"], number["birth_year_min"],
@@ -459,12 +460,14 @@ def _shadow_years(values: _Values, person: np.ndarray, others: np.ndarray) -> No
     values.shadowed = np.isnan(values.days) & dated[person]
 
 
-def _codes(values: pd.Series) -> np.ndarray:
-    codes, _ = pd.factorize(values.astype(object).where(values.notna(), None))
-    return codes.astype(np.int64)
+def codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of a text column, -1 for missing (shared by every record)."""
+    coded, _ = pd.factorize(values.astype(object).where(values.notna(), None))
+    return coded.astype(np.int64)
 
 
-def _binary(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+def binary(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """The level of each pair of codes: the same (2), unknown on a side (1), different (0)."""
     return np.where((mine < 0) | (theirs < 0), 1, np.where(mine == theirs, 2, 0)).astype(np.int8)
 
 

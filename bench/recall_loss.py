@@ -67,7 +67,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from best_fit_rule import DATE_LEVELS as FINE_DATE_LEVELS
 from best_fit_rule import best_fit_links as chance_links
+from best_fit_rule import binary, date_level
+from best_fit_rule import codes as text_codes
 from linkage_bench import GENERATORS, decided_figures, pairwise, score
 
 from kintrace.linkage.decide.holds import MOVED_BY_A_YEAR, MOVED_BY_WEEKS, known_class
@@ -197,11 +200,11 @@ _BINARY = 3  # 0 disagree, 1 missing on either side, 2 the same
 #: year, a year apart (365 +- 62 days), weeks apart (<= 62 days), the same day
 DATE_LEVELS = ("full:further", "years:further", "missing", "years:within", "full:a year",
                "full:weeks", "full:same")  # fmt: skip
-#: decision 0363's finer levels: a year apart to the day (365-366 days: the listing changed
-#: the year only) apart from a year give or take weeks, and a week apart from weeks apart
-FINE_DATE_LEVELS = ("full:further", "years:further", "missing", "years:within",
-                    "full:a year +- weeks", "full:a year to the day", "full:weeks",
-                    "full:a week", "full:same")  # fmt: skip
+#: decision 0363's finer levels are `FINE_DATE_LEVELS` (`best_fit_rule.DATE_LEVELS`): a year
+#: apart to the day (365-366 days: the listing changed the year only) apart from a year give or
+#: take weeks, and a week apart from weeks apart; each finer level's coarse one (a year to the
+#: day is a year apart, a week is weeks apart)
+_COARSE_OF_FINE = np.array([0, 1, 2, 3, 4, 4, 5, 5, 6])
 
 
 @dataclass(frozen=True)
@@ -234,16 +237,8 @@ COARSE = Levels(DATE_LEVELS)
 FINE = Levels(FINE_DATE_LEVELS)
 
 
-def _codes(values: pd.Series) -> np.ndarray:
-    """Integer codes of a text column, -1 for missing (shared by every record)."""
-    codes, _ = pd.factorize(values.astype(object).where(values.notna(), None))
-    return codes.astype(np.int64)
-
-
 def _binary(mine: int, theirs: np.ndarray) -> np.ndarray:
-    if mine < 0:
-        return np.ones(len(theirs), dtype=np.int64)
-    return np.where(theirs < 0, 1, np.where(theirs == mine, 2, 0))
+    return binary(np.full(len(theirs), mine), theirs).astype(np.int64)
 
 
 def _date_levels(
@@ -258,30 +253,11 @@ def _date_levels(
 ) -> np.ndarray:
     """`DATE_LEVELS` index of each other record against one listing record's date (the moves
     of `fit`: the same day, weeks, a year give or take weeks; else birth years within one);
-    with `fine`, the index in `FINE_DATE_LEVELS`."""
-    out = np.full(len(o_days), 2, dtype=np.int64)
-    if not np.isnan(low) and not np.isnan(high):
-        known = ~np.isnan(o_low) & ~np.isnan(o_high)
-        within = known & (o_high >= low - 1) & (o_low <= high + 1)
-        out[known] = 1
-        out[within] = 3
-    if not np.isnan(days):
-        full = ~np.isnan(o_days)
-        apart = np.abs(o_days - days)
-        a_year = np.abs(apart - MOVED_BY_A_YEAR) <= MOVED_BY_WEEKS
-        if fine:
-            to_the_day = (apart >= 365) & (apart <= 366)
-            level = np.select(
-                [apart == 0, apart <= 7, apart <= MOVED_BY_WEEKS, to_the_day, a_year],
-                [8, 7, 6, 5, 4],
-                0,
-            )
-        else:
-            level = np.where(
-                apart == 0, 6, np.where(apart <= MOVED_BY_WEEKS, 5, np.where(a_year, 4, 0))
-            )
-        out[full] = level[full]
-    return out
+    with `fine`, the index in `FINE_DATE_LEVELS` (`best_fit_rule.date_level`)."""
+    n = len(o_days)
+    mine = (np.full(n, days), np.full(n, low), np.full(n, high))
+    level = date_level(*mine, o_days, o_low, o_high).astype(np.int64)
+    return level if fine else _COARSE_OF_FINE[level]
 
 
 def _levels_of(pattern: np.ndarray, levels: Levels = COARSE) -> np.ndarray:
@@ -311,10 +287,10 @@ class FieldFits:
             features["given_class"].map(known_class), features["given_key"]
         )
         self._cols = [
-            _codes(features[c])
+            text_codes(features[c])
             for c in ("sex", "family_stem", "patronymic_class", "birth_place_key")
         ]
-        self._cols.insert(1, _codes(names))
+        self._cols.insert(1, text_codes(names))
         self._days = pd.to_numeric(features["birth_days"], errors="coerce").to_numpy(float)
         self._low = pd.to_numeric(features["birth_year_min"], errors="coerce").to_numpy(float)
         self._high = pd.to_numeric(features["birth_year_max"], errors="coerce").to_numpy(float)
